@@ -1,0 +1,115 @@
+"""``padan``: the command line for people. Prefect is imported only by commands that run a flow."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Padan: the monthly reconciliation run of the DTKS/DTSEN register.")
+console = Console()
+
+DEMO_ROOT = Path("data/demo")
+
+
+def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[Path]) -> dict:
+    from flows.monthly import SnapshotExists, monthly_run
+
+    try:
+        return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
+                           rules_path=str(rules) if rules else None)
+    except SnapshotExists as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=3) from exc
+
+
+def print_summary(s: dict) -> None:
+    t = Table(title=f"Padan periode {s['periode']}", show_header=False)
+    t.add_row("rows in", f"{s['rows_in']:,}")
+    t.add_row("diterima", f"{s['diterima']:,}")
+    t.add_row("ditolak", f"{s['ditolak']:,}")
+    t.add_row("padan (of which koreksi)", f"{s['padan']:,} ({s['padan_koreksi']:,})")
+    t.add_row("persons in register", f"{s['individu']:,}")
+    t.add_row("files quarantined", str(len(s["karantina"])))
+    console.print(t)
+    for q in s["karantina"]:
+        console.print(f"  [yellow]karantina[/yellow] {q['kode_prov']}/{q['file']}: {q['karantina']} ({q['keterangan']})")
+    p = Table(title="penerima per programme and status")
+    for col in ("program", "status", "units", "nominal (Rp)"):
+        p.add_column(col, justify="right" if col in ("units", "nominal (Rp)") else "left")
+    for r in s["penerima"]:
+        p.add_row(r["program"], r["status"], f"{r['unit']:,}", f"{r['nominal']:,}")
+    console.print(p)
+    note = " (unchanged: identical to the published snapshot)" if s["unchanged"] else ""
+    console.print(f"snapshot: [bold]{s['snapshot']}[/bold]{note}")
+    console.print(f"receipts: {s['receipts']}")
+
+
+@app.command()
+def run(
+    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    periode: Annotated[str, typer.Option("--periode", help="YYYY-MM")],
+    replace: Annotated[bool, typer.Option("--replace", help="replace an already published periode")] = False,
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")] = None,
+) -> None:
+    """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
+    from flows.io import check_periode
+
+    try:
+        check_periode(periode)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--periode") from exc
+    if not data_root.is_dir():
+        raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
+    print_summary(_run_flow(data_root, periode, replace=replace, rules=rules))
+
+
+@app.command()
+def generate(
+    data_root: Annotated[Path, typer.Option("--data-root")],
+    persons: Annotated[int, typer.Option("--persons", min=10)] = 20_000,
+    usulan: Annotated[int, typer.Option("--usulan", min=1)] = 3_000,
+    periode: Annotated[str, typer.Option("--periode")] = "2026-11",
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    truth_dir: Annotated[Optional[Path], typer.Option("--truth-dir", help="default: <data-root>.truth/")] = None,
+) -> None:
+    """Write a synthetic data root (Dukcapil, DTSEN, SDM Kesos, GIS, feedback, usulan) and its ground truth."""
+    from flows.generate import generate_data_root
+
+    summary = generate_data_root(data_root, persons=persons, usulan=usulan, periode=periode, seed=seed,
+                                 truth_dir=truth_dir)
+    console.print(summary)
+
+
+@app.command()
+def demo(
+    persons: Annotated[int, typer.Option("--persons")] = 20_000,
+    usulan: Annotated[int, typer.Option("--usulan")] = 3_000,
+    periode: Annotated[str, typer.Option("--periode")] = "2026-11",
+) -> None:
+    """Generate a small demo data root under data/demo/, run the month on it, print the summary."""
+    from flows.generate import generate_data_root
+
+    if DEMO_ROOT.exists():
+        shutil.rmtree(DEMO_ROOT)
+    truth = DEMO_ROOT.parent / "demo.truth"
+    console.print(f"generating demo data root in {DEMO_ROOT} ...")
+    generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)
+    console.print("running the monthly flow (a local Prefect server starts on first use, ~20 s) ...")
+    print_summary(_run_flow(DEMO_ROOT, periode, replace=True, rules=None))
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

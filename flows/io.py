@@ -1,0 +1,251 @@
+"""Every read and write of the data root goes through here (contracts.md lays out the root)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from transforms.ingest import FileQuarantined, decode_text, normalise_header, sniff_delimiter
+
+PERIODE_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Root:
+    """Paths of one data root."""
+
+    path: Path
+
+    def inbox(self, periode: str) -> Path:
+        return self.path / "inbox" / periode
+
+    @property
+    def dukcapil(self) -> Path:
+        return self.path / "reference" / "dukcapil"
+
+    @property
+    def dtsen(self) -> Path:
+        return self.path / "reference" / "dtsen"
+
+    @property
+    def sdm_kesos(self) -> Path:
+        return self.path / "reference" / "sdm_kesos"
+
+    @property
+    def gis(self) -> Path:
+        return self.path / "reference" / "gis"
+
+    def feedback(self, periode: str, kind: str) -> Path:
+        return self.path / "feedback" / periode / kind
+
+    @property
+    def snapshots(self) -> Path:
+        return self.path / "snapshots"
+
+    def snapshot(self, periode: str) -> Path:
+        return self.snapshots / f"periode={periode}"
+
+    def receipts(self, periode: str) -> Path:
+        return self.path / "receipts" / f"periode={periode}"
+
+    def work(self, periode: str) -> Path:
+        return self.path / ".padan" / "work" / f"periode={periode}"
+
+    @property
+    def staging(self) -> Path:
+        return self.path / ".padan" / "staging"
+
+
+def check_periode(periode: str) -> str:
+    if not PERIODE_RE.match(periode):
+        raise ValueError(f"periode must be YYYY-MM, got {periode!r}")
+    return periode
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _visible_files(folder: Path, pattern: str = "*") -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def inbox_files(root: Root, periode: str) -> list[tuple[str, Path]]:
+    """(province folder name, file) for every file uploaded for the period, sorted."""
+    base = root.inbox(periode)
+    if not base.is_dir():
+        return []
+    out = []
+    for prov_dir in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for f in sorted(p for p in prov_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))):
+            out.append((prov_dir.name, f))
+    # files dropped straight into inbox/<periode>/ belong to no province
+    out += [("", f) for f in _visible_files(base)]
+    return out
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    return _visible_files(folder, "*.parquet")
+
+
+def scan_parquet_folder(folder: Path, *, required: bool) -> pl.LazyFrame | None:
+    files = parquet_files(folder)
+    if not files:
+        if required:
+            raise FileNotFoundError(f"no Parquet files in {folder}")
+        return None
+    return pl.scan_parquet([str(f) for f in files])
+
+
+def parquet_rows(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def read_csv_strings(path: Path) -> pl.DataFrame:
+    """A reference or feedback CSV as strings, with normalised headers (encoding and delimiter
+    detected as for usulan)."""
+    text, _ = decode_text(path.read_bytes())
+    if not text.strip():
+        return pl.DataFrame()
+    df = pl.read_csv(text.encode("utf-8"), separator=sniff_delimiter(text), infer_schema=False,
+                     truncate_ragged_lines=True)
+    df = df.rename({c: normalise_header(c) for c in df.columns})
+    return df.filter(~pl.all_horizontal(pl.all().is_null()))
+
+
+def read_csv_folder(folder: Path, columns: list[str]) -> tuple[pl.DataFrame, list[dict]]:
+    """All CSVs of a folder, concatenated with the given columns (absent ones null). Also returns
+    the manifest entries of the files read."""
+    frames, entries = [], []
+    for f in _visible_files(folder, "*.csv"):
+        try:
+            df = read_csv_strings(f)
+        except FileQuarantined as exc:
+            entries.append({"path": str(f), "sha256": sha256_file(f), "rows": 0, "error": exc.code})
+            continue
+        df = df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in columns])
+        frames.append(df)
+        entries.append({"path": str(f), "sha256": sha256_file(f), "rows": df.height})
+    if not frames:
+        return pl.DataFrame(schema={c: pl.String for c in columns}), entries
+    return pl.concat(frames, how="vertical_relaxed"), entries
+
+
+def write_parquet(df: pl.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.write_parquet(path, compression="zstd", statistics=True)
+    return path
+
+
+def write_partitioned(df: pl.DataFrame, folder: Path, keys: list[str]) -> list[Path]:
+    """Hive-partitioned Parquet with one deterministic ``data.parquet`` per partition (the key columns
+    are kept inside the files too, so a single file stands on its own)."""
+    written = []
+    if df.height == 0:
+        return [write_parquet(df, folder / "data.parquet")]
+    for key_vals, part in df.partition_by(keys, as_dict=True, maintain_order=True).items():
+        sub = folder.joinpath(*[f"{k}={v}" for k, v in zip(keys, key_vals)])
+        written.append(write_parquet(part, sub / "data.parquet"))
+    return sorted(written)
+
+
+def write_json(obj: dict, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def fsync_tree(folder: Path) -> None:
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def new_staging_dir(root: Root, periode: str) -> Path:
+    d = root.staging / f"periode={periode}-{uuid.uuid4().hex[:12]}"
+    d.mkdir(parents=True)
+    return d
+
+
+def clear_stale_staging(root: Root, periode: str) -> None:
+    """Remove what an interrupted run of this period left behind (never visible to readers)."""
+    for d in root.staging.glob(f"periode={periode}-*"):
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder`` except the manifest, by relative path."""
+    return {
+        str(p.relative_to(folder)): sha256_file(p)
+        for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "_manifest.json"
+    }
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Rename ``staged`` to ``target``; an existing ``target`` is moved aside first and then removed.
+
+    ``os.rename`` of a directory is atomic on one filesystem: readers see the old folder or the new
+    one, never a half-written one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if target.exists():
+        old = target.parent / f".replaced-{target.name}-{uuid.uuid4().hex[:8]}"
+        os.rename(target, old)
+    os.rename(staged, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def latest_snapshot_before(root: Root, periode: str) -> str | None:
+    """The latest published period before ``periode`` (complete snapshots have a manifest)."""
+    if not root.snapshots.is_dir():
+        return None
+    found = sorted(
+        p.name.split("=", 1)[1] for p in root.snapshots.glob("periode=*")
+        if (p / "_manifest.json").is_file() and p.name.split("=", 1)[1] < periode
+    )
+    return found[-1] if found else None
+
+
+def code_version() -> str:
+    """Package version plus the git commit of the code, when it runs from a checkout."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        v = version("padan")
+    except PackageNotFoundError:
+        v = "0+unknown"
+    try:
+        here = Path(__file__).resolve().parent
+        sha = subprocess.run(["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                             text=True, timeout=5).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        if sha:
+            v += f"+g{sha}" + (".dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return v

@@ -1,0 +1,320 @@
+"""The monthly run: inbox -> validated usulan -> padan against Dukcapil -> register -> status ->
+an atomically published snapshot. Tasks pass paths, never frames."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+import schemas
+from flows import io
+from rules import load_ruleset, rejecting_codes
+from transforms import ingest, matching, outcomes, register, status, wilayah
+
+TASK = dict(cache_policy=NO_CACHE, persist_result=False)
+
+
+class SnapshotExists(RuntimeError):
+    """The period is already published with different content and --replace was not given."""
+
+
+def reference_date(periode: str) -> dt.date:
+    y, m = map(int, periode.split("-"))
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# tasks
+# ---------------------------------------------------------------------------------------------
+
+@task(**TASK)
+def discover_inbox(data_root: str, periode: str) -> list[tuple[str, str]]:
+    root = io.Root(Path(data_root))
+    return [(prov, str(f)) for prov, f in io.inbox_files(root, periode)]
+
+
+@task(**TASK)
+def ingest_batch(data_root: str, periode: str, kode_prov: str, file: str, index: int) -> dict:
+    """One uploaded file -> a Parquet of its rows with cleaned fields and validation codes,
+    or a quarantine record."""
+    root = io.Root(Path(data_root))
+    path = Path(file)
+    entry = {"kode_prov": kode_prov, "file": path.name, "path": str(path.relative_to(root.path)),
+             "sha256": io.sha256_file(path)}
+    known_prov = set(wilayah.provinces()["kode_prov"])
+    try:
+        if kode_prov not in known_prov:
+            raise ingest.FileQuarantined("FILE_SALAH_PROVINSI", f"folder '{kode_prov or '(tanpa folder)'}' bukan kode provinsi")
+        batch = ingest.parse_usulan(path.read_bytes())
+    except ingest.FileQuarantined as exc:
+        return {**entry, "rows": 0, "karantina": exc.code, "keterangan": exc.detail}
+    lf = (
+        batch.frame.lazy()
+        .with_columns(kode_prov=pl.lit(kode_prov), sumber_file=pl.lit(path.name))
+        .pipe(ingest.cleaned_usulan)
+        .pipe(ingest.validated_usulan, villages=wilayah.villages().lazy(), districts=wilayah.districts().lazy(),
+              reference_date=reference_date(periode))
+    )
+    out = io.write_parquet(lf.collect().sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
+    return {**entry, "rows": pl.scan_parquet(out).select(pl.len()).collect().item(), "staged": str(out),
+            "encoding": batch.encoding, "delimiter": batch.delimiter, "kolom_diabaikan": batch.ignored_columns}
+
+
+@task(**TASK)
+def match_usulan(data_root: str, periode: str, staged: list[str], rules_path: str | None) -> str:
+    """Candidates, evidence and a padan decision per row (Dukcapil read only for the candidates)."""
+    root = io.Root(Path(data_root))
+    rules = load_ruleset(rules_path)
+    out_path = root.work(periode) / "matched.parquet"
+    if not staged:
+        usulan = pl.DataFrame()
+        io.write_parquet(usulan, out_path)
+        return str(out_path)
+    usulan = (
+        pl.scan_parquet(staged).collect()
+        .sort("kode_prov", "sumber_file", "sumber_baris")
+        .with_row_index("_row")
+    )
+    dk_scan = io.scan_parquet_folder(root.dukcapil, required=True)
+    niks = usulan.filter(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$"))["nik_usulan"].unique()
+    prefix_keys = (
+        usulan.filter(pl.col("nik_rusak_excel"))
+        .select(_prefix6=matching.excel_prefix_expr("nik_usulan"), TGL_LHR="tgl_lahir")
+        .drop_nulls().unique()
+    )
+    by_nik = dk_scan.filter(pl.col("NIK").is_in(niks.implode()))
+    by_prefix = (
+        dk_scan.with_columns(_prefix6=pl.col("NIK").str.slice(0, 6))
+        .join(prefix_keys.lazy(), on=["_prefix6", "TGL_LHR"], how="semi")
+        .drop("_prefix6")
+    )
+    dk = pl.concat([by_nik, by_prefix]).collect().unique("NIK").sort("NIK")
+    pairs = matching.candidate_pairs(usulan, dk)
+    scored = matching.scored_pairs(pairs, usulan, dk, matching=rules.matching)
+    decided = matching.padan_decisions(usulan, scored)
+    identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR",
+                         dk_jk=pl.col("JENIS_KLMIN").replace_strict({"LAKI-LAKI": "L", "PEREMPUAN": "P"},
+                                                                    default=None))
+    out = (
+        usulan.join(decided, on="_row", how="left")
+        .join(identity, on="nik_padan", how="left")
+        .sort("_row")
+    )
+    io.write_parquet(out, out_path)
+    return str(out_path)
+
+
+@task(**TASK)
+def reconcile_register(data_root: str, periode: str, matched: str) -> dict:
+    """Apply the period's rows to the previous register: every row's outcome and the register after."""
+    root = io.Root(Path(data_root))
+    previous_periode = io.latest_snapshot_before(root, periode)
+    if previous_periode:
+        previous = pl.read_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
+        previous = previous.select(register.INDIVIDU_COLUMNS)
+    else:
+        previous = register.empty_individu()
+    rejecting = rejecting_codes()
+    rows = pl.read_parquet(matched)
+    if rows.height:
+        rows = (
+            rows.pipe(register.duplicate_codes, rejecting=rejecting)
+            .pipe(register.register_codes, previous)
+            .with_columns(alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat",
+                                                "alasan_register").list.unique(maintain_order=True))
+            .with_columns(hasil=outcomes.hasil_expr("alasan", rejecting), periode=pl.lit(periode))
+            .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")))
+            .sort("kode_prov", "sumber_file", "sumber_baris")
+        )
+        accepted = rows.filter(pl.col("hasil") == "DITERIMA")
+        hasil = rows.select(outcomes.HASIL_USULAN_COLUMNS)
+    else:
+        accepted = None
+        hasil = pl.DataFrame(schema={c: pl.String for c in outcomes.HASIL_USULAN_COLUMNS})
+    individu = register.individu_after(previous, accepted, periode=periode) if accepted is not None else previous
+    work = root.work(periode)
+    return {
+        "hasil_usulan": str(io.write_parquet(hasil, work / "hasil_usulan.parquet")),
+        "individu": str(io.write_parquet(individu, work / "individu.parquet")),
+        "previous_periode": previous_periode,
+    }
+
+
+@task(**TASK)
+def decide_penerima(data_root: str, periode: str, individu_path: str, rules_path: str | None) -> dict:
+    """Eligibility, status and amounts per programme and unit."""
+    root = io.Root(Path(data_root))
+    rules = load_ruleset(rules_path)
+    individu = pl.read_parquet(individu_path)
+    inputs: list[dict] = []
+    dk = io.scan_parquet_folder(root.dukcapil, required=True)
+    dk = dk.filter(pl.col("NIK").is_in(individu["nik"].implode())).select("NIK", "TGL_MATI", "JENIS_PKRJN")
+    dtsen_scan = io.scan_parquet_folder(root.dtsen, required=False)
+    dtsen = (dtsen_scan.select("no_kk", "desil", "tgl_update") if dtsen_scan is not None
+             else pl.LazyFrame(schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date}))
+    sdm, e1 = io.read_csv_folder(root.sdm_kesos, list(schemas.SdmKesos.to_schema().columns))
+    gis, e2 = io.read_csv_folder(root.gis, list(schemas.Gis.to_schema().columns))
+    bur, e3 = io.read_csv_folder(root.feedback(periode, "burekol"), list(schemas.Burekol.to_schema().columns))
+    sal, e4 = io.read_csv_folder(root.feedback(periode, "salur"), list(schemas.Salur.to_schema().columns))
+    inputs += e1 + e2 + e3 + e4
+    strip_id = lambda df, c: df.with_columns(pl.col(c).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))  # noqa: E731
+    out = status.penerima(
+        individu.lazy(), dk, dtsen, sdm.lazy(), strip_id(gis, "no_kk").lazy(), strip_id(bur, "no_kk").lazy(),
+        strip_id(sal, "no_kk").lazy(), rules=rules, periode=periode, reference_date=reference_date(periode),
+    ).collect()
+    path = io.write_parquet(out, root.work(periode) / "penerima.parquet")
+    for e in inputs:
+        e["path"] = str(Path(e["path"]).relative_to(root.path))
+    return {"penerima": str(path), "inputs": inputs}
+
+
+@task(**TASK)
+def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manifest: dict, replace: bool) -> dict:
+    """Validate the tables against the contracts, write snapshot + receipts to a staging folder,
+    then rename into place. An unchanged rerun leaves the published bytes untouched."""
+    root = io.Root(Path(data_root))
+    frames = {name: pl.read_parquet(p) for name, p in tables.items()}
+    for name, model in schemas.OUTPUT_MODELS.items():
+        model.validate(frames[name], lazy=True)
+    staging = io.new_staging_dir(root, periode)
+    snap, rec = staging / "snapshot", staging / "receipts"
+    io.write_parquet(frames["hasil_usulan"], snap / "hasil_usulan" / "hasil_usulan.parquet")
+    io.write_parquet(frames["individu"], snap / "individu" / "individu.parquet")
+    io.write_partitioned(frames["penerima"], snap / "penerima", ["program", "kode_prov"])
+    receipt = outcomes.receipt(frames["hasil_usulan"])
+    quarantined = pl.DataFrame(manifest["karantina"] or None, schema={
+        "kode_prov": pl.String, "file": pl.String, "karantina": pl.String, "keterangan": pl.String})
+    provs = sorted(set(receipt["kode_prov"].to_list()) | set(quarantined["kode_prov"].to_list()))
+    for prov in provs:
+        part = receipt.filter(pl.col("kode_prov") == prov)
+        folder = rec / (prov or "_tanpa_provinsi")
+        io.write_parquet(part, folder / "hasil_usulan.parquet")
+        _write_receipt_csv(outcomes.receipt_csv_ready(part), folder / "hasil_usulan.csv")
+        q = quarantined.filter(pl.col("kode_prov") == prov)
+        if q.height:
+            _write_receipt_csv(outcomes.receipt_csv_ready(q), folder / "berkas_karantina.csv")
+    target = root.snapshot(periode)
+    digest = io.tree_digest(snap)
+    manifest = {**manifest, "tables": {n: {"rows": f.height} for n, f in frames.items()}, "files": digest}
+    if target.exists() and (target / "_manifest.json").is_file():
+        import json
+        old = json.loads((target / "_manifest.json").read_text(encoding="utf-8"))
+        if old.get("files") == digest:
+            shutil.rmtree(staging, ignore_errors=True)
+            return {"snapshot": str(target), "unchanged": True}
+        if not replace:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise SnapshotExists(
+                f"periode {periode} is already published with different content; rerun with --replace to replace it")
+        manifest["replaces"] = {"started_at": old.get("started_at"), "code_version": old.get("code_version"),
+                                "files": old.get("files")}
+    manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    io.write_json(manifest, snap / "_manifest.json")
+    io.fsync_tree(staging)
+    # receipts first: a visible snapshot means its receipts are in place too
+    io.swap_into_place(rec, root.receipts(periode))
+    io.swap_into_place(snap, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return {"snapshot": str(target), "unchanged": False}
+
+
+def _write_receipt_csv(df: pl.DataFrame, path: Path) -> None:
+    """CSV for Excel in an Indonesian locale: ``;`` delimiter (the decimal mark is a comma), UTF-8
+    with BOM so that names keep their letters, CRLF line ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = df.write_csv(separator=";", line_terminator="\r\n", quote_style="non_numeric")
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# the flow
+# ---------------------------------------------------------------------------------------------
+
+@flow(name="padan-monthly", log_prints=False)
+def monthly_run(data_root: str, periode: str | None = None, replace: bool = False,
+                rules_path: str | None = None) -> dict:
+    """The monthly reconciliation run for one periode (YYYY-MM; default: this month in Asia/Jakarta)
+    on one data root."""
+    logger = get_run_logger()
+    if periode is None:
+        from zoneinfo import ZoneInfo
+
+        periode = dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
+    io.check_periode(periode)
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    root = io.Root(Path(data_root).resolve())
+    data_root = str(root.path)
+    rules = load_ruleset(rules_path)
+    io.clear_stale_staging(root, periode)
+    shutil.rmtree(root.work(periode), ignore_errors=True)
+
+    files = discover_inbox(data_root, periode)
+    logger.info("periode %s: %d inbox files", periode, len(files))
+    futures = ingest_batch.map(data_root, periode, [p for p, _ in files], [f for _, f in files],
+                               list(range(len(files))))
+    batches = [f.result() for f in futures]
+    staged = [b["staged"] for b in batches if "staged" in b]
+    quarantined = [{k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")}
+                   for b in batches if "karantina" in b]
+    for q in quarantined:
+        logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
+
+    matched = match_usulan(data_root, periode, staged, rules_path)
+    reg = reconcile_register(data_root, periode, matched)
+    pen = decide_penerima(data_root, periode, reg["individu"], rules_path)
+
+    ref_inputs = [
+        {"kind": kind, "path": str(f.relative_to(root.path)), "sha256": io.sha256_file(f), "rows": io.parquet_rows(f)}
+        for kind, folder in (("dukcapil", root.dukcapil), ("dtsen", root.dtsen))
+        for f in io.parquet_files(folder)
+    ]
+    manifest = {
+        "periode": periode,
+        "contract_version": schemas.CONTRACT_VERSION,
+        "rule_set": {"version": rules.version, "sha256": rules.sha256, "source": rules.source},
+        "code_version": io.code_version(),
+        "previous_periode": reg["previous_periode"],
+        "started_at": started,
+        "inputs": {
+            "usulan": [{k: b[k] for k in ("kode_prov", "path", "sha256", "rows")} | (
+                {"karantina": b["karantina"]} if "karantina" in b else {}) for b in batches],
+            "reference": ref_inputs + pen["inputs"],
+        },
+        "karantina": quarantined,
+    }
+    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": pen["penerima"]}
+    published = publish_snapshot(data_root, periode, tables, manifest, replace)
+    summary = run_summary(root, periode, published, quarantined)
+    shutil.rmtree(root.work(periode), ignore_errors=True)
+    return summary
+
+
+def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[dict]) -> dict:
+    snap = Path(published["snapshot"])
+    h = pl.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
+    p = pl.read_parquet(snap / "penerima", hive_partitioning=False) if any((snap / "penerima").rglob("*.parquet")) \
+        else pl.DataFrame(schema={"program": pl.String, "status": pl.String, "nominal": pl.Int64})
+    by_status = (
+        p.group_by("program", "status").agg(unit=pl.len(), nominal=pl.col("nominal").sum())
+        .sort("program", "status").to_dicts()
+    )
+    return {
+        "periode": periode,
+        "snapshot": str(snap),
+        "receipts": str(root.receipts(periode)),
+        "unchanged": published["unchanged"],
+        "rows_in": h.height,
+        "diterima": int((h["hasil"] == "DITERIMA").sum()) if h.height else 0,
+        "ditolak": int((h["hasil"] == "DITOLAK").sum()) if h.height else 0,
+        "padan": int(h["status_padan"].is_in(["PADAN", "PADAN_KOREKSI"]).sum()) if h.height else 0,
+        "padan_koreksi": int((h["status_padan"] == "PADAN_KOREKSI").sum()) if h.height else 0,
+        "individu": pl.scan_parquet(snap / "individu" / "individu.parquet").select(pl.len()).collect().item(),
+        "karantina": quarantined,
+        "penerima": by_status,
+    }

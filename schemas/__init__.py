@@ -1,0 +1,245 @@
+"""The data contracts of ``../shared/spec/contracts.md`` (v1) in code: one pandera model per table.
+
+Every other module takes column names and vocabularies from here. Input models describe the data
+*as it must be after parsing* (the raw usulan CSV is all strings); output models are checked on
+every frame before it is published.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+CONTRACT_VERSION = 1
+
+JENIS_USULAN = ("BARU", "PERBAIKAN", "HAPUS", "SANGGAH")
+HUBUNGAN_KELUARGA = (
+    "KEPALA KELUARGA", "ISTRI", "SUAMI", "ANAK", "CUCU", "ORANG TUA", "MERTUA", "FAMILI LAIN", "LAINNYA",
+)
+JENJANG_SEKOLAH = ("TIDAK", "SD", "SMP", "SMA")
+HASIL = ("DITERIMA", "DITOLAK")
+STATUS_PADAN = ("PADAN", "PADAN_KOREKSI", "TIDAK_PADAN")
+PROGRAMS = ("PKH", "BPNT", "PBI-JKN")
+STATUSES = (
+    "SUKSES SPM", "PROSES SPM", "EXCLUDE", "GAGAL OMSPAN", "SI",
+    "PROSES BUREKOL", "TIDAK LAYAK GIS", "OVERLAP SDM KESOS", "SK/CALON PENERIMA",
+)
+BANKS = ("BRI", "BNI", "BTN", "MANDIRI", "POS")
+
+DIGITS16 = r"^[0-9]{16}$"
+KODE_WILAYAH10 = r"^[0-9]{10}$"
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------
+
+USULAN_COLUMNS = (
+    "jenis_usulan", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+    "hubungan_keluarga", "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat",
+    "jenjang_sekolah", "alasan",
+)
+USULAN_REQUIRED = (
+    "jenis_usulan", "nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
+    "kode_wilayah",
+)
+
+
+class UsulanRaw(pa.DataFrameModel):
+    """An usulan CSV as read: every contract column a (nullable) string; unknown columns allowed.
+
+    Optional columns absent from a file are added as nulls by the reader before this check.
+    """
+
+    jenis_usulan: Optional[str] = pa.Field(nullable=True)
+    nik: Optional[str] = pa.Field(nullable=True)
+    no_kk: Optional[str] = pa.Field(nullable=True)
+    nama: Optional[str] = pa.Field(nullable=True)
+    tempat_lahir: Optional[str] = pa.Field(nullable=True)
+    tanggal_lahir: Optional[str] = pa.Field(nullable=True)
+    jenis_kelamin: Optional[str] = pa.Field(nullable=True)
+    hubungan_keluarga: Optional[str] = pa.Field(nullable=True)
+    nama_ibu_kandung: Optional[str] = pa.Field(nullable=True)
+    alamat: Optional[str] = pa.Field(nullable=True)
+    kode_wilayah: Optional[str] = pa.Field(nullable=True)
+    hamil: Optional[str] = pa.Field(nullable=True)
+    disabilitas_berat: Optional[str] = pa.Field(nullable=True)
+    jenjang_sekolah: Optional[str] = pa.Field(nullable=True)
+    alasan: Optional[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+
+
+class Dukcapil(pa.DataFrameModel):
+    """Civil-registry extract (Parquet)."""
+
+    NIK: str = pa.Field(str_matches=DIGITS16, unique=True)
+    NO_KK: str = pa.Field(str_matches=DIGITS16)
+    NAMA_LGKP: str = pa.Field()
+    TMPT_LHR: Optional[str] = pa.Field(nullable=True)
+    TGL_LHR: pl.Date = pa.Field()
+    JENIS_KLMIN: str = pa.Field(isin=["LAKI-LAKI", "PEREMPUAN"])
+    NAMA_LGKP_IBU: Optional[str] = pa.Field(nullable=True)
+    ALAMAT: Optional[str] = pa.Field(nullable=True)
+    NO_PROP: str = pa.Field(str_matches=r"^[0-9]{2}$")
+    NO_KAB: str = pa.Field(str_matches=r"^[0-9]{2}$")
+    NO_KEC: str = pa.Field(str_matches=r"^[0-9]{2}$")
+    NO_KEL: str = pa.Field(str_matches=r"^[0-9]{4}$")
+    JENIS_PKRJN: Optional[str] = pa.Field(nullable=True)
+    STAT_HBKEL: Optional[str] = pa.Field(nullable=True)
+    TGL_MATI: Optional[pl.Date] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+
+
+DUKCAPIL_COLUMNS = tuple(Dukcapil.to_schema().columns)
+
+
+class Dtsen(pa.DataFrameModel):
+    """Welfare deciles per household (Parquet)."""
+
+    no_kk: str = pa.Field(str_matches=DIGITS16)
+    desil: pl.Int64 = pa.Field(ge=1, le=10)
+    tgl_update: Optional[pl.Date] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        coerce = True
+
+
+class SdmKesos(pa.DataFrameModel):
+    """Social-welfare staff registry (CSV, read as strings)."""
+
+    nik: str = pa.Field()
+    nama: Optional[str] = pa.Field(nullable=True)
+    jenis_sdm: Optional[str] = pa.Field(nullable=True)
+    kode_wilayah: Optional[str] = pa.Field(nullable=True)
+    aktif: str = pa.Field()
+
+    class Config:
+        strict = False
+
+
+class Gis(pa.DataFrameModel):
+    """Geotag house-verification results (CSV, read as strings)."""
+
+    no_kk: str = pa.Field()
+    hasil: str = pa.Field()
+    tgl_verifikasi: Optional[str] = pa.Field(nullable=True)
+    lat: Optional[str] = pa.Field(nullable=True)
+    lon: Optional[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+
+
+class Burekol(pa.DataFrameModel):
+    """Bank-account opening results (CSV, read as strings)."""
+
+    no_kk: str = pa.Field()
+    nik_pengurus: Optional[str] = pa.Field(nullable=True)
+    bank: Optional[str] = pa.Field(nullable=True)
+    status_rekening: str = pa.Field()
+    no_rekening: Optional[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+
+
+class Salur(pa.DataFrameModel):
+    """Disbursement results (CSV, read as strings)."""
+
+    periode: Optional[str] = pa.Field(nullable=True)
+    program: str = pa.Field()
+    no_kk: Optional[str] = pa.Field(nullable=True)
+    nik: Optional[str] = pa.Field(nullable=True)
+    status: str = pa.Field()
+    nominal: Optional[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs: snapshots/periode=<P>/
+# ---------------------------------------------------------------------------------------------
+
+ReasonList = Annotated[pl.List, pl.String()]
+
+
+class HasilUsulan(pa.DataFrameModel):
+    """One row per input data row of every ingested usulan file, no exceptions."""
+
+    sumber_file: str = pa.Field()
+    sumber_baris: pl.Int64 = pa.Field(ge=1)
+    kode_prov: str = pa.Field(str_matches=r"^[0-9]{2}$")
+    jenis_usulan: Optional[str] = pa.Field(nullable=True)
+    hasil: str = pa.Field(isin=list(HASIL))
+    alasan: ReasonList = pa.Field()
+    nik_usulan: Optional[str] = pa.Field(nullable=True)
+    nik_padan: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
+    status_padan: str = pa.Field(isin=list(STATUS_PADAN))
+    skor_padan: pl.Float64 = pa.Field(ge=0.0, le=1.0)
+    metode_padan: Optional[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="rejected_rows_carry_a_reason")
+    def rejected_has_reason(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("hasil") != "DITOLAK") | (pl.col("alasan").list.len() > 0))
+
+    @pa.dataframe_check(name="padan_rows_name_a_dukcapil_nik")
+    def padan_has_nik(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("status_padan") == "TIDAK_PADAN") | pl.col("nik_padan").is_not_null())
+
+
+class Individu(pa.DataFrameModel):
+    """One row per person in the register after this period."""
+
+    nik: str = pa.Field(str_matches=DIGITS16, unique=True)
+    no_kk: str = pa.Field(str_matches=DIGITS16)
+    nama: str = pa.Field()
+    tanggal_lahir: pl.Date = pa.Field()
+    jenis_kelamin: str = pa.Field(isin=["L", "P"])
+    kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
+    status_padan: str = pa.Field(isin=list(STATUS_PADAN))
+    periode_masuk: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    sumber_periode: str = pa.Field()
+    sumber_file: str = pa.Field()
+    sumber_baris: pl.Int64 = pa.Field(ge=1)
+
+    class Config:
+        strict = False
+
+
+class Penerima(pa.DataFrameModel):
+    """One row per programme x unit (no_kk for household programmes, nik for PBI-JKN)."""
+
+    program: str = pa.Field(isin=list(PROGRAMS))
+    no_kk: str = pa.Field(str_matches=DIGITS16)
+    nik: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
+    kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
+    desil: Optional[pl.Int64] = pa.Field(nullable=True, ge=1, le=10)
+    status: str = pa.Field(isin=list(STATUSES))
+    alasan: ReasonList = pa.Field()
+    nominal: pl.Int64 = pa.Field(ge=0)
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="person_programmes_name_a_nik")
+    def person_unit_has_nik(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("program") != "PBI-JKN") | pl.col("nik").is_not_null())
+
+    @pa.dataframe_check(name="only_payable_statuses_carry_money")
+    def nominal_only_when_payable(cls, data: PolarsData) -> pl.LazyFrame:
+        blocked = pl.col("status").is_in(["EXCLUDE", "OVERLAP SDM KESOS", "TIDAK LAYAK GIS"])
+        return data.lazyframe.select(~blocked | (pl.col("nominal") == 0))
+
+
+OUTPUT_MODELS = {"hasil_usulan": HasilUsulan, "individu": Individu, "penerima": Penerima}

@@ -1,0 +1,371 @@
+"""Reading province usulan batches: bytes -> a frame of strings -> cleaned, typed columns -> reason codes.
+
+Reading is columnar (polars' CSV reader on the decoded text); nothing here loops over rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from schemas import HUBUNGAN_KELUARGA, JENIS_USULAN, USULAN_COLUMNS, USULAN_REQUIRED
+
+MAX_FIELD_CHARS = 500
+
+
+class FileQuarantined(Exception):
+    """A whole file cannot be used; ``code`` is a reason code from the catalogue."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class ParsedBatch:
+    frame: pl.DataFrame            # contract columns (strings) + sumber_baris + kolom_lain
+    encoding: str
+    delimiter: str
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# bytes -> text
+# ---------------------------------------------------------------------------------------------
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """Decode a CSV upload: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Raises ``FileQuarantined`` for binary content.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        enc, body = "utf-8-sig", raw[len(codecs.BOM_UTF8):]
+        try:
+            return body.decode("utf-8"), enc
+        except UnicodeDecodeError:
+            return body.decode("cp1252", errors="replace"), "cp1252"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise FileQuarantined("FILE_TIDAK_TERBACA", f"UTF-16 tidak valid: {exc.reason}") from exc
+    sample = raw[:65536]
+    if b"\x00" in sample or _looks_binary(sample):
+        raise FileQuarantined("FILE_TIDAK_TERBACA", "berkas biner, bukan teks CSV")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 leaves 5 bytes undefined; map those through Latin-1 rather than failing.
+    text = raw.decode("cp1252", errors="replace")
+    if text.count("\ufffd") > max(10, len(text) // 100):
+        raise FileQuarantined("FILE_TIDAK_TERBACA", "pengodean karakter tidak dikenali")
+    return raw.decode("latin-1") if "\ufffd" in text else text, "cp1252"
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) * 0.05
+
+
+# ---------------------------------------------------------------------------------------------
+# text -> frame of strings
+# ---------------------------------------------------------------------------------------------
+
+def _first_record(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip().strip(",;\t"):
+            return line
+    return ""
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the delimiter from the header line: the most frequent of ``;`` ``,`` ``\\t`` ``|`` outside quotes."""
+    header = _first_record(text)
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {d: unquoted.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 0 else ","
+
+
+def normalise_header(name: str) -> str:
+    """Header matching is case-insensitive and ignores surrounding spaces (inner spaces become ``_``)."""
+    n = name.replace("\ufeff", "").strip().strip('"').strip().lower()
+    return re.sub(r"[\s\-]+", "_", n)
+
+
+def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[str]]:
+    """Parse decoded CSV text into a frame of strings with contract column names and ``sumber_baris``.
+
+    Returns the frame and the list of ignored (unknown) column names. Rows whose fields are all
+    empty (blank lines, ``;;;;`` lines) are dropped, but still count in the 1-based ``sumber_baris``
+    numbering, so a row number matches the row in the spreadsheet minus the header.
+    """
+    if not text.strip():
+        raise FileQuarantined("FILE_KOSONG", "berkas kosong")
+    # Header: parsed with the csv module (one line), body with polars (columnar).
+    first = text.lstrip("\r\n")
+    header_line = next(csv.reader(io.StringIO(first), delimiter=delimiter))
+    names = [normalise_header(h) for h in header_line]
+    known = set(USULAN_COLUMNS)
+    if not any(n in known for n in names):
+        raise FileQuarantined("FILE_TANPA_HEADER", "baris pertama tidak memuat nama kolom usulan")
+    missing = [c for c in USULAN_REQUIRED if c not in names]
+    if missing:
+        raise FileQuarantined("FILE_KOLOM_WAJIB_HILANG", "kolom wajib tidak ada: " + ", ".join(missing))
+    # Unique, non-empty names for polars; duplicates of a contract column keep the first.
+    seen: dict[str, int] = {}
+    uniq = []
+    for i, n in enumerate(names):
+        n = n or f"kolom_{i + 1}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 1
+        uniq.append(n)
+    try:
+        df = pl.read_csv(
+            io.BytesIO(first.encode("utf-8")),
+            separator=delimiter,
+            has_header=True,
+            new_columns=uniq,
+            infer_schema=False,
+            quote_char='"',
+            truncate_ragged_lines=True,
+        )
+    except Exception as exc:  # polars raises ComputeError & co. on broken quoting
+        raise FileQuarantined("FILE_TIDAK_TERBACA", f"CSV tidak dapat diurai: {type(exc).__name__}") from exc
+    df = df.with_row_index("sumber_baris", offset=1).with_columns(pl.col("sumber_baris").cast(pl.Int64))
+    data_cols = [c for c in df.columns if c != "sumber_baris"]
+    blank = pl.all_horizontal(
+        [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in data_cols]
+    )
+    df = df.filter(~blank)
+    if df.height == 0:
+        raise FileQuarantined("FILE_KOSONG", "tidak ada baris data")
+    ignored = [c for c in data_cols if c not in known]
+    extra = (
+        pl.struct([pl.col(c) for c in ignored]).struct.json_encode() if ignored else pl.lit(None, pl.String)
+    )
+    df = df.with_columns(kolom_lain=extra).select(
+        "sumber_baris",
+        *[pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in USULAN_COLUMNS],
+        "kolom_lain",
+    )
+    return df, ignored
+
+
+def parse_usulan(raw: bytes) -> ParsedBatch:
+    """Bytes of one uploaded file -> ``ParsedBatch`` (or ``FileQuarantined``)."""
+    text, encoding = decode_text(raw)
+    delimiter = sniff_delimiter(text)
+    frame, ignored = read_usulan_text(text, delimiter=delimiter)
+    return ParsedBatch(frame=frame, encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
+
+
+# ---------------------------------------------------------------------------------------------
+# cleaning: strings -> typed, normalised columns (expressions)
+# ---------------------------------------------------------------------------------------------
+
+SCI_NOTATION = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}$"
+EXCEL_EPOCH_OFFSET = 25569  # days between 1899-12-30 (Excel's day 0) and 1970-01-01
+
+_SEX = {"L": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "LAKI2": "L", "PRIA": "L", "LK": "L",
+        "P": "P", "PEREMPUAN": "P", "WANITA": "P", "PR": "P"}
+_HUBUNGAN_ALIASES = {"ISTERI": "ISTRI", "KEPALA RUMAH TANGGA": "KEPALA KELUARGA", "KK": "KEPALA KELUARGA",
+                     "ANAK KANDUNG": "ANAK", "ANAK TIRI": "ANAK", "ANAK ANGKAT": "ANAK", "FAMILI": "FAMILI LAIN",
+                     "ORANGTUA": "ORANG TUA", "SUAMI/ISTRI": "ISTRI"}
+_SCHOOL = {"TIDAK": "TIDAK", "TIDAK SEKOLAH": "TIDAK", "BELUM SEKOLAH": "TIDAK", "-": "TIDAK",
+           "SD": "SD", "MI": "SD", "SD/MI": "SD", "SMP": "SMP", "MTS": "SMP", "SLTP": "SMP", "SMP/MTS": "SMP",
+           "SMA": "SMA", "SMK": "SMA", "MA": "SMA", "SLTA": "SMA", "SMA/SMK": "SMA", "SMA/MA": "SMA"}
+_YES = ["Y", "YA", "YES", "1", "TRUE", "ADA"]
+_NO = ["N", "T", "TIDAK", "NO", "0", "FALSE", "TIDAK ADA", "-"]
+
+
+def _blank_to_null(col: str) -> pl.Expr:
+    s = pl.col(col).str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def id_digits_expr(col: str) -> pl.Expr:
+    """NIK / No KK as typed in Excel -> the digit string: drop spaces, quotes, a leading apostrophe,
+    a trailing ``.0`` and thousands separators of a pasted number; scientific notation is left as is."""
+    s = (
+        pl.col(col).str.strip_chars()
+        .str.replace_all(r"[\s\u00a0\"`]", "")
+        .str.strip_chars_start("'’‘")
+        .str.replace(r"\.0+$", "")
+    )
+    no_sep = s.str.replace_all(r"[.,\-]", "")
+    return (
+        pl.when(s.str.contains(SCI_NOTATION)).then(s)
+        .when(no_sep.str.contains(r"^[0-9]+$")).then(no_sep)
+        .otherwise(s)
+        .pipe(lambda e: pl.when(e == "").then(None).otherwise(e))
+    )
+
+
+def birth_date_expr(col: str) -> pl.Expr:
+    """DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD (optionally with a midnight time) or an Excel serial -> Date."""
+    s = pl.col(col).str.strip_chars().str.replace(r"[ T]0?0:00(:00)?(\.0+)?$", "")
+    serial = (
+        pl.when(s.str.contains(r"^[0-9]{4,5}(\.0+)?$"))
+        .then(s.str.replace(r"\.0+$", "").cast(pl.Int32, strict=False))
+        .otherwise(None)
+    )
+    from_serial = (
+        pl.when(serial.is_between(1, 80000))
+        .then((serial - EXCEL_EPOCH_OFFSET).cast(pl.Int32).cast(pl.Date))
+        .otherwise(None)
+    )
+    return pl.coalesce(
+        s.str.to_date("%d-%m-%Y", strict=False),
+        s.str.to_date("%d/%m/%Y", strict=False),
+        s.str.to_date("%Y-%m-%d", strict=False),
+        s.str.to_date("%Y/%m/%d", strict=False),
+        s.str.to_date("%d.%m.%Y", strict=False),
+        from_serial,
+    )
+
+
+def _upper_clean(col: str) -> pl.Expr:
+    return pl.col(col).str.strip_chars().str.to_uppercase().str.replace_all(r"\s+", " ")
+
+
+def cleaned_usulan(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Typed and normalised usulan columns beside the raw ones (raw kept for the receipts).
+
+    Adds: ``jenis``, ``nik_usulan``, ``nik_rusak_excel``, ``no_kk_usulan``, ``nama_usulan``,
+    ``tgl_lahir``, ``jk``, ``hubungan``, ``kode_wilayah_usulan``, ``is_hamil``, ``is_disabilitas``,
+    ``jenjang``.
+    """
+    sex = _upper_clean("jenis_kelamin")
+    hub = _upper_clean("hubungan_keluarga").str.replace_all(r"\s*-\s*", " ")
+    school = _upper_clean("jenjang_sekolah")
+    nik = id_digits_expr("nik")
+    return lf.with_columns(
+        jenis=_upper_clean("jenis_usulan"),
+        nik_usulan=nik,
+        nik_rusak_excel=nik.str.contains(SCI_NOTATION).fill_null(False),
+        no_kk_usulan=id_digits_expr("no_kk"),
+        nama_usulan=pl.col("nama").str.strip_chars().str.replace_all(r"\s+", " ")
+        .pipe(lambda e: pl.when(e == "").then(None).otherwise(e)),
+        tgl_lahir=birth_date_expr("tanggal_lahir"),
+        jk=sex.replace_strict(_SEX, default=None),
+        hubungan=hub.replace(_HUBUNGAN_ALIASES),
+        kode_wilayah_usulan=pl.col("kode_wilayah").str.replace_all(r"[\s.\-'\"]", "")
+        .pipe(lambda e: pl.when(e == "").then(None).otherwise(e)),
+        is_hamil=_upper_clean("hamil").is_in(_YES).fill_null(False),
+        is_disabilitas=_upper_clean("disabilitas_berat").is_in(_YES).fill_null(False),
+        jenjang=school.replace_strict(_SCHOOL, default=None),
+        alasan_usulan=_blank_to_null("alasan"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# validation: one reason-code list per row
+# ---------------------------------------------------------------------------------------------
+
+FORMULA = r"^[=@]|^[+\-][A-Za-z(=@]|^[+\-][0-9.]+[+\-*/][0-9]"
+
+
+def _code(cond: pl.Expr, code: str) -> pl.Expr:
+    return pl.when(cond.fill_null(False)).then(pl.lit(code)).otherwise(None)
+
+
+def nik_ddmmyy_expr(nik: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(the NIK's birth date as a ``DDMMYY`` string with the +40 removed, the sex it encodes).
+
+    The century is not in a NIK; compare the ``DDMMYY`` string, or use ``nik_date_valid_expr``.
+    """
+    dd = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    sex = pl.when(dd > 40).then(pl.lit("P")).otherwise(pl.lit("L"))
+    day = pl.when(dd > 40).then(dd - 40).otherwise(dd)
+    ddmmyy = pl.concat_str(day.cast(pl.String).str.zfill(2), nik.str.slice(8, 4))
+    return ddmmyy, sex
+
+
+def nik_date_valid_expr(ddmmyy: pl.Expr) -> pl.Expr:
+    """True when a ``DDMMYY`` is a real calendar date in some century (29 Feb: any leap century)."""
+    # 2000 is a leap year, so checking the 20yy reading accepts 29-02-00 as it should (1900 isn't, 2000 is)
+    return ddmmyy.str.to_date("%d%m%y", strict=False).is_not_null()
+
+
+def validated_usulan(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame,
+                     reference_date) -> pl.LazyFrame:
+    """Reason codes per row (``alasan_validasi``: list of codes, rejecting and warnings).
+
+    ``villages`` has ``kode_wilayah`` (10 digits); ``districts`` has ``kode_kec`` (6 digits);
+    ``reference_date`` is the last day of the periode (birth dates after it are impossible).
+    """
+    v = villages.select(pl.col("kode_wilayah").alias("kode_wilayah_usulan"), _desa_ok=pl.lit(True),
+                        _desa_prov=pl.col("kode_wilayah").str.slice(0, 2))
+    d = districts.select(pl.col("kode_kec").alias("_nik_kec"), _kec_ok=pl.lit(True))
+    nik = pl.col("nik_usulan")
+    is16 = nik.str.contains(r"^[0-9]{16}$").fill_null(False)
+    nik_ddmmyy, nik_sex = nik_ddmmyy_expr(nik)
+    tgl = pl.col("tgl_lahir")
+    any_formula = pl.any_horizontal([pl.col(c).str.strip_chars().str.contains(FORMULA).fill_null(False)
+                                     for c in USULAN_COLUMNS])
+    too_long_or_control = pl.any_horizontal([
+        (pl.col(c).str.len_chars() > MAX_FIELD_CHARS).fill_null(False)
+        | pl.col(c).str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").fill_null(False)
+        for c in USULAN_COLUMNS
+    ])
+    needs_reason = pl.col("jenis").is_in(["HAPUS", "SANGGAH"])
+    out = (
+        lf.with_columns(_nik_kec=nik.str.slice(0, 6))
+        .join(v, on="kode_wilayah_usulan", how="left")
+        .join(d, on="_nik_kec", how="left")
+        .with_columns(_nik_ddmmyy=pl.when(is16).then(nik_ddmmyy).otherwise(None), _nik_sex=nik_sex)
+        .with_columns(
+            alasan_validasi=pl.concat_list(
+                _code(~pl.col("jenis").is_in(list(JENIS_USULAN)) | pl.col("jenis").is_null(),
+                      "JENIS_USULAN_TIDAK_DIKENAL"),
+                _code(nik.is_null(), "NIK_KOSONG"),
+                _code(nik.is_not_null() & ~is16 & ~pl.col("nik_rusak_excel"), "NIK_FORMAT_SALAH"),
+                _code(pl.col("nik_rusak_excel"), "NIK_RUSAK_EXCEL"),
+                _code(is16 & ~nik_date_valid_expr(pl.col("_nik_ddmmyy")), "NIK_TANGGAL_TIDAK_VALID"),
+                _code(is16 & (nik.str.slice(12, 4) == "0000"), "NIK_NOMOR_URUT_0000"),
+                _code(is16 & pl.col("_kec_ok").is_null(), "NIK_WILAYAH_TIDAK_DIKENAL"),
+                _code(is16 & pl.col("jk").is_not_null() & (pl.col("_nik_sex") != pl.col("jk")),
+                      "NIK_JENIS_KELAMIN_TIDAK_SESUAI"),
+                _code(is16 & nik_date_valid_expr(pl.col("_nik_ddmmyy")) & tgl.is_not_null()
+                      & (pl.col("_nik_ddmmyy") != tgl.dt.strftime("%d%m%y")),
+                      "NIK_TGL_LAHIR_TIDAK_SESUAI"),
+                _code(pl.col("no_kk_usulan").is_null(), "NO_KK_KOSONG"),
+                _code(pl.col("no_kk_usulan").is_not_null()
+                      & ~pl.col("no_kk_usulan").str.contains(r"^[0-9]{16}$"), "NO_KK_FORMAT_SALAH"),
+                _code(pl.col("nama_usulan").is_null() | ~pl.col("nama_usulan").str.contains(r"[A-Za-z]"),
+                      "NAMA_KOSONG"),
+                _code(pl.col("tanggal_lahir").str.strip_chars().replace("", None).is_null(),
+                      "TANGGAL_LAHIR_KOSONG"),
+                _code(pl.col("tanggal_lahir").str.strip_chars().replace("", None).is_not_null() & tgl.is_null(),
+                      "TANGGAL_LAHIR_TIDAK_VALID"),
+                _code(tgl.is_not_null() & ((tgl > pl.lit(reference_date)) | (tgl.dt.year() < 1900)),
+                      "TANGGAL_LAHIR_TIDAK_MUNGKIN"),
+                _code(pl.col("jk").is_null(), "JENIS_KELAMIN_TIDAK_VALID"),
+                _code(~pl.col("hubungan").is_in(list(HUBUNGAN_KELUARGA)).fill_null(False),
+                      "HUBUNGAN_KELUARGA_TIDAK_VALID"),
+                _code(pl.col("kode_wilayah_usulan").is_null(), "KODE_WILAYAH_KOSONG"),
+                _code(pl.col("kode_wilayah_usulan").is_not_null() & pl.col("_desa_ok").is_null(),
+                      "KODE_WILAYAH_TIDAK_DIKENAL"),
+                _code(pl.col("_desa_ok").is_not_null() & (pl.col("_desa_prov") != pl.col("kode_prov")),
+                      "KODE_WILAYAH_BEDA_PROVINSI"),
+                _code(any_formula, "NILAI_FORMULA"),
+                _code(too_long_or_control, "ISIAN_TERLALU_PANJANG"),
+                _code(needs_reason & pl.col("alasan_usulan").is_null(), "ALASAN_KOSONG"),
+            ).list.drop_nulls()
+        )
+        .drop("_nik_kec", "_desa_ok", "_desa_prov", "_kec_ok", "_nik_ddmmyy", "_nik_sex")
+    )
+    return out

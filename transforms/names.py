@@ -1,0 +1,42 @@
+"""Indonesian name normalisation for comparison (pure expressions).
+
+Two keys per name, because ``J`` may be an old ``Y`` (Jusuf = Yusuf) or a new ``J`` (Joko):
+``nama_key`` applies the old-to-new spelling rewrites (OE->U, DJ->J, TJ->C, SJ->SY, CH->KH),
+``nama_key_y`` additionally rewrites J->Y. Compare both and keep the better score.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# titles and honorifics in front of or inside a name (with or without a dot)
+_TITLES = r"\b(?:H|HJ|HAJI|HAJAH|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|USTAZ|NY|NN|TN|SDR|SDRI|ALM|ALMH|ALMARHUM|ALMARHUMAH)\b\.?"
+# academic degrees (S.Pd., S.Ag., S.E., A.Md., M.Pd., ...)
+_DEGREES = (r"\b(?:S\.?\s?(?:PD|AG|SOS|KOM|KM|KEP|KEB|FARM|KED|PSI|IP|HUT|PT|TP|SI|HI|PDI|E|H|T)|A\.?\s?MD"
+            r"|M\.?\s?(?:PD|SI|AG|KES|KOM|HUM|M|H|T|E)|SE|SH|ST|SPD|SAG|SKM|SKOM|SSOS|AMD|MPD|MM|MSI|BA|BSC)\b\.?")
+_MUHAMMAD = r"\b(?:MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOHAMED|MOCHAMMAD|MOCHAMAD|MUCHAMMAD|MUCHAMAD|MUHHAMAD|MOCH|MOH|MUH|MHD|MD|M)\b\.?"
+_SPELLING = [("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("CH", "KH"), ("TH", "T"), ("DH", "D")]
+
+
+def nama_key_expr(col: str | pl.Expr) -> pl.Expr:
+    """Upper case, no titles, degrees, bin/binti clause or punctuation, Muhammad variants as ``M``,
+    new spelling. ``"Hj. Siti Aminah binti Djoko, S.Pd."`` -> ``"SITI AMINAH"``."""
+    e = pl.col(col) if isinstance(col, str) else col
+    e = (
+        e.str.to_uppercase()
+        .str.replace_all(r",.*$", "")                   # degrees after a comma
+        .str.replace_all(_DEGREES, " ")
+        .str.replace_all(_TITLES, " ")
+        .str.replace_all(r"\b(?:BIN|BINTI|BT|BN)\b.*$", "")
+        .str.replace_all(r"[^A-Z ]", " ")
+        .str.replace_all(_MUHAMMAD, "M")
+    )
+    for old, new in _SPELLING:
+        e = e.str.replace_all(old, new, literal=True)
+    return e.str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def nama_key_y_expr(key: str | pl.Expr) -> pl.Expr:
+    """The alternative key that reads every J as an old-spelling Y."""
+    e = pl.col(key) if isinstance(key, str) else key
+    return e.str.replace_all("J", "Y", literal=True)

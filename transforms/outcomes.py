@@ -1,0 +1,58 @@
+"""Per-row outcomes (hasil_usulan) and the province receipts built from them."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from rules import reason_codes
+
+HASIL_USULAN_COLUMNS = [
+    "periode", "kode_prov", "sumber_file", "sumber_baris", "jenis_usulan", "hasil", "alasan",
+    "nik_usulan", "nik_padan", "status_padan", "skor_padan", "metode_padan",
+    "nik_kandidat", "bukti_nama", "bukti_tgl_lahir", "bukti_jenis_kelamin",
+    "no_kk_usulan", "nama_usulan", "kode_wilayah_usulan", "kolom_lain",
+]
+
+
+def hasil_expr(alasan: str, rejecting: list[str]) -> pl.Expr:
+    """DITOLAK when any reason code of the row refuses it."""
+    bad = pl.col(alasan).list.eval(pl.element().is_in(rejecting)).list.any()
+    return pl.when(bad).then(pl.lit("DITOLAK")).otherwise(pl.lit("DITERIMA"))
+
+
+def neutralise_formula_expr(col: str) -> pl.Expr:
+    """A cell that a spreadsheet would read as a formula gets a leading apostrophe."""
+    c = pl.col(col)
+    return pl.when(c.str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + c).otherwise(c).alias(col)
+
+
+def receipt(hasil_usulan: pl.DataFrame) -> pl.DataFrame:
+    """What a province gets back for every row it sent: the result, the codes and, in Indonesian,
+    what each means and what to do."""
+    cat = reason_codes()
+    expl = pl.DataFrame({
+        "kode": list(cat),
+        "_teks": [f"{c}: {r.id} {r.tindakan}" for c, r in cat.items()],
+    })
+    long = (
+        hasil_usulan.select("kode_prov", "sumber_file", "sumber_baris", kode="alasan")
+        .explode("kode", empty_as_null=False)
+        .join(expl, on="kode", how="left")
+        .group_by("kode_prov", "sumber_file", "sumber_baris")
+        .agg(keterangan=pl.col("_teks").str.join(" | "))
+    )
+    out = (
+        hasil_usulan.join(long, on=["kode_prov", "sumber_file", "sumber_baris"], how="left")
+        .select(
+            "periode", "kode_prov", "sumber_file", "sumber_baris", "jenis_usulan", "nik_usulan", "nama_usulan",
+            "hasil", alasan=pl.col("alasan").list.join("|"), keterangan=pl.col("keterangan").fill_null(""),
+            nik_padan="nik_padan", status_padan="status_padan", skor_padan="skor_padan",
+        )
+        .sort("kode_prov", "sumber_file", "sumber_baris")
+    )
+    return out
+
+
+def receipt_csv_ready(df: pl.DataFrame) -> pl.DataFrame:
+    """String columns made safe for a spreadsheet: no cell starts a formula."""
+    return df.with_columns([neutralise_formula_expr(c) for c, t in df.schema.items() if t == pl.String])

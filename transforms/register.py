@@ -1,0 +1,128 @@
+"""Applying a period's usulan to the register (individu): outcomes per row and the register after.
+
+The register key is the Dukcapil NIK. Every row must be padan; BARU adds (or updates a person
+already registered), PERBAIKAN corrects a registered person, HAPUS removes one, SANGGAH flags one.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from schemas import USULAN_COLUMNS
+
+INDIVIDU_COLUMNS = [
+    "nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "kode_prov",
+    "hubungan_keluarga", "hamil", "disabilitas_berat", "jenjang_sekolah", "status_padan", "skor_padan",
+    "periode_masuk", "sumber_periode", "sumber_file", "sumber_baris", "jenis_usulan_terakhir",
+    "sanggah_alasan", "sanggah_periode",
+]
+
+# what makes two rows "the same proposal": the target person (the Dukcapil NIK when padan, else the
+# NIK as typed) and every cleaned field
+_CONTENT = ["jenis", "_target", "no_kk_usulan", "nama_usulan", "tgl_lahir", "jk", "hubungan",
+            "kode_wilayah_usulan", "is_hamil", "is_disabilitas", "jenjang", "alasan_usulan"]
+
+
+def _code(cond: pl.Expr, c: str) -> pl.Expr:
+    return pl.when(cond.fill_null(False)).then(pl.lit(c)).otherwise(None)
+
+
+def empty_individu() -> pl.DataFrame:
+    """A register with no one in it (the first period, with no initial load)."""
+    return pl.DataFrame(schema={
+        "nik": pl.String, "no_kk": pl.String, "nama": pl.String, "tanggal_lahir": pl.Date,
+        "jenis_kelamin": pl.String, "kode_wilayah": pl.String, "kode_prov": pl.String,
+        "hubungan_keluarga": pl.String, "hamil": pl.Boolean, "disabilitas_berat": pl.Boolean,
+        "jenjang_sekolah": pl.String, "status_padan": pl.String, "skor_padan": pl.Float64,
+        "periode_masuk": pl.String, "sumber_periode": pl.String, "sumber_file": pl.String,
+        "sumber_baris": pl.Int64, "jenis_usulan_terakhir": pl.String, "sanggah_alasan": pl.String,
+        "sanggah_periode": pl.String,
+    })
+
+
+def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame:
+    """``alasan_duplikat`` per row: BARIS_GANDA for a repeat of an earlier identical row (first kept,
+    in file order, which is harmless for identical content); USULAN_BERTENTANGAN for every row of a
+    person proposed with differing contents (all held: never resolved by file order)."""
+    valid = ~pl.col("alasan_validasi").list.eval(pl.element().is_in(rejecting)).list.any()
+    order = ["kode_prov", "sumber_file", "sumber_baris"]
+    r = rows.sort(order).with_columns(_target=pl.coalesce("nik_padan", "nik_usulan")).with_columns(
+        _valid=valid,
+        _dup=pl.struct(_CONTENT).is_duplicated() & (pl.int_range(pl.len()).over(pl.struct(_CONTENT)) > 0),
+    )
+    target = pl.col("nik_padan")
+    changing = pl.col("jenis").is_in(["BARU", "PERBAIKAN", "HAPUS"])
+    conflict = (
+        r.filter(pl.col("_valid") & ~pl.col("_dup") & changing & target.is_not_null())
+        .group_by("nik_padan").agg(_n_versions=pl.struct(_CONTENT[:1] + _CONTENT[2:]).n_unique())
+        .filter(pl.col("_n_versions") > 1)
+        .select("nik_padan", _conflict=pl.lit(True))
+    )
+    return (
+        r.join(conflict, on="nik_padan", how="left")
+        .with_columns(alasan_duplikat=pl.concat_list(
+            _code(pl.col("_dup"), "BARIS_GANDA"),
+            _code(pl.col("_valid") & ~pl.col("_dup") & changing & pl.col("_conflict"), "USULAN_BERTENTANGAN"),
+        ).list.drop_nulls())
+        .drop("_valid", "_dup", "_conflict", "_target")
+    )
+
+
+def register_codes(rows: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """``alasan_register`` per row: TIDAK_ADA_DI_REGISTER for a PERBAIKAN / HAPUS / SANGGAH whose
+    person is not registered, SUDAH_ADA_DI_REGISTER (warning) for a BARU of a registered person."""
+    known = previous.select(pl.col("nik").alias("nik_padan"), _known=pl.lit(True))
+    r = rows.join(known, on="nik_padan", how="left", maintain_order="left")
+    padan = pl.col("nik_padan").is_not_null()
+    return r.with_columns(alasan_register=pl.concat_list(
+        _code(padan & pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & pl.col("_known").is_null(),
+              "TIDAK_ADA_DI_REGISTER"),
+        _code(padan & (pl.col("jenis") == "BARU") & pl.col("_known").is_not_null(), "SUDAH_ADA_DI_REGISTER"),
+    ).list.drop_nulls()).drop("_known")
+
+
+def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+    """The register after applying this period's accepted rows.
+
+    ``accepted`` are DITERIMA rows with ``jenis``, ``nik_padan``, the Dukcapil identity
+    (``dk_nama``, ``dk_tgl_lahir``, ``dk_jk``, ``no_kk_dukcapil``), the cleaned usulan fields and
+    lineage (``sumber_file``, ``sumber_baris``, ``kode_prov``). Identity fields come from Dukcapil,
+    the identity truth; kode_wilayah and the PKH fields from the usulan.
+    """
+    upserts = (
+        accepted.filter(pl.col("jenis").is_in(["BARU", "PERBAIKAN"]))
+        .select(
+            nik="nik_padan", no_kk="no_kk_dukcapil", nama="dk_nama", tanggal_lahir="dk_tgl_lahir",
+            jenis_kelamin="dk_jk", kode_wilayah="kode_wilayah_usulan",
+            kode_prov=pl.col("kode_wilayah_usulan").str.slice(0, 2),
+            hubungan_keluarga="hubungan", hamil="is_hamil", disabilitas_berat="is_disabilitas",
+            jenjang_sekolah="jenjang", status_padan="status_padan", skor_padan="skor_padan",
+            sumber_periode=pl.lit(periode), sumber_file="sumber_file", sumber_baris="sumber_baris",
+            jenis_usulan_terakhir="jenis",
+        )
+    )
+    removed = accepted.filter(pl.col("jenis") == "HAPUS").select(nik="nik_padan")
+    sanggah = (
+        accepted.filter(pl.col("jenis") == "SANGGAH")
+        .sort("kode_prov", "sumber_file", "sumber_baris")
+        .group_by("nik_padan", maintain_order=True)
+        .agg(_sanggah=pl.col("alasan_usulan").drop_nulls().unique(maintain_order=True).str.join("; "))
+        .rename({"nik_padan": "nik"})
+    )
+    kept = previous.join(upserts.select("nik"), on="nik", how="anti")
+    entered = previous.select("nik", _masuk="periode_masuk")
+    new = upserts.join(entered, on="nik", how="left").with_columns(
+        periode_masuk=pl.coalesce("_masuk", pl.lit(periode)),
+        sanggah_alasan=pl.lit(None, pl.String), sanggah_periode=pl.lit(None, pl.String),
+    ).drop("_masuk")
+    reg = pl.concat([kept.select(INDIVIDU_COLUMNS), new.select(INDIVIDU_COLUMNS)], how="vertical_relaxed")
+    reg = reg.join(removed, on="nik", how="anti").join(sanggah, on="nik", how="left").with_columns(
+        sanggah_alasan=pl.coalesce("_sanggah", "sanggah_alasan"),
+        sanggah_periode=pl.when(pl.col("_sanggah").is_not_null()).then(pl.lit(periode))
+        .otherwise(pl.col("sanggah_periode")),
+    ).drop("_sanggah")
+    return reg.select(INDIVIDU_COLUMNS).sort("kode_prov", "no_kk", "nik")
+
+
+__all__ = ["INDIVIDU_COLUMNS", "USULAN_COLUMNS", "duplicate_codes", "empty_individu", "individu_after",
+           "register_codes"]
