@@ -49,8 +49,8 @@ def print_summary(s: dict) -> None:
         p.add_row(r["program"], r["status"], f"{r['unit']:,}", f"{r['nominal']:,}")
     console.print(p)
     note = " (unchanged: identical to the published snapshot)" if s["unchanged"] else ""
-    console.print(f"snapshot: [bold]{s['snapshot']}[/bold]{note}")
-    console.print(f"receipts: {s['receipts']}")
+    console.print(f"snapshot: [bold]{s['snapshot']}[/bold]{note}", soft_wrap=True, highlight=False)
+    console.print(f"receipts: {s['receipts']}", soft_wrap=True, highlight=False)
 
 
 @app.command()

@@ -54,6 +54,8 @@ def ingest_batch(data_root: str, periode: str, kode_prov: str, file: str, index:
         batch = ingest.parse_usulan(path.read_bytes())
     except ingest.FileQuarantined as exc:
         return {**entry, "rows": 0, "karantina": exc.code, "keterangan": exc.detail}
+    except Exception as exc:  # noqa: BLE001  a file we cannot parse must never stop the run
+        return {**entry, "rows": 0, "karantina": "FILE_TIDAK_TERBACA", "keterangan": type(exc).__name__}
     lf = (
         batch.frame.lazy()
         .with_columns(kode_prov=pl.lit(kode_prov), sumber_file=pl.lit(path.name))

@@ -113,7 +113,10 @@ def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[s
         raise FileQuarantined("FILE_KOSONG", "berkas kosong")
     # Header: parsed with the csv module (one line), body with polars (columnar).
     first = text.lstrip("\r\n")
-    header_line = next(csv.reader(io.StringIO(first), delimiter=delimiter))
+    try:
+        header_line = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter))
+    except (csv.Error, StopIteration) as exc:
+        raise FileQuarantined("FILE_TANPA_HEADER", "baris judul tidak dapat dibaca") from exc
     names = [normalise_header(h) for h in header_line]
     known = set(USULAN_COLUMNS)
     if not any(n in known for n in names):
@@ -211,6 +214,7 @@ def id_digits_expr(col: str) -> pl.Expr:
         .when(no_sep.str.contains(r"^[0-9]+$")).then(no_sep)
         .otherwise(s)
         .pipe(lambda e: pl.when(e == "").then(None).otherwise(e))
+        .alias(col)
     )
 
 
@@ -234,7 +238,7 @@ def birth_date_expr(col: str) -> pl.Expr:
         s.str.to_date("%Y/%m/%d", strict=False),
         s.str.to_date("%d.%m.%Y", strict=False),
         from_serial,
-    )
+    ).alias(col)
 
 
 def _upper_clean(col: str) -> pl.Expr:

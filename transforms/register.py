@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas import USULAN_COLUMNS
-
 INDIVIDU_COLUMNS = [
     "nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "kode_prov",
     "hubungan_keluarga", "hamil", "disabilitas_berat", "jenjang_sekolah", "status_padan", "skor_padan",
@@ -122,7 +120,3 @@ def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: s
         .otherwise(pl.col("sanggah_periode")),
     ).drop("_sanggah")
     return reg.select(INDIVIDU_COLUMNS).sort("kode_prov", "no_kk", "nik")
-
-
-__all__ = ["INDIVIDU_COLUMNS", "USULAN_COLUMNS", "duplicate_codes", "empty_individu", "individu_after",
-           "register_codes"]

@@ -1,0 +1,198 @@
+"""The monthly flow end to end through Prefect on the hand-written root of tests/builders.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import schemas
+from builders import write_root
+from flows import io as fio
+from flows.monthly import SnapshotExists, monthly_run
+
+P = "2026-11"
+
+
+def snapshot_tables(root: Path, periode: str = P) -> dict[str, pl.DataFrame]:
+    s = root / "snapshots" / f"periode={periode}"
+    return {
+        "hasil_usulan": pl.read_parquet(s / "hasil_usulan"),
+        "individu": pl.read_parquet(s / "individu"),
+        "penerima": pl.read_parquet(s / "penerima", hive_partitioning=False),
+    }
+
+
+def csv_records(path: Path) -> int:
+    """Data records of a CSV as a spreadsheet would count them (blank records aside)."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode("cp1252")
+    delim = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))[1:]
+    return sum(1 for r in rows if any(c.strip() for c in r))
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = write_root(tmp_path_factory.mktemp("root"))
+    summary = monthly_run(data_root=str(root), periode=P)
+    return root, summary
+
+
+def test_snapshot_follows_the_contract(published):
+    root, summary = published
+    tables = snapshot_tables(root)
+    for name, model in schemas.OUTPUT_MODELS.items():
+        model.validate(tables[name], lazy=True)
+    h = tables["hasil_usulan"]
+    for col in ("sumber_file", "sumber_baris", "kode_prov", "jenis_usulan", "hasil", "alasan", "nik_usulan",
+                "nik_padan", "status_padan", "skor_padan", "metode_padan"):
+        assert col in h.columns
+    manifest = json.loads((root / "snapshots" / f"periode={P}" / "_manifest.json").read_text())
+    for key in ("periode", "inputs", "tables", "rule_set", "code_version", "started_at", "ended_at"):
+        assert key in manifest
+    assert manifest["tables"]["hasil_usulan"]["rows"] == h.height
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"]["usulan"])
+    assert summary["snapshot"].endswith(f"periode={P}")
+
+
+def test_one_outcome_per_input_record(published):
+    root, _ = published
+    h = snapshot_tables(root)["hasil_usulan"]
+    for f in (root / "inbox" / P).rglob("*.csv"):
+        got = h.filter(pl.col("sumber_file") == f.name)
+        assert got.height == csv_records(f), f.name
+        assert sorted(got["sumber_baris"].to_list()) == list(range(1, got.height + 1))
+
+
+def test_outcomes_of_known_rows(published):
+    root, _ = published
+    h = snapshot_tables(root)["hasil_usulan"]
+    row = lambda f, n: h.filter((pl.col("sumber_file") == f) & (pl.col("sumber_baris") == n)).row(0, named=True)  # noqa: E731
+    assert row("usulan_bogor.csv", 3)["status_padan"] == "PADAN"          # Achmad vs AHMAD
+    assert row("usulan_bogor.csv", 5)["hasil"] == "DITERIMA"              # Djoko vs JOKO
+    first = row("USULAN CIANJUR.csv", 1)                                   # apostrophe NIK, serial date
+    assert first["hasil"] == "DITERIMA" and first["nik_usulan"] == "3201010101400008"
+    assert "NIK_TIDAK_DITEMUKAN" in row("USULAN CIANJUR.csv", 2)["alasan"]
+    assert {"JENIS_USULAN_TIDAK_DIKENAL", "NILAI_FORMULA"} <= set(row("USULAN CIANJUR.csv", 3)["alasan"])
+    assert "KODE_WILAYAH_TIDAK_DIKENAL" in row("USULAN CIANJUR.csv", 4)["alasan"]
+    assert "TIDAK_ADA_DI_REGISTER" in row("USULAN CIANJUR.csv", 5)["alasan"]
+    wrong_person = row("USULAN CIANJUR.csv", 6)
+    assert wrong_person["status_padan"] == "TIDAK_PADAN" and wrong_person["nik_padan"] is None
+
+
+def test_quarantined_file_is_reported(published):
+    root, summary = published
+    assert [(q["file"], q["karantina"]) for q in summary["karantina"]] == [("usulan.xlsx", "FILE_TIDAK_TERBACA")]
+    manifest = json.loads((root / "snapshots" / f"periode={P}" / "_manifest.json").read_text())
+    assert manifest["karantina"][0]["file"] == "usulan.xlsx"
+    assert (root / "receipts" / f"periode={P}" / "91" / "berkas_karantina.csv").is_file()
+
+
+def test_receipts_per_province_open_in_a_spreadsheet(published):
+    root, _ = published
+    rec = root / "receipts" / f"periode={P}"
+    raw = (rec / "32" / "hasil_usulan.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert {r["kode_prov"] for r in rows} == {"32"}
+    assert len(rows) == 11
+    for r in rows:
+        for v in r.values():
+            assert not v.startswith(("=", "+", "-", "@")), v
+    assert any(r["keterangan"].startswith("NIK_TIDAK_DITEMUKAN: ") for r in rows)
+
+
+def test_penerima_statuses(published):
+    root, _ = published
+    p = snapshot_tables(root)["penerima"]
+    st = {(r["program"], r["no_kk"]): r for r in p.filter(pl.col("program") != "PBI-JKN").to_dicts()}
+    assert st[("PKH", "3201010101150001")]["status"] == "SK/CALON PENERIMA"
+    assert st[("BPNT", "3201010101150001")]["status"] == "SUKSES SPM"
+    assert st[("BPNT", "3201010202160002")]["status"] == "EXCLUDE"             # decile 7 (and GIS)
+    assert "ASN_TNI_POLRI" in st[("BPNT", "9101010303170003")]["alasan"]
+    assert "MENINGGAL" in st[("BPNT", "3201010404180004")]["alasan"]
+
+
+def test_rerun_with_same_inputs_changes_no_byte(published):
+    root, _ = published
+    snap = root / "snapshots" / f"periode={P}"
+    before = fio.tree_digest(snap)
+    manifest_before = (snap / "_manifest.json").read_bytes()
+    summary = monthly_run(data_root=str(root), periode=P)
+    assert summary["unchanged"] is True
+    assert fio.tree_digest(snap) == before
+    assert (snap / "_manifest.json").read_bytes() == manifest_before
+
+
+def test_crash_mid_publish_leaves_no_partial_snapshot_and_rerun_completes(tmp_path, monkeypatch):
+    root = write_root(tmp_path / "root")
+    import flows.io
+
+    real = flows.io.swap_into_place
+    calls = {"n": 0}
+
+    def crash_on_snapshot(staged, target):
+        calls["n"] += 1
+        if target.parent.name == "snapshots":
+            raise OSError("disk pulled out")
+        real(staged, target)
+
+    monkeypatch.setattr(flows.io, "swap_into_place", crash_on_snapshot)
+    with pytest.raises(Exception):
+        monthly_run(data_root=str(root), periode=P)
+    assert not (root / "snapshots" / f"periode={P}").exists()
+    monkeypatch.setattr(flows.io, "swap_into_place", real)
+    summary = monthly_run(data_root=str(root), periode=P)
+    assert (root / "snapshots" / f"periode={P}" / "_manifest.json").is_file()
+    assert summary["rows_in"] == 13
+    assert not list((root / ".padan" / "staging").glob("*"))
+
+
+def test_changed_input_needs_replace(tmp_path):
+    root = write_root(tmp_path / "root")
+    monthly_run(data_root=str(root), periode=P)
+    f = root / "inbox" / P / "32" / "usulan_bogor.csv"
+    lines = f.read_text().splitlines()
+    f.write_text("\n".join(lines[:-1]) + "\n")          # one row fewer
+    with pytest.raises(SnapshotExists):
+        monthly_run(data_root=str(root), periode=P)
+    summary = monthly_run(data_root=str(root), periode=P, replace=True)
+    assert summary["rows_in"] == 12
+    manifest = json.loads((root / "snapshots" / f"periode={P}" / "_manifest.json").read_text())
+    assert "replaces" in manifest
+
+
+def test_next_period_builds_on_the_last_register(published, tmp_path):
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(published[0], root)
+    nxt = root / "inbox" / "2026-12" / "32"
+    nxt.mkdir(parents=True)
+    (nxt / "hapus.csv").write_text(
+        "jenis_usulan,nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah,alasan\n"
+        "HAPUS,3201012010700005,3201010202160002,JOKO WIDODO SUSILO,20-10-1970,L,KEPALA KELUARGA,3201011002,MAMPU\n")
+    summary = monthly_run(data_root=str(root), periode="2026-12")
+    assert summary["diterima"] == 1
+    ind = snapshot_tables(root, "2026-12")["individu"]
+    assert "3201012010700005" not in ind["nik"].to_list()
+    assert ind.height == snapshot_tables(root)["individu"].height - 1
+    kept = ind.filter(pl.col("nik") == "3201011505800001").row(0, named=True)
+    assert kept["periode_masuk"] == P
+
+
+def test_cli_run_prints_the_snapshot_path(tmp_path):
+    from flows.cli import app
+
+    root = write_root(tmp_path / "root")
+    result = CliRunner().invoke(app, ["run", "--data-root", str(root), "--periode", P])
+    assert result.exit_code == 0, result.output
+    assert "snapshot:" in result.output and f"periode={P}" in result.output
+    bad = CliRunner().invoke(app, ["run", "--data-root", str(root), "--periode", "2026-13"])
+    assert bad.exit_code != 0

@@ -1,0 +1,116 @@
+"""The rule file and the contract schemas: one frame that passes and one that fails per rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandera.errors
+import polars as pl
+import pytest
+import yaml
+
+import schemas
+from rules import RuleError, load_ruleset, reason_codes
+
+
+def test_default_ruleset_loads_with_version_and_hash():
+    r = load_ruleset()
+    assert r.version == "2026.1" and len(r.sha256) == 64
+    assert set(r.programmes) == {"PKH", "BPNT", "PBI-JKN"}
+
+
+@pytest.mark.parametrize("desc, mutate, message", [
+    ("unit", lambda d: d["programmes"]["PKH"].update(unit="family"), "unit"),
+    ("decile 11", lambda d: d["programmes"]["BPNT"].update(deciles=[1, 11]), "deciles"),
+    ("missing matching", lambda d: d.pop("matching"), "matching"),
+    ("status typo", lambda d: d["status_precedence"].__setitem__(0, "EXCLUDED"), "status_precedence"),
+    ("amount as text", lambda d: d["pkh"]["components"]["LANSIA"].update(annual="2,4 juta"), "LANSIA"),
+])
+def test_bad_rule_file_is_refused_with_a_clear_message(tmp_path: Path, desc, mutate, message):
+    data = yaml.safe_load(Path("rules/2026.yaml").read_text())
+    mutate(data)
+    p = tmp_path / "bad.yaml"
+    p.write_text(yaml.safe_dump(data))
+    with pytest.raises(RuleError, match=message):
+        load_ruleset(p)
+
+
+def test_every_reason_code_has_both_languages_and_an_action():
+    for code, r in reason_codes().items():
+        assert code == code.upper() and r.id and r.en and r.tindakan, code
+
+
+def test_codes_used_in_code_are_catalogued():
+    import re
+
+    used = set()
+    for f in list(Path("transforms").glob("*.py")) + list(Path("flows").glob("*.py")):
+        used |= set(re.findall(r'"([A-Z][A-Z0-9_]{5,})"', f.read_text()))
+    known = set(reason_codes())
+    candidates = {u for u in used if u.startswith(("NIK_", "FILE_", "NAMA_", "KODE_", "TGL_", "TANGGAL_", "DESIL_",
+                                                   "SALUR_", "BUREKOL_", "SDM_", "GIS_", "JENIS_", "NO_KK_",
+                                                   "USULAN_", "BARIS_", "ALASAN_", "PERLU_", "TIDAK_ADA_"))}
+    candidates -= {"NIK_EXACT", "NIK_EXCEL_PREFIX_TGL_JK", "TIDAK_PADAN", "JENIS_KLMIN", "NAMA_LGKP",
+                   "NAMA_LGKP_IBU", "TGL_LHR", "TGL_MATI", "JENIS_PKRJN"}
+    assert candidates <= known, candidates - known
+
+
+def _hasil(**over):
+    row = dict(sumber_file="a.csv", sumber_baris=1, kode_prov="32", jenis_usulan="BARU", hasil="DITERIMA",
+               alasan=[], nik_usulan="3201011505800001", nik_padan="3201011505800001", status_padan="PADAN",
+               skor_padan=0.98, metode_padan="NIK_EXACT")
+    row.update(over)
+    return pl.DataFrame([row], schema_overrides={"alasan": pl.List(pl.String), "nik_padan": pl.String})
+
+
+@pytest.mark.parametrize("desc, over", [
+    ("rejected without reason", dict(hasil="DITOLAK", alasan=[])),
+    ("padan without nik", dict(nik_padan=None)),
+    ("score above 1", dict(skor_padan=1.5)),
+    ("unknown hasil", dict(hasil="OK")),
+    ("row 0", dict(sumber_baris=0)),
+])
+def test_hasil_usulan_schema_failures(desc, over):
+    schemas.HasilUsulan.validate(_hasil(), lazy=True)
+    with pytest.raises(pandera.errors.SchemaErrors):
+        schemas.HasilUsulan.validate(_hasil(**over), lazy=True)
+
+
+def _penerima(**over):
+    row = dict(program="PKH", no_kk="3201010101150001", nik="3201011505800001", kode_wilayah="3201011001",
+               desil=2, status="SK/CALON PENERIMA", alasan=["LAYAK"], nominal=600000)
+    row.update(over)
+    return pl.DataFrame([row], schema_overrides={"alasan": pl.List(pl.String), "desil": pl.Int64})
+
+
+@pytest.mark.parametrize("desc, over", [
+    ("unknown status", dict(status="LAYAK")),
+    ("money for an excluded unit", dict(status="EXCLUDE", alasan=["MENINGGAL"])),
+    ("PBI without nik", dict(program="PBI-JKN", nik=None)),
+    ("decile 0", dict(desil=0)),
+])
+def test_penerima_schema_failures(desc, over):
+    schemas.Penerima.validate(_penerima(), lazy=True)
+    with pytest.raises(pandera.errors.SchemaErrors):
+        schemas.Penerima.validate(_penerima(**over), lazy=True)
+
+
+def test_dukcapil_schema_rejects_float_mangled_nik():
+    from builders import dukcapil_frame
+
+    df = dukcapil_frame()
+    schemas.Dukcapil.validate(df, lazy=True)
+    with pytest.raises(pandera.errors.SchemaErrors):
+        schemas.Dukcapil.validate(df.with_columns(NIK=pl.lit("9.10101e+15")), lazy=True)
+
+
+def test_input_schemas_accept_their_contract_columns():
+    schemas.Dtsen.validate(pl.DataFrame({"no_kk": ["3201010101150001"], "desil": [3],
+                                         "tgl_update": [dt.date(2026, 1, 1)]}), lazy=True)
+    for model, cols in [(schemas.SdmKesos, ["nik", "nama", "jenis_sdm", "kode_wilayah", "aktif"]),
+                        (schemas.Gis, ["no_kk", "hasil", "tgl_verifikasi", "lat", "lon"]),
+                        (schemas.Burekol, ["no_kk", "nik_pengurus", "bank", "status_rekening", "no_rekening"]),
+                        (schemas.Salur, ["periode", "program", "no_kk", "nik", "status", "nominal"])]:
+        assert list(model.to_schema().columns) == cols
+        model.validate(pl.DataFrame({c: ["x"] for c in cols}), lazy=True)

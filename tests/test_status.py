@@ -1,0 +1,135 @@
+"""Status per programme and unit: one household per case, expected status and reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from rules import load_ruleset
+from transforms import register, status
+
+D = dt.date
+REF = D(2026, 11, 30)
+KK = "3201010101150001"
+
+
+def person(nik, hub, tgl, jk="L", **kw):
+    return {"nik": nik, "no_kk": KK, "nama": "X", "tanggal_lahir": tgl, "jenis_kelamin": jk,
+            "kode_wilayah": "3201011001", "kode_prov": "32", "hubungan_keluarga": hub, "hamil": False,
+            "disabilitas_berat": False, "jenjang_sekolah": None, "status_padan": "PADAN", "skor_padan": 1.0,
+            "periode_masuk": "2026-11", "sumber_periode": "2026-11", "sumber_file": "a.csv", "sumber_baris": 1,
+            "jenis_usulan_terakhir": "BARU", "sanggah_alasan": None, "sanggah_periode": None, **kw}
+
+
+HEAD = person("3201011505800001", "KEPALA KELUARGA", D(1980, 5, 15))
+CHILD_SD = person("3201010203150003", "ANAK", D(2015, 3, 2), jenjang_sekolah="SD")
+
+
+def run(members, *, desil=2, dead=(), jobs=None, sdm=(), gis=None, burekol=None, salur=None, rules=None):
+    ind = pl.DataFrame(members, schema=register.empty_individu().schema)
+    dk = pl.DataFrame({
+        "NIK": [m["nik"] for m in members],
+        "TGL_MATI": [D(2026, 1, 1) if m["nik"] in dead else None for m in members],
+        "JENIS_PKRJN": [(jobs or {}).get(m["nik"], "PETANI/PEKEBUN") for m in members],
+    }, schema_overrides={"TGL_MATI": pl.Date})
+    dtsen = pl.DataFrame({"no_kk": [KK] if desil else [], "desil": [desil] if desil else [],
+                          "tgl_update": [D(2026, 1, 1)] if desil else []},
+                         schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
+    s = lambda cols, rows: pl.DataFrame(rows or None, schema={c: pl.String for c in cols}, orient="row")  # noqa: E731
+    out = status.penerima(
+        ind.lazy(), dk.lazy(), dtsen.lazy(),
+        s(["nik", "nama", "jenis_sdm", "kode_wilayah", "aktif"], [[n, "X", "TKSK", "3201011001", "Y"] for n in sdm]).lazy(),
+        s(["no_kk", "hasil", "tgl_verifikasi", "lat", "lon"], [[KK, gis, "2026-06-01", "0", "0"]] if gis else []).lazy(),
+        s(["no_kk", "nik_pengurus", "bank", "status_rekening", "no_rekening"],
+          [[KK, HEAD["nik"], "BRI", burekol, "1"]] if burekol else []).lazy(),
+        s(["periode", "program", "no_kk", "nik", "status", "nominal"],
+          [["2026-11", p, KK, HEAD["nik"], st_, str(n)] for p, st_, n in (salur or [])]).lazy(),
+        rules=rules or load_ruleset(), periode="2026-11", reference_date=REF,
+    ).collect()
+    return {(r["program"], r["nik"] if r["program"] == "PBI-JKN" else None): r for r in out.to_dicts()}
+
+
+def hh(result, program):
+    return result[(program, None)]
+
+
+@pytest.mark.parametrize("desc, kwargs, program, expected, reason", [
+    ("clean decile 2 with a school child", {}, "PKH", "SK/CALON PENERIMA", "LAYAK"),
+    ("decile 7", dict(desil=7), "BPNT", "EXCLUDE", "DESIL_DI_ATAS_BATAS"),
+    ("no decile", dict(desil=None), "BPNT", "EXCLUDE", "DESIL_TIDAK_ADA"),
+    ("civil-servant member", dict(jobs={HEAD["nik"]: "PEGAWAI NEGERI SIPIL"}), "BPNT", "EXCLUDE", "ASN_TNI_POLRI"),
+    ("police member", dict(jobs={CHILD_SD["nik"]: "KEPOLISIAN RI"}), "PKH", "EXCLUDE", "ASN_TNI_POLRI"),
+    ("active SDM Kesos member", dict(sdm=[HEAD["nik"]]), "BPNT", "OVERLAP SDM KESOS", "SDM_KESOS_AKTIF"),
+    ("GIS not eligible", dict(gis="TIDAK LAYAK"), "BPNT", "TIDAK LAYAK GIS", "GIS_TIDAK_LAYAK"),
+    ("GIS eligible", dict(gis="LAYAK"), "BPNT", "SK/CALON PENERIMA", "LAYAK"),
+    ("paid", dict(salur=[("BPNT", "SUKSES SPM", 600000)]), "BPNT", "SUKSES SPM", "SALUR_SUKSES_SPM"),
+    ("payment order", dict(salur=[("PKH", "PROSES SPM", 225000)]), "PKH", "PROSES SPM", "SALUR_PROSES_SPM"),
+    ("treasury failure", dict(salur=[("BPNT", "GAGAL OMSPAN", 600000)]), "BPNT", "GAGAL OMSPAN", "SALUR_GAGAL_OMSPAN"),
+    ("standing instruction", dict(salur=[("BPNT", "SI", 600000)]), "BPNT", "SI", "SALUR_SI"),
+    ("account opening", dict(burekol="PROSES"), "BPNT", "PROSES BUREKOL", "BUREKOL_PROSES"),
+    ("exclusion beats payment feedback", dict(desil=9, salur=[("BPNT", "SUKSES SPM", 600000)]), "BPNT", "EXCLUDE",
+     "SALUR_SUKSES_SPM"),
+    ("paid amount differs", dict(salur=[("BPNT", "SUKSES SPM", 400000)]), "BPNT", "SUKSES SPM", "NOMINAL_BERBEDA"),
+])
+def test_household_status(desc, kwargs, program, expected, reason):
+    r = hh(run([HEAD, CHILD_SD], **kwargs), program)
+    assert r["status"] == expected, desc
+    assert reason in r["alasan"], desc
+    assert (r["nominal"] == 0) == (expected in ("EXCLUDE", "OVERLAP SDM KESOS", "TIDAK LAYAK GIS")), desc
+
+
+def test_pkh_needs_a_component_bpnt_does_not():
+    r = run([HEAD])
+    assert hh(r, "PKH")["status"] == "EXCLUDE" and "TIDAK_ADA_KOMPONEN_PKH" in hh(r, "PKH")["alasan"]
+    assert hh(r, "BPNT")["status"] == "SK/CALON PENERIMA"
+
+
+def test_deceased_single_member_household_is_excluded_everywhere():
+    r = run([HEAD], dead={HEAD["nik"]})
+    for key, row in r.items():
+        assert row["status"] == "EXCLUDE" and "MENINGGAL" in row["alasan"], key
+
+
+def test_deceased_member_does_not_exclude_the_family_but_loses_the_component():
+    elderly = person("3201010101400008", "ORANG TUA", D(1940, 1, 1))
+    alive = hh(run([HEAD, elderly]), "PKH")
+    dead = hh(run([HEAD, elderly], dead={elderly["nik"]}), "PKH")
+    assert alive["status"] == "SK/CALON PENERIMA" and alive["nominal"] == 2_400_000 * 3 // 12
+    assert dead["status"] == "EXCLUDE" and "TIDAK_ADA_KOMPONEN_PKH" in dead["alasan"]
+    assert "MENINGGAL" not in dead["alasan"]
+
+
+def test_pkh_amount_counts_at_most_four_highest_components():
+    kids = [person(f"32010101031{i}0003", "ANAK", D(2022, 3, 1 + i)) for i in range(5)]  # five under-7s
+    pregnant = person("3201014708850002", "ISTRI", D(1985, 8, 7), jk="P", hamil=True)
+    r = hh(run([HEAD, pregnant, CHILD_SD, *kids]), "PKH")
+    assert r["komponen_pkh"] == 4
+    assert r["nominal"] == 4 * 3_000_000 * 3 // 12
+
+
+def test_pbi_is_per_person():
+    r = run([HEAD, CHILD_SD], dead={CHILD_SD["nik"]})
+    assert r[("PBI-JKN", HEAD["nik"])]["status"] == "SK/CALON PENERIMA"
+    assert r[("PBI-JKN", CHILD_SD["nik"])]["status"] == "EXCLUDE"
+
+
+def test_policy_change_is_a_rule_change(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(open("rules/2026.yaml"))
+    data["programmes"]["BPNT"]["monthly_amount"] = 250000
+    data["programmes"]["BPNT"]["deciles"] = [1, 2, 3, 4, 5, 6, 7]
+    p = tmp_path / "r.yaml"
+    p.write_text(yaml.safe_dump(data))
+    from rules import load_ruleset as load
+
+    r = hh(run([HEAD, CHILD_SD], desil=7, rules=load(p)), "BPNT")
+    assert r["status"] == "SK/CALON PENERIMA" and r["nominal"] == 750000
+
+
+@pytest.mark.parametrize("desil", range(1, 11))
+def test_raising_the_decile_never_makes_a_household_newly_eligible(desil):
+    here, above = hh(run([HEAD, CHILD_SD], desil=desil), "PKH"), hh(run([HEAD, CHILD_SD], desil=min(desil + 1, 10)), "PKH")
+    assert not (here["status"] == "EXCLUDE" and above["status"] != "EXCLUDE")
