@@ -107,6 +107,14 @@ def demo(
     print_summary(_run_flow(DEMO_ROOT, periode, replace=True, rules=None))
 
 
+@app.command("reason-codes")
+def reason_codes_cmd() -> None:
+    """Print the reason-code catalogue (Markdown): code, severity, Indonesian and English text, action."""
+    from rules import catalogue_markdown
+
+    sys.stdout.write(catalogue_markdown())
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -137,3 +137,23 @@ def reason_codes() -> dict[str, ReasonCode]:
 def rejecting_codes() -> list[str]:
     """Codes whose presence on a row makes it DITOLAK."""
     return sorted(c for c, r in reason_codes().items() if r.severity == "TOLAK")
+
+
+def catalogue_markdown() -> str:
+    """The reason-code catalogue as the Markdown page kept in ``docs/reason_codes.md``."""
+    lines = [
+        "# Reason codes",
+        "",
+        "Generated from `rules/reason_codes.yaml` by `padan reason-codes > docs/reason_codes.md`;",
+        "a test keeps the two equal. Codes are stable: never renamed or reused.",
+        "",
+        "Severity: **TOLAK** refuses the row or the unit; **PERINGATAN** is a warning, the row goes on;",
+        "**INFO** explains a status.",
+        "",
+        "| code | severity | keterangan (id) | explanation (en) | tindakan operator |",
+        "|---|---|---|---|---|",
+    ]
+    for code, r in reason_codes().items():
+        cells = [f"`{code}`", r.severity, r.id, r.en, r.tindakan]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -114,3 +114,10 @@ def test_input_schemas_accept_their_contract_columns():
                         (schemas.Salur, ["periode", "program", "no_kk", "nik", "status", "nominal"])]:
         assert list(model.to_schema().columns) == cols
         model.validate(pl.DataFrame({c: ["x"] for c in cols}), lazy=True)
+
+
+def test_reason_code_doc_is_current():
+    from rules import catalogue_markdown
+
+    assert Path("docs/reason_codes.md").read_text(encoding="utf-8") == catalogue_markdown(), \
+        "run: uv run padan reason-codes > docs/reason_codes.md"
