@@ -104,13 +104,62 @@ def parquet_files(folder: Path) -> list[Path]:
     return _visible_files(folder, "*.parquet")
 
 
-def scan_parquet_folder(folder: Path, *, required: bool) -> pl.LazyFrame | None:
+def _date_expr(name: str, dtype: pl.DataType) -> pl.Expr:
+    c = pl.col(name)
+    if dtype == pl.Date:
+        return c
+    if isinstance(dtype, pl.Datetime):
+        return c.dt.date()
+    if dtype == pl.String:
+        return pl.coalesce(c.str.to_date("%Y-%m-%d", strict=False), c.str.to_date("%d-%m-%Y", strict=False))
+    return c.cast(pl.Date, strict=False) if dtype != pl.Null else pl.lit(None, pl.Date)
+
+
+def _id_expr(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A 16-digit id stored as a number by a careless writer comes back as its digit string."""
+    c = pl.col(name)
+    if dtype == pl.String:
+        return c.str.strip_chars()
+    if dtype.is_integer():
+        return c.cast(pl.String).str.zfill(16)
+    return c.cast(pl.String)
+
+
+def _conformed(path: Path, types: dict[str, str]) -> pl.LazyFrame:
+    """One Parquet file with the contract's columns in the contract's types (absent ones null)."""
+    lf = pl.scan_parquet(path)
+    have = lf.collect_schema()
+    exprs = []
+    for name, kind in types.items():
+        if name not in have:
+            exprs.append(pl.lit(None, {"date": pl.Date, "int": pl.Int64}.get(kind, pl.String)).alias(name))
+        elif kind == "date":
+            exprs.append(_date_expr(name, have[name]).alias(name))
+        elif kind == "id":
+            exprs.append(_id_expr(name, have[name]).alias(name))
+        elif kind == "int":
+            exprs.append(pl.col(name).cast(pl.Int64, strict=False).alias(name))
+        else:
+            exprs.append(pl.col(name).cast(pl.String).alias(name))
+    return lf.select(exprs)
+
+
+DUKCAPIL_TYPES = {
+    "NIK": "id", "NO_KK": "id", "NAMA_LGKP": "str", "TMPT_LHR": "str", "TGL_LHR": "date", "JENIS_KLMIN": "str",
+    "NAMA_LGKP_IBU": "str", "ALAMAT": "str", "NO_PROP": "str", "NO_KAB": "str", "NO_KEC": "str",
+    "NO_KEL": "str", "JENIS_PKRJN": "str", "STAT_HBKEL": "str", "TGL_MATI": "date",
+}
+DTSEN_TYPES = {"no_kk": "id", "desil": "int", "tgl_update": "date"}
+
+
+def scan_reference(folder: Path, types: dict[str, str], *, required: bool) -> pl.LazyFrame | None:
+    """Every Parquet file of a reference folder, conformed to the contract's columns and types."""
     files = parquet_files(folder)
     if not files:
         if required:
             raise FileNotFoundError(f"no Parquet files in {folder}")
         return None
-    return pl.scan_parquet([str(f) for f in files])
+    return pl.concat([_conformed(f, types) for f in files], how="vertical")
 
 
 def parquet_rows(path: Path) -> int:

@@ -83,7 +83,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], rules_path: st
         .sort("kode_prov", "sumber_file", "sumber_baris")
         .with_row_index("_row")
     )
-    dk_scan = io.scan_parquet_folder(root.dukcapil, required=True)
+    dk_scan = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
     niks = usulan.filter(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$"))["nik_usulan"].unique()
     prefix_keys = (
         usulan.filter(pl.col("nik_rusak_excel"))
@@ -135,10 +135,10 @@ def reconcile_register(data_root: str, periode: str, matched: str) -> dict:
             .sort("kode_prov", "sumber_file", "sumber_baris")
         )
         accepted = rows.filter(pl.col("hasil") == "DITERIMA")
-        hasil = rows.select(outcomes.HASIL_USULAN_COLUMNS)
+        hasil = outcomes.hasil_usulan_table(rows)
     else:
         accepted = None
-        hasil = pl.DataFrame(schema={c: pl.String for c in outcomes.HASIL_USULAN_COLUMNS})
+        hasil = pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA)
     individu = register.individu_after(previous, accepted, periode=periode) if accepted is not None else previous
     work = root.work(periode)
     return {
@@ -155,11 +155,11 @@ def decide_penerima(data_root: str, periode: str, individu_path: str, rules_path
     rules = load_ruleset(rules_path)
     individu = pl.read_parquet(individu_path)
     inputs: list[dict] = []
-    dk = io.scan_parquet_folder(root.dukcapil, required=True)
+    dk = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
     dk = dk.filter(pl.col("NIK").is_in(individu["nik"].implode())).select("NIK", "TGL_MATI", "JENIS_PKRJN")
-    dtsen_scan = io.scan_parquet_folder(root.dtsen, required=False)
-    dtsen = (dtsen_scan.select("no_kk", "desil", "tgl_update") if dtsen_scan is not None
-             else pl.LazyFrame(schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date}))
+    dtsen = io.scan_reference(root.dtsen, io.DTSEN_TYPES, required=False)
+    if dtsen is None:
+        dtsen = pl.LazyFrame(schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
     sdm, e1 = io.read_csv_folder(root.sdm_kesos, list(schemas.SdmKesos.to_schema().columns))
     gis, e2 = io.read_csv_folder(root.gis, list(schemas.Gis.to_schema().columns))
     bur, e3 = io.read_csv_folder(root.feedback(periode, "burekol"), list(schemas.Burekol.to_schema().columns))
@@ -186,6 +186,7 @@ def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manif
         model.validate(frames[name], lazy=True)
     staging = io.new_staging_dir(root, periode)
     snap, rec = staging / "snapshot", staging / "receipts"
+    rec.mkdir()
     io.write_parquet(frames["hasil_usulan"], snap / "hasil_usulan" / "hasil_usulan.parquet")
     io.write_parquet(frames["individu"], snap / "individu" / "individu.parquet")
     io.write_partitioned(frames["penerima"], snap / "penerima", ["program", "kode_prov"])

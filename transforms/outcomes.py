@@ -6,12 +6,20 @@ import polars as pl
 
 from rules import reason_codes
 
-HASIL_USULAN_COLUMNS = [
-    "periode", "kode_prov", "sumber_file", "sumber_baris", "jenis_usulan", "hasil", "alasan",
-    "nik_usulan", "nik_padan", "status_padan", "skor_padan", "metode_padan",
-    "nik_kandidat", "bukti_nama", "bukti_tgl_lahir", "bukti_jenis_kelamin",
-    "no_kk_usulan", "nama_usulan", "kode_wilayah_usulan", "kolom_lain",
-]
+S = pl.String
+HASIL_USULAN_SCHEMA = {
+    "periode": S, "kode_prov": S, "sumber_file": S, "sumber_baris": pl.Int64, "jenis_usulan": S, "hasil": S,
+    "alasan": pl.List(S), "nik_usulan": S, "nik_padan": S, "status_padan": S, "skor_padan": pl.Float64,
+    "metode_padan": S,
+    # beyond the contract: the evidence behind the decision and what the province sent
+    "nik_kandidat": S, "bukti_nama": pl.Float64, "bukti_tgl_lahir": S, "bukti_jenis_kelamin": S,
+    "no_kk_usulan": S, "nama_usulan": S, "kode_wilayah_usulan": S, "kolom_lain": S,
+}
+
+
+def hasil_usulan_table(rows: pl.DataFrame) -> pl.DataFrame:
+    """The published hasil_usulan columns, in order and in their contract types."""
+    return rows.select([pl.col(c).cast(t) for c, t in HASIL_USULAN_SCHEMA.items()])
 
 
 def hasil_expr(alasan: str, rejecting: list[str]) -> pl.Expr:

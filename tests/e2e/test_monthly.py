@@ -196,3 +196,27 @@ def test_cli_run_prints_the_snapshot_path(tmp_path):
     assert "snapshot:" in result.output and f"periode={P}" in result.output
     bad = CliRunner().invoke(app, ["run", "--data-root", str(root), "--periode", "2026-13"])
     assert bad.exit_code != 0
+
+
+def test_empty_inbox_publishes_an_empty_but_valid_snapshot(tmp_path):
+    import shutil
+
+    root = write_root(tmp_path / "root")
+    shutil.rmtree(root / "inbox")
+    summary = monthly_run(data_root=str(root), periode=P)
+    assert summary["rows_in"] == 0 and summary["individu"] == 0
+    tables = snapshot_tables(root)
+    for name, model in schemas.OUTPUT_MODELS.items():
+        model.validate(tables[name], lazy=True)
+
+
+def test_reference_files_with_careless_types_are_conformed(tmp_path):
+    """A second Dukcapil part written with integer NIKs, datetime birth dates and an all-null TGL_MATI."""
+    root = write_root(tmp_path / "root")
+    dk = root / "reference" / "dukcapil"
+    df = pl.read_parquet(dk / "dukcapil.parquet")
+    df.head(4).write_parquet(dk / "dukcapil.parquet")
+    df.tail(5).with_columns(pl.col("NIK").cast(pl.Int64), pl.col("TGL_LHR").cast(pl.Datetime),
+                            TGL_MATI=pl.lit(None)).write_parquet(dk / "part-2.parquet")
+    summary = monthly_run(data_root=str(root), periode=P)
+    assert summary["padan"] == 10
