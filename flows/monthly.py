@@ -56,14 +56,14 @@ def ingest_batch(data_root: str, periode: str, kode_prov: str, file: str, index:
         return {**entry, "rows": 0, "karantina": exc.code, "keterangan": exc.detail}
     except Exception as exc:  # noqa: BLE001  a file we cannot parse must never stop the run
         return {**entry, "rows": 0, "karantina": "FILE_TIDAK_TERBACA", "keterangan": type(exc).__name__}
-    lf = (
+    rows = (
         batch.frame.lazy()
         .with_columns(kode_prov=pl.lit(kode_prov), sumber_file=pl.lit(path.name))
         .pipe(ingest.cleaned_usulan)
         .pipe(ingest.validated_usulan, villages=wilayah.villages().lazy(), districts=wilayah.districts().lazy(),
               reference_date=reference_date(periode))
     )
-    out = io.write_parquet(lf.collect().sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
+    out = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
     return {**entry, "rows": pl.scan_parquet(out).select(pl.len()).collect().item(), "staged": str(out),
             "encoding": batch.encoding, "delimiter": batch.delimiter, "kolom_diabaikan": batch.ignored_columns}
 

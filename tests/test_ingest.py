@@ -24,7 +24,7 @@ def validated(text: str | bytes, kode_prov: str = "32") -> pl.DataFrame:
         .pipe(ingest.cleaned_usulan)
         .pipe(ingest.validated_usulan, villages=wilayah.villages().lazy(), districts=wilayah.districts().lazy(),
               reference_date=dt.date(2026, 11, 30))
-        .collect().sort("sumber_baris")
+        .sort("sumber_baris")
     )
 
 

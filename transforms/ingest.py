@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from schemas import HUBUNGAN_KELUARGA, JENIS_USULAN, USULAN_COLUMNS, USULAN_REQUIRED
+import schemas
+from schemas import USULAN_COLUMNS, USULAN_REQUIRED
 
 MAX_FIELD_CHARS = 500
 
@@ -282,10 +283,6 @@ def cleaned_usulan(lf: pl.LazyFrame) -> pl.LazyFrame:
 FORMULA = r"^[=@]|^[+\-][A-Za-z(=@]|^[+\-][0-9.]+[+\-*/][0-9]"
 
 
-def _code(cond: pl.Expr, code: str) -> pl.Expr:
-    return pl.when(cond.fill_null(False)).then(pl.lit(code)).otherwise(None)
-
-
 def nik_ddmmyy_expr(nik: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(the NIK's birth date as a ``DDMMYY`` string with the +40 removed, the sex it encodes).
 
@@ -304,9 +301,9 @@ def nik_date_valid_expr(ddmmyy: pl.Expr) -> pl.Expr:
     return ddmmyy.str.to_date("%d%m%y", strict=False).is_not_null()
 
 
-def validated_usulan(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame,
-                     reference_date) -> pl.LazyFrame:
-    """Reason codes per row (``alasan_validasi``: list of codes, rejecting and warnings).
+def usulan_facts(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame,
+                 reference_date) -> pl.LazyFrame:
+    """The facts the row rules of ``schemas.UsulanRow`` look at, as helper columns (``_``-prefixed).
 
     ``villages`` has ``kode_wilayah`` (10 digits); ``districts`` has ``kode_kec`` (6 digits);
     ``reference_date`` is the last day of the periode (birth dates after it are impossible).
@@ -317,59 +314,38 @@ def validated_usulan(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.
     nik = pl.col("nik_usulan")
     is16 = nik.str.contains(r"^[0-9]{16}$").fill_null(False)
     nik_ddmmyy, nik_sex = nik_ddmmyy_expr(nik)
-    tgl = pl.col("tgl_lahir")
-    any_formula = pl.any_horizontal([pl.col(c).str.strip_chars().str.contains(FORMULA).fill_null(False)
-                                     for c in USULAN_COLUMNS])
+    formula = pl.any_horizontal([pl.col(c).str.strip_chars().str.contains(FORMULA).fill_null(False)
+                                 for c in USULAN_COLUMNS])
     too_long_or_control = pl.any_horizontal([
         (pl.col(c).str.len_chars() > MAX_FIELD_CHARS).fill_null(False)
         | pl.col(c).str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").fill_null(False)
         for c in USULAN_COLUMNS
     ])
-    needs_reason = pl.col("jenis").is_in(["HAPUS", "SANGGAH"])
-    out = (
+    return (
         lf.with_columns(_nik_kec=nik.str.slice(0, 6))
-        .join(v, on="kode_wilayah_usulan", how="left")
-        .join(d, on="_nik_kec", how="left")
-        .with_columns(_nik_ddmmyy=pl.when(is16).then(nik_ddmmyy).otherwise(None), _nik_sex=nik_sex)
+        .join(v, on="kode_wilayah_usulan", how="left", maintain_order="left")
+        .join(d, on="_nik_kec", how="left", maintain_order="left")
         .with_columns(
-            alasan_validasi=pl.concat_list(
-                _code(~pl.col("jenis").is_in(list(JENIS_USULAN)) | pl.col("jenis").is_null(),
-                      "JENIS_USULAN_TIDAK_DIKENAL"),
-                _code(nik.is_null(), "NIK_KOSONG"),
-                _code(nik.is_not_null() & ~is16 & ~pl.col("nik_rusak_excel"), "NIK_FORMAT_SALAH"),
-                _code(pl.col("nik_rusak_excel"), "NIK_RUSAK_EXCEL"),
-                _code(is16 & ~nik_date_valid_expr(pl.col("_nik_ddmmyy")), "NIK_TANGGAL_TIDAK_VALID"),
-                _code(is16 & (nik.str.slice(12, 4) == "0000"), "NIK_NOMOR_URUT_0000"),
-                _code(is16 & pl.col("_kec_ok").is_null(), "NIK_WILAYAH_TIDAK_DIKENAL"),
-                _code(is16 & pl.col("jk").is_not_null() & (pl.col("_nik_sex") != pl.col("jk")),
-                      "NIK_JENIS_KELAMIN_TIDAK_SESUAI"),
-                _code(is16 & nik_date_valid_expr(pl.col("_nik_ddmmyy")) & tgl.is_not_null()
-                      & (pl.col("_nik_ddmmyy") != tgl.dt.strftime("%d%m%y")),
-                      "NIK_TGL_LAHIR_TIDAK_SESUAI"),
-                _code(pl.col("no_kk_usulan").is_null(), "NO_KK_KOSONG"),
-                _code(pl.col("no_kk_usulan").is_not_null()
-                      & ~pl.col("no_kk_usulan").str.contains(r"^[0-9]{16}$"), "NO_KK_FORMAT_SALAH"),
-                _code(pl.col("nama_usulan").is_null() | ~pl.col("nama_usulan").str.contains(r"[A-Za-z]"),
-                      "NAMA_KOSONG"),
-                _code(pl.col("tanggal_lahir").str.strip_chars().replace("", None).is_null(),
-                      "TANGGAL_LAHIR_KOSONG"),
-                _code(pl.col("tanggal_lahir").str.strip_chars().replace("", None).is_not_null() & tgl.is_null(),
-                      "TANGGAL_LAHIR_TIDAK_VALID"),
-                _code(tgl.is_not_null() & ((tgl > pl.lit(reference_date)) | (tgl.dt.year() < 1900)),
-                      "TANGGAL_LAHIR_TIDAK_MUNGKIN"),
-                _code(pl.col("jk").is_null(), "JENIS_KELAMIN_TIDAK_VALID"),
-                _code(~pl.col("hubungan").is_in(list(HUBUNGAN_KELUARGA)).fill_null(False),
-                      "HUBUNGAN_KELUARGA_TIDAK_VALID"),
-                _code(pl.col("kode_wilayah_usulan").is_null(), "KODE_WILAYAH_KOSONG"),
-                _code(pl.col("kode_wilayah_usulan").is_not_null() & pl.col("_desa_ok").is_null(),
-                      "KODE_WILAYAH_TIDAK_DIKENAL"),
-                _code(pl.col("_desa_ok").is_not_null() & (pl.col("_desa_prov") != pl.col("kode_prov")),
-                      "KODE_WILAYAH_BEDA_PROVINSI"),
-                _code(any_formula, "NILAI_FORMULA"),
-                _code(too_long_or_control, "ISIAN_TERLALU_PANJANG"),
-                _code(needs_reason & pl.col("alasan_usulan").is_null(), "ALASAN_KOSONG"),
-            ).list.drop_nulls()
+            _is16=is16,
+            _nik_ddmmyy=pl.when(is16).then(nik_ddmmyy).otherwise(None),
+            _nik_sex=nik_sex,
+            _tanggal_lahir_diisi=pl.col("tanggal_lahir").str.strip_chars().replace("", None).is_not_null(),
+            _ref_date=pl.lit(reference_date),
+            _formula=formula,
+            _too_long=too_long_or_control,
+            _desa_ok=pl.col("_desa_ok").fill_null(False),
+            _kec_ok=pl.col("_kec_ok").fill_null(False),
         )
-        .drop("_nik_kec", "_desa_ok", "_desa_prov", "_kec_ok", "_nik_ddmmyy", "_nik_sex")
+        .with_columns(_nik_date_ok=nik_date_valid_expr(pl.col("_nik_ddmmyy")))
+        .drop("_nik_kec")
     )
-    return out
+
+
+def validated_usulan(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame,
+                     reference_date) -> pl.DataFrame:
+    """Reason codes per row (``alasan_validasi``, in catalogue-rule order) from the pandera row
+    contract ``schemas.UsulanRow``, run lazily so that every failure of every row is collected."""
+    facts = usulan_facts(lf, villages=villages, districts=districts, reference_date=reference_date).collect()
+    codes = schemas.usulan_row_codes(facts.select(schemas.USULAN_ROW_INPUTS))
+    helper = [c for c in facts.columns if c.startswith("_")]
+    return facts.drop(helper).with_columns(alasan_validasi=codes)
