@@ -45,8 +45,9 @@ def test_codes_used_in_code_are_catalogued():
     import re
 
     used = set()
-    for f in list(Path("transforms").glob("*.py")) + list(Path("flows").glob("*.py")):
-        used |= set(re.findall(r'"([A-Z][A-Z0-9_]{5,})"', f.read_text()))
+    for f in ["transforms/ingest.py", "transforms/matching.py", "transforms/register.py", "transforms/status.py",
+              "flows/monthly.py", "schemas/__init__.py"]:
+        used |= set(re.findall(r'"([A-Z][A-Z0-9_]{5,})"', Path(f).read_text()))
     known = set(reason_codes())
     candidates = {u for u in used if u.startswith(("NIK_", "FILE_", "NAMA_", "KODE_", "TGL_", "TANGGAL_", "DESIL_",
                                                    "SALUR_", "BUREKOL_", "SDM_", "GIS_", "JENIS_", "NO_KK_",

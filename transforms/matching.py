@@ -143,6 +143,7 @@ def padan_decisions(usulan: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
     no_candidate = pl.col("nik_padan").is_null()
     reasons = pl.concat_list(
         code(no_candidate & ~pl.col("nik_rusak_excel"), "NIK_TIDAK_DITEMUKAN"),
+        code(~padan & pl.col("nik_rusak_excel"), "NIK_TIDAK_DAPAT_DIPULIHKAN"),
         code(~padan & (pl.col("_n_acc") > 1), "PERLU_VERIFIKASI"),
         code(~padan & (pl.col("keputusan") == "TINJAU"), "PERLU_VERIFIKASI"),
         code(~padan & (pl.col("keputusan") == "TOLAK") & (pl.col("bukti_nama") < 100)

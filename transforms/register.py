@@ -1,7 +1,9 @@
 """Applying a period's usulan to the register (individu): outcomes per row and the register after.
 
-The register key is the Dukcapil NIK. Every row must be padan; BARU adds (or updates a person
-already registered), PERBAIKAN corrects a registered person, HAPUS removes one, SANGGAH flags one.
+The register key (``nik_register``) is the Dukcapil NIK when the row is padan, else the NIK as
+submitted: a valid row that is not padan still enters the register, as TIDAK_PADAN, and its
+household is excluded until the data is fixed. BARU adds (or updates a person already registered),
+PERBAIKAN corrects, HAPUS removes, SANGGAH flags.
 """
 
 from __future__ import annotations
@@ -38,26 +40,33 @@ def empty_individu() -> pl.DataFrame:
     })
 
 
+def register_key_expr() -> pl.Expr:
+    """The person a row is about: the Dukcapil NIK when padan, else the submitted NIK if it has 16 digits."""
+    typed = pl.when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$")).then(pl.col("nik_usulan"))
+    return pl.coalesce(pl.col("nik_padan"), typed).alias("nik_register")
+
+
 def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame:
     """``alasan_duplikat`` per row: BARIS_GANDA for a repeat of an earlier identical row (first kept,
     in file order, which is harmless for identical content); USULAN_BERTENTANGAN for every row of a
     person proposed with differing contents (all held: never resolved by file order)."""
-    valid = ~pl.col("alasan_validasi").list.eval(pl.element().is_in(rejecting)).list.any()
+    codes = pl.concat_list("alasan_validasi", "alasan_padan")
+    valid = ~codes.list.eval(pl.element().is_in(rejecting)).list.any()
     order = ["kode_prov", "sumber_file", "sumber_baris"]
-    r = rows.sort(order).with_columns(_target=pl.coalesce("nik_padan", "nik_usulan")).with_columns(
+    r = rows.sort(order).with_columns(register_key_expr()).with_columns(
+        _target=pl.coalesce("nik_register", "nik_usulan")).with_columns(
         _valid=valid,
         _dup=pl.struct(_CONTENT).is_duplicated() & (pl.int_range(pl.len()).over(pl.struct(_CONTENT)) > 0),
     )
-    target = pl.col("nik_padan")
     changing = pl.col("jenis").is_in(["BARU", "PERBAIKAN", "HAPUS"])
     conflict = (
-        r.filter(pl.col("_valid") & ~pl.col("_dup") & changing & target.is_not_null())
-        .group_by("nik_padan").agg(_n_versions=pl.struct(_CONTENT[:1] + _CONTENT[2:]).n_unique())
+        r.filter(pl.col("_valid") & ~pl.col("_dup") & changing & pl.col("nik_register").is_not_null())
+        .group_by("nik_register").agg(_n_versions=pl.struct(_CONTENT[:1] + _CONTENT[2:]).n_unique())
         .filter(pl.col("_n_versions") > 1)
-        .select("nik_padan", _conflict=pl.lit(True))
+        .select("nik_register", _conflict=pl.lit(True))
     )
     return (
-        r.join(conflict, on="nik_padan", how="left")
+        r.join(conflict, on="nik_register", how="left", maintain_order="left")
         .with_columns(alasan_duplikat=pl.concat_list(
             _code(pl.col("_dup"), "BARIS_GANDA"),
             _code(pl.col("_valid") & ~pl.col("_dup") & changing & pl.col("_conflict"), "USULAN_BERTENTANGAN"),
@@ -67,31 +76,34 @@ def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame
 
 
 def register_codes(rows: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
-    """``alasan_register`` per row: TIDAK_ADA_DI_REGISTER for a PERBAIKAN / HAPUS / SANGGAH whose
-    person is not registered, SUDAH_ADA_DI_REGISTER (warning) for a BARU of a registered person."""
-    known = previous.select(pl.col("nik").alias("nik_padan"), _known=pl.lit(True))
-    r = rows.join(known, on="nik_padan", how="left", maintain_order="left")
-    padan = pl.col("nik_padan").is_not_null()
+    """``alasan_register`` per row (warnings): TIDAK_ADA_DI_REGISTER for a PERBAIKAN / HAPUS /
+    SANGGAH whose person is not registered, SUDAH_ADA_DI_REGISTER for a BARU of a registered person."""
+    known = previous.select(pl.col("nik").alias("nik_register"), _known=pl.lit(True))
+    r = rows.join(known, on="nik_register", how="left", maintain_order="left")
+    key = pl.col("nik_register").is_not_null()
     return r.with_columns(alasan_register=pl.concat_list(
-        _code(padan & pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & pl.col("_known").is_null(),
+        _code(key & pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & pl.col("_known").is_null(),
               "TIDAK_ADA_DI_REGISTER"),
-        _code(padan & (pl.col("jenis") == "BARU") & pl.col("_known").is_not_null(), "SUDAH_ADA_DI_REGISTER"),
+        _code(key & (pl.col("jenis") == "BARU") & pl.col("_known").is_not_null(), "SUDAH_ADA_DI_REGISTER"),
     ).list.drop_nulls()).drop("_known")
 
 
 def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
     """The register after applying this period's accepted rows.
 
-    ``accepted`` are DITERIMA rows with ``jenis``, ``nik_padan``, the Dukcapil identity
+    ``accepted`` are DITERIMA rows with ``jenis``, ``nik_register``, the Dukcapil identity when padan
     (``dk_nama``, ``dk_tgl_lahir``, ``dk_jk``, ``no_kk_dukcapil``), the cleaned usulan fields and
     lineage (``sumber_file``, ``sumber_baris``, ``kode_prov``). Identity fields come from Dukcapil,
-    the identity truth; kode_wilayah and the PKH fields from the usulan.
+    the identity truth, when padan, else from the usulan; kode_wilayah and the PKH fields from the
+    usulan.
     """
     upserts = (
         accepted.filter(pl.col("jenis").is_in(["BARU", "PERBAIKAN"]))
         .select(
-            nik="nik_padan", no_kk="no_kk_dukcapil", nama="dk_nama", tanggal_lahir="dk_tgl_lahir",
-            jenis_kelamin="dk_jk", kode_wilayah="kode_wilayah_usulan",
+            nik="nik_register", no_kk=pl.coalesce("no_kk_dukcapil", "no_kk_usulan"),
+            nama=pl.coalesce("dk_nama", pl.col("nama_usulan").str.to_uppercase()),
+            tanggal_lahir=pl.coalesce("dk_tgl_lahir", "tgl_lahir"), jenis_kelamin=pl.coalesce("dk_jk", "jk"),
+            kode_wilayah="kode_wilayah_usulan",
             kode_prov=pl.col("kode_wilayah_usulan").str.slice(0, 2),
             hubungan_keluarga="hubungan", hamil="is_hamil", disabilitas_berat="is_disabilitas",
             jenjang_sekolah="jenjang", status_padan="status_padan", skor_padan="skor_padan",
@@ -99,14 +111,16 @@ def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: s
             jenis_usulan_terakhir="jenis",
         )
     )
-    removed = accepted.filter(pl.col("jenis") == "HAPUS").select(nik="nik_padan")
+    removed = accepted.filter(pl.col("jenis") == "HAPUS").select(nik="nik_register")
     sanggah = (
         accepted.filter(pl.col("jenis") == "SANGGAH")
         .sort("kode_prov", "sumber_file", "sumber_baris")
-        .group_by("nik_padan", maintain_order=True)
+        .group_by("nik_register", maintain_order=True)
         .agg(_sanggah=pl.col("alasan_usulan").drop_nulls().unique(maintain_order=True).str.join("; "))
-        .rename({"nik_padan": "nik"})
+        .rename({"nik_register": "nik"})
     )
+    # identical duplicates are BARIS_GANDA and conflicting ones held, so one upsert per person remains
+    upserts = upserts.unique("nik", keep="first", maintain_order=True)
     kept = previous.join(upserts.select("nik"), on="nik", how="anti")
     entered = previous.select("nik", _masuk="periode_masuk")
     new = upserts.join(entered, on="nik", how="left").with_columns(

@@ -78,12 +78,16 @@ def test_outcomes_of_known_rows(published):
     assert row("usulan_bogor.csv", 5)["hasil"] == "DITERIMA"              # Djoko vs JOKO
     first = row("USULAN CIANJUR.csv", 1)                                   # apostrophe NIK, serial date
     assert first["hasil"] == "DITERIMA" and first["nik_usulan"] == "3201010101400008"
-    assert "NIK_TIDAK_DITEMUKAN" in row("USULAN CIANJUR.csv", 2)["alasan"]
+    ghost = row("USULAN CIANJUR.csv", 2)              # valid row, NIK unknown to Dukcapil: kept, not padan
+    assert ghost["hasil"] == "DITERIMA" and ghost["status_padan"] == "TIDAK_PADAN"
+    assert "NIK_TIDAK_DITEMUKAN" in ghost["alasan"]
     assert {"JENIS_USULAN_TIDAK_DIKENAL", "NILAI_FORMULA"} <= set(row("USULAN CIANJUR.csv", 3)["alasan"])
     assert "KODE_WILAYAH_TIDAK_DIKENAL" in row("USULAN CIANJUR.csv", 4)["alasan"]
-    assert "TIDAK_ADA_DI_REGISTER" in row("USULAN CIANJUR.csv", 5)["alasan"]
-    wrong_person = row("USULAN CIANJUR.csv", 6)
+    hapus = row("USULAN CIANJUR.csv", 5)              # HAPUS of someone not registered: warning, no effect
+    assert hapus["hasil"] == "DITERIMA" and "TIDAK_ADA_DI_REGISTER" in hapus["alasan"]
+    wrong_person = row("USULAN CIANJUR.csv", 6)       # another person's NIK
     assert wrong_person["status_padan"] == "TIDAK_PADAN" and wrong_person["nik_padan"] is None
+    assert wrong_person["hasil"] == "DITOLAK" and "NAMA_TIDAK_SESUAI" in wrong_person["alasan"]
 
 
 def test_quarantined_file_is_reported(published):
@@ -117,6 +121,8 @@ def test_penerima_statuses(published):
     assert st[("BPNT", "3201010202160002")]["status"] == "EXCLUDE"             # decile 7 (and GIS)
     assert "ASN_TNI_POLRI" in st[("BPNT", "9101010303170003")]["alasan"]
     assert "MENINGGAL" in st[("BPNT", "3201010404180004")]["alasan"]
+    ghost = p.filter(pl.col("nik") == "3201011505809999").to_dicts()      # registered, not padan
+    assert ghost and all(r["status"] == "EXCLUDE" and "NIK_TIDAK_PADAN" in r["alasan"] for r in ghost)
 
 
 def test_rerun_with_same_inputs_changes_no_byte(published):
