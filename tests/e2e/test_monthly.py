@@ -226,3 +226,28 @@ def test_reference_files_with_careless_types_are_conformed(tmp_path):
                             TGL_MATI=pl.lit(None)).write_parquet(dk / "part-2.parquet")
     summary = monthly_run(data_root=str(root), periode=P)
     assert summary["padan"] == 10
+
+
+def test_dirty_corpus_through_the_flow(tmp_path):
+    """Every corpus file: one outcome per data record or a named quarantine; nothing stops the run."""
+    import shutil
+
+    corpus = Path(__file__).parents[1] / "data" / "dirty"
+    expected = json.loads((corpus / "expected.json").read_text())
+    root = write_root(tmp_path / "root")
+    shutil.rmtree(root / "inbox" / P)
+    inbox = root / "inbox" / P / "32"
+    inbox.mkdir(parents=True)
+    for name in expected:
+        shutil.copy(corpus / name, inbox / name)
+    summary = monthly_run(data_root=str(root), periode=P)
+    h = snapshot_tables(root)["hasil_usulan"]
+    quarantined = {q["file"]: q["karantina"] for q in summary["karantina"]}
+    for name, exp in expected.items():
+        assert h.filter(pl.col("sumber_file") == name).height == exp["rows"], name
+        assert quarantined.get(name) == exp["quarantine"], name
+    assert h.filter(pl.col("hasil") == "DITOLAK")["alasan"].list.len().min() >= 1
+    receipt = (root / "receipts" / f"periode={P}" / "32" / "hasil_usulan.csv").read_bytes().decode("utf-8-sig")
+    cells = [c.strip('"') for line in receipt.splitlines() for c in line.split(";")]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert "'=HYPERLINK" in receipt
