@@ -107,6 +107,25 @@ def demo(
     print_summary(_run_flow(DEMO_ROOT, periode, replace=True, rules=None))
 
 
+@app.command()
+def explain(
+    data_root: Annotated[Path, typer.Option("--data-root")],
+    periode: Annotated[str, typer.Option("--periode")],
+    nik: Annotated[Optional[str], typer.Option("--nik")] = None,
+    no_kk: Annotated[Optional[str], typer.Option("--no-kk")] = None,
+) -> None:
+    """Explain the status of one person (--nik) or household (--no-kk) in a published snapshot."""
+    from flows.explain import explain as explain_text
+
+    if bool(nik) == bool(no_kk):
+        raise typer.BadParameter("give exactly one of --nik or --no-kk")
+    try:
+        sys.stdout.write(explain_text(data_root, periode, nik=nik, no_kk=no_kk))
+    except (FileNotFoundError, LookupError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+
+
 @app.command("reason-codes")
 def reason_codes_cmd() -> None:
     """Print the reason-code catalogue (Markdown): code, severity, Indonesian and English text, action."""

@@ -251,3 +251,21 @@ def test_dirty_corpus_through_the_flow(tmp_path):
     cells = [c.strip('"') for line in receipt.splitlines() for c in line.split(";")]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
     assert "'=HYPERLINK" in receipt
+
+
+def test_explain_answers_for_every_nik_and_no_kk_and_masks_others(published):
+    from flows.explain import explain
+
+    root, _ = published
+    t = snapshot_tables(root)
+    for nik in t["individu"]["nik"].to_list():
+        text = explain(root, P, nik=nik)
+        assert nik in text and "Status per program:" in text
+        others = [n for n in t["individu"]["nik"].to_list() if n != nik]
+        assert not [o for o in others if o in text]
+    for kk in t["penerima"]["no_kk"].unique().to_list():
+        text = explain(root, P, no_kk=kk)
+        assert "Status per program:" in text and kk not in text
+    text = explain(root, P, no_kk="3201010101150001")
+    assert "SALUR_SUKSES_SPM" in text and "aturan 2026.1" in text
+    assert "usulan_bogor.csv baris 1" in text

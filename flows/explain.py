@@ -1,0 +1,114 @@
+"""``padan explain``: why a person or household has the status it has, in words an operator can read
+out to the family. Reads a published snapshot and the reference files; never starts Prefect."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from flows import io
+from rules import reason_codes
+from schemas import HUBUNGAN_KELUARGA
+
+
+def mask_nik(nik: str | None) -> str:
+    """Show the region and the last two digits only: ``320101**********01``."""
+    if not nik:
+        return "-"
+    return nik[:6] + "*" * (len(nik) - 8) + nik[-2:] if len(nik) >= 10 else "*" * len(nik)
+
+
+def _reason_lines(codes: list[str]) -> list[str]:
+    cat = reason_codes()
+    out = []
+    for c in codes:
+        r = cat.get(c)
+        out.append(f"    - {c}: {r.id} Tindakan: {r.tindakan}" if r else f"    - {c}")
+    return out
+
+
+def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | None = None) -> str:
+    """The explanation text for one NIK or one No KK in the snapshot of ``periode``."""
+    r = io.Root(root)
+    snap = r.snapshot(periode)
+    if not (snap / "_manifest.json").is_file():
+        raise FileNotFoundError(f"no published snapshot for periode {periode} in {root}")
+    manifest = json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))
+    individu = pl.read_parquet(snap / "individu")
+    penerima = pl.read_parquet(snap / "penerima", hive_partitioning=False)
+    hasil = pl.read_parquet(snap / "hasil_usulan")
+    if nik:
+        person = individu.filter(pl.col("nik") == nik)
+        if person.height:
+            no_kk = person["no_kk"][0]
+    rows_about = hasil.filter(
+        (pl.col("nik_usulan") == nik) | (pl.col("nik_padan") == nik) if nik else (pl.col("no_kk_usulan") == no_kk)
+    )
+    members = individu.filter(pl.col("no_kk") == no_kk) if no_kk else individu.head(0)
+    if members.height == 0 and rows_about.height == 0:
+        raise LookupError("NIK / No KK tidak ditemukan di snapshot ini")
+    rules = manifest.get("rule_set", {})
+    lines = [
+        f"Penjelasan status periode {periode} (aturan {rules.get('version', '?')}, sha256 {rules.get('sha256', '?')[:12]})",
+        f"Yang ditanyakan: {'NIK ' + mask_nik(nik) if nik else 'No KK ' + mask_nik(no_kk)}",
+        "",
+    ]
+    if members.height:
+        lines.append(f"Keluarga (No KK {mask_nik(no_kk)}), {members.height} anggota di register:")
+        order = {h: i for i, h in enumerate(HUBUNGAN_KELUARGA)}
+        ranked = members.with_columns(_o=pl.col("hubungan_keluarga").replace_strict(order, default=99))
+        for m in ranked.sort("_o", "tanggal_lahir", "nik").iter_rows(named=True):
+            shown = m["nik"] if nik and m["nik"] == nik else mask_nik(m["nik"])
+            name = m["nama"] if nik and m["nik"] == nik or not nik else "(anggota lain)"
+            lines.append(
+                f"  - {shown} {name}, {m['hubungan_keluarga'] or '-'}, lahir {m['tanggal_lahir']}, "
+                f"status padan {m['status_padan']}, masuk register {m['periode_masuk']}, "
+                f"sumber {m['sumber_periode']} {m['sumber_file']} baris {m['sumber_baris']}"
+                + (f"; SANGGAH: {m['sanggah_alasan']}" if m["sanggah_alasan"] else ""))
+        lines.append("")
+        pen = penerima.filter(pl.col("no_kk") == no_kk)
+        if nik:
+            pen = pen.filter((pl.col("program") != "PBI-JKN") | (pl.col("nik") == nik))
+        lines.append("Status per program:")
+        for p in pen.sort("program", "nik").iter_rows(named=True):
+            who = f" untuk {mask_nik(p['nik'])}" if p["program"] == "PBI-JKN" else ""
+            rupiah = f"{p['nominal']:,}".replace(",", ".")
+            desil = p["desil"] if p["desil"] is not None else "tidak ada"
+            lines.append(f"  {p['program']}{who}: {p['status']} (desil {desil}, nominal Rp {rupiah})")
+            lines.extend(_reason_lines(p["alasan"]))
+        lines.append("")
+        lines += _reference_lines(r, periode, no_kk, members["nik"].to_list(), nik)
+    if rows_about.height:
+        lines.append("Usulan periode ini:")
+        for u in rows_about.sort("sumber_file", "sumber_baris").iter_rows(named=True):
+            lines.append(
+                f"  - {u['kode_prov']}/{u['sumber_file']} baris {u['sumber_baris']}: {u['jenis_usulan']} -> {u['hasil']}; "
+                f"padan {u['status_padan']} (skor {u['skor_padan']:.2f}, metode {u['metode_padan'] or '-'}, "
+                f"nama {u['bukti_nama'] if u['bukti_nama'] is not None else '-'}/100, "
+                f"tanggal lahir {u['bukti_tgl_lahir'] or '-'}, jenis kelamin {u['bukti_jenis_kelamin'] or '-'})")
+            lines.extend(_reason_lines(u["alasan"]))
+    return "\n".join(lines) + "\n"
+
+
+def _reference_lines(r: io.Root, periode: str, no_kk: str, niks: list[str], asked: str | None) -> list[str]:
+    out = ["Data pendukung:"]
+    gis, _ = io.read_csv_folder(r.gis, ["no_kk", "hasil", "tgl_verifikasi"])
+    g = gis.filter(pl.col("no_kk").str.strip_chars() == no_kk).sort("tgl_verifikasi")
+    out.append("  GIS: " + (f"{g['hasil'][-1]} ({g['tgl_verifikasi'][-1]})" if g.height else "belum diverifikasi"))
+    sdm, _ = io.read_csv_folder(r.sdm_kesos, ["nik", "jenis_sdm", "aktif"])
+    s = sdm.filter(pl.col("nik").str.strip_chars().is_in(niks))
+    out.append("  SDM Kesos: " + ("; ".join(
+        f"{mask_nik(x['nik']) if x['nik'] != asked else x['nik']} {x['jenis_sdm']} aktif={x['aktif']}"
+        for x in s.iter_rows(named=True)) if s.height else "tidak ada anggota terdaftar"))
+    bur, _ = io.read_csv_folder(r.feedback(periode, "burekol"), ["no_kk", "bank", "status_rekening"])
+    b = bur.filter(pl.col("no_kk").str.strip_chars() == no_kk)
+    out.append("  Rekening (burekol): " + ("; ".join(f"{x['bank']} {x['status_rekening']}" for x in b.iter_rows(named=True))
+                                          if b.height else "tidak ada umpan balik"))
+    sal, _ = io.read_csv_folder(r.feedback(periode, "salur"), ["program", "no_kk", "status", "nominal"])
+    s2 = sal.filter(pl.col("no_kk").str.strip_chars() == no_kk)
+    out.append("  Penyaluran (salur): " + ("; ".join(f"{x['program']} {x['status']} Rp {x['nominal']}"
+                                                     for x in s2.iter_rows(named=True)) if s2.height else "tidak ada umpan balik"))
+    out.append("")
+    return out
