@@ -86,3 +86,14 @@ def test_day_month_swap_is_accepted():
                                    matching=load_ruleset().matching)
     assert scored["bukti_tgl_lahir"][0] == "TERTUKAR"
     assert matching.padan_decisions(usulan, scored)["status_padan"][0] == "PADAN"
+
+
+def test_excel_nik_without_any_candidate_is_refused():
+    usulan = pl.DataFrame({"_row": [0], "nik_usulan": ["9.10611E+15"], "nik_rusak_excel": [True],
+                           "nama_usulan": ["Rukayah"], "tgl_lahir": [D(2000, 5, 7)], "jk": ["P"],
+                           "no_kk_usulan": ["3603310705000001"]}).with_columns(pl.col("_row").cast(pl.UInt32))
+    scored = matching.scored_pairs(matching.candidate_pairs(usulan, DUKCAPIL), usulan, DUKCAPIL,
+                                   matching=load_ruleset().matching)
+    out = matching.padan_decisions(usulan, scored)
+    assert out["status_padan"][0] == "TIDAK_PADAN"
+    assert "NIK_TIDAK_DAPAT_DIPULIHKAN" in out["alasan_padan"][0].to_list()

@@ -129,9 +129,12 @@ def padan_decisions(usulan: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
         scored.sort(["_row", "skor_padan", "nik_padan"], descending=[False, True, False])
         .group_by("_row", maintain_order=True).first()
         .join(n_acc, on="_row", how="left")
+    )
+    out = (
+        usulan.select("_row", "nik_usulan", "nik_rusak_excel", "no_kk_usulan")
+        .join(best, on="_row", how="left")
         .with_columns(pl.col("_n_acc").fill_null(0))
     )
-    out = usulan.select("_row", "nik_usulan", "nik_rusak_excel", "no_kk_usulan").join(best, on="_row", how="left")
     padan = pl.col("_n_acc") == 1
     status = (
         pl.when(padan & (pl.col("nik_padan") == pl.col("nik_usulan"))).then(pl.lit("PADAN"))
