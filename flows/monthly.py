@@ -14,8 +14,10 @@ from prefect.cache_policies import NO_CACHE
 
 import schemas
 from flows import io
-from rules import load_ruleset, rejecting_codes
-from transforms import ingest, matching, outcomes, register, status, wilayah
+from rules import load_matching_model, load_ruleset, rejecting_codes
+from transforms import ingest, outcomes, register, status, wilayah
+from transforms.linkage import blocking
+from transforms.linkage import run as linkage_run
 
 TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -69,14 +71,14 @@ def ingest_batch(data_root: str, periode: str, kode_prov: str, file: str, index:
 
 
 @task(**TASK)
-def match_usulan(data_root: str, periode: str, staged: list[str], rules_path: str | None) -> str:
-    """Candidates, evidence and a padan decision per row (Dukcapil read only for the candidates)."""
+def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> str:
+    """Candidates, evidence and a padan decision per row. Dukcapil is read only for the persons the
+    blocking keys name."""
     root = io.Root(Path(data_root))
-    rules = load_ruleset(rules_path)
+    model = load_matching_model(matching_path).model
     out_path = root.work(periode) / "matched.parquet"
     if not staged:
-        usulan = pl.DataFrame()
-        io.write_parquet(usulan, out_path)
+        io.write_parquet(pl.DataFrame(), out_path)
         return str(out_path)
     usulan = (
         pl.scan_parquet(staged).collect()
@@ -84,25 +86,8 @@ def match_usulan(data_root: str, periode: str, staged: list[str], rules_path: st
         .with_row_index("_row")
     )
     dk_scan = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
-    niks = usulan.filter(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$"))["nik_usulan"].unique()
-    prefix_keys = (
-        usulan.filter(pl.col("nik_rusak_excel"))
-        .select(_prefix6=matching.excel_prefix_expr("nik_usulan"), TGL_LHR="tgl_lahir")
-        .drop_nulls().unique()
-    )
-    by_nik = dk_scan.filter(pl.col("NIK").is_in(niks.implode()))
-    by_prefix = (
-        dk_scan.with_columns(_prefix6=pl.col("NIK").str.slice(0, 6))
-        .join(prefix_keys.lazy(), on=["_prefix6", "TGL_LHR"], how="semi")
-        .drop("_prefix6")
-    )
-    dk = pl.concat([by_nik, by_prefix]).collect().unique("NIK").sort("NIK")
-    pairs = matching.candidate_pairs(usulan, dk)
-    scored = matching.scored_pairs(pairs, usulan, dk, matching=rules.matching)
-    decided = matching.padan_decisions(usulan, scored)
-    identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR",
-                         dk_jk=pl.col("JENIS_KLMIN").replace_strict({"LAKI-LAKI": "L", "PEREMPUAN": "P"},
-                                                                    default=None))
+    decided, dk = linkage_run.linked(usulan, lambda keys: blocking.fetch_candidates(dk_scan, keys).collect(), model)
+    identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
     out = (
         usulan.join(decided, on="_row", how="left")
         .join(identity, on="nik_padan", how="left")
@@ -241,7 +226,7 @@ def _write_receipt_csv(df: pl.DataFrame, path: Path) -> None:
 
 @flow(name="padan-monthly", log_prints=False)
 def monthly_run(data_root: str, periode: str | None = None, replace: bool = False,
-                rules_path: str | None = None) -> dict:
+                rules_path: str | None = None, matching_path: str | None = None) -> dict:
     """The monthly reconciliation run for one periode (YYYY-MM; default: this month in Asia/Jakarta)
     on one data root."""
     logger = get_run_logger()
@@ -254,6 +239,7 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     root = io.Root(Path(data_root).resolve())
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
+    match_model = load_matching_model(matching_path)
     io.clear_stale_staging(root, periode)
     shutil.rmtree(root.work(periode), ignore_errors=True)
 
@@ -268,7 +254,7 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
 
-    matched = match_usulan(data_root, periode, staged, rules_path)
+    matched = match_usulan(data_root, periode, staged, matching_path)
     reg = reconcile_register(data_root, periode, matched)
     pen = decide_penerima(data_root, periode, reg["individu"], rules_path)
 
@@ -281,6 +267,8 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
         "periode": periode,
         "contract_version": schemas.CONTRACT_VERSION,
         "rule_set": {"version": rules.version, "sha256": rules.sha256, "source": rules.source},
+        "matching_model": {"version": match_model.model.version, "sha256": match_model.sha256,
+                           "source": match_model.source},
         "code_version": io.code_version(),
         "previous_periode": reg["previous_periode"],
         "started_at": started,

@@ -55,10 +55,6 @@ class RuleSet:
         return self.data["exclusions"]
 
     @property
-    def matching(self) -> dict[str, Any]:
-        return self.data["matching"]
-
-    @property
     def status_precedence(self) -> list[str]:
         return self.data["status_precedence"]
 
@@ -98,11 +94,6 @@ def _validate(data: dict, source: str) -> None:
     unknown = [s for s in prec if s not in STATUSES]
     if unknown or sorted(prec) != sorted(STATUSES):
         raise RuleError(f"rule file: status_precedence must list each of {STATUSES} once; got {prec}")
-    m = _require(data, "matching", "top level")
-    for k in ("name_accept", "name_accept_date_partial", "name_review"):
-        v = _require(m, k, "matching")
-        if not isinstance(v, (int, float)) or not 0 <= v <= 100:
-            raise RuleError(f"rule file: matching.{k} must be a number 0-100")
 
 
 def load_ruleset(path: str | Path | None = None) -> RuleSet:
@@ -119,6 +110,30 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
         raise RuleError(f"rule file {source}: not valid YAML: {exc}") from exc
     _validate(data, source)
     return RuleSet(version=str(data["version"]), sha256=hashlib.sha256(raw).hexdigest(), source=source, data=data)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: Any          # transforms.linkage.decide.MatchModel
+    sha256: str
+    source: str
+
+
+def load_matching_model(path: str | Path | None = None) -> LoadedModel:
+    """The identity-linkage model (``rules/matching.yaml`` by default), validated."""
+    from transforms.linkage.decide import MatchModel
+
+    if path is None:
+        raw = resources.files(__package__).joinpath("matching.yaml").read_bytes()
+        source = "rules/matching.yaml"
+    else:
+        raw = Path(path).read_bytes()
+        source = str(path)
+    try:
+        model = MatchModel.from_dict(yaml.safe_load(raw))
+    except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
+        raise RuleError(f"matching model {source}: {exc}") from exc
+    return LoadedModel(model=model, sha256=hashlib.sha256(raw).hexdigest(), source=source)
 
 
 @cache

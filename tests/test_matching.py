@@ -7,8 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from rules import load_ruleset
-from transforms import matching
+from rules import load_matching_model
+from transforms.linkage import blocking
+from transforms.linkage import run as linkage_run
 from transforms.names import nama_key_expr, nama_key_y_expr
 
 
@@ -42,58 +43,76 @@ def test_j_y_alternative_key():
 
 D = dt.date
 DUKCAPIL = pl.DataFrame({
-    "NIK": ["3201011505800001", "3201014708850002", "3201014708850003"],
-    "NO_KK": ["3201010101150001"] * 3,
-    "NAMA_LGKP": ["BUDI SANTOSO", "SITI AMINAH", "SITI AMINAH"],
-    "TGL_LHR": [D(1980, 5, 15), D(1985, 8, 7), D(1985, 8, 7)],
-    "JENIS_KLMIN": ["LAKI-LAKI", "PEREMPUAN", "PEREMPUAN"],
+    "NIK": ["3201011505800001", "3201014708850002", "3201014708850003", "3201010203150004"],
+    "NO_KK": ["3201010101150001"] * 4,
+    "NAMA_LGKP": ["BUDI SANTOSO", "SITI AMINAH", "SITI AMINAH", "AHMAD FAUZI"],
+    "TGL_LHR": [D(1980, 5, 15), D(1985, 8, 7), D(1985, 8, 7), D(2015, 3, 2)],
+    "JENIS_KLMIN": ["LAKI-LAKI", "PEREMPUAN", "PEREMPUAN", "LAKI-LAKI"],
+    "NAMA_LGKP_IBU": ["SUMIATI", "RATNA", "RATNA", "SITI AMINAH"],
+    "NO_PROP": ["32"] * 4, "NO_KAB": ["01"] * 4, "NO_KEC": ["01"] * 4, "NO_KEL": ["1001"] * 4,
 })
 
 
-@pytest.mark.parametrize("desc, nik, nama, tgl, jk, status, code", [
-    ("exact", "3201011505800001", "Budi Santoso", D(1980, 5, 15), "L", "PADAN", None),
-    ("old spelling + title", "3201011505800001", "H. Boedi Santoso", D(1980, 5, 15), "L", "PADAN", None),
-    ("another person's NIK", "3201011505800001", "Siti Aminah", D(1985, 8, 7), "P", "TIDAK_PADAN", "NAMA_TIDAK_SESUAI"),
-    ("name fine, date entirely different", "3201011505800001", "Budi Santoso", D(1999, 1, 2), "L", "TIDAK_PADAN",
-     "PERLU_VERIFIKASI"),
-    ("unknown NIK", "3201011505809999", "Budi Santoso", D(1980, 5, 15), "L", "TIDAK_PADAN", "NIK_TIDAK_DITEMUKAN"),
-    ("excel NIK recovered by prefix, date, sex and name", "3.20101E+15", "Budi Santoso", D(1980, 5, 15), "L",
-     "PADAN_KOREKSI", None),
-    ("excel NIK with two same-day candidates is not guessed", "3.20101E+15", "Siti Aminah", D(1985, 8, 7), "P",
-     "TIDAK_PADAN", "PERLU_VERIFIKASI"),
-])
-def test_padan_decision(desc, nik, nama, tgl, jk, status, code):
+def decide_one(nik, nama, tgl, jk, *, no_kk="3201010101150001", desa="3201011001", ibu=None):
     usulan = pl.DataFrame({
-        "_row": [0], "nik_usulan": [nik], "nik_rusak_excel": [nik.startswith("3.")], "nama_usulan": [nama],
-        "tgl_lahir": [tgl], "jk": [jk], "no_kk_usulan": ["3201010101150001"],
-    }).with_columns(pl.col("_row").cast(pl.UInt32))
-    rules = load_ruleset()
-    pairs = matching.candidate_pairs(usulan, DUKCAPIL)
-    scored = matching.scored_pairs(pairs, usulan, DUKCAPIL, matching=rules.matching)
-    out = matching.padan_decisions(usulan, scored)
-    assert out["status_padan"][0] == status, desc
+        "_row": [0], "nik_usulan": [nik], "nik_rusak_excel": ["E+" in nik], "nama_usulan": [nama],
+        "tgl_lahir": [tgl], "jk": [jk], "no_kk_usulan": [no_kk], "nama_ibu_kandung": [ibu],
+        "kode_wilayah_usulan": [desa],
+    }, schema_overrides={"nama_ibu_kandung": pl.String, "tgl_lahir": pl.Date}).with_columns(pl.col("_row").cast(pl.UInt32))
+    fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
+    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    return decided.row(0, named=True)
+
+
+@pytest.mark.parametrize("desc, nik, nama, tgl, jk, status, nik_padan, code", [
+    ("exact", "3201011505800001", "Budi Santoso", D(1980, 5, 15), "L", "PADAN", "3201011505800001", None),
+    ("old spelling + title", "3201011505800001", "H. Boedi Santoso", D(1980, 5, 15), "L", "PADAN", "3201011505800001", None),
+    ("day/month swapped", "3201014708850002", "Siti Aminah", D(1985, 7, 8), "P", "PADAN", "3201014708850002", None),
+    ("one digit typo", "3201011505800007", "Budi Santoso", D(1980, 5, 15), "L", "PADAN_KOREKSI", "3201011505800001", None),
+    ("adjacent digits swapped", "3201011505080001", "Budi Santoso", D(1980, 5, 15), "L", "PADAN_KOREKSI",
+     "3201011505800001", None),
+    ("another member's NIK", "3201011505800001", "Ahmad Fauzi", D(2015, 3, 2), "L", "PADAN_KOREKSI",
+     "3201010203150004", None),
+    ("No KK typed as NIK", "3201010101150001", "Ahmad Fauzi", D(2015, 3, 2), "L", "PADAN_KOREKSI",
+     "3201010203150004", None),
+    ("excel NIK recovered", "3.20101E+15", "Budi Santoso", D(1980, 5, 15), "L", "PADAN_KOREKSI", "3201011505800001", None),
+    ("excel NIK, two identical candidates: not guessed", "3.20101E+15", "Siti Aminah", D(1985, 8, 7), "P",
+     "TIDAK_PADAN", None, "PERLU_VERIFIKASI"),
+    ("a stranger's NIK: refused", "3201011505800001", "Bambang Pamungkas", D(1990, 1, 1), "L", "TIDAK_PADAN", None,
+     "NAMA_TIDAK_SESUAI"),
+    ("fabricated NIK sharing region and date", "3201011505800099", "Joko Purnomo", D(1980, 5, 15), "L",
+     "TIDAK_PADAN", None, "NIK_TIDAK_DITEMUKAN"),
+    ("name fine, date entirely different", "3201011505800001", "Budi Santoso", D(1999, 1, 2), "L", "TIDAK_PADAN",
+     None, "PERLU_VERIFIKASI"),
+])
+def test_padan_decision(desc, nik, nama, tgl, jk, status, nik_padan, code):
+    row = decide_one(nik, nama, tgl, jk)
+    assert row["status_padan"] == status, (desc, row)
+    assert row["nik_padan"] == nik_padan, desc
     if code:
-        assert code in out["alasan_padan"][0].to_list(), desc
+        assert code in row["alasan_padan"], (desc, row["alasan_padan"])
     if status != "TIDAK_PADAN":
-        assert out["nik_padan"][0] is not None and 0 < out["skor_padan"][0] <= 1
+        assert 0.99 <= row["skor_padan"] <= 1 and row["metode_padan"], desc
 
 
-def test_day_month_swap_is_accepted():
-    usulan = pl.DataFrame({"_row": [0], "nik_usulan": ["3201014708850002"], "nik_rusak_excel": [False],
-                           "nama_usulan": ["Siti Aminah"], "tgl_lahir": [D(1985, 7, 8)], "jk": ["P"],
-                           "no_kk_usulan": ["3201010101150001"]}).with_columns(pl.col("_row").cast(pl.UInt32))
-    scored = matching.scored_pairs(matching.candidate_pairs(usulan, DUKCAPIL), usulan, DUKCAPIL,
-                                   matching=load_ruleset().matching)
-    assert scored["bukti_tgl_lahir"][0] == "TERTUKAR"
-    assert matching.padan_decisions(usulan, scored)["status_padan"][0] == "PADAN"
+def test_one_edit_variants_keep_the_district_and_are_linear():
+    u = pl.DataFrame({"_row": [0, 1], "nik_usulan": ["3201011505800001", "9471015505990009"]}).with_columns(
+        pl.col("_row").cast(pl.UInt32))
+    v = blocking.nik_one_edit_variants(u)
+    assert v.group_by("_row").len()["len"].max() <= 99
+    assert v.filter(pl.col("_row") == 0)["_variant"].str.slice(0, 6).unique().to_list() == ["320101"]
+    assert "3201011505800010" in v["_variant"].to_list()      # transposition of the last two digits
 
 
-def test_excel_nik_without_any_candidate_is_refused():
-    usulan = pl.DataFrame({"_row": [0], "nik_usulan": ["9.10611E+15"], "nik_rusak_excel": [True],
-                           "nama_usulan": ["Rukayah"], "tgl_lahir": [D(2000, 5, 7)], "jk": ["P"],
-                           "no_kk_usulan": ["3603310705000001"]}).with_columns(pl.col("_row").cast(pl.UInt32))
-    scored = matching.scored_pairs(matching.candidate_pairs(usulan, DUKCAPIL), usulan, DUKCAPIL,
-                                   matching=load_ruleset().matching)
-    out = matching.padan_decisions(usulan, scored)
-    assert out["status_padan"][0] == "TIDAK_PADAN"
-    assert "NIK_TIDAK_DAPAT_DIPULIHKAN" in out["alasan_padan"][0].to_list()
+def test_two_rows_of_different_people_cannot_both_claim_one_person():
+    usulan = pl.DataFrame({
+        "_row": [0, 1], "nik_usulan": ["3201011505800001", "3201011505800002"], "nik_rusak_excel": [False, False],
+        "nama_usulan": ["Budi Santoso", "Budi Santosa"], "tgl_lahir": [D(1980, 5, 15), D(1980, 5, 15)],
+        "jk": ["L", "L"], "no_kk_usulan": ["3201010101150001"] * 2, "nama_ibu_kandung": [None, None],
+        "kode_wilayah_usulan": ["3201011001"] * 2,
+    }, schema_overrides={"nama_ibu_kandung": pl.String}).with_columns(pl.col("_row").cast(pl.UInt32))
+    fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
+    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    claims = decided.filter(pl.col("nik_padan") == "3201011505800001")
+    assert claims.height == 1 and claims["_row"][0] == 0
+    assert "PERLU_VERIFIKASI" in decided.filter(pl.col("_row") == 1)["alasan_padan"][0].to_list()

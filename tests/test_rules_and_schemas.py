@@ -23,7 +23,7 @@ def test_default_ruleset_loads_with_version_and_hash():
 @pytest.mark.parametrize("desc, mutate, message", [
     ("unit", lambda d: d["programmes"]["PKH"].update(unit="family"), "unit"),
     ("decile 11", lambda d: d["programmes"]["BPNT"].update(deciles=[1, 11]), "deciles"),
-    ("missing matching", lambda d: d.pop("matching"), "matching"),
+    ("missing exclusions", lambda d: d.pop("exclusions"), "exclusions"),
     ("status typo", lambda d: d["status_precedence"].__setitem__(0, "EXCLUDED"), "status_precedence"),
     ("amount as text", lambda d: d["pkh"]["components"]["LANSIA"].update(annual="2,4 juta"), "LANSIA"),
 ])
@@ -45,7 +45,7 @@ def test_codes_used_in_code_are_catalogued():
     import re
 
     used = set()
-    for f in ["transforms/ingest.py", "transforms/matching.py", "transforms/register.py", "transforms/status.py",
+    for f in ["transforms/ingest.py", "transforms/linkage/decide.py", "transforms/register.py", "transforms/status.py",
               "flows/monthly.py", "schemas/__init__.py"]:
         used |= set(re.findall(r'"([A-Z][A-Z0-9_]{5,})"', Path(f).read_text()))
     known = set(reason_codes())

@@ -5,7 +5,7 @@ polars DataFrame. Nothing here opens a file, reads the clock or the environment;
 ``flows.generate``. Everything is vectorised (numpy / polars): loops run over a handful of
 categories (cultures, patterns, provinces, noise kinds), never over persons or households.
 
-The frames follow ``docs``/``shared/spec/contracts.md``:
+The frames follow the data contracts (``shared/spec/contracts.md``):
 
 * :func:`population` - the Dukcapil extract (contract columns) plus helper columns
   (``hh_id``, ``pos``, ``kode_wilayah``, ``culture``, ``fam``, ``nik_grp_n``); the writer keeps
@@ -318,6 +318,9 @@ for _modern, _clan in N.TIONGHOA_BENTUK:
     if _modern in N.TIONGHOA_MARGA and _clan in N.TIONGHOA_MARGA_LAMA:
         _TH_CLAN_OF[N.TIONGHOA_MARGA.index(_modern)] = _OFFSET["M_TH_LAMA"][0] + N.TIONGHOA_MARGA_LAMA.index(_clan)
 
+# which old-spelling rules (indices into EJAAN_LAMA) an old name uses, with their shares
+_OLD_PROFILES = ((0.45, (0, 1, 2, 3, 4, 5)), (0.20, (5,)), (0.20, (0, 1, 2, 3, 4)), (0.15, (0, 1, 5)))
+
 _MUHAMMAD_RE = r"(^|\s)(MUHAMMAD|MUHAMAD|MOHAMMAD|MOHAMAD|MOCHAMMAD|MOCHAMAD|MUHAMMED|MUHAMAT|MOCH\.|MOH\.|M\.)(\s|$)"
 
 
@@ -373,9 +376,13 @@ def _gather(values: pl.Series | list[str] | tuple[str, ...], idx: np.ndarray) ->
     return s.gather(pl.Series(np.asarray(idx, dtype=np.int64)))
 
 
-def _group_rank(keys: np.ndarray, tiebreak: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """0-based rank of every element within its ``keys`` group (ordered by ``tiebreak``) and the group size."""
-    order = np.lexsort((tiebreak, keys))
+def _group_rank(keys: np.ndarray, tie_order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """0-based rank of every element within its ``keys`` group, and the group size.
+
+    ``tie_order`` is a permutation of the positions: within a group, elements rank in that order
+    (``rng.permutation(n)`` for a random order, ``np.argsort(x, kind="stable")`` to order by x).
+    """
+    order = tie_order[np.argsort(keys[tie_order], kind="stable")]
     k = keys[order]
     new = np.r_[True, k[1:] != k[:-1]]
     starts = np.flatnonzero(new)
@@ -443,16 +450,33 @@ def _modern_spelling_expr(col: pl.Expr, flags: list[pl.Expr]) -> pl.Expr:
     return pl.when(j).then(jy).otherwise(col)
 
 
+_NAME_CHUNK = 1_000_000
+
+
 def _compose_names(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
                    fam: np.ndarray, clan: np.ndarray, order: np.ndarray) -> pl.Series:
-    """Full upper-case names, composed from the word pools by culture, sex and generation."""
+    """Full upper-case names, composed from the word pools by culture, sex and generation.
+
+    Works in chunks of a million rows to bound the memory of the intermediate word columns.
+    """
+    if culture.size <= _NAME_CHUNK:
+        return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order)
+    parts = [
+        _compose_names_chunk(rng, *(a[i:i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)))
+        for i in range(0, culture.size, _NAME_CHUNK)
+    ]
+    return pl.concat(parts, rechunk=True)
+
+
+def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
+                         fam: np.ndarray, clan: np.ndarray, order: np.ndarray) -> pl.Series:
     n = culture.size
     cult = culture.astype(np.int64).copy()
     young = (birth_year >= 1988) & np.isin(cult, _EJAAN_CULTURES) & (rng.random(n) < 0.55)
     cult[young] = _C["modern"]
     cult[(cult == _C["tionghoa"]) & (birth_year < 1966) & (rng.random(n) < 0.5)] = _C["tionghoa_lama"]
     key = cult * 2 + female.astype(np.int64)
-    parts = np.full((4, n), -1, dtype=np.int64)
+    parts = np.full((4, n), -1, dtype=np.int32)
     for ci, cname in enumerate(CULTURES):
         for sex in (0, 1):
             rows = np.flatnonzero(key == ci * 2 + sex)
@@ -493,10 +517,13 @@ def _compose_names(rng: np.random.Generator, culture: np.ndarray, female: np.nda
     # old spelling for older people of the cultures that used it
     p_old = np.where(birth_year < 1960, 0.35, np.where(birth_year < 1972, 0.2, np.where(birth_year < 1985, 0.05, 0.005)))
     old = np.flatnonzero(np.isin(culture, _EJAAN_CULTURES) & (rng.random(n) < p_old))
-    rule_p = (0.9, 0.9, 0.9, 0.75, 0.7, 0.6)
-    flags = {f"r{i}": rng.random(old.size) < p for i, p in enumerate(rule_p)}
-    names = _subset_apply(names, old, lambda s: _expr_on(
-        s, _old_spelling_expr(pl.col("s"), [pl.col(f"r{i}") for i in range(6)]), **flags))
+    profile = _choice(rng, tuple(p for p, _ in _OLD_PROFILES), old.size)
+    for pi, (_, rules) in enumerate(_OLD_PROFILES):
+        rows = old[profile == pi]
+        pairs = [N.EJAAN_LAMA[i] for i in rules]
+        # one simultaneous pass equals the rules applied in order (leftmost-first: SY before Y)
+        names = _subset_apply(names, rows, lambda s, pairs=pairs: s.str.replace_many(
+            [a for a, _ in pairs], [b for _, b in pairs], leftmost=True))
     # never a famous full name
     famous = names.is_in(list(N.NAMA_TERKENAL)).to_numpy()
     if famous.any():
@@ -655,6 +682,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
                        ref - _years(100))
     m = role == FAMILI
     bd[m] = ref - _years(rng.uniform(2, 70, int(m.sum()))) - 1
+    del sp_h, r, a, c, e, is_sp, el, elder_k, m, lo, par
     age = (ref - bd) / _YEAR
     y, mo, d = _ymd(bd)
 
@@ -662,16 +690,20 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     w = np.select([age < 40, age < 60, age < 75], [0.15, 1.0, 4.0], 12.0)
     dead = u(n) < np.minimum(1.0, w * (0.01 * n / w.sum()))
     died = np.where(dead, ref - 1 - np.floor(u(n) * np.minimum(ref - bd - 1, _years(6))).astype(np.int64), 0)
+    tgl_mati = pl.Series(died.astype(np.int32)).cast(pl.Date)
+    tgl_mati = pl.select(pl.when(pl.lit(pl.Series(dead))).then(pl.lit(tgl_mati))).to_series()
+    del w, died
 
     # ---- NIK: birth-registration district + DDMMYY (+40 for women) + serial ----------------
     kec_h = v_kec[hv]
     all_kec = wilayah.districts()["kode_kec"].cast(pl.Int64).to_numpy()
     reg_kec = np.where(u(n) < 0.9, kec_h[hh], all_kec[rng.integers(0, all_kec.size, n)])
     prefix = reg_kec * 1_000_000 + (d + 40 * female) * 10_000 + mo * 100 + y % 100
-    rank, grp_n = _group_rank(prefix, u(n))
+    rank, grp_n = _group_rank(prefix, rng.permutation(n))
     if grp_n.max() > 9999:
         raise ValueError("more than 9999 NIKs share a district and birth date; use more villages")
     nik = prefix * 10_000 + rank + 1
+    del reg_kec, prefix, rank, mo, d
 
     # ---- No KK: issuing district + card date + serial, unique and never equal to a NIK ------
     kk_kec = np.where(u(H) < 0.95, kec_h, all_kec[rng.integers(0, all_kec.size, H)])
@@ -679,7 +711,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     card = lo + np.floor(u(H) * np.maximum(ref - 7 - lo, 1)).astype(np.int64)
     cy, cm, cd = _ymd(card)
     kk_prefix = kk_kec * 1_000_000 + cd * 10_000 + cm * 100 + cy % 100
-    kk_rank, _ = _group_rank(kk_prefix, u(H))
+    kk_rank, _ = _group_rank(kk_prefix, rng.permutation(H))
     kk = kk_prefix * 10_000 + kk_rank + 1
     nik_set = pl.Series(nik)
     for _ in range(5):
@@ -687,14 +719,17 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
         if not clash.any():
             break
         kk[clash] += 5000
-    if pl.Series(kk).is_in(nik_set.implode()).any() or np.unique(kk).size != H:
+    if pl.Series(kk).is_in(nik_set.implode()).any() or pl.Series(kk).n_unique() != H:
         raise RuntimeError("could not make No KK unique")
+    nik_s = nik_set.cast(pl.String)
+    del nik, nik_set
 
     # ---- culture, family names and names ---------------------------------------------------
     culture_h = np.zeros(H, dtype=np.int64)
-    prov_h = v_prov[hv]
-    for prov in np.unique(prov_h):
-        rows = np.flatnonzero(prov_h == prov)
+    prov_codes, prov_of_v = np.unique(v_prov, return_inverse=True)
+    prov_h = prov_of_v[hv]
+    for pi, prov in enumerate(prov_codes):
+        rows = np.flatnonzero(prov_h == pi)
         culture_h[rows] = rng.choice(len(CULTURES), size=rows.size, p=_culture_mix(str(prov)))
     culture = culture_h[hh]
     fam_h = _fam_draw(rng, culture_h)
@@ -705,7 +740,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     order = np.minimum(_skewed(rng, 4, n, 1.5), 3)
     anak = np.flatnonzero(role == ANAK)
     if anak.size:
-        ak_rank, _ = _group_rank(hh[anak], bd[anak].astype(np.float64))
+        ak_rank, _ = _group_rank(hh[anak], np.argsort(bd[anak], kind="stable"))
         order[anak] = ak_rank % 4
     nama = _compose_names(rng, culture, female, y, fam, clan, order)
     ibu_fam = _fam_draw(rng, culture)
@@ -725,6 +760,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     src[m] = elder_f_h[hh][m]
     rows = np.flatnonzero(src >= 0)
     nama_ibu = nama_ibu.scatter(rows, nama.gather(src[rows]))
+    del own_fam, carries, clan, order, ibu_fam, src, rows, y, m
 
     # ---- birth place, address, occupation ---------------------------------------------------
     kab_codes, kab_names = _regency_names()
@@ -736,7 +772,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     pk = _pekerjaan(rng, age, female, role)
 
     frame = pl.DataFrame({
-        "NIK": pl.Series(nik).cast(pl.String),
+        "NIK": nik_s,
         "NO_KK": pl.Series(kk[hh]).cast(pl.String),
         "NAMA_LGKP": nama,
         "TMPT_LHR": tmpt,
@@ -747,16 +783,14 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
         "kode_wilayah": v_code.gather(pl.Series(hv[hh])),
         "JENIS_PKRJN": _gather(PEKERJAAN, pk),
         "STAT_HBKEL": _gather(ROLES, role),
-        "TGL_MATI": pl.Series(np.where(dead, died, 0).astype(np.int32)).cast(pl.Date),
+        "TGL_MATI": tgl_mati,
         "hh_id": pl.Series(hh.astype(np.int32)),
         "pos": pl.Series(pos.astype(np.int8)),
         "culture": pl.Series(culture.astype(np.int8)),
         "fam": pl.Series(fam.astype(np.int32)),
         "nik_grp_n": pl.Series(grp_n.astype(np.int16)),
-        "_dead": pl.Series(dead),
     })
     return frame.with_columns(
-        TGL_MATI=pl.when(pl.col("_dead")).then(pl.col("TGL_MATI")),
         NO_PROP=pl.col("kode_wilayah").str.slice(0, 2),
         NO_KAB=pl.col("kode_wilayah").str.slice(2, 2),
         NO_KEC=pl.col("kode_wilayah").str.slice(4, 2),
@@ -888,13 +922,13 @@ def gis(rng: np.random.Generator, population: pl.DataFrame, *, periode: str) -> 
 
 def _pick_households(rng: np.random.Generator, population: pl.DataFrame, share: float,
                      dtsen_frame: pl.DataFrame | None) -> pl.DataFrame:
-    """~``share`` of households; with DTSEN, 90% of them from deciles 1-4 (the paid ones)."""
+    """~``share`` of households; with DTSEN, mostly (~90%) from deciles 1-4 (the paid ones)."""
     hh = _households(population).select("NO_KK", "hh_id")
     h = hh.height
     n = max(1, round(share * h))
     if dtsen_frame is not None:
         poor = hh["NO_KK"].is_in(dtsen_frame.filter(pl.col("desil") <= 4)["no_kk"].implode()).to_numpy()
-        w = np.where(poor, 9.0, 1.0 * poor.mean() / max(1e-9, 1 - poor.mean()))
+        w = np.where(poor, 9.0, 1.0)  # with about half the households in 1-4: ~90% of picks are poor
     else:
         w = np.ones(h)
     idx = np.sort(rng.choice(h, size=min(n, h), replace=False, p=w / w.sum()))
@@ -1029,7 +1063,7 @@ def _fabricate_serials(rng: np.random.Generator, prefixes: np.ndarray, populatio
     cn = np.r_[counts["len"].to_numpy().astype(np.int64), 0]
     i = np.searchsorted(cp, prefixes)
     used = np.where(cp[i] == prefixes, cn[i], 0)
-    rank, _ = _group_rank(prefixes, rng.random(prefixes.size))
+    rank, _ = _group_rank(prefixes, rng.permutation(prefixes.size))
     serial = used + 1 + rng.integers(0, 8, prefixes.size) + 10 * rank
     if serial.max() > 9999:
         raise ValueError("no free NIK serial left for a fabricated NIK")
@@ -1139,8 +1173,10 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     md = (jenis_h == 2) & (n_dead > 0)  # HAPUS: MENINGGAL DUNIA, only the dead members
     rows_h = np.where(md, n_dead, sizes)
     cum = np.cumsum(rows_h[perm])
-    if cum[-1] < n_rows:
-        raise ValueError("population too small for that many usulan rows")
+    if cum[-1] < n_rows:  # asking for (nearly) everyone: HAPUS households then come whole
+        md[:] = False
+        rows_h = sizes
+        cum = np.cumsum(rows_h[perm])
     k = int(np.searchsorted(cum, n_rows)) + 1
     sel = perm[:k]
     rep = sizes[sel]
@@ -1156,7 +1192,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     kab = base["kode_wilayah"].str.slice(0, 4)
     order = pl.DataFrame({"prov": prov, "kab": kab, "cand": cand, "pos": base["pos"], "i": np.arange(n_rows)}) \
         .sort("prov", "kab", "cand", "pos")["i"].to_numpy()
-    base, jenis, cand, row_idx = base[pl.Series(order)], jenis[order], cand[order], row_idx[order]
+    base, jenis, cand = base[pl.Series(order)], jenis[order], cand[order]
     prov_np = base["kode_wilayah"].str.slice(0, 2).to_numpy().astype(str)
     new_hh = np.r_[True, cand[1:] != cand[:-1]]
     prov_codes, prov_i = np.unique(prov_np, return_inverse=True)
@@ -1189,7 +1225,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     nama = base["NAMA_LGKP"]
     nik_true = base["NIK"].cast(pl.Int64).to_numpy()
     kk_true = base["NO_KK"].cast(pl.Int64).to_numpy()
-    hh_rows_rank, hh_rows_n = _group_rank(cand, np.arange(n_rows, dtype=np.float64))
+    hh_rows_rank, hh_rows_n = _group_rank(cand, np.arange(n_rows))
     y0, m0, d0 = _ymd(bd)
 
     # ---- choose the noise ------------------------------------------------------------------------
@@ -1288,7 +1324,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
 
     # ---- names -----------------------------------------------------------------------------------
     nama_clean = nama
-    father = _fathers(rng, population, base, row_idx, culture, y)
+    father = _fathers(rng, population, base, culture, y)
     name_ops = {
         "name_spelling": lambda s, r: _spelling_variant(rng, s),
         "name_muhammad": lambda s, r: _muhammad_variant(rng, s),
@@ -1481,8 +1517,8 @@ def _chinese_form(s: pl.Series) -> pl.Series:
     return out
 
 
-def _fathers(rng: np.random.Generator, population: pl.DataFrame, base: pl.DataFrame, row_idx: np.ndarray,
-             culture: np.ndarray, birth_year: np.ndarray) -> pl.Series:
+def _fathers(rng: np.random.Generator, population: pl.DataFrame, base: pl.DataFrame, culture: np.ndarray,
+             birth_year: np.ndarray) -> pl.Series:
     """For BIN/BINTI: the father's name (the male head or SUAMI for children), else a made-up one."""
     n = base.height
     hh_ids = base["hh_id"]

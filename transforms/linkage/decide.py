@@ -1,0 +1,176 @@
+"""From comparison levels to a decision: Fellegi-Sunter match weights (``rules/matching.yaml``), guards,
+the review band, ambiguity and one-to-one claims.
+
+The weights give a calibrated probability; the guards encode what no weight may overrule: a name
+that disagrees is never outvoted by agreeing NIK digits, birth date, sex or region (a fabricated NIK
+shares those with a real person born the same day in the same village).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from transforms.linkage.comparisons import COMPARISONS
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    version: str
+    prior_log2_odds: dict[str, float]
+    weights: dict[str, dict[str, float]]
+    accept: float
+    review: float
+    name_accept_levels: tuple[str, ...]
+    loose_name_levels: tuple[str, ...]
+    loose_date_levels: tuple[str, ...]
+    ambiguity_margin_bits: float
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "MatchModel":
+        for cmp, levels in d["weights"].items():
+            if cmp not in COMPARISONS:
+                raise ValueError(f"matching model: unknown comparison {cmp}")
+            unknown = set(levels) - set(COMPARISONS[cmp])
+            if unknown:
+                raise ValueError(f"matching model: unknown levels {unknown} for {cmp}")
+        g, t = d["guards"], d["thresholds"]
+        if not 0 < t["review"] < t["accept"] < 1:
+            raise ValueError("matching model: need 0 < review < accept < 1")
+        return cls(version=str(d["version"]), prior_log2_odds=d["prior_log2_odds"], weights=d["weights"],
+                   accept=float(t["accept"]), review=float(t["review"]),
+                   name_accept_levels=tuple(g["name_accept_levels"]), loose_name_levels=tuple(g["loose_name_levels"]),
+                   loose_date_levels=tuple(g["loose_date_levels"]),
+                   ambiguity_margin_bits=float(g["ambiguity_margin_bits"]))
+
+
+def match_weight_expr(model: MatchModel) -> pl.Expr:
+    """Posterior log2-odds: the rule's prior plus one weight per comparison level (0 when missing)."""
+    total = pl.col("metode_padan").replace_strict(model.prior_log2_odds, default=0.0, return_dtype=pl.Float64)
+    for cmp, levels in model.weights.items():
+        total = total + pl.col(cmp).replace_strict(levels, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
+    return total
+
+
+def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
+    """Adds ``bobot`` (log2-odds), ``skor_padan`` (probability) and ``keputusan`` TERIMA / TINJAU / TOLAK."""
+    name_ok = pl.col("cmp_nama").is_in(model.name_accept_levels)
+    nameless = pl.col("cmp_nama").is_null() & (pl.col("cmp_nik") == "SAMA") & (pl.col("cmp_tgl") == "SAMA") \
+        & (pl.col("cmp_kk") == "SAMA")
+    exact = pl.col("cmp_nik") == "SAMA"
+    loose_ok = (pl.col("cmp_nama").is_in(model.loose_name_levels) & pl.col("cmp_tgl").is_in(model.loose_date_levels)
+                & (pl.col("cmp_jk") != "BEDA").fill_null(True))
+    guard = (exact & (name_ok | nameless)) | (~exact & loose_ok)
+    v = vectors.with_columns(bobot=match_weight_expr(model))
+    # p = 1 / (1 + 2^-w), computed stably
+    p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))
+    return v.with_columns(skor_padan=p.round(6)).with_columns(
+        keputusan=pl.when(guard.fill_null(False) & (pl.col("skor_padan") >= model.accept)).then(pl.lit("TERIMA"))
+        .when(pl.col("skor_padan") >= model.review).then(pl.lit("TINJAU"))
+        .otherwise(pl.lit("TOLAK"))
+    )
+
+
+def _code(cond: pl.Expr, c: str) -> pl.Expr:
+    return pl.when(cond.fill_null(False)).then(pl.lit(c)).otherwise(None)
+
+
+def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
+    """One decision per usulan row: ``status_padan``, ``nik_padan``, ``skor_padan``, ``metode_padan``,
+    the evidence, ``nik_kandidat`` and ``alasan_padan``.
+
+    PADAN / PADAN_KOREKSI on one accepted candidate, or on the best of several when it leads the
+    next by ``ambiguity_margin_bits``; otherwise TIDAK_PADAN with the best candidate kept for review.
+    """
+    ranked = scored.sort(["_row", "bobot", "nik_padan"], descending=[False, True, False])
+    acc = (
+        ranked.filter(pl.col("keputusan") == "TERIMA")
+        .group_by("_row", maintain_order=True)
+        .agg(_n_acc=pl.len(), _lead=(pl.col("bobot").first() - pl.col("bobot").slice(1, 1).first()).fill_null(1e9))
+    )
+    best = ranked.group_by("_row", maintain_order=True).first()
+    exact_name_clash = (
+        scored.filter((pl.col("cmp_nik") == "SAMA") & (pl.col("cmp_nama") == "BEDA"))
+        .select("_row", _clash=pl.lit(True)).unique()
+    )
+    exact_found = scored.filter(pl.col("cmp_nik") == "SAMA").select("_row", _exact=pl.lit(True)).unique()
+    out = (
+        usulan.select("_row", "nik_usulan", "nik_rusak_excel", "no_kk_usulan")
+        .join(best, on="_row", how="left")
+        .join(acc, on="_row", how="left")
+        .join(exact_name_clash, on="_row", how="left")
+        .join(exact_found, on="_row", how="left")
+        .with_columns(pl.col("_n_acc").fill_null(0), pl.col("_clash").fill_null(False), pl.col("_exact").fill_null(False))
+    )
+    padan = (pl.col("_n_acc") == 1) | ((pl.col("_n_acc") > 1) & (pl.col("_lead") >= model.ambiguity_margin_bits))
+    ambiguous = (pl.col("_n_acc") > 1) & ~padan
+    no_candidate = pl.col("nik_padan").is_null()
+    reasons = pl.concat_list(
+        _code(~padan & ~pl.col("_exact") & ~pl.col("nik_rusak_excel"), "NIK_TIDAK_DITEMUKAN"),
+        _code(~padan & pl.col("nik_rusak_excel"), "NIK_TIDAK_DAPAT_DIPULIHKAN"),
+        _code(~padan & pl.col("_clash"), "NAMA_TIDAK_SESUAI"),
+        _code(ambiguous | (~padan & ~no_candidate & (pl.col("keputusan") == "TINJAU")), "PERLU_VERIFIKASI"),
+        _code(~padan & ~no_candidate & (pl.col("bukti_tgl_lahir") == "BEDA") & (pl.col("cmp_nik") == "SAMA"),
+              "TGL_LAHIR_TIDAK_SESUAI_DUKCAPIL"),
+        _code(padan & (pl.col("bukti_jenis_kelamin") == "BEDA"), "JENIS_KELAMIN_TIDAK_SESUAI_DUKCAPIL"),
+        _code(padan & (pl.col("_dukcapil_no_kk") != pl.col("no_kk_usulan")), "NO_KK_TIDAK_SESUAI_DUKCAPIL"),
+    ).list.drop_nulls().list.unique(maintain_order=True)
+    return out.with_columns(
+        status_padan=pl.when(padan & (pl.col("nik_padan") == pl.col("nik_usulan"))).then(pl.lit("PADAN"))
+        .when(padan).then(pl.lit("PADAN_KOREKSI")).otherwise(pl.lit("TIDAK_PADAN")),
+        alasan_padan=reasons,
+        nik_kandidat=pl.col("nik_padan"),
+        nik_padan=pl.when(padan).then(pl.col("nik_padan")).otherwise(None),
+        no_kk_dukcapil=pl.when(padan).then(pl.col("_dukcapil_no_kk")).otherwise(None),
+        skor_padan=pl.col("skor_padan").fill_null(0.0),
+    ).drop("_n_acc", "_lead", "_clash", "_exact", "keputusan", "_dukcapil_no_kk", "nik_usulan", "nik_rusak_excel",
+           "no_kk_usulan", "bobot")
+
+
+def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.DataFrame:
+    """A Dukcapil person claimed by rows of *different* people (different name key or birth date)
+    keeps the strongest claim; the others go to review (PERLU_VERIFIKASI). Rows of the same person
+    (repeats, HAPUS after BARU, ...) all keep it: the register deals with them."""
+    from transforms.names import nama_key_expr
+
+    who = usulan.select("_row", _who=pl.concat_str(nama_key_expr("nama_usulan"), pl.col("tgl_lahir").cast(pl.String),
+                                                   separator="|"))
+    d = decided.join(who, on="_row", how="left")
+    claims = d.filter(pl.col("nik_padan").is_not_null())
+    top = (
+        claims.sort(["nik_padan", "skor_padan", "_row"], descending=[False, True, False])
+        .group_by("nik_padan", maintain_order=True).agg(_top_who=pl.col("_who").first(), _n_who=pl.col("_who").n_unique())
+    )
+    d = d.join(top, on="nik_padan", how="left")
+    loser = (pl.col("_n_who") > 1) & (pl.col("_who") != pl.col("_top_who"))
+    return d.with_columns(
+        status_padan=pl.when(loser).then(pl.lit("TIDAK_PADAN")).otherwise(pl.col("status_padan")),
+        alasan_padan=pl.when(loser).then(pl.col("alasan_padan").list.concat(pl.lit(["PERLU_VERIFIKASI"])))
+        .otherwise(pl.col("alasan_padan")),
+        nik_padan=pl.when(loser).then(None).otherwise(pl.col("nik_padan")),
+        no_kk_dukcapil=pl.when(loser).then(None).otherwise(pl.col("no_kk_dukcapil")),
+    ).drop("_who", "_top_who", "_n_who")
+
+
+def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float = 1.0) -> dict:
+    """m/u per comparison level counted on labelled candidate pairs (generated truth), as log2(m/u),
+    and the prior log2-odds of a match per blocking rule. Missing values carry no weight."""
+    v = vectors.with_columns(_m=is_match)
+    weights: dict[str, dict[str, float]] = {}
+    for cmp, levels in COMPARISONS.items():
+        counts = v.filter(pl.col(cmp).is_not_null()).group_by(cmp, "_m").len()
+        get = {(r[cmp], r["_m"]): r["len"] for r in counts.to_dicts()}
+        n_m = sum(get.get((lv, True), 0) for lv in levels) + smoothing * len(levels)
+        n_u = sum(get.get((lv, False), 0) for lv in levels) + smoothing * len(levels)
+        weights[cmp] = {
+            lv: round(math.log2(((get.get((lv, True), 0) + smoothing) / n_m) / ((get.get((lv, False), 0) + smoothing) / n_u)), 3)
+            for lv in levels
+        }
+    # one prior over all candidate pairs: a per-rule prior would count the NIK evidence twice
+    n_match = int(v["_m"].sum())
+    prior = round(math.log2((n_match + smoothing) / (v.height - n_match + smoothing)), 3)
+    from transforms.linkage.blocking import METHODS
+
+    return {"prior_log2_odds": {m: prior for m in METHODS}, "weights": weights}

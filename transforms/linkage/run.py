@@ -1,0 +1,35 @@
+"""The linkage stages in order: exact NIK first, looser rules only for the rows it leaves open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from transforms.linkage import blocking, comparisons, decide
+
+Fetch = Callable[[blocking.Keys], pl.DataFrame]
+
+
+def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    dk = fetch(blocking.candidate_keys(usulan, loose=loose))
+    pairs = blocking.candidate_pairs(usulan, dk, loose=loose)
+    vectors = comparisons.comparison_vectors(pairs, usulan, dk)
+    scored = decide.scored_pairs(vectors, model)
+    return decide.row_decisions(usulan, scored, model), dk
+
+
+def linked(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per-row padan decisions for ``usulan`` (needs ``_row`` and the cleaned columns), and the
+    Dukcapil identity of every candidate that was looked at. ``fetch`` returns the Dukcapil persons
+    that the given keys name (the caller owns the I/O)."""
+    first, dk1 = _round(usulan, fetch, model, loose=False)
+    open_rows = first.filter(pl.col("status_padan") == "TIDAK_PADAN").select("_row")
+    if open_rows.height:
+        second, dk2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
+        decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
+        dk = pl.concat([dk1, dk2], how="vertical_relaxed").unique("NIK")
+    else:
+        decided, dk = first, dk1
+    decided = decide.one_claim_per_person(decided.sort("_row"), usulan)
+    return decided, dk
