@@ -133,3 +133,9 @@ def test_policy_change_is_a_rule_change(tmp_path):
 def test_raising_the_decile_never_makes_a_household_newly_eligible(desil):
     here, above = hh(run([HEAD, CHILD_SD], desil=desil), "PKH"), hh(run([HEAD, CHILD_SD], desil=min(desil + 1, 10)), "PKH")
     assert not (here["status"] == "EXCLUDE" and above["status"] != "EXCLUDE")
+
+
+def test_bank_feedback_does_not_touch_the_bpjs_premium():
+    r = run([HEAD, CHILD_SD], burekol="PROSES")
+    assert hh(r, "BPNT")["status"] == "PROSES BUREKOL"
+    assert r[("PBI-JKN", HEAD["nik"])]["status"] == "SK/CALON PENERIMA"

@@ -166,7 +166,11 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
                 _meninggal=pl.col("is_meninggal"), _komponen=pl.lit(True),
                 _annual=pl.lit(int(p["monthly_amount"]) * 12), komponen_pkh=pl.lit(None, pl.Int64),
             )
-        base = base.join(bur, on="no_kk", how="left").join(sal, on=["program", "no_kk"], how="left")
+        if p.get("paid_by_bank", True):
+            base = base.join(bur, on="no_kk", how="left").join(sal, on=["program", "no_kk"], how="left")
+        else:
+            base = base.with_columns(_burekol=pl.lit(None, pl.String), _salur=pl.lit(None, pl.String),
+                                     _salur_nominal=pl.lit(None, pl.Int64))
         entitlement = (pl.col("_annual") * tranche // 12).cast(pl.Int64)
         reasons = pl.concat_list(
             _code(pl.col("_tidak_padan"), "NIK_TIDAK_PADAN"),
