@@ -14,13 +14,17 @@ _TITLES = r"\b(?:H|HJ|HAJI|HAJAH|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|USTAZ|NY|NN
 # academic degrees (S.Pd., S.Ag., S.E., A.Md., M.Pd., ...)
 _DEGREES = (r"\b(?:S\.?\s?(?:PD|AG|SOS|KOM|KM|KEP|KEB|FARM|KED|PSI|IP|HUT|PT|TP|SI|HI|PDI|E|H|T)|A\.?\s?MD"
             r"|M\.?\s?(?:PD|SI|AG|KES|KOM|HUM|M|H|T|E)|SE|SH|ST|SPD|SAG|SKM|SKOM|SSOS|AMD|MPD|MM|MSI|BA|BSC)\b\.?")
-_MUHAMMAD = r"\b(?:MUHAMMAD|MUHAMAD|MUHAMMED|MOHAMMAD|MOHAMAD|MOHAMMED|MOHAMED|MOCHAMMAD|MOCHAMAD|MUCHAMMAD|MUCHAMAD|MUHHAMAD|MOCH|MOH|MUH|MHD|MD|M)\b\.?"
+# every spelling of Muhammad, matched after the old-spelling rewrites (so MOCHAMAD is MOKHAMAD here)
+_MUHAMMAD = r"\b(?:M[UO]K?H*AM+[AE]?[DT]|MUKHAM+[AE]?[DT]|MOKH|MOH|MUH|MHD|MD|M)\b"
 _SPELLING = [("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("CH", "KH"), ("TH", "T"), ("DH", "D")]
 
 
-def nama_key_expr(col: str | pl.Expr) -> pl.Expr:
+def nama_key_expr(col: str | pl.Expr, *, fold_muhammad: bool = True) -> pl.Expr:
     """Upper case, no titles, degrees, bin/binti clause or punctuation, Muhammad variants as ``M``,
-    new spelling. ``"Hj. Siti Aminah binti Djoko, S.Pd."`` -> ``"SITI AMINAH"``."""
+    new spelling. ``"Hj. Siti Aminah binti Djoko, S.Pd."`` -> ``"SITI AMINAH"``.
+
+    ``fold_muhammad=False`` keeps the word as written, for comparing a typo'd Muhammad
+    (``MUHAMFAD``) letter by letter."""
     e = pl.col(col) if isinstance(col, str) else col
     e = (
         e.str.to_uppercase()
@@ -29,10 +33,11 @@ def nama_key_expr(col: str | pl.Expr) -> pl.Expr:
         .str.replace_all(_TITLES, " ")
         .str.replace_all(r"\b(?:BIN|BINTI|BT|BN)\b.*$", "")
         .str.replace_all(r"[^A-Z ]", " ")
-        .str.replace_all(_MUHAMMAD, "M")
     )
     for old, new in _SPELLING:
         e = e.str.replace_all(old, new, literal=True)
+    if fold_muhammad:
+        e = e.str.replace_all(_MUHAMMAD, "M")
     return e.str.replace_all(r"\s+", " ").str.strip_chars()
 
 

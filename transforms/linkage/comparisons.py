@@ -32,12 +32,65 @@ def _pair_scores(a: pl.Series, b: pl.Series, scorer) -> np.ndarray:
     return process.cpdist(a.fill_null("").to_list(), b.fill_null("").to_list(), scorer=scorer, workers=-1)
 
 
-def name_similarity(a_key: pl.Series, b_key: pl.Series) -> np.ndarray:
-    """0-100: the better of ``token_sort_ratio`` on the new-spelling keys and on the J->Y keys."""
-    frame = pl.DataFrame({"a": a_key, "b": b_key}).with_columns(ay=nama_key_y_expr("a"), by=nama_key_y_expr("b"))
-    s1 = _pair_scores(frame["a"], frame["b"], fuzz.token_sort_ratio)
-    s2 = _pair_scores(frame["ay"], frame["by"], fuzz.token_sort_ratio)
-    return np.maximum(s1, s2)
+ABBREVIATION_SCORE = 90.0
+
+
+def _abbreviation_or_clan_score(a: str, b: str, clan_names: dict[str, tuple[str, ...]]) -> float:
+    """Scores a pair that plain edit scores undervalue: an abbreviated word (``JOKO J`` for ``JOKO
+    JUMADI``) or a Chinese clan name for its adopted Indonesian name (``LIEM`` for ``SALIM``).
+
+    Abbreviations give ``ABBREVIATION_SCORE`` when every word of the shorter name is a word or the
+    initial of an unused word of the longer one, in order, and at least one whole word agrees."""
+    ta, tb = a.split(), b.split()
+    for x, y in ((ta, tb), (tb, ta)):
+        y_forms = {t.replace("J", "Y"): t for t in y}   # J may be an old Y: compare both readings
+        for i, tok in enumerate(x):
+            for adopted in clan_names.get(tok, ()):
+                hit = y_forms.get(adopted.replace("J", "Y"))
+                if hit:
+                    x[i] = hit
+    best = fuzz.token_sort_ratio(" ".join(ta), " ".join(tb))
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if any(len(t) == 1 for t in short) and len(short) >= 2:
+        j, whole = 0, 0
+        for tok in short:
+            while j < len(long_) and not (long_[j] == tok or (len(tok) == 1 and long_[j].startswith(tok))):
+                j += 1
+            if j == len(long_):
+                break
+            whole += long_[j] == tok
+            j += 1
+        else:
+            if whole >= 1:
+                best = max(best, ABBREVIATION_SCORE)
+    return best
+
+
+def name_similarity(a_key: pl.Series, b_key: pl.Series, clan_names: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
+    """0-100 similarity of two name keys: the best of ``ratio`` (typos, first letters included),
+    ``token_sort_ratio`` (reordered words) and ``ratio`` without spaces (words run together), on the
+    new-spelling keys and on the J->Y keys; then, for the few pairs still below 90 that hold an
+    initial or a clan name, the abbreviation / clan score."""
+    frame = pl.DataFrame({"a": a_key, "b": b_key}).with_columns(
+        ay=nama_key_y_expr("a"), by=nama_key_y_expr("b"),
+        a0=pl.col("a").str.replace_all(" ", "", literal=True), b0=pl.col("b").str.replace_all(" ", "", literal=True),
+    )
+    best = np.zeros(frame.height)
+    for a, b in (("a", "b"), ("ay", "by")):
+        best = np.maximum(best, _pair_scores(frame[a], frame[b], fuzz.ratio))
+        best = np.maximum(best, _pair_scores(frame[a], frame[b], fuzz.token_sort_ratio))
+    best = np.maximum(best, _pair_scores(frame["a0"], frame["b0"], fuzz.ratio))
+    clans = clan_names or {}
+    special = r"\b[A-Z]\b" + ("|\\b(?:" + "|".join(sorted(clans)) + ")\\b" if clans else "")
+    todo = np.flatnonzero(
+        (best < ABBREVIATION_SCORE)
+        & (frame["a"].str.contains(special).fill_null(False) | frame["b"].str.contains(special).fill_null(False)).to_numpy()
+    )
+    a_list, b_list = frame["a"].to_list(), frame["b"].to_list()
+    for i in todo:  # a handful of pairs: initials and clan names are rare
+        if a_list[i] and b_list[i]:
+            best[i] = max(best[i], _abbreviation_or_clan_score(a_list[i], b_list[i], clans))
+    return best
 
 
 def _levels(score: pl.Expr, cuts: list[tuple[float, str]], last: str) -> pl.Expr:
@@ -61,15 +114,24 @@ def date_level_expr(a: str, b: str) -> pl.Expr:
     )
 
 
-def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFrame) -> pl.DataFrame:
+def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFrame, *,
+                       clan_names: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
     """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison."""
     p = (
         pairs.join(usulan.select(USULAN_COLUMNS), on="_row", how="left")
         .join(dk.select(DK_COLUMNS), left_on="nik_padan", right_on="NIK", how="left")
-        .with_columns(_ka=nama_key_expr("nama_usulan"), _kb=nama_key_expr("NAMA_LGKP"),
+        .with_columns(
+            # a formula or a name without letters is no evidence at all (missing), not a disagreement
+            _nama=pl.when(pl.col("nama_usulan").str.contains(r"^\s*[=@+\-]|^[^A-Za-z]*$")).then(None)
+            .otherwise(pl.col("nama_usulan")),
+        )
+        .with_columns(_ka=nama_key_expr("_nama"), _kb=nama_key_expr("NAMA_LGKP"),
+                      _ka_raw=nama_key_expr("_nama", fold_muhammad=False),
+                      _kb_raw=nama_key_expr("NAMA_LGKP", fold_muhammad=False),
                       _ia=nama_key_expr("nama_ibu_kandung"), _ib=nama_key_expr("NAMA_LGKP_IBU"))
     )
-    nama = name_similarity(p["_ka"], p["_kb"])
+    nama = np.maximum(name_similarity(p["_ka"], p["_kb"], clan_names),
+                      name_similarity(p["_ka_raw"], p["_kb_raw"], clan_names))
     ibu = _pair_scores(p["_ia"], p["_ib"], fuzz.token_sort_ratio)
     nik_dist = _pair_scores(p["nik_usulan"], p["nik_padan"], OSA.distance)
     p = p.with_columns(bukti_nama=pl.Series(nama, dtype=pl.Float64).round(1), _ibu=pl.Series(ibu, dtype=pl.Float64),

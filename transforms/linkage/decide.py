@@ -24,9 +24,11 @@ class MatchModel:
     accept: float
     review: float
     name_accept_levels: tuple[str, ...]
+    weak_name_levels: tuple[str, ...]
     loose_name_levels: tuple[str, ...]
     loose_date_levels: tuple[str, ...]
     ambiguity_margin_bits: float
+    clan_names: dict[str, tuple[str, ...]]
 
     @classmethod
     def from_dict(cls, d: dict) -> "MatchModel":
@@ -41,9 +43,11 @@ class MatchModel:
             raise ValueError("matching model: need 0 < review < accept < 1")
         return cls(version=str(d["version"]), prior_log2_odds=d["prior_log2_odds"], weights=d["weights"],
                    accept=float(t["accept"]), review=float(t["review"]),
-                   name_accept_levels=tuple(g["name_accept_levels"]), loose_name_levels=tuple(g["loose_name_levels"]),
+                   name_accept_levels=tuple(g["name_accept_levels"]),
+                   weak_name_levels=tuple(g.get("weak_name_levels", ())), loose_name_levels=tuple(g["loose_name_levels"]),
                    loose_date_levels=tuple(g["loose_date_levels"]),
-                   ambiguity_margin_bits=float(g["ambiguity_margin_bits"]))
+                   ambiguity_margin_bits=float(g["ambiguity_margin_bits"]),
+                   clan_names={k: tuple(v) for k, v in (d.get("clan_names") or {}).items()})
 
 
 def match_weight_expr(model: MatchModel) -> pl.Expr:
@@ -60,9 +64,12 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     nameless = pl.col("cmp_nama").is_null() & (pl.col("cmp_nik") == "SAMA") & (pl.col("cmp_tgl") == "SAMA") \
         & (pl.col("cmp_kk") == "SAMA")
     exact = pl.col("cmp_nik") == "SAMA"
+    # a weaker name (a heavy typo) with the submitted NIK, when birth date, sex and family card all agree
+    weak_ok = pl.col("cmp_nama").is_in(model.weak_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
+        & (pl.col("cmp_jk") == "SAMA") & (pl.col("cmp_kk") == "SAMA")
     loose_ok = (pl.col("cmp_nama").is_in(model.loose_name_levels) & pl.col("cmp_tgl").is_in(model.loose_date_levels)
                 & (pl.col("cmp_jk") != "BEDA").fill_null(True))
-    guard = (exact & (name_ok | nameless)) | (~exact & loose_ok)
+    guard = (exact & (name_ok | nameless | weak_ok)) | (~exact & loose_ok)
     v = vectors.with_columns(bobot=match_weight_expr(model))
     # p = 1 / (1 + 2^-w), computed stably
     p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))
