@@ -126,6 +126,19 @@ def explain(
         raise typer.Exit(code=2) from exc
 
 
+@app.command("train-matching")
+def train_matching(
+    data_root: Annotated[Path, typer.Option("--data-root", help="a generated data root")],
+    periode: Annotated[str, typer.Option("--periode")],
+    truth_dir: Annotated[Path, typer.Option("--truth-dir", help="its ground truth (truth.parquet)")],
+    out: Annotated[Path, typer.Option("--out")] = Path("rules/matching.yaml"),
+) -> None:
+    """Estimate the matching weights (m/u per comparison level) from generated data with ground truth."""
+    from flows.train import train
+
+    console.print(train(data_root, periode, truth_dir, out))
+
+
 @app.command("reason-codes")
 def reason_codes_cmd() -> None:
     """Print the reason-code catalogue (Markdown): code, severity, Indonesian and English text, action."""

@@ -82,8 +82,10 @@ def decide_one(nik, nama, tgl, jk, *, no_kk="3201010101150001", desa="3201011001
      "NAMA_TIDAK_SESUAI"),
     ("fabricated NIK sharing region and date", "3201011505800099", "Joko Purnomo", D(1980, 5, 15), "L",
      "TIDAK_PADAN", None, "NIK_TIDAK_DITEMUKAN"),
-    ("name fine, date entirely different", "3201011505800001", "Budi Santoso", D(1999, 1, 2), "L", "TIDAK_PADAN",
-     None, "PERLU_VERIFIKASI"),
+    ("NIK and name agree, birth date wrong: padan, date flagged", "3201011505800001", "Budi Santoso", D(1999, 1, 2),
+     "L", "PADAN", "3201011505800001", "TGL_LAHIR_TIDAK_SESUAI_DUKCAPIL"),
+    ("NIK agrees, name only resembles, date wrong: review", "3201011505800001", "Budi Susanto", D(1999, 1, 2), "L",
+     "TIDAK_PADAN", None, "PERLU_VERIFIKASI"),
 ])
 def test_padan_decision(desc, nik, nama, tgl, jk, status, nik_padan, code):
     row = decide_one(nik, nama, tgl, jk)

@@ -119,7 +119,7 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         _code(~padan & pl.col("nik_rusak_excel"), "NIK_TIDAK_DAPAT_DIPULIHKAN"),
         _code(~padan & pl.col("_clash"), "NAMA_TIDAK_SESUAI"),
         _code(ambiguous | (~padan & ~no_candidate & (pl.col("keputusan") == "TINJAU")), "PERLU_VERIFIKASI"),
-        _code(~padan & ~no_candidate & (pl.col("bukti_tgl_lahir") == "BEDA") & (pl.col("cmp_nik") == "SAMA"),
+        _code(~no_candidate & pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"]) & (pl.col("cmp_nik") == "SAMA"),
               "TGL_LAHIR_TIDAK_SESUAI_DUKCAPIL"),
         _code(padan & (pl.col("bukti_jenis_kelamin") == "BEDA"), "JENIS_KELAMIN_TIDAK_SESUAI_DUKCAPIL"),
         _code(padan & (pl.col("_dukcapil_no_kk") != pl.col("no_kk_usulan")), "NO_KK_TIDAK_SESUAI_DUKCAPIL"),
@@ -161,20 +161,29 @@ def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.Data
     ).drop("_who", "_top_who", "_n_who")
 
 
-def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float = 1.0) -> dict:
+def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float = 1.0,
+                m_floor: float = 0.005, u_floor: float = 0.001) -> dict:
     """m/u per comparison level counted on labelled candidate pairs (generated truth), as log2(m/u),
-    and the prior log2-odds of a match per blocking rule. Missing values carry no weight."""
+    and one prior log2-odds of a match. Missing values carry no weight.
+
+    Generated data lacks some of the mistakes real data has (a typo'd family card, a mother's name
+    spelled another way), which would make m of those levels ~0 and their weights absurdly negative.
+    ``m_floor`` keeps every level at least that likely among true matches (and ``u_floor`` among
+    non-matches), so no single unseen disagreement can veto a match that everything else supports.
+    """
     v = vectors.with_columns(_m=is_match)
     weights: dict[str, dict[str, float]] = {}
     for cmp, levels in COMPARISONS.items():
         counts = v.filter(pl.col(cmp).is_not_null()).group_by(cmp, "_m").len()
         get = {(r[cmp], r["_m"]): r["len"] for r in counts.to_dicts()}
-        n_m = sum(get.get((lv, True), 0) for lv in levels) + smoothing * len(levels)
-        n_u = sum(get.get((lv, False), 0) for lv in levels) + smoothing * len(levels)
-        weights[cmp] = {
-            lv: round(math.log2(((get.get((lv, True), 0) + smoothing) / n_m) / ((get.get((lv, False), 0) + smoothing) / n_u)), 3)
-            for lv in levels
-        }
+        def dist(flag: bool, floor: float) -> dict[str, float]:
+            raw = {lv: get.get((lv, flag), 0) + smoothing for lv in levels}
+            total = sum(raw.values())
+            p = {lv: max(c / total, floor) for lv, c in raw.items()}
+            norm = sum(p.values())
+            return {lv: x / norm for lv, x in p.items()}
+        m, u = dist(True, m_floor), dist(False, u_floor)
+        weights[cmp] = {lv: round(math.log2(m[lv] / u[lv]), 3) for lv in levels}
     # one prior over all candidate pairs: a per-rule prior would count the NIK evidence twice
     n_match = int(v["_m"].sum())
     prior = round(math.log2((n_match + smoothing) / (v.height - n_match + smoothing)), 3)
