@@ -1,0 +1,70 @@
+"""Identity-quality and speed benchmark of the monthly run on generated data with ground truth.
+
+    uv run python tests/benchmarks/bench_matching.py --persons 2000000 --usulan 200000 --seed 77
+    uv run python tests/benchmarks/bench_matching.py --persons 10000000 --usulan 200000 --seed 91
+
+Generates a data root (unless --data-root names one with its truth), runs `padan run` in a child
+process (so its wall time and peak memory are the whole command's, Prefect included), and prints
+precision, recall, F1, false matches on fabricated NIKs and ghosts, recall on Excel-destroyed NIKs,
+and recall per noise kind. `--json` writes the figures as JSON too. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).parent))
+import quality  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=2_000_000)
+    ap.add_argument("--usulan", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=77)
+    ap.add_argument("--periode", default="2026-11")
+    ap.add_argument("--data-root", type=Path)
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args()
+    if a.data_root:
+        root, truth = a.data_root, Path(f"{a.data_root}.truth")
+    else:
+        base = Path(tempfile.mkdtemp(prefix="padan-bench-"))
+        root, truth = base / "root", base / "root.truth"
+        t0 = time.perf_counter()
+        from flows.generate import generate_data_root
+
+        generate_data_root(root, persons=a.persons, usulan=a.usulan, periode=a.periode, seed=a.seed, truth_dir=truth)
+        print(f"generated {a.persons:,} persons / {a.usulan:,} usulan in {time.perf_counter() - t0:.1f} s: {root}")
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "flows.cli", "run", "--data-root", str(root),
+           "--periode", a.periode, "--replace"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(proc.stdout[-3000:] + proc.stderr[-3000:])
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
+    hasil = pl.read_parquet(root / "snapshots" / f"periode={a.periode}" / "hasil_usulan")
+    m = quality.metrics(hasil, pl.read_parquet(truth / "truth.parquet"))
+    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_kb / 1024 / 1024, 2), persons=a.persons)
+    per_noise = m.pop("per_noise")
+    for k, v in m.items():
+        print(f"{k:<32}{v:.5f}" if isinstance(v, float) else f"{k:<32}{v}")
+    print(f"\n{'noise':<24}{'rows':>8}{'recall':>10}{'false':>8}")
+    for r in per_noise:
+        print(f"{r['noise']:<24}{r['rows']:>8}{r['recall']:>10.4f}{r['false_matches']:>8}")
+    if a.json:
+        a.json.write_text(json.dumps({**m, "per_noise": per_noise}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
