@@ -87,7 +87,9 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
                 f"  - {u['kode_prov']}/{u['sumber_file']} baris {u['sumber_baris']}: {u['jenis_usulan']} -> {u['hasil']}; "
                 f"padan {u['status_padan']} (skor {u['skor_padan']:.2f}, metode {u['metode_padan'] or '-'}, "
                 f"nama {u['bukti_nama'] if u['bukti_nama'] is not None else '-'}/100, "
-                f"tanggal lahir {u['bukti_tgl_lahir'] or '-'}, jenis kelamin {u['bukti_jenis_kelamin'] or '-'})")
+                f"tanggal lahir {u['bukti_tgl_lahir'] or '-'}, jenis kelamin {u['bukti_jenis_kelamin'] or '-'}, "
+                f"NIK {u['bukti_nik'] or '-'}, ibu kandung {u['bukti_ibu'] or '-'}, wilayah {u['bukti_wilayah'] or '-'}, "
+                f"KK {u['bukti_kk'] or '-'})")
             lines.extend(_reason_lines(u["alasan"]))
     return "\n".join(lines) + "\n"
 

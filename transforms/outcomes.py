@@ -13,12 +13,24 @@ HASIL_USULAN_SCHEMA = {
     "metode_padan": S,
     # beyond the contract: the evidence behind the decision and what the province sent
     "nik_kandidat": S, "bukti_nama": pl.Float64, "bukti_tgl_lahir": S, "bukti_jenis_kelamin": S,
+    "bukti_nik": S, "bukti_ibu": S, "bukti_wilayah": S, "bukti_kk": S,
     "no_kk_usulan": S, "nama_usulan": S, "kode_wilayah_usulan": S, "kolom_lain": S,
 }
 
 
 def hasil_usulan_table(rows: pl.DataFrame) -> pl.DataFrame:
-    """The published hasil_usulan columns, in order and in their contract types."""
+    """The published hasil_usulan columns, in order and in their contract types. The per-field
+    evidence of the chosen (or best) Dukcapil candidate is published as ``bukti_*``."""
+    evidence = {"bukti_nik": "cmp_nik", "bukti_ibu": "cmp_ibu", "bukti_wilayah": "cmp_wilayah", "bukti_kk": "cmp_kk"}
+    rows = rows.with_columns([
+        (pl.col(src) if src in rows.columns else pl.lit(None, pl.String)).alias(dst) for dst, src in evidence.items()
+    ])
+    has_candidate = pl.col("nik_kandidat").is_not_null()
+    missing = [c for c in ("bukti_tgl_lahir", "bukti_jenis_kelamin", *evidence) if c in rows.columns]
+    rows = rows.with_columns([   # evidence that was missing on a side says so, rather than null
+        pl.when(has_candidate & pl.col(c).is_null()).then(pl.lit("TIDAK_ADA")).otherwise(pl.col(c)).alias(c)
+        for c in missing
+    ])
     return rows.select([pl.col(c).cast(t) for c, t in HASIL_USULAN_SCHEMA.items()])
 
 

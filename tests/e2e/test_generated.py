@@ -58,3 +58,13 @@ def test_identity_quality(generated):
     assert m["precision"] >= 0.999, m
     assert m["recall"] >= 0.98, m
     assert m["fabricated_false_match_rate"] == 0.0 and m["ghost_false_match_rate"] == 0.0, m
+
+
+def test_every_matched_row_carries_method_score_and_evidence(generated):
+    _, _, hasil, _ = generated
+    matched = hasil.filter(pl.col("status_padan") != "TIDAK_PADAN")
+    assert matched.height > 0
+    for col in ("metode_padan", "skor_padan", "bukti_nama", "bukti_tgl_lahir", "bukti_jenis_kelamin", "bukti_nik",
+                "bukti_wilayah", "bukti_kk"):
+        assert matched[col].null_count() == 0, col
+    assert matched["skor_padan"].min() >= 0.95

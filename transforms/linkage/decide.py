@@ -26,6 +26,7 @@ class MatchModel:
     name_accept_levels: tuple[str, ...]
     weak_name_levels: tuple[str, ...]
     loose_name_levels: tuple[str, ...]
+    loose_kk_name_levels: tuple[str, ...]
     loose_date_levels: tuple[str, ...]
     ambiguity_margin_bits: float
     clan_names: dict[str, tuple[str, ...]]
@@ -45,6 +46,7 @@ class MatchModel:
                    accept=float(t["accept"]), review=float(t["review"]),
                    name_accept_levels=tuple(g["name_accept_levels"]),
                    weak_name_levels=tuple(g.get("weak_name_levels", ())), loose_name_levels=tuple(g["loose_name_levels"]),
+                   loose_kk_name_levels=tuple(g.get("loose_kk_name_levels", ())),
                    loose_date_levels=tuple(g["loose_date_levels"]),
                    ambiguity_margin_bits=float(g["ambiguity_margin_bits"]),
                    clan_names={k: tuple(v) for k, v in (d.get("clan_names") or {}).items()})
@@ -67,7 +69,9 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     # a weaker name (a heavy typo) with the submitted NIK, when birth date, sex and family card all agree
     weak_ok = pl.col("cmp_nama").is_in(model.weak_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
         & (pl.col("cmp_jk") == "SAMA") & (pl.col("cmp_kk") == "SAMA")
-    loose_ok = (pl.col("cmp_nama").is_in(model.loose_name_levels) & pl.col("cmp_tgl").is_in(model.loose_date_levels)
+    loose_name = pl.col("cmp_nama").is_in(model.loose_name_levels) | (
+        pl.col("cmp_nama").is_in(model.loose_kk_name_levels) & (pl.col("cmp_kk") == "SAMA"))
+    loose_ok = (loose_name & pl.col("cmp_tgl").is_in(model.loose_date_levels)
                 & (pl.col("cmp_jk") != "BEDA").fill_null(True))
     guard = (exact & (name_ok | nameless | weak_ok)) | (~exact & loose_ok)
     v = vectors.with_columns(bobot=match_weight_expr(model))
