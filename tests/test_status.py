@@ -139,3 +139,47 @@ def test_bank_feedback_does_not_touch_the_bpjs_premium():
     r = run([HEAD, CHILD_SD], burekol="PROSES")
     assert hh(r, "BPNT")["status"] == "PROSES BUREKOL"
     assert r[("PBI-JKN", HEAD["nik"])]["status"] == "SK/CALON PENERIMA"
+
+
+# --- properties --------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_member = st.tuples(
+    st.dates(min_value=D(1930, 1, 1), max_value=D(2026, 11, 1)),
+    st.sampled_from(["L", "P"]),
+    st.sampled_from([None, "SD", "SMP", "SMA"]),
+    st.booleans(), st.booleans(),
+)
+PAYABLE = ("SK/CALON PENERIMA", "SUKSES SPM", "PROSES SPM", "GAGAL OMSPAN", "SI", "PROSES BUREKOL")
+
+
+def _household(specs):
+    out = [HEAD]
+    for i, (tgl, jk, school, hamil, disab) in enumerate(specs):
+        out.append(person(f"32010101{i:02d}000{i:03d}"[:16].ljust(16, "1"), "ANAK", tgl, jk=jk, jenjang_sekolah=school,
+                          hamil=hamil and jk == "P", disabilitas_berat=disab))
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs=st.lists(_member, max_size=4), desil=st.integers(1, 10))
+def test_adding_a_deceased_member_never_makes_a_household_newly_eligible(specs, desil):
+    household = _household(specs)
+    dead = person("3201010101300099", "ORANG TUA", D(1930, 1, 1), disabilitas_berat=True)
+    before = run(household, desil=desil)
+    after = run(household + [dead], desil=desil, dead={dead["nik"]})
+    for program in ("PKH", "BPNT"):
+        if hh(after, program)["status"] in PAYABLE:
+            assert hh(before, program)["status"] in PAYABLE, program
+            assert hh(after, program)["nominal"] <= hh(before, program)["nominal"], program
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs=st.lists(_member, max_size=4), desil=st.integers(1, 9))
+def test_a_higher_decile_never_makes_a_unit_newly_eligible(specs, desil):
+    household = _household(specs)
+    lower, higher = run(household, desil=desil), run(household, desil=desil + 1)
+    for key, row in higher.items():
+        if row["status"] in PAYABLE:
+            assert lower[key]["status"] in PAYABLE, key
