@@ -39,6 +39,7 @@ def print_summary(s: dict) -> None:
     t.add_row("padan (of which koreksi)", f"{s['padan']:,} ({s['padan_koreksi']:,})")
     t.add_row("persons in register", f"{s['individu']:,}")
     t.add_row("files quarantined", str(len(s["karantina"])))
+    t.add_row("feedback about unknown households", f"{s['umpan_balik_tidak_dikenal']:,}")
     console.print(t)
     for q in s["karantina"]:
         console.print(f"  [yellow]karantina[/yellow] {q['kode_prov']}/{q['file']}: {q['karantina']} ({q['keterangan']})")

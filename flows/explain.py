@@ -80,6 +80,18 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
             lines.extend(_reason_lines(p["alasan"]))
         lines.append("")
         lines += _reference_lines(r, periode, no_kk, members["nik"].to_list(), nik)
+    history = snap / "riwayat" / "riwayat.parquet"
+    if history.is_file():
+        riwayat = pl.read_parquet(history).filter((pl.col("nik") == nik) if nik else (pl.col("no_kk") == no_kk))
+        if riwayat.height:
+            lines.append("Riwayat register:")
+            for e in riwayat.iter_rows(named=True):
+                who = "" if nik else f" {mask_nik(e['nik'])}"
+                changes = "; ".join(f"{c['kolom']}: {c['lama']} -> {c['baru']}" for c in e["perubahan"] or [])
+                lines.append(f"  - {e['periode']}{who} {e['peristiwa']} ({e['jenis_usulan']}, {e['sumber_file']} baris "
+                             f"{e['sumber_baris']})" + (f": {e['alasan']}" if e["alasan"] else "")
+                             + (f" [{changes}]" if changes else ""))
+            lines.append("")
     if rows_about.height:
         lines.append("Usulan periode ini:")
         for u in rows_about.sort("sumber_file", "sumber_baris").iter_rows(named=True):

@@ -298,3 +298,16 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         pass
     return v
+
+
+def advance_current_pointer(root: Root, periode: str) -> None:
+    """``snapshots/_current.json`` names the latest complete period; written to a temporary file and
+    renamed, so readers never see half a pointer. An older period republished does not move it back."""
+    pointer = root.snapshots / "_current.json"
+    if pointer.is_file():
+        current = json.loads(pointer.read_text(encoding="utf-8")).get("periode", "")
+        if current > periode:
+            return
+    tmp = root.snapshots / f".current-{uuid.uuid4().hex[:8]}.tmp"
+    tmp.write_text(json.dumps({"periode": periode, "path": f"periode={periode}"}) + "\n", encoding="utf-8")
+    os.replace(tmp, pointer)

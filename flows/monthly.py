@@ -103,10 +103,12 @@ def reconcile_register(data_root: str, periode: str, matched: str) -> dict:
     root = io.Root(Path(data_root))
     previous_periode = io.latest_snapshot_before(root, periode)
     if previous_periode:
-        previous = pl.read_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
-        previous = previous.select(register.INDIVIDU_COLUMNS)
+        snap = root.snapshot(previous_periode)
+        previous = pl.read_parquet(snap / "individu" / "individu.parquet").select(register.INDIVIDU_COLUMNS)
+        history = snap / "riwayat" / "riwayat.parquet"
+        previous_riwayat = pl.read_parquet(history) if history.is_file() else register.empty_riwayat()
     else:
-        previous = register.empty_individu()
+        previous, previous_riwayat = register.empty_individu(), register.empty_riwayat()
     rejecting = rejecting_codes()
     rows = pl.read_parquet(matched)
     if rows.height:
@@ -124,11 +126,16 @@ def reconcile_register(data_root: str, periode: str, matched: str) -> dict:
     else:
         accepted = None
         hasil = pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA)
-    individu = register.individu_after(previous, accepted, periode=periode) if accepted is not None else previous
+    if accepted is not None:
+        individu = register.individu_after(previous, accepted, periode=periode)
+        riwayat = register.riwayat_after(previous_riwayat, previous, accepted, individu, periode=periode)
+    else:
+        individu, riwayat = previous, previous_riwayat
     work = root.work(periode)
     return {
         "hasil_usulan": str(io.write_parquet(hasil, work / "hasil_usulan.parquet")),
         "individu": str(io.write_parquet(individu, work / "individu.parquet")),
+        "riwayat": str(io.write_parquet(riwayat, work / "riwayat.parquet")),
         "previous_periode": previous_periode,
     }
 
@@ -156,9 +163,11 @@ def decide_penerima(data_root: str, periode: str, individu_path: str, rules_path
         strip_id(sal, "no_kk").lazy(), rules=rules, periode=periode, reference_date=reference_date(periode),
     ).collect()
     path = io.write_parquet(out, root.work(periode) / "penerima.parquet")
+    unknown = status.unknown_feedback(strip_id(bur, "no_kk"), strip_id(sal, "no_kk"), individu, periode=periode)
+    unknown_path = io.write_parquet(unknown, root.work(periode) / "umpan_balik_tidak_dikenal.parquet")
     for e in inputs:
         e["path"] = str(Path(e["path"]).relative_to(root.path))
-    return {"penerima": str(path), "inputs": inputs}
+    return {"penerima": str(path), "umpan_balik_tidak_dikenal": str(unknown_path), "inputs": inputs}
 
 
 @task(**TASK)
@@ -175,6 +184,8 @@ def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manif
     io.write_parquet(frames["hasil_usulan"], snap / "hasil_usulan" / "hasil_usulan.parquet")
     io.write_parquet(frames["individu"], snap / "individu" / "individu.parquet")
     io.write_partitioned(frames["penerima"], snap / "penerima", ["program", "kode_prov"])
+    for extra in ("riwayat", "umpan_balik_tidak_dikenal"):
+        io.write_parquet(frames[extra], snap / extra / f"{extra}.parquet")
     receipt = outcomes.receipt(frames["hasil_usulan"])
     quarantined = pl.DataFrame(manifest["karantina"] or None, schema={
         "kode_prov": pl.String, "file": pl.String, "karantina": pl.String, "keterangan": pl.String})
@@ -209,6 +220,7 @@ def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manif
     io.swap_into_place(rec, root.receipts(periode))
     io.swap_into_place(snap, target)
     shutil.rmtree(staging, ignore_errors=True)
+    io.advance_current_pointer(root, periode)
     return {"snapshot": str(target), "unchanged": False}
 
 
@@ -279,7 +291,8 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
         },
         "karantina": quarantined,
     }
-    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": pen["penerima"]}
+    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": pen["penerima"],
+              "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
     published = publish_snapshot(data_root, periode, tables, manifest, replace)
     summary = run_summary(root, periode, published, quarantined)
     shutil.rmtree(root.work(periode), ignore_errors=True)
@@ -306,6 +319,7 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "padan": int(h["status_padan"].is_in(["PADAN", "PADAN_KOREKSI"]).sum()) if h.height else 0,
         "padan_koreksi": int((h["status_padan"] == "PADAN_KOREKSI").sum()) if h.height else 0,
         "individu": pl.scan_parquet(snap / "individu" / "individu.parquet").select(pl.len()).collect().item(),
+        "umpan_balik_tidak_dikenal": pl.scan_parquet(snap / "umpan_balik_tidak_dikenal").select(pl.len()).collect().item(),
         "karantina": quarantined,
         "penerima": by_status,
     }

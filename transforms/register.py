@@ -8,7 +8,11 @@ PERBAIKAN corrects, HAPUS removes, SANGGAH flags.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
+from rapidfuzz import fuzz, process
+
+from transforms.names import nama_key_expr
 
 INDIVIDU_COLUMNS = [
     "nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "kode_prov",
@@ -78,14 +82,37 @@ def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame
 def register_codes(rows: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
     """``alasan_register`` per row (warnings): TIDAK_ADA_DI_REGISTER for a PERBAIKAN / HAPUS /
     SANGGAH whose person is not registered, SUDAH_ADA_DI_REGISTER for a BARU of a registered person."""
-    known = previous.select(pl.col("nik").alias("nik_register"), _known=pl.lit(True))
+    known = previous.select(pl.col("nik").alias("nik_register"), _known=pl.lit(True), _reg_nama="nama",
+                            _reg_tgl="tanggal_lahir", _reg_kk="no_kk")
     r = rows.join(known, on="nik_register", how="left", maintain_order="left")
     key = pl.col("nik_register").is_not_null()
+    # a row that is not padan, keyed by its typed NIK, about someone else than the registered holder
+    same_name = pl.Series(_name_scores(r["nama_usulan"], r["_reg_nama"]) >= 80)
+    ganda = (
+        pl.col("_known").is_not_null() & (pl.col("status_padan") == "TIDAK_PADAN")
+        & pl.col("jenis").is_in(["BARU", "PERBAIKAN"])
+        & (~same_name | (pl.col("tgl_lahir") != pl.col("_reg_tgl")).fill_null(True))
+    )
+    moved = pl.col("_known").is_not_null() & pl.col("jenis").is_in(["BARU", "PERBAIKAN"]) \
+        & (pl.coalesce("no_kk_dukcapil", "no_kk_usulan") != pl.col("_reg_kk")).fill_null(False)
+    r = r.with_columns(_ganda=ganda.fill_null(False), _moved=moved)
     return r.with_columns(alasan_register=pl.concat_list(
+        _code(pl.col("_ganda"), "NIK_GANDA"),
+        _code(pl.col("_moved") & ~pl.col("_ganda"), "PINDAH_KK"),
         _code(key & pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & pl.col("_known").is_null(),
               "TIDAK_ADA_DI_REGISTER"),
-        _code(key & (pl.col("jenis") == "BARU") & pl.col("_known").is_not_null(), "SUDAH_ADA_DI_REGISTER"),
-    ).list.drop_nulls()).drop("_known")
+        _code(key & (pl.col("jenis") == "BARU") & pl.col("_known").is_not_null() & ~pl.col("_ganda"),
+              "SUDAH_ADA_DI_REGISTER"),
+    ).list.drop_nulls()).drop("_known", "_reg_nama", "_reg_tgl", "_reg_kk", "_ganda", "_moved")
+
+
+def _name_scores(a: pl.Series, b: pl.Series) -> np.ndarray:
+    """Element-wise ``fuzz.ratio`` of two name columns after normalisation (0 where one is missing)."""
+    ka = pl.DataFrame({"a": a}).select(nama_key_expr("a"))["a"].fill_null("").to_list()
+    kb = pl.DataFrame({"b": b}).select(nama_key_expr("b"))["b"].fill_null("").to_list()
+    if not ka:
+        return np.zeros(0)
+    return process.cpdist(ka, kb, scorer=fuzz.ratio, workers=-1)
 
 
 def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
@@ -122,11 +149,11 @@ def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: s
     # identical duplicates are BARIS_GANDA and conflicting ones held, so one upsert per person remains
     upserts = upserts.unique("nik", keep="first", maintain_order=True)
     kept = previous.join(upserts.select("nik"), on="nik", how="anti")
-    entered = previous.select("nik", _masuk="periode_masuk")
+    entered = previous.select("nik", _masuk="periode_masuk", _s_alasan="sanggah_alasan", _s_periode="sanggah_periode")
     new = upserts.join(entered, on="nik", how="left").with_columns(
         periode_masuk=pl.coalesce("_masuk", pl.lit(periode)),
-        sanggah_alasan=pl.lit(None, pl.String), sanggah_periode=pl.lit(None, pl.String),
-    ).drop("_masuk")
+        sanggah_alasan=pl.col("_s_alasan"), sanggah_periode=pl.col("_s_periode"),   # a correction keeps the flag
+    ).drop("_masuk", "_s_alasan", "_s_periode")
     reg = pl.concat([kept.select(INDIVIDU_COLUMNS), new.select(INDIVIDU_COLUMNS)], how="vertical_relaxed")
     reg = reg.join(removed, on="nik", how="anti").join(sanggah, on="nik", how="left").with_columns(
         sanggah_alasan=pl.coalesce("_sanggah", "sanggah_alasan"),
@@ -134,3 +161,62 @@ def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: s
         .otherwise(pl.col("sanggah_periode")),
     ).drop("_sanggah")
     return reg.select(INDIVIDU_COLUMNS).sort("kode_prov", "no_kk", "nik")
+
+
+RIWAYAT_SCHEMA = {
+    "periode": pl.String, "nik": pl.String, "no_kk": pl.String, "nama": pl.String, "peristiwa": pl.String,
+    "jenis_usulan": pl.String, "alasan": pl.String,
+    "perubahan": pl.List(pl.Struct({"kolom": pl.String, "lama": pl.String, "baru": pl.String})),
+    "kode_prov": pl.String, "sumber_file": pl.String, "sumber_baris": pl.Int64,
+}
+TRACKED = ["no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "hubungan_keluarga", "hamil",
+           "disabilitas_berat", "jenjang_sekolah", "status_padan"]
+
+
+def empty_riwayat() -> pl.DataFrame:
+    return pl.DataFrame(schema=RIWAYAT_SCHEMA)
+
+
+def riwayat_after(previous_riwayat: pl.DataFrame, previous: pl.DataFrame, accepted: pl.DataFrame,
+                  after: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+    """The register's history: the previous history plus this period's events, one row each:
+    MASUK (a new person), UBAH (a correction, with every changed field old -> new), KELUAR (a
+    removal, with its reason: the person is kept here, not erased), SANGGAH (an objection)."""
+    lineage = ["kode_prov", "sumber_file", "sumber_baris"]
+    acc = accepted.select("nik_register", "jenis", "alasan_usulan", *lineage).sort(lineage)
+    prev = previous.select("nik", *[pl.col(c).alias(f"_old_{c}") for c in TRACKED])
+    new = after.select("nik", *TRACKED)
+    change_type = RIWAYAT_SCHEMA["perubahan"]
+    changes = (
+        acc.filter(pl.col("jenis").is_in(["BARU", "PERBAIKAN"]))
+        .unique("nik_register", keep="first", maintain_order=True)
+        .join(prev, left_on="nik_register", right_on="nik", how="left")
+        .join(new, left_on="nik_register", right_on="nik", how="inner")
+        .with_columns(
+            peristiwa=pl.when(pl.col("_old_nama").is_null()).then(pl.lit("MASUK")).otherwise(pl.lit("UBAH")),
+            perubahan=pl.concat_list([
+                pl.when(pl.col(f"_old_{c}").cast(pl.String).fill_null("") != pl.col(c).cast(pl.String).fill_null(""))
+                .then(pl.struct(kolom=pl.lit(c), lama=pl.col(f"_old_{c}").cast(pl.String),
+                                baru=pl.col(c).cast(pl.String)))
+                .otherwise(None)
+                for c in TRACKED
+            ]).list.drop_nulls(),
+        )
+        .with_columns(perubahan=pl.when(pl.col("peristiwa") == "MASUK").then(pl.lit([], dtype=change_type))
+                      .otherwise(pl.col("perubahan")))
+        .select(pl.col("nik_register").alias("nik"), "no_kk", "nama", "peristiwa",
+                pl.col("jenis").alias("jenis_usulan"), pl.col("alasan_usulan").alias("alasan"), "perubahan", *lineage)
+    )
+    last_known = previous.select("nik", _no_kk="no_kk", _nama="nama")
+    others = (
+        acc.filter(pl.col("jenis").is_in(["HAPUS", "SANGGAH"]))
+        .join(last_known, left_on="nik_register", right_on="nik", how="inner")
+        .select(pl.col("nik_register").alias("nik"), pl.col("_no_kk").alias("no_kk"), pl.col("_nama").alias("nama"),
+                pl.when(pl.col("jenis") == "HAPUS").then(pl.lit("KELUAR")).otherwise(pl.lit("SANGGAH")).alias("peristiwa"),
+                pl.col("jenis").alias("jenis_usulan"), pl.col("alasan_usulan").alias("alasan"),
+                pl.lit([], dtype=change_type).alias("perubahan"), *lineage)
+    )
+    events = pl.concat([changes, others], how="vertical_relaxed").with_columns(periode=pl.lit(periode))
+    events = events.select([pl.col(c).cast(t) for c, t in RIWAYAT_SCHEMA.items()])
+    return pl.concat([previous_riwayat.select(list(RIWAYAT_SCHEMA)), events], how="vertical_relaxed").sort(
+        "periode", "kode_prov", "sumber_file", "sumber_baris", "nik")

@@ -203,3 +203,18 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
                     "alasan", "nominal", "komponen_pkh")
         )
     return pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik")
+
+
+UNKNOWN_FEEDBACK_SCHEMA = {"sumber": pl.String, "no_kk": pl.String, "program": pl.String, "status": pl.String}
+
+
+def unknown_feedback(burekol: pl.DataFrame, salur: pl.DataFrame, individu: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+    """Bank and treasury feedback about households that are not in the register: reported, never
+    silently dropped (a payment to an unknown family needs a human look)."""
+    known = individu.select("no_kk").unique()
+    b = burekol.select(sumber=pl.lit("burekol"), no_kk="no_kk", program=pl.lit(None, pl.String),
+                       status=pl.col("status_rekening"))
+    s = salur.filter(pl.col("periode").str.strip_chars().is_null() | (pl.col("periode").str.strip_chars() == periode)) \
+        .select(sumber=pl.lit("salur"), no_kk="no_kk", program="program", status="status")
+    both = pl.concat([b, s], how="vertical_relaxed").with_columns([pl.col(c).cast(t) for c, t in UNKNOWN_FEEDBACK_SCHEMA.items()])
+    return both.join(known, on="no_kk", how="anti").sort("sumber", "no_kk", "program", nulls_last=True)

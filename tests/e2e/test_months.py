@@ -1,0 +1,113 @@
+"""The register across three months: every proposal type, feedback, history; nothing lost or duplicated."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from builders import HEADER, write_root
+from flows.monthly import monthly_run
+
+
+def write_batch(root: Path, periode: str, prov: str, name: str, rows: list[list[str]]) -> None:
+    folder = root / "inbox" / periode / prov
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(HEADER)
+    w.writerows(rows)
+    (folder / name).write_text(buf.getvalue(), encoding="utf-8")
+
+
+def row(jenis, nik, kk, nama, tgl, jk, hub, desa="3201011001", school="", alasan=""):
+    return [jenis, nik, kk, nama, "BOGOR", tgl, jk, hub, "", "", desa, "", "", school, alasan]
+
+
+def table(root: Path, periode: str, name: str) -> pl.DataFrame:
+    return pl.read_parquet(root / "snapshots" / f"periode={periode}" / name, hive_partitioning=False)
+
+
+@pytest.fixture(scope="module")
+def three_months(tmp_path_factory):
+    root = write_root(tmp_path_factory.mktemp("months") / "root")
+    monthly_run(data_root=str(root), periode="2026-11")
+    # December: a correction, a removal, an objection, a newcomer, and feedback about a stranger
+    write_batch(root, "2026-12", "32", "desember.csv", [
+        row("PERBAIKAN", "3201010203150003", "3201010101150001", "Ahmad Fauzi", "02-03-2015", "L", "ANAK", school="SMP"),
+        row("HAPUS", "3201012010700005", "3201010202160002", "Joko Widodo Susilo", "20-10-1970", "L", "KEPALA KELUARGA",
+            desa="3201011002", alasan="MAMPU"),
+        row("SANGGAH", "3201014708850002", "3201010101150001", "Siti Aminah", "07-08-1985", "P", "ISTRI",
+            alasan="Suami bekerja di kota, rumah permanen"),
+        row("BARU", "3201015111900009", "3201010505190005", "Rina Marlina", "11-11-1990", "P", "KEPALA KELUARGA"),
+    ])
+    fb = root / "feedback" / "2026-12" / "salur"
+    fb.mkdir(parents=True)
+    (fb / "salur.csv").write_text("periode,program,no_kk,nik,status,nominal\n"
+                                  "2026-12,BPNT,9999999999999999,9999999999999999,SUKSES SPM,600000\n")
+    monthly_run(data_root=str(root), periode="2026-12")
+    # January: Joko comes back, and someone else is proposed under Rina's NIK (not padan)
+    write_batch(root, "2027-01", "32", "januari.csv", [
+        row("BARU", "3201012010700005", "3201010202160002", "Joko Widodo Susilo", "20-10-1970", "L", "KEPALA KELUARGA",
+            desa="3201011002"),
+        row("BARU", "3201015111900009", "3201010505190005", "Dewi Lestari", "01-01-1995", "P", "ISTRI"),
+    ])
+    monthly_run(data_root=str(root), periode="2027-01")
+    return root
+
+
+def test_december_register_is_what_the_proposals_say(three_months):
+    root = three_months
+    nov, dec = table(root, "2026-11", "individu"), table(root, "2026-12", "individu")
+    assert "3201012010700005" not in dec["nik"].to_list()                       # removed
+    assert "3201015111900009" in dec["nik"].to_list()                           # added
+    assert dec.height == nov.height - 1 + 1
+    assert dec["nik"].is_unique().all()
+    child = dec.filter(pl.col("nik") == "3201010203150003").row(0, named=True)
+    assert child["jenjang_sekolah"] == "SMP" and child["periode_masuk"] == "2026-11"
+    assert child["sumber_periode"] == "2026-12" and child["sumber_file"] == "desember.csv"
+    siti = dec.filter(pl.col("nik") == "3201014708850002").row(0, named=True)
+    assert siti["sanggah_alasan"].startswith("Suami") and siti["sanggah_periode"] == "2026-12"
+
+
+def test_history_keeps_removals_and_corrections(three_months):
+    r = table(three_months, "2026-12", "riwayat")
+    keluar = r.filter(pl.col("peristiwa") == "KELUAR").row(0, named=True)
+    assert keluar["nik"] == "3201012010700005" and keluar["alasan"] == "MAMPU" and keluar["nama"] == "JOKO WIDODO SUSILO"
+    ubah = r.filter((pl.col("peristiwa") == "UBAH") & (pl.col("periode") == "2026-12")).row(0, named=True)
+    assert {"kolom": "jenjang_sekolah", "lama": "SD", "baru": "SMP"} in ubah["perubahan"]
+    assert r.filter(pl.col("periode") == "2026-11").height == table(three_months, "2026-11", "riwayat").height
+    assert r.filter(pl.col("peristiwa") == "SANGGAH").height == 1
+
+
+def test_sanggah_reaches_status_and_explain(three_months):
+    from flows.explain import explain
+
+    p = table(three_months, "2026-12", "penerima")
+    pkh = p.filter((pl.col("program") == "PKH") & (pl.col("no_kk") == "3201010101150001")).row(0, named=True)
+    assert "SANGGAH_DIPROSES" in pkh["alasan"]
+    text = explain(three_months, "2026-12", nik="3201014708850002")
+    assert "SANGGAH" in text and "Suami bekerja" in text
+
+
+def test_feedback_about_unknown_households_is_reported(three_months):
+    u = table(three_months, "2026-12", "umpan_balik_tidak_dikenal")
+    assert u["no_kk"].to_list() == ["9999999999999999"]
+    manifest = json.loads((three_months / "snapshots" / "periode=2026-12" / "_manifest.json").read_text())
+    assert manifest["tables"]["umpan_balik_tidak_dikenal"]["rows"] == 1
+
+
+def test_january_readmission_and_duplicate_nik(three_months):
+    root = three_months
+    jan = table(root, "2027-01", "individu")
+    assert "3201012010700005" in jan["nik"].to_list()
+    assert jan.filter(pl.col("nik") == "3201015111900009")["nama"].to_list() == ["RINA MARLINA"]   # not overwritten
+    h = table(root, "2027-01", "hasil_usulan")
+    dewi = h.filter(pl.col("nama_usulan") == "Dewi Lestari").row(0, named=True)
+    assert dewi["hasil"] == "DITOLAK" and "NAMA_TIDAK_SESUAI" in dewi["alasan"]
+    assert json.loads((root / "snapshots" / "_current.json").read_text())["periode"] == "2027-01"
+    assert table(root, "2027-01", "riwayat").filter(pl.col("periode") == "2027-01")["peristiwa"].to_list() == ["MASUK"]

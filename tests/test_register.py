@@ -1,0 +1,78 @@
+"""Register rules as case tables: duplicates, conflicts, references to the register, NIK GANDA."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from rules import rejecting_codes
+from transforms import register
+
+D = dt.date
+
+
+def rows(*specs):
+    base = dict(kode_prov="32", sumber_file="a.csv", jenis="BARU", nik_usulan="3201011505800001",
+                nik_padan="3201011505800001", status_padan="PADAN", no_kk_usulan="3201010101150001",
+                no_kk_dukcapil="3201010101150001", nama_usulan="Budi Santoso", tgl_lahir=D(1980, 5, 15), jk="L",
+                hubungan="KEPALA KELUARGA", kode_wilayah_usulan="3201011001", is_hamil=False, is_disabilitas=False,
+                jenjang=None, alasan_usulan=None, alasan_validasi=[], alasan_padan=[])
+    out = [{**base, "sumber_baris": i + 1, **s} for i, s in enumerate(specs)]
+    return pl.DataFrame(out, schema_overrides={"alasan_validasi": pl.List(pl.String), "alasan_padan": pl.List(pl.String),
+                                               "nik_padan": pl.String, "no_kk_dukcapil": pl.String,
+                                               "jenjang": pl.String, "alasan_usulan": pl.String})
+
+
+def codes(df):
+    out = register.duplicate_codes(df, rejecting=rejecting_codes())
+    return out.sort("sumber_baris")["alasan_duplikat"].to_list()
+
+
+def test_identical_rows_keep_the_first():
+    assert codes(rows({}, {})) == [[], ["BARIS_GANDA"]]
+
+
+def test_same_person_with_different_contents_is_held_everywhere():
+    assert codes(rows({}, {"kode_wilayah_usulan": "3201011002", "sumber_file": "b.csv", "kode_prov": "33"})) == \
+        [["USULAN_BERTENTANGAN"], ["USULAN_BERTENTANGAN"]]
+
+
+def test_a_typo_d_and_a_right_nik_of_the_same_person_are_one_proposal():
+    assert codes(rows({}, {"nik_usulan": "3201011505800007", "status_padan": "PADAN_KOREKSI"})) == [[], ["BARIS_GANDA"]]
+
+
+def previous(**over):
+    p = register.empty_individu().to_dicts()
+    person = dict(nik="3201011505809999", no_kk="3201010101150001", nama="BAMBANG PAMUNGKAS", tanggal_lahir=D(1980, 5, 15),
+                  jenis_kelamin="L", kode_wilayah="3201011001", kode_prov="32", hubungan_keluarga="ANAK", hamil=False,
+                  disabilitas_berat=False, jenjang_sekolah=None, status_padan="TIDAK_PADAN", skor_padan=0.0,
+                  periode_masuk="2026-11", sumber_periode="2026-11", sumber_file="x.csv", sumber_baris=1,
+                  jenis_usulan_terakhir="BARU", sanggah_alasan=None, sanggah_periode=None)
+    p.append({**person, **over})
+    return pl.DataFrame(p, schema=register.empty_individu().schema)
+
+
+def reg_codes(df, prev):
+    d = register.duplicate_codes(df, rejecting=rejecting_codes())
+    return register.register_codes(d, prev).sort("sumber_baris")["alasan_register"].to_list()
+
+
+def test_nik_ganda_when_a_non_padan_row_names_someone_else_under_a_registered_nik():
+    row = {"nik_usulan": "3201011505809999", "nik_padan": None, "status_padan": "TIDAK_PADAN",
+           "nama_usulan": "Dewi Lestari", "tgl_lahir": D(1995, 1, 1), "jk": "P"}
+    assert reg_codes(rows(row), previous()) == [["NIK_GANDA"]]
+    same = {**row, "nama_usulan": "Bambang Pamungkas", "tgl_lahir": D(1980, 5, 15), "jk": "L"}
+    assert reg_codes(rows(same), previous()) == [["SUDAH_ADA_DI_REGISTER"]]
+
+
+def test_moving_to_another_family_card_is_noted():
+    prev = previous(nik="3201011505800001", no_kk="3201010101159999", nama="BUDI SANTOSO", status_padan="PADAN")
+    assert reg_codes(rows({"jenis": "PERBAIKAN"}), prev) == [["PINDAH_KK"]]
+
+
+def test_references_to_unregistered_persons_are_warnings():
+    got = reg_codes(rows({"jenis": "HAPUS", "alasan_usulan": "MENINGGAL"}, {"jenis": "SANGGAH", "alasan_usulan": "x",
+                                                                             "sumber_file": "b.csv"}),
+                    register.empty_individu())
+    assert got == [["TIDAK_ADA_DI_REGISTER"], ["TIDAK_ADA_DI_REGISTER"]]
