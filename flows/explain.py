@@ -80,6 +80,21 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
             lines.extend(_reason_lines(p["alasan"]))
         lines.append("")
         lines += _reference_lines(r, periode, no_kk, members["nik"].to_list(), nik)
+    try:
+        decisions, _ = io.read_overrides(r)
+    except ValueError:
+        decisions = None
+    if decisions is not None and decisions.height:
+        subjects = [nik] if nik else members["nik"].to_list()
+        mine = decisions.filter(pl.col("nik").is_in(subjects) | pl.col("nik_padan").is_in(subjects))
+        if mine.height:
+            lines.append("Keputusan petugas (overrides):")
+            for d in mine.sort("tanggal_d").iter_rows(named=True):
+                who = d["nik"] if nik and d["nik"] == nik else mask_nik(d["nik"])
+                until = d["berlaku_sampai"] or "tanpa batas"
+                lines.append(f"  - {d['tanggal']} {d['jenis']} untuk {who} oleh {d['penulis']} (berlaku s.d. {until},"
+                             f" {d['_sumber']} baris {d['_baris']}): {d['alasan']}")
+            lines.append("")
     history = snap / "riwayat" / "riwayat.parquet"
     if history.is_file():
         riwayat = pl.read_parquet(history).filter((pl.col("nik") == nik) if nik else (pl.col("no_kk") == no_kk))

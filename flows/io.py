@@ -62,6 +62,10 @@ class Root:
         return self.path / ".padan" / "work" / f"periode={periode}"
 
     @property
+    def overrides(self) -> Path:
+        return self.path / "overrides"
+
+    @property
     def staging(self) -> Path:
         return self.path / ".padan" / "staging"
 
@@ -311,3 +315,20 @@ def advance_current_pointer(root: Root, periode: str) -> None:
     tmp = root.snapshots / f".current-{uuid.uuid4().hex[:8]}.tmp"
     tmp.write_text(json.dumps({"periode": periode, "path": f"periode={periode}"}) + "\n", encoding="utf-8")
     os.replace(tmp, pointer)
+
+
+def read_overrides(root: Root) -> tuple[pl.DataFrame, list[dict]]:
+    """Every override file (``overrides/*.csv``), validated, with its origin (``_sumber``, ``_baris``)."""
+    from transforms.overrides import COLUMNS, validated_overrides
+
+    frames, entries = [], []
+    for f in _visible_files(root.overrides, "*.csv"):
+        df = read_csv_strings(f)
+        df = df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in COLUMNS])
+        frames.append(df.with_columns(_sumber=pl.lit(f.name)).with_row_index("_baris", offset=1))
+        entries.append({"kind": "overrides", "path": str(f), "sha256": sha256_file(f),
+                        "rows": df.height})
+    if not frames:
+        empty = pl.DataFrame(schema={**{c: pl.String for c in COLUMNS}, "_sumber": pl.String, "_baris": pl.UInt32})
+        return validated_overrides(empty), entries
+    return validated_overrides(pl.concat(frames, how="vertical_relaxed")), entries

@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 import schemas
 from flows import io
 from rules import load_matching_model, load_ruleset, rejecting_codes
-from transforms import ingest, outcomes, register, status, wilayah
+from transforms import ingest, outcomes, overrides, register, status, wilayah
 from transforms.linkage import blocking
 from transforms.linkage import run as linkage_run
 
@@ -87,6 +87,13 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     )
     dk_scan = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
     decided, dk = linkage_run.linked(usulan, lambda keys: blocking.fetch_candidates(dk_scan, keys).collect(), model)
+    active = overrides.active_overrides(io.read_overrides(root)[0], periode=periode,
+                                        reference_date=reference_date(periode))
+    manual_niks = active["nik_padan"].drop_nulls()
+    if manual_niks.len():
+        dk = pl.concat([dk, blocking.dk_keys(dk_scan.filter(pl.col("NIK").is_in(manual_niks.implode()))).collect()],
+                       how="vertical_relaxed").unique("NIK")
+    decided = overrides.padan_overridden(decided, usulan, active, dk)
     identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
     out = (
         usulan.join(decided, on="_row", how="left")
@@ -158,9 +165,14 @@ def decide_penerima(data_root: str, periode: str, individu_path: str, rules_path
     sal, e4 = io.read_csv_folder(root.feedback(periode, "salur"), list(schemas.Salur.to_schema().columns))
     inputs += e1 + e2 + e3 + e4
     strip_id = lambda df, c: df.with_columns(pl.col(c).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))  # noqa: E731
+    ov, e5 = io.read_overrides(root)
+    inputs += e5
+    sanggah = overrides.sanggah_decisions(overrides.active_overrides(ov, periode=periode,
+                                                                     reference_date=reference_date(periode)))
     out = status.penerima(
         individu.lazy(), dk, dtsen, sdm.lazy(), strip_id(gis, "no_kk").lazy(), strip_id(bur, "no_kk").lazy(),
         strip_id(sal, "no_kk").lazy(), rules=rules, periode=periode, reference_date=reference_date(periode),
+        sanggah=sanggah.lazy(),
     ).collect()
     path = io.write_parquet(out, root.work(periode) / "penerima.parquet")
     unknown = status.unknown_feedback(strip_id(bur, "no_kk"), strip_id(sal, "no_kk"), individu, periode=periode)

@@ -16,6 +16,7 @@ from rules import RuleSet
 STATUS_OF_REASON = {
     "NIK_TIDAK_PADAN": "EXCLUDE", "MENINGGAL": "EXCLUDE", "ASN_TNI_POLRI": "EXCLUDE",
     "DESIL_DI_ATAS_BATAS": "EXCLUDE", "DESIL_TIDAK_ADA": "EXCLUDE", "TIDAK_ADA_KOMPONEN_PKH": "EXCLUDE",
+    "SANGGAH_TERBUKTI": "EXCLUDE",
     "SDM_KESOS_AKTIF": "OVERLAP SDM KESOS", "GIS_TIDAK_LAYAK": "TIDAK LAYAK GIS",
     "SALUR_SUKSES_SPM": "SUKSES SPM", "SALUR_PROSES_SPM": "PROSES SPM", "SALUR_GAGAL_OMSPAN": "GAGAL OMSPAN",
     "SALUR_SI": "SI", "BUREKOL_PROSES": "PROSES BUREKOL", "BUREKOL_GAGAL": "PROSES BUREKOL",
@@ -37,7 +38,7 @@ def age_expr(birth: str, at: dt.date) -> pl.Expr:
 
 
 def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFrame, *,
-            rules: RuleSet, reference_date: dt.date) -> pl.LazyFrame:
+            rules: RuleSet, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """Register persons with the facts the rules need: age, alive, excluded occupation, SDM Kesos,
     and the PKH component value (the highest component a person brings)."""
     occupations = list(rules.exclusions["occupations"])
@@ -64,9 +65,12 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
     dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN")
     sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase() == "Y")
            .select(nik=pl.col("nik").str.strip_chars()).unique().with_columns(is_sdm_kesos=pl.lit(True)))
+    if sanggah is None:
+        sanggah = pl.LazyFrame(schema={"nik": pl.String, "sanggah_keputusan": pl.String})
     return (
         individu.join(dk, on="nik", how="left")
         .join(sdm, on="nik", how="left")
+        .join(sanggah, on="nik", how="left")
         .with_columns(
             umur=age_expr("tanggal_lahir", reference_date),
             is_meninggal=pl.col("_tgl_mati").is_not_null() & (pl.col("_tgl_mati") <= pl.lit(reference_date)),
@@ -108,7 +112,9 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_c
             semua_meninggal=pl.col("is_meninggal").all(),
             ada_asn=(pl.col("is_asn") & ~pl.col("is_meninggal")).any(),
             ada_sdm_kesos=(pl.col("is_sdm_kesos") & ~pl.col("is_meninggal")).any(),
-            ada_sanggah=pl.col("sanggah_alasan").is_not_null().any(),
+            ada_sanggah=(pl.col("sanggah_alasan").is_not_null() & pl.col("sanggah_keputusan").is_null()).any(),
+            sanggah_terbukti=(pl.col("sanggah_keputusan") == "TERBUKTI").any(),
+            sanggah_tidak_terbukti=(pl.col("sanggah_keputusan") == "TIDAK_TERBUKTI").any(),
         )
         .join(desil, on="no_kk", how="left")
         .join(gis_latest, on="no_kk", how="left")
@@ -129,10 +135,10 @@ def _status_from(reasons: pl.Expr, precedence: list[str]) -> pl.Expr:
 
 def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame, sdm_kesos: pl.LazyFrame,
              gis: pl.LazyFrame, burekol: pl.LazyFrame, salur: pl.LazyFrame, *, rules: RuleSet,
-             periode: str, reference_date: dt.date) -> pl.LazyFrame:
+             periode: str, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """One row per programme x unit with ``status``, every reason in ``alasan`` and ``nominal``
     (the tranche for the period: annual entitlement x tranche_months / 12; 0 when not payable)."""
-    m = members(individu, dukcapil, sdm_kesos, rules=rules, reference_date=reference_date)
+    m = members(individu, dukcapil, sdm_kesos, rules=rules, reference_date=reference_date, sanggah=sanggah)
     hh = households(m, dtsen, gis, max_components=int(rules.pkh["max_components"]))
     bur = (
         burekol.with_columns(_s=pl.col("status_rekening").str.strip_chars().str.to_uppercase())
@@ -159,7 +165,8 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
                 _annual=annual,
             )
         else:
-            base = m.join(hh.select("no_kk", "desil", "gis_hasil", "ada_asn", "ada_sdm_kesos", "ada_sanggah"),
+            base = m.join(hh.select("no_kk", "desil", "gis_hasil", "ada_asn", "ada_sdm_kesos", "ada_sanggah",
+                                    "sanggah_terbukti", "sanggah_tidak_terbukti"),
                           on="no_kk", how="left").with_columns(
                 program=pl.lit(program),
                 _tidak_padan=~pl.col("status_padan").is_in(["PADAN", "PADAN_KOREKSI"]),
@@ -182,6 +189,8 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
             _code(pl.col("ada_sdm_kesos"), "SDM_KESOS_AKTIF"),
             _code(pl.col("gis_hasil") == "TIDAK LAYAK", "GIS_TIDAK_LAYAK"),
             _code(pl.col("ada_sanggah"), "SANGGAH_DIPROSES"),
+            _code(pl.col("sanggah_terbukti"), "SANGGAH_TERBUKTI"),
+            _code(pl.col("sanggah_tidak_terbukti"), "SANGGAH_TIDAK_TERBUKTI"),
             *[_code(pl.col("_salur") == s, c) for s, c in SALUR_REASON.items()],
             _code(pl.col("_burekol") == "PROSES", "BUREKOL_PROSES"),
             _code(pl.col("_burekol") == "GAGAL", "BUREKOL_GAGAL"),

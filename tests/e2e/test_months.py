@@ -111,3 +111,47 @@ def test_january_readmission_and_duplicate_nik(three_months):
     assert dewi["hasil"] == "DITOLAK" and "NAMA_TIDAK_SESUAI" in dewi["alasan"]
     assert json.loads((root / "snapshots" / "_current.json").read_text())["periode"] == "2027-01"
     assert table(root, "2027-01", "riwayat").filter(pl.col("periode") == "2027-01")["peristiwa"].to_list() == ["MASUK"]
+
+
+def test_human_decisions_survive_reruns_until_they_expire(three_months, tmp_path):
+    import shutil
+
+    from flows.explain import explain
+
+    root = tmp_path / "root"
+    shutil.copytree(three_months, root)
+    (root / "overrides").mkdir()
+    (root / "overrides" / "verifikasi.csv").write_text(
+        "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
+        "SANGGAH_DITERIMA,3201014708850002,,Petugas A,Kunjungan rumah 2027-01-10: rumah permanen,2027-01-10,2027-01\n")
+    summary = monthly_run(data_root=str(root), periode="2027-01", replace=True)
+    assert not summary["unchanged"]
+    p = table(root, "2027-01", "penerima")
+    bpnt = p.filter((pl.col("program") == "BPNT") & (pl.col("no_kk") == "3201010101150001")).row(0, named=True)
+    assert bpnt["status"] == "EXCLUDE" and "SANGGAH_TERBUKTI" in bpnt["alasan"] and "SANGGAH_DIPROSES" not in bpnt["alasan"]
+    manifest = json.loads((root / "snapshots" / "periode=2027-01" / "_manifest.json").read_text())
+    assert "replaces" in manifest
+    assert any(i["path"].startswith("overrides/") for i in manifest["inputs"]["reference"])
+    text = explain(root, "2027-01", nik="3201014708850002")
+    assert "SANGGAH_TERBUKTI" in text and "Petugas A" in text and "rumah permanen" in text
+    again = monthly_run(data_root=str(root), periode="2027-01")            # survives a rerun, unchanged
+    assert again["unchanged"]
+    monthly_run(data_root=str(root), periode="2027-02")                     # expired after 2027-01
+    feb = table(root, "2027-02", "penerima")
+    bpnt = feb.filter((pl.col("program") == "BPNT") & (pl.col("no_kk") == "3201010101150001")).row(0, named=True)
+    assert "SANGGAH_TERBUKTI" not in bpnt["alasan"] and "SANGGAH_DIPROSES" in bpnt["alasan"]
+
+
+def test_an_override_without_author_stops_the_run(three_months, tmp_path):
+    import shutil
+
+    from transforms.overrides import OverrideError
+
+    root = tmp_path / "root"
+    shutil.copytree(three_months, root)
+    (root / "overrides").mkdir()
+    (root / "overrides" / "x.csv").write_text("jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
+                                              "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n")
+    with pytest.raises(OverrideError):
+        monthly_run(data_root=str(root), periode="2027-01", replace=True)
+    assert (root / "snapshots" / "periode=2027-01" / "_manifest.json").is_file()   # the last good one stays
