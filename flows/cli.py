@@ -73,6 +73,26 @@ def run(
     print_summary(_run_flow(data_root, periode, replace=replace, rules=rules))
 
 
+@app.command("load-initial")
+def load_initial(
+    data_root: Annotated[Path, typer.Option("--data-root")],
+    periode: Annotated[str, typer.Option("--periode", help="the first periode of the register (YYYY-MM)")],
+    source: Annotated[Path, typer.Option("--source", help="full DTKS extract, usulan-format CSV")],
+) -> None:
+    """Start the register from a full DTKS extract: stage it as BARU rows in the period's inbox and run the month."""
+    from flows.io import check_periode
+    from flows.load_initial import stage_initial_load
+
+    check_periode(periode)
+    try:
+        counts = stage_initial_load(data_root, periode, source)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
+    print_summary(_run_flow(data_root, periode, replace=False, rules=None))
+
+
 @app.command()
 def generate(
     data_root: Annotated[Path, typer.Option("--data-root")],

@@ -155,3 +155,26 @@ def test_an_override_without_author_stops_the_run(three_months, tmp_path):
     with pytest.raises(OverrideError):
         monthly_run(data_root=str(root), periode="2027-01", replace=True)
     assert (root / "snapshots" / "periode=2027-01" / "_manifest.json").is_file()   # the last good one stays
+
+
+def test_load_initial_starts_the_register_from_a_dtks_extract(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    root = write_root(tmp_path / "root")
+    import shutil
+
+    shutil.rmtree(root / "inbox")
+    extract = tmp_path / "dtks.csv"
+    extract.write_text("nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah\n"
+                       "3201011505800001,3201010101150001,BUDI SANTOSO,15-05-1980,L,KEPALA KELUARGA,3201011001\n"
+                       "3201014708850002,3201010101150001,SITI AMINAH,07-08-1985,P,ISTRI,3201011001\n")
+    result = CliRunner().invoke(app, ["load-initial", "--data-root", str(root), "--periode", "2026-10",
+                                      "--source", str(extract)])
+    assert result.exit_code == 0, result.output
+    ind = table(root, "2026-10", "individu")
+    assert sorted(ind["nik"].to_list()) == ["3201011505800001", "3201014708850002"]
+    again = CliRunner().invoke(app, ["load-initial", "--data-root", str(root), "--periode", "2026-09",
+                                     "--source", str(extract)])
+    assert again.exit_code == 2 and "must come first" in again.output
