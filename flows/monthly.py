@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -214,17 +215,18 @@ def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manif
     digest = io.tree_digest(snap)
     manifest = {**manifest, "tables": {n: {"rows": f.height} for n, f in frames.items()}, "files": digest}
     if target.exists() and (target / "_manifest.json").is_file():
-        import json
         old = json.loads((target / "_manifest.json").read_text(encoding="utf-8"))
-        if old.get("files") == digest:
+        same_inputs = old.get("inputs") == manifest["inputs"]
+        if old.get("files") == digest and same_inputs:
             shutil.rmtree(staging, ignore_errors=True)
             return {"snapshot": str(target), "unchanged": True}
         if not replace:
             shutil.rmtree(staging, ignore_errors=True)
+            what = "different content" if old.get("files") != digest else "different input files (sha256)"
             raise SnapshotExists(
-                f"periode {periode} is already published with different content; rerun with --replace to replace it")
+                f"periode {periode} is already published with {what}; rerun with --replace to replace it")
         manifest["replaces"] = {"started_at": old.get("started_at"), "code_version": old.get("code_version"),
-                                "files": old.get("files")}
+                                "inputs": old.get("inputs"), "files": old.get("files")}
     manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     io.write_json(manifest, snap / "_manifest.json")
     io.fsync_tree(staging)

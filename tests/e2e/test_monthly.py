@@ -269,3 +269,12 @@ def test_explain_answers_for_every_nik_and_no_kk_and_masks_others(published):
     text = explain(root, P, no_kk="3201010101150001")
     assert "SALUR_SUKSES_SPM" in text and "aturan 2026.1" in text
     assert "usulan_bogor.csv baris 1" in text
+
+
+def test_a_changed_input_with_the_same_result_is_still_detected(tmp_path):
+    root = write_root(tmp_path / "root")
+    monthly_run(data_root=str(root), periode=P)
+    gis = root / "reference" / "gis" / "gis.csv"
+    gis.write_text(gis.read_text() + "\n")            # new bytes, same rows
+    with pytest.raises(SnapshotExists, match="input files"):
+        monthly_run(data_root=str(root), periode=P)
