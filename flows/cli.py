@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -124,8 +125,16 @@ def demo(
     truth = DEMO_ROOT.parent / "demo.truth"
     console.print(f"generating demo data root in {DEMO_ROOT} ...")
     generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)
+    if not os.environ.get("PADAN_PSEUDONYM_KEY"):
+        os.environ["PADAN_PSEUDONYM_KEY"] = "demo-key-not-a-secret"
+        console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
     console.print("running the monthly flow (a local Prefect server starts on first use, ~20 s) ...")
     print_summary(_run_flow(DEMO_ROOT, periode, replace=True, rules=None))
+    from flows.catalog import write_catalog
+
+    out = write_catalog(DEMO_ROOT)
+    console.print(f"analysts' catalog: {out['catalog']} (try: duckdb {out['catalog']} "
+                  f"\"SELECT * FROM status_per_provinsi ORDER BY ALL\")", soft_wrap=True, highlight=False)
 
 
 @app.command()
@@ -158,6 +167,19 @@ def train_matching(
     from flows.train import train
 
     console.print(train(data_root, periode, truth_dir, out))
+
+
+@app.command()
+def catalog(data_root: Annotated[Path, typer.Option("--data-root")]) -> None:
+    """Write/refresh <data-root>/padan.duckdb: DuckDB views over every period of the pseudonymised zone."""
+    from flows.catalog import write_catalog
+
+    try:
+        out = write_catalog(data_root)
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    console.print(f"catalog: {out['catalog']}  views: {', '.join(out['views'])}", soft_wrap=True)
 
 
 @app.command("reason-codes")

@@ -61,6 +61,20 @@ class Root:
     def work(self, periode: str) -> Path:
         return self.path / ".padan" / "work" / f"periode={periode}"
 
+    def disbursement(self, periode: str) -> Path:
+        return self.path / "disbursement" / f"periode={periode}"
+
+    @property
+    def analytics(self) -> Path:
+        return self.path / "analytics"
+
+    def report(self, periode: str) -> Path:
+        return self.path / "reports" / f"periode={periode}.html"
+
+    @property
+    def catalog(self) -> Path:
+        return self.path / "padan.duckdb"
+
     @property
     def overrides(self) -> Path:
         return self.path / "overrides"
@@ -332,3 +346,9 @@ def read_overrides(root: Root) -> tuple[pl.DataFrame, list[dict]]:
         empty = pl.DataFrame(schema={**{c: pl.String for c in COLUMNS}, "_sumber": pl.String, "_baris": pl.UInt32})
         return validated_overrides(empty), entries
     return validated_overrides(pl.concat(frames, how="vertical_relaxed")), entries
+
+
+def replace_file(staged: Path, target: Path) -> None:
+    """Atomic replacement of one file (rename over the old one)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target)

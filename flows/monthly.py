@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 import schemas
 from flows import io
 from rules import load_matching_model, load_ruleset, rejecting_codes
-from transforms import ingest, outcomes, overrides, register, status, wilayah
+from transforms import analytics, disbursement, ingest, outcomes, overrides, register, report, status, wilayah
 from transforms.linkage import blocking
 from transforms.linkage import run as linkage_run
 
@@ -184,7 +184,8 @@ def decide_penerima(data_root: str, periode: str, individu_path: str, rules_path
 
 
 @task(**TASK)
-def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manifest: dict, replace: bool) -> dict:
+def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manifest: dict, replace: bool,
+                     rules_path: str | None = None) -> dict:
     """Validate the tables against the contracts, write snapshot + receipts to a staging folder,
     then rename into place. An unchanged rerun leaves the published bytes untouched."""
     root = io.Root(Path(data_root))
@@ -211,6 +212,7 @@ def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manif
         q = quarantined.filter(pl.col("kode_prov") == prov)
         if q.height:
             _write_receipt_csv(outcomes.receipt_csv_ready(q), folder / "berkas_karantina.csv")
+    extras = _downstream_outputs(root, periode, frames, manifest, staging, rules_path)
     target = root.snapshot(periode)
     digest = io.tree_digest(snap)
     manifest = {**manifest, "tables": {n: {"rows": f.height} for n, f in frames.items()}, "files": digest}
@@ -228,14 +230,66 @@ def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manif
         manifest["replaces"] = {"started_at": old.get("started_at"), "code_version": old.get("code_version"),
                                 "inputs": old.get("inputs"), "files": old.get("files")}
     manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    manifest["analytics"] = extras["analytics"]
     io.write_json(manifest, snap / "_manifest.json")
     io.fsync_tree(staging)
-    # receipts first: a visible snapshot means its receipts are in place too
+    # every consumer's output first; the snapshot last: a visible snapshot means all of it is in place
     io.swap_into_place(rec, root.receipts(periode))
+    io.swap_into_place(staging / "disbursement", root.disbursement(periode))
+    for table_dir in sorted((staging / "analytics").glob("*/periode=*")):
+        io.swap_into_place(table_dir, root.analytics / table_dir.parent.name / table_dir.name)
+    io.replace_file(staging / "report.html", root.report(periode))
     io.swap_into_place(snap, target)
     shutil.rmtree(staging, ignore_errors=True)
     io.advance_current_pointer(root, periode)
     return {"snapshot": str(target), "unchanged": False}
+
+
+PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
+
+
+def _downstream_outputs(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], manifest: dict,
+                        staging: Path, rules_path: str | None) -> dict:
+    """Into ``staging``: the banks' lists with control totals, the pseudonymised analytics zone and
+    the HTML report."""
+    import os
+
+    ruleset = load_ruleset(rules_path)
+    bur, _ = io.read_csv_folder(root.feedback(periode, "burekol"), list(schemas.Burekol.to_schema().columns))
+    bur = bur.with_columns(pl.col("no_kk").str.replace_all(r"[\s'\"]", ""))
+    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.get("paid_by_bank", True)]
+    lists = disbursement.bank_lists(frames["penerima"], frames["individu"], bur, programmes=bank_paid,
+                                    payable=list(ruleset.data.get("disbursement", {}).get("payable_statuses", [])),
+                                    periode=periode)
+    out = staging / "disbursement"
+    out.mkdir()
+    for bank in schemas.BANKS:
+        part = lists.filter(pl.col("bank") == bank)
+        io.write_parquet(part, out / f"{bank}.parquet")
+        _write_receipt_csv(outcomes.receipt_csv_ready(part), out / f"{bank}.csv")
+        totals = pl.DataFrame({"periode": [periode], "bank": [bank], "jumlah_baris": [part.height],
+                               "total_nominal": [int(part["nominal"].sum())],
+                               "sha256_csv": [io.sha256_file(out / f"{bank}.csv")],
+                               "sha256_parquet": [io.sha256_file(out / f"{bank}.parquet")]})
+        _write_receipt_csv(totals, out / f"{bank}_kontrol.csv")
+    key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
+    if key:
+        ref = reference_date(periode)
+        for name in ("hasil_usulan", "individu", "penerima"):
+            anon = analytics.pseudonymised(frames[name], key=key, reference_date=ref)
+            io.write_parquet(anon.with_columns(periode=pl.lit(periode)),
+                             staging / "analytics" / name / f"periode={periode}" / "data.parquet")
+        io.write_parquet(analytics.riwayat_pseudonymised(frames["riwayat"].filter(pl.col("periode") == periode), key=key),
+                         staging / "analytics" / "riwayat" / f"periode={periode}" / "data.parquet")
+        analytics_note = "published"
+    else:
+        analytics_note = f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
+    previous = io.latest_snapshot_before(root, periode)
+    prev_pen = (pl.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False)
+                if previous else None)
+    figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], prev_pen)
+    (staging / "report.html").write_text(report.report_html(periode, figures, manifest), encoding="utf-8")
+    return {"analytics": analytics_note, "bank_rows": lists.height}
 
 
 def _write_receipt_csv(df: pl.DataFrame, path: Path) -> None:
@@ -307,7 +361,7 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     }
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": pen["penerima"],
               "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
-    published = publish_snapshot(data_root, periode, tables, manifest, replace)
+    published = publish_snapshot(data_root, periode, tables, manifest, replace, rules_path)
     summary = run_summary(root, periode, published, quarantined)
     shutil.rmtree(root.work(periode), ignore_errors=True)
     return summary

@@ -1,0 +1,148 @@
+"""What each consumer gets: analysts (pseudonymised zone + catalog), banks (lists + control totals),
+provinces (their own receipts), engineers (the HTML report)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from builders import write_root
+from flows.catalog import write_catalog
+from flows.generate import generate_data_root
+from flows.monthly import monthly_run
+
+DOCS = Path(__file__).parents[2] / "docs" / "analyst_questions.md"
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory, monkeypatch_module):
+    monkeypatch_module.setenv("PADAN_PSEUDONYM_KEY", "test-secret")
+    base = tmp_path_factory.mktemp("down")
+    root = base / "root"
+    generate_data_root(root, persons=8_000, usulan=1_500, periode="2026-10", seed=3, truth_dir=base / "t1")
+    monthly_run(data_root=str(root), periode="2026-10")
+    nxt = base / "next"
+    generate_data_root(nxt, persons=8_000, usulan=1_500, periode="2026-11", seed=3, truth_dir=base / "t2")
+    shutil.copytree(nxt / "inbox" / "2026-11", root / "inbox" / "2026-11")
+    shutil.copytree(nxt / "feedback" / "2026-11", root / "feedback" / "2026-11")
+    monthly_run(data_root=str(root), periode="2026-11")
+    write_catalog(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+def test_documented_questions_run_across_two_periods(two_periods):
+    blocks = re.findall(r"```sql\n(.*?)```", DOCS.read_text(), flags=re.S)
+    assert len(blocks) >= 10
+    con = duckdb.connect(str(two_periods / "padan.duckdb"), read_only=True)
+    for sql in blocks:
+        con.sql(sql).fetchall()
+    periods = con.sql("SELECT DISTINCT periode FROM penerima ORDER BY 1").fetchall()
+    assert periods == [("2026-10",), ("2026-11",)]
+    assert con.execute("SELECT count(*) FROM perubahan_bulanan WHERE periode = '2026-11'").fetchall()[0][0] > 0
+
+
+def test_no_personal_data_in_the_analysts_zone(two_periods):
+    root = two_periods
+    secrets: set[str] = set()
+    for p in ("2026-10", "2026-11"):
+        snap = root / "snapshots" / f"periode={p}"
+        ind = pl.read_parquet(snap / "individu")
+        hasil = pl.read_parquet(snap / "hasil_usulan")
+        secrets |= set(ind["nik"]) | set(ind["no_kk"]) | set(ind["nama"])
+        secrets |= set(hasil["nik_usulan"].drop_nulls()) | set(hasil["nama_usulan"].drop_nulls())
+    dk = pl.read_parquet(root / "reference" / "dukcapil")
+    secrets |= set(dk["NAMA_LGKP_IBU"].drop_nulls()) | set(dk["ALAMAT"].drop_nulls())
+    # identifiers, and names/addresses of two words or more (a one-word name such as CUCU is also a word of
+    # the vocabulary, e.g. hubungan_keluarga, and would be a false alarm)
+    secrets = {s for s in secrets if s and (s.isdigit() and len(s) == 16 or len(s.split()) >= 2)}
+    files = list((root / "analytics").rglob("*.parquet"))
+    assert files
+    for f in files:
+        df = pl.read_parquet(f)
+        for col in df.columns:
+            values = df[col].cast(pl.String, strict=False).drop_nulls() if df[col].dtype != pl.List else \
+                df[col].explode().cast(pl.String, strict=False).drop_nulls()
+            if df[col].dtype.is_nested() and df[col].dtype != pl.List(pl.String):
+                continue
+            leaked = set(values.to_list()) & secrets
+            assert not leaked, (f, col, list(leaked)[:3])
+    for table in ("individu", "penerima"):
+        cols = pl.read_parquet(next((root / "analytics" / table).rglob("*.parquet"))).columns
+        assert not {"nama", "alamat", "nama_ibu_kandung", "tanggal_lahir"} & set(cols)
+
+
+def test_keyed_hash_is_stable_across_periods_and_needs_the_secret(two_periods):
+    import hashlib
+
+    root = two_periods
+    con = duckdb.connect(str(root / "padan.duckdb"), read_only=True)
+    both = con.sql("SELECT count(*) FROM (SELECT nik FROM individu WHERE periode = '2026-10' INTERSECT "
+                   "SELECT nik FROM individu WHERE periode = '2026-11')").fetchall()[0][0]
+    assert both > 0                                                  # the same people, the same hash
+    nik = pl.read_parquet(root / "snapshots" / "periode=2026-10" / "individu")["nik"][0]
+    hashed = set(pl.read_parquet(root / "analytics" / "individu" / "periode=2026-10")["nik"])
+    assert hashlib.sha256(nik.encode()).hexdigest()[:32] not in hashed   # not a plain hash anyone can redo
+    from transforms.analytics import keyed_hash
+
+    assert keyed_hash(pl.Series([nik]), b"test-secret")[0] in hashed
+    assert keyed_hash(pl.Series([nik]), b"another-secret")[0] not in hashed
+
+
+def test_bank_lists_reconcile_with_penerima(two_periods):
+    root = two_periods
+    for p in ("2026-10", "2026-11"):
+        pen = pl.read_parquet(root / "snapshots" / f"periode={p}" / "penerima", hive_partitioning=False)
+        payable = pen.filter(pl.col("program").is_in(["PKH", "BPNT"])
+                             & pl.col("status").is_in(["SK/CALON PENERIMA", "GAGAL OMSPAN"]) & (pl.col("nominal") > 0))
+        folder = root / "disbursement" / f"periode={p}"
+        lists = pl.concat([pl.read_parquet(f) for f in sorted(folder.glob("*.parquet"))])
+        assert lists.height == payable.height and lists["nominal"].sum() == payable["nominal"].sum()
+        for bank in ("BRI", "BNI", "BTN", "MANDIRI", "POS"):
+            control = list(csv.DictReader(io.StringIO((folder / f"{bank}_kontrol.csv").read_text("utf-8-sig")), delimiter=";"))[0]
+            rows = list(csv.DictReader(io.StringIO((folder / f"{bank}.csv").read_text("utf-8-sig")), delimiter=";"))
+            assert int(control["jumlah_baris"]) == len(rows)
+            assert int(control["total_nominal"]) == sum(int(r["nominal"]) for r in rows)
+            assert all(r["bank"] == bank for r in rows)
+
+
+def test_each_province_folder_holds_only_its_own_rows(two_periods):
+    receipts = two_periods / "receipts" / "periode=2026-11"
+    folders = [d for d in receipts.iterdir() if d.is_dir()]
+    assert len(folders) > 1
+    for d in folders:
+        assert set(pl.read_parquet(d / "hasil_usulan.parquet")["kode_prov"]) == {d.name}
+
+
+def test_report_is_self_contained_html_with_charts(two_periods):
+    html = (two_periods / "reports" / "periode=2026-11.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 5
+    assert not re.search(r"<script|https?://|<link", html)
+    from html.parser import HTMLParser
+
+    HTMLParser().feed(html)
+    assert "Perubahan dari periode lalu" in html
+
+
+def test_without_the_secret_no_analytics_zone_and_the_manifest_says_why(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.delenv("PADAN_PSEUDONYM_KEY", raising=False)
+    root = write_root(tmp_path / "root")
+    monthly_run(data_root=str(root), periode="2026-11")
+    assert not (root / "analytics").exists()
+    manifest = json.loads((root / "snapshots" / "periode=2026-11" / "_manifest.json").read_text())
+    assert "PADAN_PSEUDONYM_KEY" in manifest["analytics"]

@@ -1,0 +1,62 @@
+"""The analysts' zone: the snapshot without personal data (UU 27/2022).
+
+NIK and No KK become a keyed hash (HMAC-SHA256 with a secret held outside the data root), stable
+across periods so that joins and trends still work, useless to anyone without the secret. Names,
+addresses and mothers' names are dropped; birth dates become an age in whole years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+import polars as pl
+
+ID_COLUMNS = {"nik", "no_kk", "nik_usulan", "nik_padan", "nik_kandidat", "no_kk_usulan", "nik_pengurus"}
+DROPPED = {"nama", "nama_usulan", "alamat", "nama_ibu_kandung", "kolom_lain", "sanggah_alasan", "alasan_usulan"}
+DATES_TO_AGE = {"tanggal_lahir": "umur"}
+HASH_HEX = 32  # 128 bits
+
+
+def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
+    """HMAC-SHA256 of each value (hex, 128 bits); nulls stay null. Hashes each distinct value once."""
+    uniq = values.drop_nulls().unique()
+    table = pl.DataFrame({
+        "v": uniq,
+        "h": [hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_HEX] for v in uniq.to_list()],
+    }, schema={"v": pl.String, "h": pl.String})
+    return pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left")["h"].alias(values.name)
+
+
+def pseudonymised(df: pl.DataFrame, *, key: bytes, reference_date: dt.date) -> pl.DataFrame:
+    """The analysts' copy of a published table: ids hashed (same column names), personal text dropped,
+    birth dates as ages."""
+    out = df.drop([c for c in df.columns if c in DROPPED])
+    for c in out.columns:
+        if c in ID_COLUMNS:
+            out = out.with_columns(keyed_hash(out[c], key))
+    for c, age in DATES_TO_AGE.items():
+        if c in out.columns:
+            b = pl.col(c)
+            had = (b.dt.month() < reference_date.month) | ((b.dt.month() == reference_date.month)
+                                                           & (b.dt.day() <= reference_date.day))
+            out = out.with_columns((pl.lit(reference_date.year) - b.dt.year() - pl.when(had).then(0).otherwise(1))
+                                   .cast(pl.Int32).alias(age)).drop(c)
+    return out
+
+
+def riwayat_pseudonymised(df: pl.DataFrame, *, key: bytes) -> pl.DataFrame:
+    """History without names; field changes of personal fields keep only the fact that they changed."""
+    personal = ["nama", "no_kk", "tanggal_lahir"]
+    out = df.drop("nama", "alasan").with_columns(
+        keyed_hash(df["nik"], key), keyed_hash(df["no_kk"], key),
+        perubahan=pl.col("perubahan").list.eval(pl.struct(
+            kolom=pl.element().struct.field("kolom"),
+            lama=pl.when(pl.element().struct.field("kolom").is_in(personal)).then(None)
+            .otherwise(pl.element().struct.field("lama")),
+            baru=pl.when(pl.element().struct.field("kolom").is_in(personal)).then(None)
+            .otherwise(pl.element().struct.field("baru")),
+        )),
+    )
+    return out
