@@ -22,14 +22,31 @@ DEMO_ROOT = Path("data/demo")
 
 
 def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[Path]) -> dict:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows import progress
     from flows.monthly import SnapshotExists, monthly_run
 
+    bars = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+    tasks: dict[str, int] = {}
+
+    def draw(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    progress.clear()
+    progress.listen(draw)
     try:
-        return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
-                           rules_path=str(rules) if rules else None)
+        with bars:
+            return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
+                               rules_path=str(rules) if rules else None)
     except SnapshotExists as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=3) from exc
+    finally:
+        progress.clear()
 
 
 def print_summary(s: dict) -> None:
@@ -53,6 +70,10 @@ def print_summary(s: dict) -> None:
     note = " (unchanged: identical to the published snapshot)" if s["unchanged"] else ""
     console.print(f"snapshot: [bold]{s['snapshot']}[/bold]{note}", soft_wrap=True, highlight=False)
     console.print(f"receipts: {s['receipts']}", soft_wrap=True, highlight=False)
+    console.print(f"bank lists: {s['disbursement']}", soft_wrap=True, highlight=False)
+    console.print(f"report: {s['report']}", soft_wrap=True, highlight=False)
+    if s["analytics"] != "published":
+        console.print(f"[yellow]analysts' zone: {s['analytics']}[/yellow]", soft_wrap=True)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 import schemas
-from flows import io
+from flows import io, progress
 from rules import load_matching_model, load_ruleset, rejecting_codes
 from transforms import analytics, disbursement, ingest, outcomes, overrides, register, report, status, wilayah
 from transforms.linkage import blocking
@@ -327,16 +327,24 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     logger.info("periode %s: %d inbox files", periode, len(files))
     futures = ingest_batch.map(data_root, periode, [p for p, _ in files], [f for _, f in files],
                                list(range(len(files))))
-    batches = [f.result() for f in futures]
+    batches = []
+    for i, fut in enumerate(futures, start=1):
+        batches.append(fut.result())
+        progress.report("baca & validasi berkas", i, len(futures))
     staged = [b["staged"] for b in batches if "staged" in b]
     quarantined = [{k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")}
                    for b in batches if "karantina" in b]
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
 
+    stages = ["padan Dukcapil", "register", "status & nominal", "terbitkan"]
+    progress.report(stages[0], 0, 1)
     matched = match_usulan(data_root, periode, staged, matching_path)
+    progress.report(stages[0], 1, 1)
     reg = reconcile_register(data_root, periode, matched)
+    progress.report(stages[1], 1, 1)
     pen = decide_penerima(data_root, periode, reg["individu"], rules_path)
+    progress.report(stages[2], 1, 1)
 
     ref_inputs = [
         {"kind": kind, "path": str(f.relative_to(root.path)), "sha256": io.sha256_file(f), "rows": io.parquet_rows(f)}
@@ -362,9 +370,30 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": pen["penerima"],
               "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
     published = publish_snapshot(data_root, periode, tables, manifest, replace, rules_path)
+    progress.report(stages[3], 1, 1)
     summary = run_summary(root, periode, published, quarantined)
+    _artifacts(summary)
     shutil.rmtree(root.work(periode), ignore_errors=True)
     return summary
+
+
+def _artifacts(summary: dict) -> None:
+    """The run's summary on the Prefect flow run: a markdown note and two tables."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    key = f"padan-{summary['periode']}"
+    lines = [f"# Padan periode {summary['periode']}", "",
+             f"* rows in: {summary['rows_in']:,}; diterima {summary['diterima']:,}; ditolak {summary['ditolak']:,}",
+             f"* padan: {summary['padan']:,} (koreksi {summary['padan_koreksi']:,}); register: {summary['individu']:,}",
+             f"* files quarantined: {len(summary['karantina'])}; feedback about unknown households: "
+             f"{summary['umpan_balik_tidak_dikenal']:,}",
+             f"* snapshot: `{summary['snapshot']}`" + (" (unchanged)" if summary["unchanged"] else "")]
+    lines += [f"  * karantina {q['kode_prov']}/{q['file']}: {q['karantina']}" for q in summary["karantina"]]
+    create_markdown_artifact(key=f"{key}-ringkasan", markdown="\n".join(lines), description="Padan run summary")
+    create_table_artifact(key=f"{key}-penerima", table=summary["penerima"] or [{"program": "-", "status": "-"}],
+                          description="units and nominal per programme and status")
+    if summary["karantina"]:
+        create_table_artifact(key=f"{key}-karantina", table=summary["karantina"], description="quarantined files")
 
 
 def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[dict]) -> dict:
@@ -390,4 +419,7 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "umpan_balik_tidak_dikenal": pl.scan_parquet(snap / "umpan_balik_tidak_dikenal").select(pl.len()).collect().item(),
         "karantina": quarantined,
         "penerima": by_status,
+        "report": str(root.report(periode)),
+        "disbursement": str(root.disbursement(periode)),
+        "analytics": json.loads((snap / "_manifest.json").read_text(encoding="utf-8")).get("analytics", ""),
     }
