@@ -137,7 +137,7 @@ def _id_expr(name: str, dtype: pl.DataType) -> pl.Expr:
     """A 16-digit id stored as a number by a careless writer comes back as its digit string."""
     c = pl.col(name)
     if dtype == pl.String:
-        return c.str.strip_chars()
+        return c   # as the contract says: left untouched, so filters on it reach the Parquet reader
     if dtype.is_integer():
         return c.cast(pl.String).str.zfill(16)
     return c.cast(pl.String)
@@ -151,6 +151,8 @@ def _conformed(path: Path, types: dict[str, str]) -> pl.LazyFrame:
     for name, kind in types.items():
         if name not in have:
             exprs.append(pl.lit(None, {"date": pl.Date, "int": pl.Int64}.get(kind, pl.String)).alias(name))
+        elif kind == "date" and have[name] == pl.Date or kind == "str" and have[name] == pl.String:
+            exprs.append(pl.col(name))
         elif kind == "date":
             exprs.append(_date_expr(name, have[name]).alias(name))
         elif kind == "id":

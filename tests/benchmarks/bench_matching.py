@@ -55,7 +55,8 @@ def main() -> None:
     peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
     hasil = pl.read_parquet(root / "snapshots" / f"periode={a.periode}" / "hasil_usulan")
     m = quality.metrics(hasil, pl.read_parquet(truth / "truth.parquet"))
-    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_kb / 1024 / 1024, 2), persons=a.persons)
+    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_kb / 1024 / 1024, 2),
+             persons=None if a.data_root else a.persons)
     per_noise = m.pop("per_noise")
     for k, v in m.items():
         print(f"{k:<32}{v:.5f}" if isinstance(v, float) else f"{k:<32}{v}")

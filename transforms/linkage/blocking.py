@@ -108,16 +108,20 @@ def candidate_keys(usulan: pl.DataFrame, *, loose: bool) -> Keys:
 
 
 def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
-    """The Dukcapil persons any key names (a filter, so memory follows the rows, not the extract)."""
-    dk = dk_keys(dukcapil)
-    parts = [dk.filter(pl.col("NIK").is_in(keys.niks.implode()))]
+    """The Dukcapil persons any key names, in one streaming pass over the extract: a filter of cheap
+    set lookups (a superset is harmless: ``candidate_pairs`` joins exactly), so memory follows the
+    rows, not the extract. The blocking-key columns are added to the few persons that pass."""
+    cond = pl.col("NIK").is_in(keys.niks.implode())
     if keys.kks.len():
-        parts.append(dk.filter(pl.col("NO_KK").is_in(keys.kks.implode())))
-    if keys.excel.height:
-        parts.append(dk.join(keys.excel.lazy(), on=["_prefix6", "TGL_LHR"], how="semi"))
+        cond = cond | pl.col("NO_KK").is_in(keys.kks.implode())
+    day = pl.col("TGL_LHR").dt.strftime("%Y%m%d")
+    if keys.excel.height:   # district prefix + birth date, as one composite key (no cross-product superset)
+        wanted = keys.excel.select(pl.concat_str("_prefix6", pl.col("TGL_LHR").dt.strftime("%Y%m%d")))
+        cond = cond | pl.concat_str(pl.col("NIK").str.slice(0, 6), day).is_in(wanted.to_series().implode())
     if keys.village.height:
-        parts.append(dk.join(keys.village.lazy(), on=["_desa", "TGL_LHR"], how="semi"))
-    return pl.concat(parts).unique("NIK")
+        wanted = keys.village.select(pl.concat_str("_desa", pl.col("TGL_LHR").dt.strftime("%Y%m%d")))
+        cond = cond | pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL", day).is_in(wanted.to_series().implode())
+    return dk_keys(dukcapil.filter(cond)).unique("NIK")
 
 
 def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> pl.DataFrame:
