@@ -73,7 +73,10 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
         pl.col("cmp_nama").is_in(model.loose_kk_name_levels) & (pl.col("cmp_kk") == "SAMA"))
     loose_ok = (loose_name & pl.col("cmp_tgl").is_in(model.loose_date_levels)
                 & (pl.col("cmp_jk") != "BEDA").fill_null(True))
-    guard = (exact & (name_ok | nameless | weak_ok)) | (~exact & loose_ok)
+    # a birth date that disagrees needs a name >= 90: siblings share a surname, a mother and a family card
+    date_disagrees = pl.col("cmp_tgl").is_in(["BEDA", "SATU_KOMPONEN"]).fill_null(False)
+    exact_ok = (name_ok | nameless | weak_ok) & (~date_disagrees | pl.col("cmp_nama").is_in(model.loose_name_levels))
+    guard = (exact & exact_ok) | (~exact & loose_ok)
     v = vectors.with_columns(bobot=match_weight_expr(model))
     # p = 1 / (1 + 2^-w), computed stably
     p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))

@@ -24,7 +24,10 @@ def linked(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel) -> tupl
     Dukcapil identity of every candidate that was looked at. ``fetch`` returns the Dukcapil persons
     that the given keys name (the caller owns the I/O)."""
     first, dk1 = _round(usulan, fetch, model, loose=False)
-    open_rows = first.filter(pl.col("status_padan") == "TIDAK_PADAN").select("_row")
+    # rows the exact rule left open, and rows it matched despite a disagreeing birth date: the
+    # family and other rules may hold a better candidate (a sibling's NIK typed for the person)
+    open_rows = first.filter((pl.col("status_padan") == "TIDAK_PADAN")
+                             | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])).select("_row")
     if open_rows.height:
         second, dk2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
