@@ -1,0 +1,95 @@
+"""Per-stage benchmark of the monthly run at several sizes, with the floor it is read against.
+
+    uv run python tests/benchmarks/bench_stages.py --sizes 250000:5000000 500000:10000000 1000000:20000000
+
+For each size (usulan rows : persons) it generates a data root, then runs each stage (ingest+validate,
+match, register, rules/status, publish) in its own child process, recording wall time, peak RSS and
+rows/s, and times the floor: a bare DuckDB exact join of the proposals' NIKs against the extract.
+Prints a table and writes JSON (--json). Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STAGE = r'''
+import sys, time, shutil, json
+from pathlib import Path
+import flows
+from flows import monthly as m, io
+root, periode, stage = sys.argv[1], sys.argv[2], sys.argv[3]
+r = io.Root(Path(root)); w = r.work(periode)
+t = time.perf_counter()
+if stage == "ingest":
+    shutil.rmtree(w, ignore_errors=True)
+    for i, (p, f) in enumerate(m.discover_inbox.fn(root, periode)):
+        m.ingest_batch.fn(root, periode, p, f, i)
+elif stage == "match":
+    m.match_usulan.fn(root, periode, sorted(str(p) for p in (w / "usulan").glob("*.parquet")), None)
+elif stage == "register":
+    json.dump(m.reconcile_register.fn(root, periode, str(w / "matched.parquet")), open(w / "reg.json", "w"))
+elif stage == "rules":
+    json.dump(m.decide_penerima.fn(root, periode, str(w / "individu.parquet"), None), open(w / "pen.json", "w"))
+elif stage == "publish":
+    reg, pen = json.load(open(w / "reg.json")), json.load(open(w / "pen.json"))
+    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "riwayat": reg["riwayat"],
+              "penerima": pen["penerima"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
+    m.publish_snapshot.fn(root, periode, tables, {"periode": periode, "inputs": {}, "karantina": []}, True)
+elif stage == "floor":
+    import duckdb
+    con = duckdb.connect()
+    n = con.execute(f"""SELECT count(*) FROM read_parquet('{w}/usulan/*.parquet') u
+                        JOIN read_parquet('{r.dukcapil}/*.parquet') d ON u.nik_usulan = d.NIK""").fetchall()[0][0]
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec from the (large) parent process
+hwm_kb = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+print(json.dumps({"seconds": time.perf_counter() - t, "peak_gb": hwm_kb / 1024 / 1024}))
+'''
+STAGES = ["ingest", "match", "register", "rules", "publish", "floor"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", nargs="+", default=["250000:5000000", "500000:10000000", "1000000:20000000"])
+    ap.add_argument("--periode", default="2026-11")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", action="store_true", help="keep the generated roots")
+    a = ap.parse_args()
+    results = []
+    for size in a.sizes:
+        rows, persons = map(int, size.split(":"))
+        base = Path(tempfile.mkdtemp(prefix="padan-stages-"))
+        from flows.generate import generate_data_root
+
+        t0 = time.perf_counter()
+        generate_data_root(base / "root", persons=persons, usulan=rows, periode=a.periode, seed=persons % 9973,
+                           truth_dir=base / "truth")
+        print(f"# {rows:,} rows vs {persons:,} persons (generated in {time.perf_counter() - t0:.0f} s)", flush=True)
+        for stage in STAGES:
+            out = subprocess.run([sys.executable, "-c", STAGE, str(base / "root"), a.periode, stage],
+                                 capture_output=True, text=True)
+            if out.returncode:
+                sys.exit(out.stderr[-3000:])
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            results.append({"rows": rows, "persons": persons, "stage": stage, **r,
+                            "rows_per_s": rows / r["seconds"] if r["seconds"] else None})
+        if not a.keep:
+            subprocess.run(["rm", "-rf", str(base)])
+    print(f"\n{'rows':>10}{'persons':>12} {'stage':<10}{'seconds':>9}{'peak GB':>9}{'rows/s':>12}{'x floor':>9}")
+    for r in results:
+        floor = next(x["seconds"] for x in results if x["rows"] == r["rows"] and x["stage"] == "floor")
+        r["x_floor"] = r["seconds"] / floor if floor else None
+        print(f"{r['rows']:>10,}{r['persons']:>12,} {r['stage']:<10}{r['seconds']:>9.1f}{r['peak_gb']:>9.2f}"
+              f"{r['rows_per_s']:>12,.0f}{r['x_floor']:>9.1f}")
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
