@@ -90,6 +90,9 @@ def _validate(data: dict, source: str) -> None:
             raise RuleError(f"rule file: pkh.components.{name}.annual must be integer rupiah")
     excl = _require(data, "exclusions", "top level")
     _require(excl, "occupations", "exclusions")
+    payable = (data.get("disbursement") or {}).get("payable_statuses", [])
+    if not isinstance(payable, list) or set(payable) - set(STATUSES):
+        raise RuleError(f"rule file: disbursement.payable_statuses must be statuses of {STATUSES}; got {payable}")
     prec = _require(data, "status_precedence", "top level")
     unknown = [s for s in prec if s not in STATUSES]
     if unknown or sorted(prec) != sorted(STATUSES):

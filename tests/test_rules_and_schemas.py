@@ -26,6 +26,7 @@ def test_default_ruleset_loads_with_version_and_hash():
     ("missing exclusions", lambda d: d.pop("exclusions"), "exclusions"),
     ("status typo", lambda d: d["status_precedence"].__setitem__(0, "EXCLUDED"), "status_precedence"),
     ("amount as text", lambda d: d["pkh"]["components"]["LANSIA"].update(annual="2,4 juta"), "LANSIA"),
+    ("payable status typo", lambda d: d["disbursement"].update(payable_statuses=["SK CALON"]), "payable"),
 ])
 def test_bad_rule_file_is_refused_with_a_clear_message(tmp_path: Path, desc, mutate, message):
     data = yaml.safe_load(Path("rules/2026.yaml").read_text())
