@@ -40,9 +40,12 @@ def write_catalog(data_root: Path) -> dict:
     if not present:
         raise FileNotFoundError(
             f"no pseudonymised zone in {root.analytics}: runs publish it only when PADAN_PSEUDONYM_KEY is set")
-    tmp = root.path / f".padan.duckdb.tmp"
+    tmp = root.path / ".padan.duckdb.tmp"
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    # written in the 1.5 storage format, so that the duckdb command line of 1.x opens it as well as 2.x
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{tmp.as_posix()}' AS catalog (STORAGE_VERSION 'v1.5.0')")
+    con.execute("USE catalog")
     try:
         for t in present:
             glob = (root.analytics / t).as_posix() + "/periode=*/data.parquet"
@@ -53,7 +56,9 @@ def write_catalog(data_root: Path) -> dict:
             if needs <= set(present):
                 con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
                 views.append(name)
-        con.execute("CHECKPOINT")
+        con.execute("CHECKPOINT catalog")
+        con.execute("USE memory")
+        con.execute("DETACH catalog")
     finally:
         con.close()
     io.replace_file(tmp, root.catalog)

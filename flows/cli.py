@@ -14,6 +14,9 @@ from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
 
+# people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Padan: the monthly reconciliation run of the DTKS/DTSEN register.")
 console = Console()
@@ -155,12 +158,14 @@ def demo(
         os.environ["PADAN_PSEUDONYM_KEY"] = "demo-key-not-a-secret"
         console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
     console.print("running the monthly flow (a local Prefect server starts on first use, ~20 s) ...")
-    print_summary(_run_flow(DEMO_ROOT, periode, replace=True, rules=None))
+    summary = _run_flow(DEMO_ROOT, periode, replace=True, rules=None)
+    print_summary(summary)
     from flows.catalog import write_catalog
 
     out = write_catalog(DEMO_ROOT)
     console.print(f"analysts' catalog: {out['catalog']} (try: duckdb {out['catalog']} "
                   f"\"SELECT * FROM status_per_provinsi ORDER BY ALL\")", soft_wrap=True, highlight=False)
+    console.print(f"\nThe snapshot is in [bold]{summary['snapshot']}[/bold]", soft_wrap=True, highlight=False)
 
 
 @app.command()
