@@ -1323,7 +1323,6 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
                       kk_form & (kk_kind == 2))
 
     # ---- names -----------------------------------------------------------------------------------
-    nama_clean = nama
     father = _fathers(rng, population, base, culture, y)
     name_ops = {
         "name_spelling": lambda s, r: _spelling_variant(rng, s),
