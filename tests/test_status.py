@@ -183,3 +183,17 @@ def test_a_higher_decile_never_makes_a_unit_newly_eligible(specs, desil):
     for key, row in higher.items():
         if row["status"] in PAYABLE:
             assert lower[key]["status"] in PAYABLE, key
+
+
+def test_feedback_and_reference_spellings_from_the_field():
+    """Agencies write the same things differently: SEMBAKO for BPNT, 202611 for 2026-11,
+    TIDAK_LAYAK, aktif=YA."""
+    r = hh(run([HEAD, CHILD_SD], salur=[("SEMBAKO", "SUKSES SPM", 600000)]), "BPNT")
+    assert r["status"] == "SUKSES SPM"
+    assert hh(run([HEAD, CHILD_SD], gis="TIDAK_LAYAK"), "BPNT")["status"] == "TIDAK LAYAK GIS"
+
+
+def test_feedback_periode_in_any_written_form():
+    df = pl.DataFrame({"periode": ["2026-11", "202611", "2026/11", "", None, "2026-10"]})
+    assert df.select(status.same_periode_expr("periode", "2026-11"))["periode"].to_list() == \
+        [True, True, True, True, True, False]

@@ -24,6 +24,14 @@ STATUS_OF_REASON = {
 SALUR_REASON = {"SUKSES SPM": "SALUR_SUKSES_SPM", "PROSES SPM": "SALUR_PROSES_SPM",
                 "GAGAL OMSPAN": "SALUR_GAGAL_OMSPAN", "SI": "SALUR_SI"}
 BLOCKING = ("EXCLUDE", "OVERLAP SDM KESOS", "TIDAK LAYAK GIS")
+PROGRAM_ALIASES = {"SEMBAKO": "BPNT", "BPNT/SEMBAKO": "BPNT", "PBI": "PBI-JKN", "PBI JKN": "PBI-JKN"}
+
+
+def same_periode_expr(col: str, periode: str) -> pl.Expr:
+    """A feedback row belongs to the periode when its periode is empty or names the same month
+    (``2026-11``, ``202611``, ``2026/11``)."""
+    digits = pl.col(col).str.replace_all(r"[^0-9]", "")
+    return digits.is_null() | (digits == "") | (digits == periode.replace("-", ""))
 
 
 def _code(cond: pl.Expr, c: str) -> pl.Expr:
@@ -63,7 +71,7 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             raise ValueError(f"PKH component {name} has no condition the engine understands")
         options.append(pl.when(cond.fill_null(False)).then(pl.lit(c["annual"])).otherwise(0))
     dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN")
-    sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase() == "Y")
+    sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(["Y", "YA", "YES", "1", "AKTIF"]))
            .select(nik=pl.col("nik").str.strip_chars()).unique().with_columns(is_sdm_kesos=pl.lit(True)))
     if sanggah is None:
         sanggah = pl.LazyFrame(schema={"nik": pl.String, "sanggah_keputusan": pl.String})
@@ -91,7 +99,8 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_c
     gis_latest = (
         gis.with_columns(_tgl=pl.col("tgl_verifikasi").str.to_date("%Y-%m-%d", strict=False))
         .sort("no_kk", "_tgl", "hasil", nulls_last=False)
-        .group_by("no_kk").agg(gis_hasil=pl.col("hasil").str.strip_chars().str.to_uppercase().last())
+        .group_by("no_kk").agg(gis_hasil=pl.col("hasil").str.strip_chars().str.to_uppercase()
+                               .str.replace_all(r"[_\s]+", " ").last())
     )
     desil = dtsen.sort("no_kk", "tgl_update").group_by("no_kk").agg(desil=pl.col("desil").last().cast(pl.Int64))
     top = (
@@ -145,10 +154,10 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
         .sort("no_kk", "_s").group_by("no_kk").agg(_burekol=pl.col("_s").first())
     )
     sal = (
-        salur.filter(pl.col("periode").str.strip_chars().is_null() | (pl.col("periode").str.strip_chars() == periode))
-        .with_columns(_s=pl.col("status").str.strip_chars().str.to_uppercase(),
+        salur.filter(same_periode_expr("periode", periode))
+        .with_columns(_s=pl.col("status").str.strip_chars().str.to_uppercase().str.replace_all(r"[_\s]+", " "),
                       _nom=pl.col("nominal").str.replace_all(r"[^0-9]", "").cast(pl.Int64, strict=False),
-                      program=pl.col("program").str.strip_chars().str.to_uppercase())
+                      program=pl.col("program").str.strip_chars().str.to_uppercase().replace(PROGRAM_ALIASES))
         .sort("program", "no_kk", "_s").group_by("program", "no_kk")
         .agg(_salur=pl.col("_s").first(), _salur_nominal=pl.col("_nom").sum())
     )
@@ -223,7 +232,7 @@ def unknown_feedback(burekol: pl.DataFrame, salur: pl.DataFrame, individu: pl.Da
     known = individu.select("no_kk").unique()
     b = burekol.select(sumber=pl.lit("burekol"), no_kk="no_kk", program=pl.lit(None, pl.String),
                        status=pl.col("status_rekening"))
-    s = salur.filter(pl.col("periode").str.strip_chars().is_null() | (pl.col("periode").str.strip_chars() == periode)) \
+    s = salur.filter(same_periode_expr("periode", periode)) \
         .select(sumber=pl.lit("salur"), no_kk="no_kk", program="program", status="status")
     both = pl.concat([b, s], how="vertical_relaxed").with_columns([pl.col(c).cast(t) for c, t in UNKNOWN_FEEDBACK_SCHEMA.items()])
     return both.join(known, on="no_kk", how="anti").sort("sumber", "no_kk", "program", nulls_last=True)

@@ -35,7 +35,9 @@ def excel_digits_expr(col: str) -> pl.Expr:
 def dk_keys(dukcapil: pl.LazyFrame) -> pl.LazyFrame:
     """Blocking keys on the Dukcapil side: sex L/P, village code, NIK prefix."""
     return dukcapil.with_columns(
-        _jk=pl.col("JENIS_KLMIN").replace_strict({"LAKI-LAKI": "L", "PEREMPUAN": "P"}, default=None),
+        _jk=pl.col("JENIS_KLMIN").str.strip_chars().str.to_uppercase().replace_strict(
+            {"LAKI-LAKI": "L", "LAKI LAKI": "L", "L": "L", "PRIA": "L", "PEREMPUAN": "P", "P": "P", "WANITA": "P"},
+            default=None),
         _desa=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"),
         _prefix6=pl.col("NIK").str.slice(0, 6),
     )
