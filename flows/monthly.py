@@ -118,7 +118,11 @@ def reconcile_register(data_root: str, periode: str, matched: str) -> dict:
     else:
         previous, previous_riwayat = register.empty_individu(), register.empty_riwayat()
     rejecting = rejecting_codes()
-    rows = pl.read_parquet(matched)
+    # the raw CSV strings stay in the staged batches: this stage needs the cleaned fields only
+    raw = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
+           "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat", "jenjang_sekolah", "alasan",
+           "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
+    rows = pl.scan_parquet(matched).drop(raw, strict=False).collect()
     if rows.height:
         rows = (
             rows.pipe(register.duplicate_codes, rejecting=rejecting)
