@@ -53,7 +53,7 @@ def test_codes_used_in_code_are_catalogued():
     candidates = {u for u in used if u.startswith(("NIK_", "FILE_", "NAMA_", "KODE_", "TGL_", "TANGGAL_", "DESIL_",
                                                    "SALUR_", "BUREKOL_", "SDM_", "GIS_", "JENIS_", "NO_KK_",
                                                    "USULAN_", "BARIS_", "ALASAN_", "PERLU_", "TIDAK_ADA_"))}
-    candidates -= {"NIK_EXACT", "NIK_EXCEL_PREFIX_TGL_JK", "TIDAK_PADAN", "JENIS_KLMIN", "NAMA_LGKP",
+    candidates -= {"NIK_EXACT", "NIK_SATU_EDIT", "NIK_EXCEL", "KK_KELUARGA", "TIDAK_PADAN", "JENIS_KLMIN", "NAMA_LGKP",
                    "NAMA_LGKP_IBU", "TGL_LHR", "TGL_MATI", "JENIS_PKRJN"}
     assert candidates <= known, candidates - known
 

@@ -13,6 +13,8 @@ import hmac
 
 import polars as pl
 
+from transforms.status import age_expr
+
 ID_COLUMNS = {"nik", "no_kk", "nik_usulan", "nik_padan", "nik_kandidat", "no_kk_usulan", "nik_pengurus"}
 DROPPED = {"nama", "nama_usulan", "alamat", "nama_ibu_kandung", "kolom_lain", "sanggah_alasan", "alasan_usulan"}
 DATES_TO_AGE = {"tanggal_lahir": "umur"}
@@ -38,11 +40,7 @@ def pseudonymised(df: pl.DataFrame, *, key: bytes, reference_date: dt.date) -> p
             out = out.with_columns(keyed_hash(out[c], key))
     for c, age in DATES_TO_AGE.items():
         if c in out.columns:
-            b = pl.col(c)
-            had = (b.dt.month() < reference_date.month) | ((b.dt.month() == reference_date.month)
-                                                           & (b.dt.day() <= reference_date.day))
-            out = out.with_columns((pl.lit(reference_date.year) - b.dt.year() - pl.when(had).then(0).otherwise(1))
-                                   .cast(pl.Int32).alias(age)).drop(c)
+            out = out.with_columns(age_expr(c, reference_date).cast(pl.Int32).alias(age)).drop(c)
     return out
 
 

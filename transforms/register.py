@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
 
+from transforms.codes import code_expr as _code
+from transforms.linkage.comparisons import name_similarity
 from transforms.names import nama_key_expr
 
 INDIVIDU_COLUMNS = [
@@ -25,10 +26,6 @@ INDIVIDU_COLUMNS = [
 # NIK as typed) and every cleaned field
 _CONTENT = ["jenis", "_target", "no_kk_usulan", "nama_usulan", "tgl_lahir", "jk", "hubungan",
             "kode_wilayah_usulan", "is_hamil", "is_disabilitas", "jenjang", "alasan_usulan"]
-
-
-def _code(cond: pl.Expr, c: str) -> pl.Expr:
-    return pl.when(cond.fill_null(False)).then(pl.lit(c)).otherwise(None)
 
 
 def empty_individu() -> pl.DataFrame:
@@ -107,12 +104,9 @@ def register_codes(rows: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
 
 
 def _name_scores(a: pl.Series, b: pl.Series) -> np.ndarray:
-    """Element-wise ``fuzz.ratio`` of two name columns after normalisation (0 where one is missing)."""
-    ka = pl.DataFrame({"a": a}).select(nama_key_expr("a"))["a"].fill_null("").to_list()
-    kb = pl.DataFrame({"b": b}).select(nama_key_expr("b"))["b"].fill_null("").to_list()
-    if not ka:
-        return np.zeros(0)
-    return process.cpdist(ka, kb, scorer=fuzz.ratio, workers=-1)
+    """Name similarity 0-100 of two name columns, as the linkage compares names (0 where one is missing)."""
+    keys = pl.DataFrame({"a": a, "b": b}).select(nama_key_expr("a"), nama_key_expr("b"))
+    return name_similarity(keys["a"].fill_null(""), keys["b"].fill_null(""))
 
 
 def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:

@@ -10,6 +10,8 @@ import datetime as dt
 
 import polars as pl
 
+from transforms.codes import code_expr as _code
+
 from rules import RuleSet
 
 # which status each reason code implies (codes not listed here are informational only)
@@ -33,9 +35,6 @@ def same_periode_expr(col: str, periode: str) -> pl.Expr:
     digits = pl.col(col).str.replace_all(r"[^0-9]", "")
     return digits.is_null() | (digits == "") | (digits == periode.replace("-", ""))
 
-
-def _code(cond: pl.Expr, c: str) -> pl.Expr:
-    return pl.when(cond.fill_null(False)).then(pl.lit(c)).otherwise(None)
 
 
 def age_expr(birth: str, at: dt.date) -> pl.Expr:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.codes import code_expr as _code
+
 from transforms.linkage.comparisons import COMPARISONS
 
 
@@ -86,9 +88,6 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
         .otherwise(pl.lit("TOLAK"))
     )
 
-
-def _code(cond: pl.Expr, c: str) -> pl.Expr:
-    return pl.when(cond.fill_null(False)).then(pl.lit(c)).otherwise(None)
 
 
 def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
