@@ -31,9 +31,7 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
     from flows.monthly import SnapshotExists, monthly_run
     from flows.runners import task_runner_from_env
 
-    runner = task_runner_from_env()
-    if runner is not None:
-        monthly_run = monthly_run.with_options(task_runner=runner)
+    monthly_run = monthly_run.with_options(task_runner=task_runner_from_env())
 
     bars = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console, transient=False)

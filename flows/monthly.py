@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 import schemas
-from flows import io, progress
+from flows import io, progress, runners
 from rules import load_matching_model, load_ruleset, rejecting_codes
 from transforms import analytics, disbursement, ingest, outcomes, overrides, register, report, status, wilayah
 from transforms.linkage import blocking
@@ -105,86 +105,203 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     return str(out_path)
 
 
+# The register and the rules are worked per province partition (``register.partition_expr``: the
+# province code a person's NIK, or a household's no_kk, starts with). Everything keyed by a person
+# (duplicates, conflicts, the register's upsert, history) or by a household (every rule) is then
+# decided inside one partition, so the partitions are independent tasks: Prefect runs them on
+# threads here or on Dask workers, and each holds only its province's rows.
+
+# the raw CSV strings stay in the staged batches: the register needs the cleaned fields only
+_RAW_COLUMNS = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
+                "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat", "jenjang_sekolah",
+                "alasan", "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
+
+
+PARTITION_ROWS_ENV = "PADAN_PARTITION_ROWS"
+
+
+def _part_files(folder: Path, parts: list[str]) -> list[Path]:
+    return sorted(f for part in parts for f in (folder / f"_part={part}").glob("*.parquet"))
+
+
+def _task_groups(*folders: Path) -> list[list[str]]:
+    """The partitions found under ``folders``, grouped into tasks of about ``PADAN_PARTITION_ROWS``
+    rows (default 250,000) in partition order: a task per province where provinces are big, a few
+    small provinces together where a task would cost more to schedule than to run. The grouping
+    never changes a result (each person and household lies in one partition; the tables are
+    combined and sorted after), only how the work is spread."""
+    import os
+
+    target = int(os.environ.get(PARTITION_ROWS_ENV) or 250_000)
+    sizes: dict[str, int] = {}
+    for folder in folders:
+        for d in sorted(folder.glob("_part=*")) if folder.is_dir() else []:
+            part = d.name.split("=", 1)[1]
+            sizes[part] = sizes.get(part, 0) + sum(io.parquet_rows(f) for f in d.glob("*.parquet"))
+    groups: list[list[str]] = []
+    filled = target
+    for part in sorted(sizes):
+        if filled >= target:
+            groups.append([])
+            filled = 0
+        groups[-1].append(part)
+        filled += sizes[part]
+    return groups
+
+
 @task(**TASK)
-def reconcile_register(data_root: str, periode: str, matched: str) -> dict:
-    """Apply the period's rows to the previous register: every row's outcome and the register after."""
+def split_register(data_root: str, periode: str, matched: str) -> dict:
+    """One streaming pass each over the period's rows and the previous register, split by partition."""
     root = io.Root(Path(data_root))
+    base = root.work(periode) / "register"
+    shutil.rmtree(base, ignore_errors=True)
     previous_periode = io.latest_snapshot_before(root, periode)
+    rows = pl.scan_parquet(matched)
+    if rows.collect_schema().len():   # a period with no rows leaves a frame with no columns
+        (rows.drop(_RAW_COLUMNS, strict=False)
+         .with_columns(register.register_key_expr())
+         .with_columns(_part=register.partition_expr(pl.coalesce("nik_register", "nik_usulan")))
+         .sink_parquet(pl.PartitionBy(base / "rows", key=["_part"]), mkdir=True))
     if previous_periode:
-        snap = root.snapshot(previous_periode)
-        previous = pl.read_parquet(snap / "individu" / "individu.parquet").select(register.INDIVIDU_COLUMNS)
-        history = snap / "riwayat" / "riwayat.parquet"
-        previous_riwayat = pl.read_parquet(history) if history.is_file() else register.empty_riwayat()
-    else:
-        previous, previous_riwayat = register.empty_individu(), register.empty_riwayat()
+        (pl.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
+         .select(register.INDIVIDU_COLUMNS)
+         .with_columns(_part=register.partition_expr(pl.col("nik")))
+         .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True))
+    return {"groups": _task_groups(base / "rows", base / "previous"), "previous_periode": previous_periode}
+
+
+@task(**TASK)
+def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
+    """Apply some partitions' rows to their part of the previous register: every row's outcome, the
+    register after and this period's history events."""
+    root = io.Root(Path(data_root))
+    base = root.work(periode) / "register"
+    prev_files = _part_files(base / "previous", parts)
+    previous = (pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu())
+    row_files = _part_files(base / "rows", parts)
+    out = base / "out" / parts[0]
+    if not row_files:
+        return {"individu": str(io.write_parquet(previous, out / "individu.parquet"))}
     rejecting = rejecting_codes()
-    # the raw CSV strings stay in the staged batches: this stage needs the cleaned fields only
-    raw = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
-           "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat", "jenjang_sekolah", "alasan",
-           "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
-    rows = pl.scan_parquet(matched).drop(raw, strict=False).collect()
-    if rows.height:
-        rows = (
-            rows.pipe(register.duplicate_codes, rejecting=rejecting)
-            .pipe(register.register_codes, previous)
-            .with_columns(alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat",
-                                                "alasan_register").list.unique(maintain_order=True))
-            .with_columns(hasil=outcomes.hasil_expr("alasan", rejecting), periode=pl.lit(periode))
-            .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")))
-            .sort("kode_prov", "sumber_file", "sumber_baris")
-        )
-        accepted = rows.filter(pl.col("hasil") == "DITERIMA")
-        hasil = outcomes.hasil_usulan_table(rows)
-    else:
-        accepted = None
-        hasil = pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA)
-    if accepted is not None:
-        individu = register.individu_after(previous, accepted, periode=periode)
-        riwayat = register.riwayat_after(previous_riwayat, previous, accepted, individu, periode=periode)
-    else:
-        individu, riwayat = previous, previous_riwayat
-    work = root.work(periode)
+    rows = (
+        pl.read_parquet(row_files).drop("_part")
+        .pipe(register.duplicate_codes, rejecting=rejecting)
+        .pipe(register.register_codes, previous)
+        .with_columns(alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat",
+                                            "alasan_register").list.unique(maintain_order=True))
+        .with_columns(hasil=outcomes.hasil_expr("alasan", rejecting), periode=pl.lit(periode))
+        .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")))
+        .sort("kode_prov", "sumber_file", "sumber_baris")
+    )
+    accepted = rows.filter(pl.col("hasil") == "DITERIMA")
+    individu = register.individu_after(previous, accepted, periode=periode)
+    events = register.riwayat_after(register.empty_riwayat(), previous, accepted, individu, periode=periode)
     return {
-        "hasil_usulan": str(io.write_parquet(hasil, work / "hasil_usulan.parquet")),
-        "individu": str(io.write_parquet(individu, work / "individu.parquet")),
-        "riwayat": str(io.write_parquet(riwayat, work / "riwayat.parquet")),
+        "hasil_usulan": str(io.write_parquet(outcomes.hasil_usulan_table(rows), out / "hasil_usulan.parquet")),
+        "individu": str(io.write_parquet(individu, out / "individu.parquet")),
+        "riwayat": str(io.write_parquet(events, out / "riwayat.parquet")),
+    }
+
+
+def _combined(parts: list[dict], table: str, empty: pl.DataFrame, sort: list[str],
+              first: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    frames = ([first] if first is not None else []) + [pl.scan_parquet(p[table]) for p in parts if table in p]
+    if not frames:
+        return empty.lazy()
+    return pl.concat(frames, how="vertical_relaxed").sort(sort, maintain_order=True)
+
+
+@task(**TASK)
+def combine_register(data_root: str, periode: str, parts: list[dict], previous_periode: str | None) -> dict:
+    """The partitions' outputs as the period's three register tables, in their published order."""
+    root = io.Root(Path(data_root))
+    work = root.work(periode)
+    history = root.snapshot(previous_periode) / "riwayat" / "riwayat.parquet" if previous_periode else None
+    previous_riwayat = (pl.scan_parquet(history).select(list(register.RIWAYAT_SCHEMA))
+                        if history and history.is_file() else None)
+    hasil = _combined(parts, "hasil_usulan", pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA),
+                      ["kode_prov", "sumber_file", "sumber_baris"])
+    individu = _combined(parts, "individu", register.empty_individu(), ["kode_prov", "no_kk", "nik"])
+    riwayat = _combined(parts, "riwayat", register.empty_riwayat(),
+                        ["periode", "kode_prov", "sumber_file", "sumber_baris", "nik"], first=previous_riwayat)
+    return {
+        "hasil_usulan": str(io.write_parquet(hasil.collect(), work / "hasil_usulan.parquet")),
+        "individu": str(io.write_parquet(individu.collect(), work / "individu.parquet")),
+        "riwayat": str(io.write_parquet(riwayat.collect(), work / "riwayat.parquet")),
         "previous_periode": previous_periode,
     }
 
 
+_strip_id = lambda df, c: df.with_columns(pl.col(c).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))  # noqa: E731
+
+
 @task(**TASK)
-def decide_penerima(data_root: str, periode: str, individu_path: str, rules_path: str | None) -> dict:
-    """Eligibility, status and amounts per programme and unit."""
+def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
+    """The register and the reference facts the rules need, split by household partition (no_kk),
+    each reference read once: Dukcapil and DTSEN only for the register's persons and households."""
     root = io.Root(Path(data_root))
-    rules = load_ruleset(rules_path)
-    individu = pl.read_parquet(individu_path)
-    inputs: list[dict] = []
+    base = root.work(periode) / "rules"
+    shutil.rmtree(base, ignore_errors=True)
+    individu = pl.scan_parquet(individu_path).with_columns(_part=register.partition_expr(pl.col("no_kk")))
+    individu.sink_parquet(pl.PartitionBy(base / "individu", key=["_part"]), mkdir=True)
+    keys = individu.select("nik", "no_kk", "_part").collect()
     dk = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
-    dk = dk.filter(pl.col("NIK").is_in(individu["nik"].implode())).select("NIK", "TGL_MATI", "JENIS_PKRJN")
+    (dk.filter(pl.col("NIK").is_in(keys["nik"].implode())).select("NIK", "TGL_MATI", "JENIS_PKRJN")
+     .join(keys.lazy().select(NIK="nik", _part="_part"), on="NIK", how="inner")
+     .sink_parquet(pl.PartitionBy(base / "dukcapil", key=["_part"]), mkdir=True))
     dtsen = io.scan_reference(root.dtsen, io.DTSEN_TYPES, required=False)
-    if dtsen is None:
-        dtsen = pl.LazyFrame(schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
+    if dtsen is not None:
+        (dtsen.filter(pl.col("no_kk").is_in(keys["no_kk"].unique().implode()))
+         .with_columns(_part=register.partition_expr(pl.col("no_kk")))
+         .sink_parquet(pl.PartitionBy(base / "dtsen", key=["_part"]), mkdir=True))
     sdm, e1 = io.read_csv_folder(root.sdm_kesos, list(schemas.SdmKesos.to_schema().columns))
     gis, e2 = io.read_csv_folder(root.gis, list(schemas.Gis.to_schema().columns))
     bur, e3 = io.read_csv_folder(root.feedback(periode, "burekol"), list(schemas.Burekol.to_schema().columns))
     sal, e4 = io.read_csv_folder(root.feedback(periode, "salur"), list(schemas.Salur.to_schema().columns))
-    inputs += e1 + e2 + e3 + e4
-    strip_id = lambda df, c: df.with_columns(pl.col(c).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))  # noqa: E731
     ov, e5 = io.read_overrides(root)
-    inputs += e5
     sanggah = overrides.sanggah_decisions(overrides.active_overrides(ov, periode=periode,
                                                                      reference_date=reference_date(periode)))
-    out = status.penerima(
-        individu.lazy(), dk, dtsen, sdm.lazy(), strip_id(gis, "no_kk").lazy(), strip_id(bur, "no_kk").lazy(),
-        strip_id(sal, "no_kk").lazy(), rules=rules, periode=periode, reference_date=reference_date(periode),
-        sanggah=sanggah.lazy(),
-    ).collect()
-    path = io.write_parquet(out, root.work(periode) / "penerima.parquet")
-    unknown = status.unknown_feedback(strip_id(bur, "no_kk"), strip_id(sal, "no_kk"), individu, periode=periode)
-    unknown_path = io.write_parquet(unknown, root.work(periode) / "umpan_balik_tidak_dikenal.parquet")
+    bur, sal = _strip_id(bur, "no_kk"), _strip_id(sal, "no_kk")
+    for name, frame in (("sdm_kesos", sdm), ("gis", _strip_id(gis, "no_kk")), ("burekol", bur), ("salur", sal),
+                        ("sanggah", sanggah)):
+        io.write_parquet(frame, base / "common" / f"{name}.parquet")
+    unknown = status.unknown_feedback(bur, sal, keys, periode=periode)
+    inputs = e1 + e2 + e3 + e4 + e5
     for e in inputs:
         e["path"] = str(Path(e["path"]).relative_to(root.path))
-    return {"penerima": str(path), "umpan_balik_tidak_dikenal": str(unknown_path), "inputs": inputs}
+    return {"groups": _task_groups(base / "individu") or [["00"]], "inputs": inputs,
+            "umpan_balik_tidak_dikenal": str(io.write_parquet(unknown, base / "umpan_balik_tidak_dikenal.parquet"))}
+
+
+@task(**TASK)
+def decide_partition(data_root: str, periode: str, parts: list[str], rules_path: str | None) -> dict:
+    """Eligibility, status and amounts per programme and unit, for the households of some partitions."""
+    root = io.Root(Path(data_root))
+    base = root.work(periode) / "rules"
+    rules = load_ruleset(rules_path)
+
+    def part_of(table: str, empty: dict) -> pl.LazyFrame:
+        files = _part_files(base / table, parts)
+        return pl.scan_parquet(files).drop("_part") if files else pl.LazyFrame(schema=empty)
+
+    individu = part_of("individu", register.empty_individu().schema)
+    dk = part_of("dukcapil", {"NIK": pl.String, "TGL_MATI": pl.Date, "JENIS_PKRJN": pl.String})
+    dtsen = part_of("dtsen", {"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
+    common = {name: pl.scan_parquet(base / "common" / f"{name}.parquet")
+              for name in ("sdm_kesos", "gis", "burekol", "salur", "sanggah")}
+    out = status.penerima(
+        individu, dk, dtsen, common["sdm_kesos"], common["gis"], common["burekol"], common["salur"],
+        rules=rules, periode=periode, reference_date=reference_date(periode), sanggah=common["sanggah"],
+    ).collect()
+    return {"penerima": str(io.write_parquet(out, base / "out" / parts[0] / "penerima.parquet"))}
+
+
+@task(**TASK)
+def combine_rules(data_root: str, periode: str, parts: list[dict]) -> str:
+    root = io.Root(Path(data_root))
+    frames = [pl.scan_parquet(p["penerima"]) for p in parts]
+    out = pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik", maintain_order=True)
+    return str(io.write_parquet(out.collect(), root.work(periode) / "penerima.parquet"))
 
 
 @task(**TASK)
@@ -308,7 +425,7 @@ def _write_receipt_csv(df: pl.DataFrame, path: Path) -> None:
 # the flow
 # ---------------------------------------------------------------------------------------------
 
-@flow(name="padan-monthly", log_prints=False)
+@flow(name="padan-monthly", log_prints=False, task_runner=runners.task_runner_from_env())
 def monthly_run(data_root: str, periode: str | None = None, replace: bool = False,
                 rules_path: str | None = None, matching_path: str | None = None) -> dict:
     """The monthly reconciliation run for one periode (YYYY-MM; default: this month in Asia/Jakarta)
@@ -331,10 +448,7 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     logger.info("periode %s: %d inbox files", periode, len(files))
     futures = ingest_batch.map(data_root, periode, [p for p, _ in files], [f for _, f in files],
                                list(range(len(files))))
-    batches = []
-    for i, fut in enumerate(futures, start=1):
-        batches.append(fut.result())
-        progress.report("baca & validasi berkas", i, len(futures))
+    batches = _gathered(futures, "baca & validasi berkas")
     staged = [b["staged"] for b in batches if "staged" in b]
     quarantined = [{k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")}
                    for b in batches if "karantina" in b]
@@ -345,10 +459,13 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     progress.report(stages[0], 0, 1)
     matched = match_usulan(data_root, periode, staged, matching_path)
     progress.report(stages[0], 1, 1)
-    reg = reconcile_register(data_root, periode, matched)
-    progress.report(stages[1], 1, 1)
-    pen = decide_penerima(data_root, periode, reg["individu"], rules_path)
-    progress.report(stages[2], 1, 1)
+    split = split_register(data_root, periode, matched)
+    reg_parts = _gathered(reconcile_partition.map(data_root, periode, split["groups"]), stages[1])
+    reg = combine_register(data_root, periode, reg_parts, split["previous_periode"])
+    rsplit = split_rules(data_root, periode, reg["individu"])
+    pen_parts = _gathered(decide_partition.map(data_root, periode, rsplit["groups"], unmapped(rules_path)), stages[2])
+    pen = {"penerima": combine_rules(data_root, periode, pen_parts),
+           "umpan_balik_tidak_dikenal": rsplit["umpan_balik_tidak_dikenal"], "inputs": rsplit["inputs"]}
 
     ref_inputs = [
         {"kind": kind, "path": str(f.relative_to(root.path)), "sha256": io.sha256_file(f), "rows": io.parquet_rows(f)}
@@ -379,6 +496,15 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     _artifacts(summary)
     shutil.rmtree(root.work(periode), ignore_errors=True)
     return summary
+
+
+def _gathered(futures, stage: str) -> list:
+    """The mapped tasks' results in submission order, reporting progress as they finish in order."""
+    out = []
+    for i, fut in enumerate(futures, start=1):
+        out.append(fut.result())
+        progress.report(stage, i, len(futures))
+    return out
 
 
 def _artifacts(summary: dict) -> None:

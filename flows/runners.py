@@ -1,7 +1,9 @@
 """Where the flow's tasks run, chosen by configuration, never by code changes.
 
 ``PADAN_TASK_RUNNER``:
-- unset or ``thread`` (default): Prefect's thread pool in this process (polars uses the cores).
+- unset or ``thread`` (default): Prefect's thread pool in this process, at most ``PADAN_THREADS``
+  tasks at a time (default: the number of cores; polars already uses the cores inside a task, and
+  more concurrent partitions would only add up their memory).
 - ``dask``: a Dask cluster through prefect-dask. ``PADAN_DASK_ADDRESS`` (``tcp://scheduler:8786``)
   names an existing cluster; without it a local cluster of ``PADAN_DASK_WORKERS`` worker processes
   (default 2) is started for the run.
@@ -15,11 +17,18 @@ from __future__ import annotations
 import os
 
 
+def thread_runner():
+    """Prefect's thread pool, bounded (Prefect's own default starts every mapped task at once)."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=int(os.environ.get("PADAN_THREADS") or os.cpu_count() or 2))
+
+
 def task_runner_from_env():
-    """The task runner the environment asks for, or None for Prefect's default."""
+    """The task runner the environment asks for."""
     kind = os.environ.get("PADAN_TASK_RUNNER", "thread").strip().lower()
     if kind in ("", "thread", "default"):
-        return None
+        return thread_runner()
     if kind != "dask":
         raise ValueError(f"PADAN_TASK_RUNNER must be 'thread' or 'dask', not {kind!r}")
     from prefect_dask import DaskTaskRunner

@@ -76,3 +76,32 @@ def test_references_to_unregistered_persons_are_warnings():
                                                                              "sumber_file": "b.csv"}),
                     register.empty_individu())
     assert got == [["TIDAK_ADA_DI_REGISTER"], ["TIDAK_ADA_DI_REGISTER"]]
+
+
+def test_partition_follows_the_province_code_of_the_identifier():
+    from transforms.register import partition_expr
+
+    ids = pl.DataFrame({"id": ["3201011505800001", "3201019999999999", "9101011101750006", "0012345678901234",
+                               "ABC", None, "7"]})
+    parts = ids.select(partition_expr(pl.col("id")))["_part"].to_list()
+    assert parts == ["32", "32", "91", "00", "00", "00", "00"]
+
+
+def test_partitions_are_grouped_into_tasks_by_size_each_exactly_once(tmp_path, monkeypatch):
+    from flows.monthly import _task_groups
+
+    sizes = {"11": 50, "12": 400, "31": 10, "32": 900, "33": 5, "00": 20}
+    for part, n in sizes.items():
+        d = tmp_path / "rows" / f"_part={part}"
+        d.mkdir(parents=True)
+        pl.DataFrame({"x": range(n)}).write_parquet(d / "00000000.parquet")
+    (tmp_path / "previous" / "_part=34").mkdir(parents=True)
+    pl.DataFrame({"x": range(3)}).write_parquet(tmp_path / "previous" / "_part=34" / "00000000.parquet")
+    monkeypatch.setenv("PADAN_PARTITION_ROWS", "400")
+    groups = _task_groups(tmp_path / "rows", tmp_path / "previous")
+    assert groups == [["00", "11", "12"], ["31", "32"], ["33", "34"]]
+    monkeypatch.setenv("PADAN_PARTITION_ROWS", "1")
+    assert _task_groups(tmp_path / "rows", tmp_path / "previous") == [[p] for p in sorted([*sizes, "34"])]
+    monkeypatch.delenv("PADAN_PARTITION_ROWS")
+    assert _task_groups(tmp_path / "rows", tmp_path / "previous") == [sorted([*sizes, "34"])]
+    assert _task_groups(tmp_path / "nothing") == []

@@ -41,6 +41,14 @@ def empty_individu() -> pl.DataFrame:
     })
 
 
+def partition_expr(id_col: pl.Expr) -> pl.Expr:
+    """The partition a person (by NIK) or a household (by no_kk) is worked in: the province code the
+    identifier starts with, as Dukcapil issues both by region; "00" when it has none. The same id
+    always falls in the same partition, which is all the register and the rules need."""
+    return (pl.when(id_col.str.contains(r"^[1-9][0-9]")).then(id_col.str.slice(0, 2))
+            .otherwise(pl.lit("00")).alias("_part"))
+
+
 def register_key_expr() -> pl.Expr:
     """The person a row is about: the Dukcapil NIK when padan, else the submitted NIK if it has 16 digits."""
     typed = pl.when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$")).then(pl.col("nik_usulan"))

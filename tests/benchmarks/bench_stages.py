@@ -19,12 +19,14 @@ import time
 from pathlib import Path
 
 STAGE = r'''
-import sys, time, shutil, json
+import os, sys, time, shutil, json
 from pathlib import Path
 import flows
 from flows import monthly as m, io
 root, periode, stage = sys.argv[1], sys.argv[2], sys.argv[3]
 r = io.Root(Path(root)); w = r.work(periode)
+from concurrent.futures import ThreadPoolExecutor
+pool = ThreadPoolExecutor(max_workers=os.cpu_count())
 t = time.perf_counter()
 if stage == "ingest":
     shutil.rmtree(w, ignore_errors=True)
@@ -32,10 +34,14 @@ if stage == "ingest":
         m.ingest_batch.fn(root, periode, p, f, i)
 elif stage == "match":
     m.match_usulan.fn(root, periode, sorted(str(p) for p in (w / "usulan").glob("*.parquet")), None)
-elif stage == "register":
-    json.dump(m.reconcile_register.fn(root, periode, str(w / "matched.parquet")), open(w / "reg.json", "w"))
+elif stage == "register":   # the partitions on as many threads as the flow's default runner uses
+    split = m.split_register.fn(root, periode, str(w / "matched.parquet"))
+    parts = list(pool.map(lambda p: m.reconcile_partition.fn(root, periode, p), split["groups"]))
+    json.dump(m.combine_register.fn(root, periode, parts, split["previous_periode"]), open(w / "reg.json", "w"))
 elif stage == "rules":
-    json.dump(m.decide_penerima.fn(root, periode, str(w / "individu.parquet"), None), open(w / "pen.json", "w"))
+    split = m.split_rules.fn(root, periode, str(w / "individu.parquet"))
+    parts = list(pool.map(lambda p: m.decide_partition.fn(root, periode, p, None), split["groups"]))
+    json.dump({"penerima": m.combine_rules.fn(root, periode, parts), **split}, open(w / "pen.json", "w"))
 elif stage == "publish":
     reg, pen = json.load(open(w / "reg.json")), json.load(open(w / "pen.json"))
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "riwayat": reg["riwayat"],
