@@ -123,3 +123,18 @@ def test_reason_code_doc_is_current():
 
     assert Path("docs/reason_codes.md").read_text(encoding="utf-8") == catalogue_markdown(), \
         "run: uv run padan reason-codes > docs/reason_codes.md"
+
+
+def test_keyed_hash_is_hmac_sha256_for_any_key_and_value():
+    import hashlib
+    import hmac
+
+    from transforms.analytics import HASH_HEX, keyed_hash
+
+    values = pl.Series("nik", ["3201011505800001", None, "3201011505800001", "", "NÜR ÄLIF ‘Ö’", "9101011101750006"])
+    for key in (b"k", b"x" * 64, b"rahasia-panjang-" * 9, "kunci-ñ".encode("utf-8")):
+        got = keyed_hash(values, key)
+        want = [None if v is None else hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_HEX]
+                for v in values.to_list()]
+        assert got.to_list() == want
+        assert got.name == "nik"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 
 import polars as pl
 
@@ -22,12 +21,19 @@ HASH_HEX = 32  # 128 bits
 
 
 def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
-    """HMAC-SHA256 of each value (hex, 128 bits); nulls stay null. Hashes each distinct value once."""
-    uniq = values.drop_nulls().unique()
-    table = pl.DataFrame({
-        "v": uniq,
-        "h": [hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_HEX] for v in uniq.to_list()],
-    }, schema={"v": pl.String, "h": pl.String})
+    """HMAC-SHA256 of each value (hex, 128 bits); nulls stay null. Hashes each distinct value once,
+    in DuckDB's vectorised sha256 (RFC 2104 spelt out: sha256(k^opad || sha256(k^ipad || m))), which
+    gives the same digest as Python's ``hmac`` without a Python call per value."""
+    import duckdb
+
+    block = 64   # SHA-256 block size in bytes
+    k = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    ipad, opad = bytes(b ^ 0x36 for b in k), bytes(b ^ 0x5C for b in k)
+    uniq = pl.DataFrame({"v": values.drop_nulls().unique().sort()}, schema={"v": pl.String})
+    with duckdb.connect() as con:
+        con.register("uniq", uniq)
+        table = con.sql(f"SELECT v, left(sha256($o || unhex(sha256($i || encode(v)))), {HASH_HEX}) AS h FROM uniq",
+                        params={"i": ipad, "o": opad}).pl()
     return pl.DataFrame({"v": values}).join(table, on="v", how="left", maintain_order="left")["h"].alias(values.name)
 
 
