@@ -132,12 +132,15 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_c
 
 
 def _status_from(reasons: pl.Expr, precedence: list[str]) -> pl.Expr:
-    implied = reasons.list.eval(pl.element().replace_strict(STATUS_OF_REASON, default=None)).list.drop_nulls()
+    """The highest-precedence status any reason implies (SK/CALON PENERIMA when none does): one
+    membership test per reason code, no per-row list evaluation."""
     expr = pl.lit("SK/CALON PENERIMA")
     for status in reversed(precedence):
-        if status == "SK/CALON PENERIMA":
+        codes = [c for c, s in STATUS_OF_REASON.items() if s == status]
+        if status == "SK/CALON PENERIMA" or not codes:
             continue
-        expr = pl.when(implied.list.contains(status)).then(pl.lit(status)).otherwise(expr)
+        implied = pl.any_horizontal([reasons.list.contains(c) for c in codes])
+        expr = pl.when(implied).then(pl.lit(status)).otherwise(expr)
     return expr
 
 
