@@ -62,7 +62,7 @@ def two_ways(tmp_path_factory):
     shutil.rmtree(per_prov / "snapshots" / f"periode={P1}")
     monthly_run(data_root=str(one), periode=P2)
     mp = pytest.MonkeyPatch()
-    mp.setenv("PADAN_PARTITION_ROWS", "1")   # every province its own task
+    mp.setenv("PADAN_PARTITION_ROWS", "100")   # ~10 tasks per stage instead of one
     try:
         monthly_run(data_root=str(per_prov), periode=P1)
         monthly_run(data_root=str(per_prov), periode=P2)

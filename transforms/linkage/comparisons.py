@@ -71,6 +71,14 @@ def name_similarity(a_key: pl.Series, b_key: pl.Series, clan_names: dict[str, tu
     ``token_sort_ratio`` (reordered words) and ``ratio`` without spaces (words run together), on the
     new-spelling keys and on the J->Y keys; then, for the few pairs still below 90 that hold an
     initial or a clan name, the abbreviation / clan score."""
+    a_key, b_key = a_key.alias("a"), b_key.alias("b")
+    same = ((a_key == b_key) & (a_key.str.len_chars() > 0)).fill_null(False).to_numpy()
+    if same.any():   # most pairs of a month carry the same name: only the others need scoring
+        best = np.full(len(a_key), 100.0)
+        rest = np.flatnonzero(~same)
+        if rest.size:
+            best[rest] = name_similarity(a_key.gather(rest), b_key.gather(rest), clan_names)
+        return best
     frame = pl.DataFrame({"a": a_key, "b": b_key}).with_columns(
         ay=nama_key_y_expr("a"), by=nama_key_y_expr("b"),
         a0=pl.col("a").str.replace_all(" ", "", literal=True), b0=pl.col("b").str.replace_all(" ", "", literal=True),
@@ -130,8 +138,11 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
                       _kb_raw=nama_key_expr("NAMA_LGKP", fold_muhammad=False),
                       _ia=nama_key_expr("nama_ibu_kandung"), _ib=nama_key_expr("NAMA_LGKP_IBU"))
     )
-    nama = np.maximum(name_similarity(p["_ka"], p["_kb"], clan_names),
-                      name_similarity(p["_ka_raw"], p["_kb_raw"], clan_names))
+    nama = name_similarity(p["_ka"], p["_kb"], clan_names)
+    # the unfolded spelling (Muhammad kept) only differs from the folded one on a few pairs
+    raw = np.flatnonzero(((p["_ka_raw"] != p["_ka"]) | (p["_kb_raw"] != p["_kb"])).fill_null(False).to_numpy())
+    if raw.size:
+        nama[raw] = np.maximum(nama[raw], name_similarity(p["_ka_raw"].gather(raw), p["_kb_raw"].gather(raw), clan_names))
     ibu = _pair_scores(p["_ia"], p["_ib"], fuzz.token_sort_ratio)
     nik_dist = _pair_scores(p["nik_usulan"], p["nik_padan"], OSA.distance)
     p = p.with_columns(bukti_nama=pl.Series(nama, dtype=pl.Float64).round(1), _ibu=pl.Series(ibu, dtype=pl.Float64),
