@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -130,8 +131,6 @@ def _task_groups(*folders: Path) -> list[list[str]]:
     small provinces together where a task would cost more to schedule than to run. The grouping
     never changes a result (each person and household lies in one partition; the tables are
     combined and sorted after), only how the work is spread."""
-    import os
-
     target = int(os.environ.get(PARTITION_ROWS_ENV) or 250_000)
     sizes: dict[str, int] = {}
     for folder in folders:
@@ -232,7 +231,14 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
     }
 
 
-_strip_id = lambda df, c: df.with_columns(pl.col(c).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))  # noqa: E731
+def _strip_id(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    """An id typed in a spreadsheet: no spaces or quotes, no trailing ``.0``."""
+    return df.with_columns(pl.col(col).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))
+
+
+def _rules_common(root: io.Root, periode: str, name: str) -> Path:
+    """A reference table as ``split_rules`` read and normalised it once for the run."""
+    return root.work(periode) / "rules" / "common" / f"{name}.parquet"
 
 
 @task(**TASK)
@@ -264,7 +270,7 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
     bur, sal = _strip_id(bur, "no_kk"), _strip_id(sal, "no_kk")
     for name, frame in (("sdm_kesos", sdm), ("gis", _strip_id(gis, "no_kk")), ("burekol", bur), ("salur", sal),
                         ("sanggah", sanggah)):
-        io.write_parquet(frame, base / "common" / f"{name}.parquet")
+        io.write_parquet(frame, _rules_common(root, periode, name))
     unknown = status.unknown_feedback(bur, sal, keys, periode=periode)
     inputs = e1 + e2 + e3 + e4 + e5
     for e in inputs:
@@ -287,7 +293,7 @@ def decide_partition(data_root: str, periode: str, parts: list[str], rules_path:
     individu = part_of("individu", register.empty_individu().schema)
     dk = part_of("dukcapil", {"NIK": pl.String, "TGL_MATI": pl.Date, "JENIS_PKRJN": pl.String})
     dtsen = part_of("dtsen", {"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
-    common = {name: pl.scan_parquet(base / "common" / f"{name}.parquet")
+    common = {name: pl.scan_parquet(_rules_common(root, periode, name))
               for name in ("sdm_kesos", "gis", "burekol", "salur", "sanggah")}
     out = status.penerima(
         individu, dk, dtsen, common["sdm_kesos"], common["gis"], common["burekol"], common["salur"],
@@ -373,11 +379,8 @@ def _downstream_outputs(root: io.Root, periode: str, frames: dict[str, pl.DataFr
                         staging: Path, rules_path: str | None) -> dict:
     """Into ``staging``: the banks' lists with control totals, the pseudonymised analytics zone and
     the HTML report."""
-    import os
-
     ruleset = load_ruleset(rules_path)
-    bur, _ = io.read_csv_folder(root.feedback(periode, "burekol"), list(schemas.Burekol.to_schema().columns))
-    bur = bur.with_columns(pl.col("no_kk").str.replace_all(r"[\s'\"]", ""))
+    bur = pl.read_parquet(_rules_common(root, periode, "burekol"))   # the same accounts the rules saw
     bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.get("paid_by_bank", True)]
     lists = disbursement.bank_lists(frames["penerima"], frames["individu"], bur, programmes=bank_paid,
                                     payable=list(ruleset.data.get("disbursement", {}).get("payable_statuses", [])),
