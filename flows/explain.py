@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows import io
+from flows import io, references
 from rules import reason_codes
 from schemas import HUBUNGAN_KELUARGA
 
@@ -81,7 +81,7 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
         lines.append("")
         lines += _reference_lines(r, periode, no_kk, members["nik"].to_list(), nik)
     try:
-        decisions, _ = io.read_overrides(r)
+        decisions, _ = references.read_overrides(r)
     except ValueError:
         decisions = None
     if decisions is not None and decisions.height:
@@ -121,21 +121,25 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
     return "\n".join(lines) + "\n"
 
 
+def _csv(r: io.Root, folder: Path, kind: str) -> pl.DataFrame:
+    return references.read_csv_input(folder, references.SCHEMAS[kind], kind, r).frame
+
+
 def _reference_lines(r: io.Root, periode: str, no_kk: str, niks: list[str], asked: str | None) -> list[str]:
     out = ["Data pendukung:"]
-    gis, _ = io.read_csv_folder(r.gis, ["no_kk", "hasil", "tgl_verifikasi"])
+    gis = _csv(r, r.gis, "gis")
     g = gis.filter(pl.col("no_kk").str.strip_chars() == no_kk).sort("tgl_verifikasi")
     out.append("  GIS: " + (f"{g['hasil'][-1]} ({g['tgl_verifikasi'][-1]})" if g.height else "belum diverifikasi"))
-    sdm, _ = io.read_csv_folder(r.sdm_kesos, ["nik", "jenis_sdm", "aktif"])
+    sdm = _csv(r, r.sdm_kesos, "sdm_kesos")
     s = sdm.filter(pl.col("nik").str.strip_chars().is_in(niks))
     out.append("  SDM Kesos: " + ("; ".join(
         f"{mask_nik(x['nik']) if x['nik'] != asked else x['nik']} {x['jenis_sdm']} aktif={x['aktif']}"
         for x in s.iter_rows(named=True)) if s.height else "tidak ada anggota terdaftar"))
-    bur, _ = io.read_csv_folder(r.feedback(periode, "burekol"), ["no_kk", "bank", "status_rekening"])
+    bur = _csv(r, r.feedback(periode, "burekol"), "burekol")
     b = bur.filter(pl.col("no_kk").str.strip_chars() == no_kk)
     out.append("  Rekening (burekol): " + ("; ".join(f"{x['bank']} {x['status_rekening']}" for x in b.iter_rows(named=True))
                                           if b.height else "tidak ada umpan balik"))
-    sal, _ = io.read_csv_folder(r.feedback(periode, "salur"), ["program", "no_kk", "status", "nominal"])
+    sal = _csv(r, r.feedback(periode, "salur"), "salur")
     s2 = sal.filter(pl.col("no_kk").str.strip_chars() == no_kk)
     out.append("  Penyaluran (salur): " + ("; ".join(f"{x['program']} {x['status']} Rp {x['nominal']}"
                                                      for x in s2.iter_rows(named=True)) if s2.height else "tidak ada umpan balik"))

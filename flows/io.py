@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
-from transforms.ingest import FileQuarantined, decode_text, normalise_header, sniff_delimiter
+from transforms.ingest import decode_text, normalise_header, sniff_delimiter
 
 PERIODE_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
@@ -98,7 +98,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _visible_files(folder: Path, pattern: str = "*") -> list[Path]:
+def visible_files(folder: Path, pattern: str = "*") -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$")))
@@ -114,82 +114,22 @@ def inbox_files(root: Root, periode: str) -> list[tuple[str, Path]]:
         for f in sorted(p for p in prov_dir.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))):
             out.append((prov_dir.name, f))
     # files dropped straight into inbox/<periode>/ belong to no province
-    out += [("", f) for f in _visible_files(base)]
+    out += [("", f) for f in visible_files(base)]
     return out
 
 
 def parquet_files(folder: Path) -> list[Path]:
-    return _visible_files(folder, "*.parquet")
-
-
-def _date_expr(name: str, dtype: pl.DataType) -> pl.Expr:
-    c = pl.col(name)
-    if dtype == pl.Date:
-        return c
-    if isinstance(dtype, pl.Datetime):
-        return c.dt.date()
-    if dtype == pl.String:
-        return pl.coalesce(c.str.to_date("%Y-%m-%d", strict=False), c.str.to_date("%d-%m-%Y", strict=False))
-    return c.cast(pl.Date, strict=False) if dtype != pl.Null else pl.lit(None, pl.Date)
-
-
-def _id_expr(name: str, dtype: pl.DataType) -> pl.Expr:
-    """A 16-digit id stored as a number by a careless writer comes back as its digit string."""
-    c = pl.col(name)
-    if dtype == pl.String:
-        return c   # as the contract says: left untouched, so filters on it reach the Parquet reader
-    if dtype.is_integer():
-        return c.cast(pl.String).str.zfill(16)
-    return c.cast(pl.String)
-
-
-def _conformed(path: Path, types: dict[str, str]) -> pl.LazyFrame:
-    """One Parquet file with the contract's columns in the contract's types (absent ones null)."""
-    lf = pl.scan_parquet(path)
-    have = lf.collect_schema()
-    exprs = []
-    for name, kind in types.items():
-        if name not in have:
-            exprs.append(pl.lit(None, {"date": pl.Date, "int": pl.Int64}.get(kind, pl.String)).alias(name))
-        elif kind == "date" and have[name] == pl.Date or kind == "str" and have[name] == pl.String:
-            exprs.append(pl.col(name))
-        elif kind == "date":
-            exprs.append(_date_expr(name, have[name]).alias(name))
-        elif kind == "id":
-            exprs.append(_id_expr(name, have[name]).alias(name))
-        elif kind == "int":
-            exprs.append(pl.col(name).cast(pl.Int64, strict=False).alias(name))
-        else:
-            exprs.append(pl.col(name).cast(pl.String).alias(name))
-    return lf.select(exprs)
-
-
-DUKCAPIL_TYPES = {
-    "NIK": "id", "NO_KK": "id", "NAMA_LGKP": "str", "TMPT_LHR": "str", "TGL_LHR": "date", "JENIS_KLMIN": "str",
-    "NAMA_LGKP_IBU": "str", "ALAMAT": "str", "NO_PROP": "str", "NO_KAB": "str", "NO_KEC": "str",
-    "NO_KEL": "str", "JENIS_PKRJN": "str", "STAT_HBKEL": "str", "TGL_MATI": "date",
-}
-DTSEN_TYPES = {"no_kk": "id", "desil": "int", "tgl_update": "date"}
-
-
-def scan_reference(folder: Path, types: dict[str, str], *, required: bool) -> pl.LazyFrame | None:
-    """Every Parquet file of a reference folder, conformed to the contract's columns and types."""
-    files = parquet_files(folder)
-    if not files:
-        if required:
-            raise FileNotFoundError(f"no Parquet files in {folder}")
-        return None
-    return pl.concat([_conformed(f, types) for f in files], how="vertical")
+    return visible_files(folder, "*.parquet")
 
 
 def parquet_rows(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows
 
 
-def read_csv_strings(path: Path) -> pl.DataFrame:
+def csv_strings(raw: bytes) -> pl.DataFrame:
     """A reference or feedback CSV as strings, with normalised headers (encoding and delimiter
-    detected as for usulan)."""
-    text, _ = decode_text(path.read_bytes())
+    detected as for usulan); rows that are entirely empty are dropped."""
+    text, _ = decode_text(raw)
     if not text.strip():
         return pl.DataFrame()
     df = pl.read_csv(text.encode("utf-8"), separator=sniff_delimiter(text), infer_schema=False,
@@ -198,22 +138,8 @@ def read_csv_strings(path: Path) -> pl.DataFrame:
     return df.filter(~pl.all_horizontal(pl.all().is_null()))
 
 
-def read_csv_folder(folder: Path, columns: list[str]) -> tuple[pl.DataFrame, list[dict]]:
-    """All CSVs of a folder, concatenated with the given columns (absent ones null). Also returns
-    the manifest entries of the files read."""
-    frames, entries = [], []
-    for f in _visible_files(folder, "*.csv"):
-        try:
-            df = read_csv_strings(f)
-        except FileQuarantined as exc:
-            entries.append({"path": str(f), "sha256": sha256_file(f), "rows": 0, "error": exc.code})
-            continue
-        df = df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in columns])
-        frames.append(df)
-        entries.append({"path": str(f), "sha256": sha256_file(f), "rows": df.height})
-    if not frames:
-        return pl.DataFrame(schema={c: pl.String for c in columns}), entries
-    return pl.concat(frames, how="vertical_relaxed"), entries
+def sha256_bytes(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def write_parquet(df: pl.DataFrame, path: Path) -> Path:
@@ -258,34 +184,11 @@ def new_staging_dir(root: Root, periode: str) -> Path:
     return d
 
 
-def clear_stale_staging(root: Root, periode: str) -> None:
-    """Remove what an interrupted run of this period left behind (never visible to readers)."""
-    for d in root.staging.glob(f"periode={periode}-*"):
-        shutil.rmtree(d, ignore_errors=True)
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """sha256 of every file below ``folder`` except the manifest, by relative path."""
-    return {
-        str(p.relative_to(folder)): sha256_file(p)
-        for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "_manifest.json"
-    }
-
-
-def swap_into_place(staged: Path, target: Path) -> None:
-    """Rename ``staged`` to ``target``; an existing ``target`` is moved aside first and then removed.
-
-    ``os.rename`` of a directory is atomic on one filesystem: readers see the old folder or the new
-    one, never a half-written one.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = None
-    if target.exists():
-        old = target.parent / f".replaced-{target.name}-{uuid.uuid4().hex[:8]}"
-        os.rename(target, old)
-    os.rename(staged, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def clear_stale_staging(root: Root) -> None:
+    """Remove what an interrupted run left in the staging and work folders (never visible to
+    readers; only the writer holding the lock calls this, so no other run is using them)."""
+    for base in (root.staging, root.path / ".padan" / "work"):
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def latest_snapshot_before(root: Root, periode: str) -> str | None:
@@ -318,36 +221,6 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         pass
     return v
-
-
-def advance_current_pointer(root: Root, periode: str) -> None:
-    """``snapshots/_current.json`` names the latest complete period; written to a temporary file and
-    renamed, so readers never see half a pointer. An older period republished does not move it back."""
-    pointer = root.snapshots / "_current.json"
-    if pointer.is_file():
-        current = json.loads(pointer.read_text(encoding="utf-8")).get("periode", "")
-        if current > periode:
-            return
-    tmp = root.snapshots / f".current-{uuid.uuid4().hex[:8]}.tmp"
-    tmp.write_text(json.dumps({"periode": periode, "path": f"periode={periode}"}) + "\n", encoding="utf-8")
-    os.replace(tmp, pointer)
-
-
-def read_overrides(root: Root) -> tuple[pl.DataFrame, list[dict]]:
-    """Every override file (``overrides/*.csv``), validated, with its origin (``_sumber``, ``_baris``)."""
-    from transforms.overrides import COLUMNS, validated_overrides
-
-    frames, entries = [], []
-    for f in _visible_files(root.overrides, "*.csv"):
-        df = read_csv_strings(f)
-        df = df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in COLUMNS])
-        frames.append(df.with_columns(_sumber=pl.lit(f.name)).with_row_index("_baris", offset=1))
-        entries.append({"kind": "overrides", "path": str(f), "sha256": sha256_file(f),
-                        "rows": df.height})
-    if not frames:
-        empty = pl.DataFrame(schema={**{c: pl.String for c in COLUMNS}, "_sumber": pl.String, "_baris": pl.UInt32})
-        return validated_overrides(empty), entries
-    return validated_overrides(pl.concat(frames, how="vertical_relaxed")), entries
 
 
 def replace_file(staged: Path, target: Path) -> None:

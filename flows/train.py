@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from flows import io
+from flows import io, references
 from rules import load_matching_model
 from transforms.linkage import blocking, comparisons, decide
 
@@ -35,8 +35,8 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
         if "staged" in out:
             staged.append(out["staged"])
     usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
-    dk = blocking.fetch_candidates(io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True),
-                                   blocking.candidate_keys(usulan, loose=True)).collect()
+    dk = references.one_row_per_nik(blocking.fetch_candidates(references.scan_dukcapil(root),
+                                                              blocking.candidate_keys(usulan, loose=True))).collect()
     pairs = blocking.candidate_pairs(usulan, dk, loose=True)
     vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names)
     keys = ["kode_prov", "sumber_file", "sumber_baris"]

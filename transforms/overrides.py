@@ -38,8 +38,10 @@ def validated_overrides(raw: pl.DataFrame) -> pl.DataFrame:
         | (pl.col("berlaku_sampai").is_not_null() & ~pl.col("berlaku_sampai").str.contains(r"^[0-9]{4}-[0-9]{2}$").fill_null(False))
     )
     if bad.height:
-        raise OverrideError(f"{bad.height} override row(s) incomplete or invalid (jenis, nik, nik_padan, penulis, "
-                            f"alasan, tanggal YYYY-MM-DD, berlaku_sampai YYYY-MM): rows {bad['_baris'].to_list()[:10]}")
+        where = "; ".join(f"{f} baris {b}" for f, b in bad.select("_sumber", "_baris").head(10).iter_rows())
+        raise OverrideError(f"{bad.height} override row(s) incomplete or invalid ({where}): each needs jenis "
+                            f"({'/'.join(JENIS)}), nik (16 digits), nik_padan for PADAN_MANUAL, penulis, alasan, "
+                            f"tanggal YYYY-MM-DD and optionally berlaku_sampai YYYY-MM; complete or remove those rows")
     return df
 
 

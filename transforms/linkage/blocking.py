@@ -118,7 +118,8 @@ def _dated_key(code: pl.Expr, birth: pl.Expr) -> pl.Expr:
 def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
     """The Dukcapil persons any key names, in one streaming pass over the extract: a filter of cheap
     set lookups (a superset is harmless: ``candidate_pairs`` joins exactly), so memory follows the
-    rows, not the extract. The blocking-key columns are added to the few persons that pass."""
+    rows, not the extract. The blocking-key columns are added to the few persons that pass. A NIK
+    that the extract holds twice comes back twice: the caller resolves duplicates (and reports them)."""
     cond = pl.col("NIK").is_in(keys.niks.implode())
     if keys.kks.len():
         cond = cond | pl.col("NO_KK").is_in(keys.kks.implode())
@@ -129,7 +130,7 @@ def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
         wanted = keys.village.select(_dated_key(pl.col("_desa"), pl.col("TGL_LHR"))).to_series().drop_nulls()
         desa = pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL")
         cond = cond | _dated_key(desa, pl.col("TGL_LHR")).is_in(wanted.implode())
-    return dk_keys(dukcapil.filter(cond.fill_null(False))).unique("NIK")
+    return dk_keys(dukcapil.filter(cond.fill_null(False)))
 
 
 def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> pl.DataFrame:

@@ -31,7 +31,7 @@ def linked(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel) -> tupl
     if open_rows.height:
         second, dk2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
-        dk = pl.concat([dk1, dk2], how="vertical_relaxed").unique("NIK")
+        dk = pl.concat([dk1, dk2], how="vertical_relaxed").unique("NIK", keep="first", maintain_order=True)
     else:
         decided, dk = first, dk1
     decided = decide.one_claim_per_person(decided.sort("_row"), usulan)
