@@ -1,0 +1,224 @@
+"""A period's release, written into a staging tree laid out like the data root (contracts.md):
+
+    <staged>/snapshots/periode=<P>/...      the tables and _manifest.json
+    <staged>/receipts/periode=<P>/<prov>/   the province receipts
+    <staged>/disbursement/periode=<P>/      the banks' lists with control totals
+    <staged>/analytics/<table>/periode=<P>/ the pseudonymised zone
+    <staged>/reports/periode=<P>.html       the run report
+
+``flows.publish`` then makes the whole tree visible in one switch. Every writer here is named
+for what it writes; none touches what readers see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+
+import schemas
+from flows import io, publish
+from rules import load_ruleset
+from transforms import analytics, disbursement, outcomes, report
+
+PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
+SNAPSHOT_TABLES = ("hasil_usulan", "individu", "penerima", "riwayat", "umpan_balik_tidak_dikenal")
+# outputs that carry the run's clock (start time): left out when two runs' results are compared
+TIMED = ("reports/",)
+
+
+def write_csv_for_excel(df: pl.DataFrame, path: Path) -> Path:
+    """CSV for Excel in an Indonesian locale: ``;`` delimiter (the decimal mark is a comma), UTF-8
+    with BOM so that names keep their letters, CRLF line ends; no cell starts a formula."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = outcomes.receipt_csv_ready(df).write_csv(separator=";", line_terminator="\r\n", quote_style="non_numeric")
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    return path
+
+
+def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path) -> None:
+    """The snapshot's tables, checked against their contracts first (a failure here is a defect:
+    every row that could break a contract has a reason code upstream)."""
+    for name, model in schemas.OUTPUT_MODELS.items():
+        model.validate(frames[name], lazy=True)
+    io.write_parquet(frames["hasil_usulan"], folder / "hasil_usulan" / "hasil_usulan.parquet")
+    io.write_parquet(frames["individu"], folder / "individu" / "individu.parquet")
+    io.write_partitioned(frames["penerima"], folder / "penerima", ["program", "kode_prov"])
+    for extra in ("riwayat", "umpan_balik_tidak_dikenal"):
+        io.write_parquet(frames[extra], folder / extra / f"{extra}.parquet")
+
+
+def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], folder: Path) -> None:
+    """Per province: every row it sent with its result and reasons, and its quarantined files."""
+    receipt = outcomes.receipt(hasil_usulan)
+    q = pl.DataFrame(quarantined or None, schema={
+        "kode_prov": pl.String, "file": pl.String, "karantina": pl.String, "keterangan": pl.String})
+    for prov in sorted(set(receipt["kode_prov"].to_list()) | set(q["kode_prov"].to_list())):
+        part = receipt.filter(pl.col("kode_prov") == prov)
+        out = folder / (prov or "_tanpa_provinsi")
+        io.write_parquet(part, out / "hasil_usulan.parquet")
+        write_csv_for_excel(part, out / "hasil_usulan.csv")
+        mine = q.filter(pl.col("kode_prov") == prov)
+        if mine.height:
+            write_csv_for_excel(mine, out / "berkas_karantina.csv")
+
+
+def write_bank_lists(penerima: pl.DataFrame, individu: pl.DataFrame, burekol: pl.DataFrame, *, periode: str,
+                     rules_path: str | None, folder: Path) -> int:
+    """Per bank (and PT Pos): the list, as Parquet and CSV, and its control totals."""
+    ruleset = load_ruleset(rules_path)
+    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.get("paid_by_bank", True)]
+    lists = disbursement.bank_lists(penerima, individu, burekol, programmes=bank_paid,
+                                    payable=list(ruleset.data.get("disbursement", {}).get("payable_statuses", [])),
+                                    periode=periode)
+    folder.mkdir(parents=True, exist_ok=True)
+    for bank in schemas.BANKS:
+        part = lists.filter(pl.col("bank") == bank)
+        io.write_parquet(part, folder / f"{bank}.parquet")
+        write_csv_for_excel(part, folder / f"{bank}.csv")
+        totals = pl.DataFrame({"periode": [periode], "bank": [bank], "jumlah_baris": [part.height],
+                               "total_nominal": [int(part["nominal"].sum())],
+                               "sha256_csv": [io.sha256_file(folder / f"{bank}.csv")],
+                               "sha256_parquet": [io.sha256_file(folder / f"{bank}.parquet")]})
+        write_csv_for_excel(totals, folder / f"{bank}_kontrol.csv")
+    return lists.height
+
+
+def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_date: dt.date, folder: Path) -> str:
+    """The pseudonymised zone of the period, or why it was not written."""
+    key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
+    if not key:
+        return f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
+    for name in ("hasil_usulan", "individu", "penerima"):
+        anon = analytics.pseudonymised(frames[name], key=key, reference_date=reference_date)
+        io.write_parquet(anon.with_columns(periode=pl.lit(periode)), folder / name / f"periode={periode}" / "data.parquet")
+    events = frames["riwayat"].filter(pl.col("periode") == periode)
+    io.write_parquet(analytics.riwayat_pseudonymised(events, key=key),
+                     folder / "riwayat" / f"periode={periode}" / "data.parquet")
+    return "published"
+
+
+def write_report(frames: dict[str, pl.DataFrame], previous_penerima: pl.DataFrame | None, manifest: dict, *,
+                 periode: str, path: Path) -> None:
+    figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], previous_penerima)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.report_html(periode, figures, manifest), encoding="utf-8")
+
+
+def key_fingerprint() -> str | None:
+    """A short digest that tells whether two runs used the same pseudonym key, from which the key
+    cannot be recovered (an HMAC of a constant under the key)."""
+    key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
+    return hmac.new(key, b"padan-key-fingerprint", hashlib.sha256).hexdigest()[:16] if key else None
+
+
+def input_fingerprint(manifest: dict) -> str:
+    """One digest of everything a run's result depends on besides the code: every input file's
+    sha256, the rule set and the matching model."""
+    inputs = manifest["inputs"]
+    files = sorted((e.get("kind", "usulan"), e["path"], e["sha256"])
+                   for group in ("usulan", "reference") for e in inputs.get(group, []))
+    body = {"files": files, "rule_set": manifest["rule_set"]["sha256"], "matching": manifest["matching_model"]["sha256"],
+            "analytics": manifest.get("analytics_key")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def content(files: dict[str, str]) -> dict[str, str]:
+    """The files of a release whose bytes depend only on the inputs (not on the clock)."""
+    return {k: v for k, v in files.items() if not k.startswith(TIMED)}
+
+
+def write_release(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], manifest: dict, *,
+                  burekol: pl.DataFrame, previous_penerima: pl.DataFrame | None, rules_path: str | None,
+                  reference_date: dt.date, staged: Path) -> dict:
+    """Every output of the period into ``staged``; returns the manifest written (with ``files``:
+    the sha256 of every file of the release but the manifest itself)."""
+    snap = staged / "snapshots" / f"periode={periode}"
+    write_snapshot_tables(frames, snap)
+    write_receipts(frames["hasil_usulan"], manifest["karantina"], staged / "receipts" / f"periode={periode}")
+    bank_rows = write_bank_lists(frames["penerima"], frames["individu"], burekol, periode=periode,
+                                 rules_path=rules_path, folder=staged / "disbursement" / f"periode={periode}")
+    manifest = {**manifest, "tables": {n: {"rows": frames[n].height} for n in SNAPSHOT_TABLES},
+                "bank_rows": bank_rows,
+                "analytics": write_analytics(frames, periode=periode, reference_date=reference_date,
+                                             folder=staged / "analytics")}
+    write_report(frames, previous_penerima, manifest, periode=periode,
+                 path=staged / "reports" / f"periode={periode}.html")
+    manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    manifest["files"] = publish.digest(staged)
+    io.write_json(manifest, snap / "_manifest.json")
+    publish.fault("release:staged")
+    return manifest
+
+
+class SnapshotExists(RuntimeError):
+    """The period is already published from other inputs or with other content, and --replace was
+    not given."""
+
+
+def published_manifest(root: io.Root, periode: str) -> dict | None:
+    """The manifest of the period as readers see it now, or None."""
+    path = root.snapshot(periode) / "_manifest.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def refuse_changed_inputs(root: io.Root, periode: str, fingerprint: str, *, replace: bool) -> None:
+    """Before the expensive work: a published period whose inputs (files, rule set, matching model)
+    differ from this run's is replaced only with ``--replace``."""
+    old = published_manifest(root, periode)
+    if old and not replace and old.get("input_fingerprint") not in (None, fingerprint):
+        raise SnapshotExists(f"periode {periode} is already published from different input files or rules "
+                             f"(sha256); rerun with --replace to replace it")
+
+
+def _pointer_stale(root: io.Root) -> bool:
+    gen = publish.current_generation(root.path)
+    pointer = root.snapshots / "_current.json"
+    expected = publish.current_pointer(gen) if gen else None
+    try:
+        now = json.loads(pointer.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        now = None
+    return now != expected
+
+
+def settle(root: io.Root, periode: str, staged: Path, manifest: dict, *, replace: bool) -> dict:
+    """Publish the staged release, or leave what is published when it is the same. An unchanged
+    rerun changes no byte; one that finds published files missing or altered (against the
+    manifest's sha256) publishes the release again and records what it repaired; one with other
+    inputs or results replaces the period only with ``replace`` (the old files are kept under
+    ``.padan/replaced/``)."""
+    old = published_manifest(root, periode)
+    manifest_path = staged / "snapshots" / f"periode={periode}" / "_manifest.json"
+    archive_as = None
+    if old is not None:
+        same = (old.get("input_fingerprint") == manifest["input_fingerprint"]
+                and content(old.get("files", {})) == content(manifest["files"]))
+        if same:
+            bad = publish.problems(root.path, old.get("files", {}))
+            if _pointer_stale(root):
+                bad.append("snapshots/_current.json")
+            if not bad:
+                return {"unchanged": True, "repaired": []}
+            manifest = {**manifest, "repairs": bad}
+        elif not replace:
+            what = "different input files or rules" if old.get("input_fingerprint") != manifest["input_fingerprint"] \
+                else "different content"
+            raise SnapshotExists(f"periode {periode} is already published with {what}; "
+                                 f"rerun with --replace to replace it")
+        else:
+            archive_as = str(old.get("run_id") or old.get("started_at") or "unknown").replace(":", "")
+            manifest = {**manifest, "replaces": {
+                "run_id": old.get("run_id"), "started_at": old.get("started_at"),
+                "code_version": old.get("code_version"), "input_fingerprint": old.get("input_fingerprint"),
+                "archived_in": f".padan/replaced/periode={periode}/{archive_as}"}}
+        io.write_json(manifest, manifest_path)
+    publish.publish_period(root.path, periode, staged, archive_as=archive_as)
+    return {"unchanged": False, "repaired": manifest.get("repairs", [])}
