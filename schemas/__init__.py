@@ -292,7 +292,7 @@ class Individu(pa.DataFrameModel):
     tanggal_lahir: pl.Date = pa.Field()
     jenis_kelamin: str = pa.Field(isin=["L", "P"])
     kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
-    status_padan: str = pa.Field(isin=list(STATUS_PADAN))
+    status_padan: str = pa.Field(isin=["PADAN", "PADAN_KOREKSI"])   # only Dukcapil-verified people are registered
     periode_masuk: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
     sumber_periode: str = pa.Field()
     sumber_file: str = pa.Field()

@@ -55,15 +55,39 @@ def previous(**over):
 
 def reg_codes(df, prev):
     d = register.duplicate_codes(df, rejecting=rejecting_codes())
-    return register.register_codes(d, prev).sort("sumber_baris")["alasan_register"].to_list()
+    return register.register_codes(d, prev, rejecting=rejecting_codes()).sort("sumber_baris")["alasan_register"].to_list()
+
+
+NOT_PADAN = {"nik_padan": None, "status_padan": "TIDAK_PADAN", "no_kk_dukcapil": None}
 
 
 def test_nik_ganda_when_a_non_padan_row_names_someone_else_under_a_registered_nik():
-    row = {"nik_usulan": "3201011505809999", "nik_padan": None, "status_padan": "TIDAK_PADAN",
-           "nama_usulan": "Dewi Lestari", "tgl_lahir": D(1995, 1, 1), "jk": "P"}
-    assert reg_codes(rows(row), previous()) == [["NIK_GANDA"]]
+    row = {"nik_usulan": "3201011505809999", **NOT_PADAN, "nama_usulan": "Dewi Lestari", "tgl_lahir": D(1995, 1, 1),
+           "jk": "P"}
+    assert reg_codes(rows(row), previous()) == [["NIK_TIDAK_PADAN", "NIK_GANDA"]]
     same = {**row, "nama_usulan": "Bambang Pamungkas", "tgl_lahir": D(1980, 5, 15), "jk": "L"}
-    assert reg_codes(rows(same), previous()) == [["SUDAH_ADA_DI_REGISTER"]]
+    assert reg_codes(rows(same), previous()) == [["NIK_TIDAK_PADAN"]]
+
+
+def test_only_verified_people_enter_or_change_the_register():
+    nobody = register.empty_individu()
+    assert reg_codes(rows({**NOT_PADAN, "alasan_padan": ["NIK_TIDAK_DITEMUKAN"]}), nobody) == [["NIK_TIDAK_PADAN"]]
+    assert reg_codes(rows({**NOT_PADAN, "alasan_padan": ["PERLU_VERIFIKASI"]}), nobody) == [["NIK_TIDAK_PADAN"]]
+    assert reg_codes(rows({"jenis": "PERBAIKAN"}), nobody) == [["TIDAK_ADA_DI_REGISTER"]]
+    assert reg_codes(rows({"jenis": "PERBAIKAN", **NOT_PADAN}), nobody) == [["NIK_TIDAK_PADAN", "TIDAK_ADA_DI_REGISTER"]]
+    # a row refused for its own data gets no second explanation
+    assert reg_codes(rows({**NOT_PADAN, "alasan_validasi": ["NIK_FORMAT_SALAH"]}), nobody) == [[]]
+
+
+def test_a_registered_person_whose_nik_left_dukcapil_can_still_be_removed_by_that_nik():
+    prev = previous(nik="3201011505800001", nama="BUDI SANTOSO", status_padan="PADAN")
+    gone = {"jenis": "HAPUS", "alasan_usulan": "PINDAH", **NOT_PADAN, "alasan_padan": ["NIK_TIDAK_DITEMUKAN"]}
+    assert reg_codes(rows(gone), prev) == [[]]
+    someone_else = {**gone, "nama_usulan": "Agus Salim", "tgl_lahir": D(1971, 2, 3)}
+    assert reg_codes(rows(someone_else), prev) == [["NIK_TIDAK_PADAN"]]
+    # a NIK that Dukcapil does know, but the row is not padan (another person's NIK): refused
+    clash = {**gone, "alasan_padan": ["NAMA_TIDAK_SESUAI"]}
+    assert reg_codes(rows(clash), prev) == [["TIDAK_ADA_DI_REGISTER"]]
 
 
 def test_moving_to_another_family_card_is_noted():
@@ -71,11 +95,19 @@ def test_moving_to_another_family_card_is_noted():
     assert reg_codes(rows({"jenis": "PERBAIKAN"}), prev) == [["PINDAH_KK"]]
 
 
-def test_references_to_unregistered_persons_are_warnings():
+def test_references_to_unregistered_persons_are_refused():
     got = reg_codes(rows({"jenis": "HAPUS", "alasan_usulan": "MENINGGAL"}, {"jenis": "SANGGAH", "alasan_usulan": "x",
                                                                              "sumber_file": "b.csv"}),
                     register.empty_individu())
     assert got == [["TIDAK_ADA_DI_REGISTER"], ["TIDAK_ADA_DI_REGISTER"]]
+
+
+def test_unverified_persons_of_an_older_register_leave_it_with_a_history_event():
+    prev = pl.concat([previous(), previous(nik="3201011505800001", nama="BUDI SANTOSO", status_padan="PADAN")])
+    kept, events = register.unverified_removed(prev, periode="2026-12")
+    assert kept["nik"].to_list() == ["3201011505800001"]
+    assert events.select("nik", "peristiwa", "alasan", "periode").rows() == [
+        ("3201011505809999", "KELUAR", "TIDAK_TERVERIFIKASI_DUKCAPIL", "2026-12")]
 
 
 def test_partition_follows_the_province_code_of_the_identifier():
@@ -105,3 +137,15 @@ def test_partitions_are_grouped_into_tasks_by_size_each_exactly_once(tmp_path, m
     monkeypatch.delenv("PADAN_PARTITION_ROWS")
     assert _task_groups(tmp_path / "rows", tmp_path / "previous") == [sorted([*sizes, "34"])]
     assert _task_groups(tmp_path / "nothing") == []
+
+
+def test_rows_whose_register_record_would_break_the_contract_are_named():
+    base = rows({}, {"nik_usulan": "3201014708850002", "nik_padan": "3201014708850002", "nama_usulan": "Siti Aminah",
+                     "jk": "P", "tgl_lahir": D(1985, 8, 7)},
+                {"nik_usulan": "6.20312E+15", "nik_padan": None},              # no key: would be a null NIK
+                {"nik_usulan": "3201010203150003", "nik_padan": "3201010203150003", "kode_wilayah_usulan": "32010110"})
+    accepted = register.duplicate_codes(base, rejecting=rejecting_codes()).with_columns(
+        dk_nama=pl.lit(None, pl.String), dk_tgl_lahir=pl.lit(None, pl.Date), dk_jk=pl.lit(None, pl.String),
+        skor_padan=pl.lit(1.0))
+    unfit = register.unfit_register_rows(accepted, periode="2026-11")
+    assert unfit.sort("sumber_baris").rows() == [("32", "a.csv", 3), ("32", "a.csv", 4)]

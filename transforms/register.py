@@ -1,9 +1,11 @@
 """Applying a period's usulan to the register (individu): outcomes per row and the register after.
 
-The register key (``nik_register``) is the Dukcapil NIK when the row is padan, else the NIK as
-submitted: a valid row that is not padan still enters the register, as TIDAK_PADAN, and its
-household is excluded until the data is fixed. BARU adds (or updates a person already registered),
-PERBAIKAN corrects, HAPUS removes, SANGGAH flags.
+Only Dukcapil-verified people are in the register (domain.md): the register key (``nik_register``)
+is the Dukcapil NIK of a padan row. A BARU or PERBAIKAN that is not padan is refused
+(``NIK_TIDAK_PADAN``, with the matching's own reasons beside it) and goes back to the region to be
+fixed; a PERBAIKAN, HAPUS or SANGGAH about someone not in the register is refused
+(``TIDAK_ADA_DI_REGISTER``). BARU adds (or updates a person already registered), PERBAIKAN
+corrects, HAPUS removes, SANGGAH flags.
 """
 
 from __future__ import annotations
@@ -49,10 +51,22 @@ def partition_expr(id_col: pl.Expr) -> pl.Expr:
             .otherwise(pl.lit("00")).alias("_part"))
 
 
+PADAN = ("PADAN", "PADAN_KOREKSI")
+
+
+def _typed_nik() -> pl.Expr:
+    return pl.when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$")).then(pl.col("nik_usulan"))
+
+
 def register_key_expr() -> pl.Expr:
-    """The person a row is about: the Dukcapil NIK when padan, else the submitted NIK if it has 16 digits."""
-    typed = pl.when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$")).then(pl.col("nik_usulan"))
-    return pl.coalesce(pl.col("nik_padan"), typed).alias("nik_register")
+    """The registered person a row is about: the Dukcapil NIK when padan. A HAPUS or SANGGAH whose
+    typed NIK Dukcapil no longer knows at all is keyed by that NIK, so that a registered person
+    whose record left the extract can still be removed or flagged (``register_codes`` then checks
+    the row against the register's identity); every other row that is not padan has no key."""
+    padan = pl.col("status_padan").is_in(PADAN)
+    vanished = pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) \
+        & pl.col("alasan_padan").list.contains("NIK_TIDAK_DITEMUKAN").fill_null(False)
+    return pl.when(padan).then(pl.col("nik_padan")).when(vanished).then(_typed_nik()).alias("nik_register")
 
 
 def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame:
@@ -84,31 +98,41 @@ def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame
     )
 
 
-def register_codes(rows: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
-    """``alasan_register`` per row (warnings): TIDAK_ADA_DI_REGISTER for a PERBAIKAN / HAPUS /
-    SANGGAH whose person is not registered, SUDAH_ADA_DI_REGISTER for a BARU of a registered person."""
+def register_codes(rows: pl.DataFrame, previous: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame:
+    """``alasan_register`` per row: NIK_TIDAK_PADAN for a row that would otherwise be used but names
+    nobody Dukcapil verifies; TIDAK_ADA_DI_REGISTER for a PERBAIKAN / HAPUS / SANGGAH whose person is
+    not registered; NIK_GANDA when the typed NIK is registered to someone else; SUDAH_ADA_DI_REGISTER
+    (warning) for a BARU of a registered person; PINDAH_KK (info) for a registered person proposed on
+    another family card."""
     known = previous.select(pl.col("nik").alias("nik_register"), _known=pl.lit(True), _reg_nama="nama",
                             _reg_tgl="tanggal_lahir", _reg_kk="no_kk")
-    r = rows.join(known, on="nik_register", how="left", maintain_order="left")
-    key = pl.col("nik_register").is_not_null()
-    # a row that is not padan, keyed by its typed NIK, about someone else than the registered holder
-    same_name = pl.Series(_name_scores(r["nama_usulan"], r["_reg_nama"]) >= 80)
-    ganda = (
-        pl.col("_known").is_not_null() & (pl.col("status_padan") == "TIDAK_PADAN")
-        & pl.col("jenis").is_in(["BARU", "PERBAIKAN"])
-        & (~same_name | (pl.col("tgl_lahir") != pl.col("_reg_tgl")).fill_null(True))
-    )
-    moved = pl.col("_known").is_not_null() & pl.col("jenis").is_in(["BARU", "PERBAIKAN"]) \
-        & (pl.coalesce("no_kk_dukcapil", "no_kk_usulan") != pl.col("_reg_kk")).fill_null(False)
-    r = r.with_columns(_ganda=ganda.fill_null(False), _moved=moved)
+    holder = previous.select(pl.col("nik").alias("_typed"), _typed_nama="nama", _typed_tgl="tanggal_lahir")
+    r = (rows.with_columns(_typed=_typed_nik())
+         .join(known, on="nik_register", how="left", maintain_order="left")
+         .join(holder, on="_typed", how="left", maintain_order="left"))
+    # the row names the registered holder of its key / of its typed NIK (name >= 80, same birth date)
+    same_as_key = pl.Series(_name_scores(r["nama_usulan"], r["_reg_nama"]) >= 80) \
+        & (r["tgl_lahir"] == r["_reg_tgl"]).fill_null(False)
+    same_as_holder = pl.Series(_name_scores(r["nama_usulan"], r["_typed_nama"]) >= 80) \
+        & (r["tgl_lahir"] == r["_typed_tgl"]).fill_null(False)
+    r = r.with_columns(_same_key=same_as_key, _same_holder=same_as_holder)
+    padan = pl.col("status_padan").is_in(PADAN)
+    otherwise_valid = ~pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat") \
+        .list.eval(pl.element().is_in(rejecting)).list.any()
+    is_known = pl.col("_known").is_not_null()
+    changing = pl.col("jenis").is_in(["BARU", "PERBAIKAN"])
+    # a HAPUS / SANGGAH keyed by a typed NIK that left Dukcapil must name the registered person
+    vanished_ok = ~padan & is_known & pl.col("_same_key")
+    ganda = ~padan & changing & pl.col("_typed_nama").is_not_null() & ~pl.col("_same_holder")
+    moved = is_known & changing & (pl.coalesce("no_kk_dukcapil", "no_kk_usulan") != pl.col("_reg_kk")).fill_null(False)
     return r.with_columns(alasan_register=pl.concat_list(
-        _code(pl.col("_ganda"), "NIK_GANDA"),
-        _code(pl.col("_moved") & ~pl.col("_ganda"), "PINDAH_KK"),
-        _code(key & pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & pl.col("_known").is_null(),
-              "TIDAK_ADA_DI_REGISTER"),
-        _code(key & (pl.col("jenis") == "BARU") & pl.col("_known").is_not_null() & ~pl.col("_ganda"),
-              "SUDAH_ADA_DI_REGISTER"),
-    ).list.drop_nulls()).drop("_known", "_reg_nama", "_reg_tgl", "_reg_kk", "_ganda", "_moved")
+        _code(otherwise_valid & ~padan & ~vanished_ok, "NIK_TIDAK_PADAN"),
+        _code(ganda, "NIK_GANDA"),
+        _code(moved & ~ganda, "PINDAH_KK"),
+        _code(pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & ~is_known, "TIDAK_ADA_DI_REGISTER"),
+        _code((pl.col("jenis") == "BARU") & is_known & padan, "SUDAH_ADA_DI_REGISTER"),
+    ).list.drop_nulls()).drop("_known", "_reg_nama", "_reg_tgl", "_reg_kk", "_typed", "_typed_nama", "_typed_tgl",
+                              "_same_key", "_same_holder")
 
 
 def _name_scores(a: pl.Series, b: pl.Series) -> np.ndarray:
@@ -117,16 +141,11 @@ def _name_scores(a: pl.Series, b: pl.Series) -> np.ndarray:
     return name_similarity(keys["a"].fill_null(""), keys["b"].fill_null(""))
 
 
-def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
-    """The register after applying this period's accepted rows.
-
-    ``accepted`` are DITERIMA rows with ``jenis``, ``nik_register``, the Dukcapil identity when padan
-    (``dk_nama``, ``dk_tgl_lahir``, ``dk_jk``, ``no_kk_dukcapil``), the cleaned usulan fields and
-    lineage (``sumber_file``, ``sumber_baris``, ``kode_prov``). Identity fields come from Dukcapil,
-    the identity truth, when padan, else from the usulan; kode_wilayah and the PKH fields from the
-    usulan.
-    """
-    upserts = (
+def register_records(accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+    """The register record each accepted BARU / PERBAIKAN row would write (before the person's
+    entry period is known). Identity fields come from Dukcapil, the identity truth; kode_wilayah
+    and the PKH fields from the usulan."""
+    return (
         accepted.filter(pl.col("jenis").is_in(["BARU", "PERBAIKAN"]))
         .select(
             nik="nik_register", no_kk=pl.coalesce("no_kk_dukcapil", "no_kk_usulan"),
@@ -137,9 +156,38 @@ def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: s
             hubungan_keluarga="hubungan", hamil="is_hamil", disabilitas_berat="is_disabilitas",
             jenjang_sekolah="jenjang", status_padan="status_padan", skor_padan="skor_padan",
             sumber_periode=pl.lit(periode), sumber_file="sumber_file", sumber_baris="sumber_baris",
-            jenis_usulan_terakhir="jenis",
+            jenis_usulan_terakhir="jenis", _sumber_prov="kode_prov",
         )
     )
+
+
+def unfit_register_rows(accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+    """(kode_prov, sumber_file, sumber_baris) of accepted rows whose register record would break the
+    ``individu`` contract (e.g. a Dukcapil record without a name or birth date): those rows get
+    ``DATA_REGISTER_TIDAK_LENGKAP`` instead of breaking the published table."""
+    import pandera.errors
+
+    import schemas
+
+    records = register_records(accepted, periode=periode).with_columns(periode_masuk=pl.lit(periode))
+    contract = schemas.Individu.to_schema().update_column("nik", unique=False)
+    try:
+        contract.validate(records, lazy=True)
+        return records.select(kode_prov="_sumber_prov", sumber_file="sumber_file", sumber_baris="sumber_baris").clear()
+    except pandera.errors.SchemaErrors as exc:
+        bad = exc.failure_cases.filter(pl.col("index").is_not_null())["index"].cast(pl.Int64).unique()
+    return records.with_row_index("_i").filter(pl.col("_i").cast(pl.Int64).is_in(bad.implode())).select(
+        kode_prov="_sumber_prov", sumber_file="sumber_file", sumber_baris="sumber_baris")
+
+
+def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+    """The register after applying this period's accepted rows.
+
+    ``accepted`` are DITERIMA rows with ``jenis``, ``nik_register``, the Dukcapil identity
+    (``dk_nama``, ``dk_tgl_lahir``, ``dk_jk``, ``no_kk_dukcapil``), the cleaned usulan fields and
+    lineage (``sumber_file``, ``sumber_baris``, ``kode_prov``); see ``register_records``.
+    """
+    upserts = register_records(accepted, periode=periode)
     removed = accepted.filter(pl.col("jenis") == "HAPUS").select(nik="nik_register")
     sanggah = (
         accepted.filter(pl.col("jenis") == "SANGGAH")
@@ -177,6 +225,22 @@ TRACKED = ["no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "h
 
 def empty_riwayat() -> pl.DataFrame:
     return pl.DataFrame(schema=RIWAYAT_SCHEMA)
+
+
+def unverified_removed(previous: pl.DataFrame, *, periode: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the previous register without persons who were never verified, their KELUAR events).
+    Registers written before only verified people were admitted may hold TIDAK_PADAN persons;
+    they leave with the reason ``TIDAK_TERVERIFIKASI_DUKCAPIL`` and stay in the history."""
+    unverified = previous.filter(~pl.col("status_padan").is_in(PADAN))
+    if unverified.height == 0:
+        return previous, empty_riwayat()
+    events = unverified.select(
+        periode=pl.lit(periode), nik="nik", no_kk="no_kk", nama="nama", peristiwa=pl.lit("KELUAR"),
+        jenis_usulan=pl.lit(None, pl.String), alasan=pl.lit("TIDAK_TERVERIFIKASI_DUKCAPIL"),
+        perubahan=pl.lit([], dtype=RIWAYAT_SCHEMA["perubahan"]), kode_prov="kode_prov",
+        sumber_file=pl.lit(None, pl.String), sumber_baris=pl.lit(None, pl.Int64),
+    ).select([pl.col(c).cast(t) for c, t in RIWAYAT_SCHEMA.items()])
+    return previous.filter(pl.col("status_padan").is_in(PADAN)), events
 
 
 def riwayat_after(previous_riwayat: pl.DataFrame, previous: pl.DataFrame, accepted: pl.DataFrame,

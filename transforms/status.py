@@ -16,7 +16,7 @@ from rules import RuleSet
 
 # which status each reason code implies (codes not listed here are informational only)
 STATUS_OF_REASON = {
-    "NIK_TIDAK_PADAN": "EXCLUDE", "MENINGGAL": "EXCLUDE", "ASN_TNI_POLRI": "EXCLUDE",
+    "NIK_TIDAK_PADAN": "EXCLUDE", "NIK_TIDAK_ADA_DI_DUKCAPIL": "EXCLUDE", "MENINGGAL": "EXCLUDE", "ASN_TNI_POLRI": "EXCLUDE",
     "DESIL_DI_ATAS_BATAS": "EXCLUDE", "DESIL_TIDAK_ADA": "EXCLUDE", "TIDAK_ADA_KOMPONEN_PKH": "EXCLUDE",
     "SANGGAH_TERBUKTI": "EXCLUDE",
     "SDM_KESOS_AKTIF": "OVERLAP SDM KESOS", "GIS_TIDAK_LAYAK": "TIDAK LAYAK GIS",
@@ -69,7 +69,7 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
                 and "min_age" not in c:
             raise ValueError(f"PKH component {name} has no condition the engine understands")
         options.append(pl.when(cond.fill_null(False)).then(pl.lit(c["annual"])).otherwise(0))
-    dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN")
+    dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN", _di_dukcapil=pl.lit(True))
     sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(["Y", "YA", "YES", "1", "AKTIF"]))
            .select(nik=pl.col("nik").str.strip_chars()).unique().with_columns(is_sdm_kesos=pl.lit(True)))
     if sanggah is None:
@@ -83,12 +83,13 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             is_meninggal=pl.col("_tgl_mati").is_not_null() & (pl.col("_tgl_mati") <= pl.lit(reference_date)),
             is_asn=pl.col("_pekerjaan").str.to_uppercase().is_in(occupations).fill_null(False),
             is_sdm_kesos=pl.col("is_sdm_kesos").fill_null(False) & rules.exclusions.get("sdm_kesos_active", True),
+            is_di_dukcapil=pl.col("_di_dukcapil").fill_null(False),
         )
         .with_columns(
             nilai_komponen=pl.when(pl.col("is_meninggal")).then(0).otherwise(pl.max_horizontal(options))
             .cast(pl.Int64),
         )
-        .drop("_tgl_mati", "_pekerjaan")
+        .drop("_tgl_mati", "_pekerjaan", "_di_dukcapil")
     )
 
 
@@ -117,6 +118,7 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_c
             kode_wilayah=pl.col("kode_wilayah").first(),
             kode_prov=pl.col("kode_prov").first(),
             kepala_padan=pl.col("status_padan").first().is_in(["PADAN", "PADAN_KOREKSI"]),
+            kepala_di_dukcapil=pl.col("is_di_dukcapil").first(),
             semua_meninggal=pl.col("is_meninggal").all(),
             ada_asn=(pl.col("is_asn") & ~pl.col("is_meninggal")).any(),
             ada_sdm_kesos=(pl.col("is_sdm_kesos") & ~pl.col("is_meninggal")).any(),
@@ -171,7 +173,8 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
             annual = pl.col("nilai_pkh_tahunan") if p.get("requires_component") else pl.lit(int(p["monthly_amount"]) * 12)
             base = hh.with_columns(
                 program=pl.lit(program), nik=pl.col("nik_kepala"),
-                _tidak_padan=~pl.col("kepala_padan"), _meninggal=pl.col("semua_meninggal"),
+                _tidak_padan=~pl.col("kepala_padan"), _hilang=~pl.col("kepala_di_dukcapil"),
+                _meninggal=pl.col("semua_meninggal"),
                 _komponen=pl.col("komponen_pkh") > 0 if p.get("requires_component") else pl.lit(True),
                 _annual=annual,
             )
@@ -181,6 +184,7 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
                           on="no_kk", how="left").with_columns(
                 program=pl.lit(program),
                 _tidak_padan=~pl.col("status_padan").is_in(["PADAN", "PADAN_KOREKSI"]),
+                _hilang=~pl.col("is_di_dukcapil"),
                 _meninggal=pl.col("is_meninggal"), _komponen=pl.lit(True),
                 _annual=pl.lit(int(p["monthly_amount"]) * 12), komponen_pkh=pl.lit(None, pl.Int64),
             )
@@ -192,6 +196,7 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
         entitlement = (pl.col("_annual") * tranche // 12).cast(pl.Int64)
         reasons = pl.concat_list(
             _code(pl.col("_tidak_padan"), "NIK_TIDAK_PADAN"),
+            _code(pl.col("_hilang"), "NIK_TIDAK_ADA_DI_DUKCAPIL"),
             _code(pl.col("_meninggal"), "MENINGGAL"),
             _code(pl.col("ada_asn"), "ASN_TNI_POLRI"),
             _code(pl.col("desil").is_null(), "DESIL_TIDAK_ADA"),
