@@ -20,6 +20,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Padan: the monthly reconciliation run of the DTKS/DTSEN register.")
 console = Console()
+err_console = Console(stderr=True)
 
 DEMO_ROOT = Path("data/demo")
 
@@ -28,8 +29,11 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows import progress
+    from flows.lock import RootLocked, writer_lock
     from flows.monthly import SnapshotExists, monthly_run
+    from flows.references import InputContractError
     from flows.runners import task_runner_from_env
+    from rules import RuleError
 
     monthly_run = monthly_run.with_options(task_runner=task_runner_from_env())
 
@@ -45,12 +49,17 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
     progress.clear()
     progress.listen(draw)
     try:
-        with bars:
+        # the flow takes the writer lock too (deployments do not come through here); taking it first
+        # refuses a second writer before Prefect starts
+        with writer_lock(data_root, command="run", periode=periode), bars:
             return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
                                rules_path=str(rules) if rules else None)
     except SnapshotExists as exc:
-        console.print(f"[red]{exc}[/red]")
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(code=3) from exc
+    except (RootLocked, InputContractError, RuleError) as exc:
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(code=2) from exc
     finally:
         progress.clear()
 
@@ -111,14 +120,18 @@ def load_initial(
     from flows.io import check_periode
     from flows.load_initial import stage_initial_load
 
+    from flows.lock import RootLocked, writer_lock
+
     check_periode(periode)
     try:
-        counts = stage_initial_load(data_root, periode, source)
-    except ValueError as exc:
-        console.print(f"[red]{exc}[/red]")
+        with writer_lock(data_root, command="load-initial", periode=periode):   # staging and the run: one writer
+            counts = stage_initial_load(data_root, periode, source)
+            console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
+            summary = _run_flow(data_root, periode, replace=False, rules=None)
+    except (ValueError, RootLocked) as exc:
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(code=2) from exc
-    console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
-    print_summary(_run_flow(data_root, periode, replace=False, rules=None))
+    print_summary(summary)
 
 
 @app.command()
@@ -202,11 +215,13 @@ def train_matching(
 def catalog(data_root: Annotated[Path, typer.Option("--data-root")]) -> None:
     """Write/refresh <data-root>/padan.duckdb: DuckDB views over every period of the pseudonymised zone."""
     from flows.catalog import write_catalog
+    from flows.lock import RootLocked, writer_lock
 
     try:
-        out = write_catalog(data_root)
-    except FileNotFoundError as exc:
-        console.print(f"[red]{exc}[/red]")
+        with writer_lock(data_root, command="catalog"):
+            out = write_catalog(data_root)
+    except (FileNotFoundError, RootLocked) as exc:
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(code=2) from exc
     console.print(f"catalog: {out['catalog']}  views: {', '.join(out['views'])}", soft_wrap=True)
 

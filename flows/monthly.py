@@ -15,17 +15,16 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 import schemas
-from flows import io, progress, runners
+from flows import io, lock, progress, publish, references, release, runners
 from rules import load_matching_model, load_ruleset, rejecting_codes
-from transforms import analytics, disbursement, ingest, outcomes, overrides, register, report, status, wilayah
+from transforms import ingest, outcomes, overrides, register, status, wilayah
 from transforms.linkage import blocking
 from transforms.linkage import run as linkage_run
 
 TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
-class SnapshotExists(RuntimeError):
-    """The period is already published with different content and --replace was not given."""
+SnapshotExists = release.SnapshotExists
 
 
 def reference_date(periode: str) -> dt.date:
@@ -73,7 +72,27 @@ def ingest_batch(data_root: str, periode: str, kode_prov: str, file: str, index:
 
 
 @task(**TASK)
-def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> str:
+def read_references(data_root: str, periode: str) -> dict:
+    """Every reference, feedback and override file checked against its contract before any
+    matching (a file that does not fit stops the run here, naming file and column); the CSV inputs
+    are read once, normalised, and kept for the stages that need them."""
+    root = io.Root(Path(data_root))
+    ready = references.references_ready(root, periode)
+    entries, warnings = list(ready["reference"]), []
+    for name, folder in (("sdm_kesos", root.sdm_kesos), ("gis", root.gis),
+                         ("burekol", root.feedback(periode, "burekol")), ("salur", root.feedback(periode, "salur"))):
+        got = references.read_csv_input(folder, references.SCHEMAS[name], name, root)
+        frame = got.frame if name == "sdm_kesos" else _strip_id(got.frame, "no_kk")
+        io.write_parquet(frame, _common(root, periode, name))
+        entries += got.entries
+        warnings += got.warnings
+    ov, ov_entries = references.read_overrides(root)
+    io.write_parquet(ov, _common(root, periode, "overrides"))
+    return {"reference": entries + ov_entries, "warnings": warnings}
+
+
+@task(**TASK)
+def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> dict:
     """Candidates, evidence and a padan decision per row. Dukcapil is read only for the persons the
     blocking keys name."""
     root = io.Root(Path(data_root))
@@ -81,20 +100,29 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     out_path = root.work(periode) / "matched.parquet"
     if not staged:
         io.write_parquet(pl.DataFrame(), out_path)
-        return str(out_path)
+        return {"matched": str(out_path), "dukcapil_nik_ganda": 0}
     usulan = (
         pl.scan_parquet(staged).collect()
         .sort("kode_prov", "sumber_file", "sumber_baris")
         .with_row_index("_row")
     )
-    dk_scan = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
-    decided, dk = linkage_run.linked(usulan, lambda keys: blocking.fetch_candidates(dk_scan, keys).collect(), model)
-    active = overrides.active_overrides(io.read_overrides(root)[0], periode=periode,
+    dk_scan = references.scan_dukcapil(root)
+    duplicates = 0
+
+    def fetch(keys: blocking.Keys) -> pl.DataFrame:
+        nonlocal duplicates
+        found = blocking.fetch_candidates(dk_scan, keys).collect()
+        duplicates += references.duplicate_niks(found)
+        return references.one_row_per_nik(found.lazy()).collect()
+
+    decided, dk = linkage_run.linked(usulan, fetch, model)
+    active = overrides.active_overrides(pl.read_parquet(_common(root, periode, "overrides")), periode=periode,
                                         reference_date=reference_date(periode))
     manual_niks = active["nik_padan"].drop_nulls()
     if manual_niks.len():
-        dk = pl.concat([dk, blocking.dk_keys(dk_scan.filter(pl.col("NIK").is_in(manual_niks.implode()))).collect()],
-                       how="vertical_relaxed").unique("NIK")
+        manual = references.one_row_per_nik(dk_scan.filter(pl.col("NIK").is_in(manual_niks.implode()))).collect()
+        dk = pl.concat([dk, blocking.dk_keys(manual.lazy()).collect()], how="vertical_relaxed").unique(
+            "NIK", keep="first", maintain_order=True)
     decided = overrides.padan_overridden(decided, usulan, active, dk)
     identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
     out = (
@@ -103,7 +131,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         .sort("_row")
     )
     io.write_parquet(out, out_path)
-    return str(out_path)
+    return {"matched": str(out_path), "dukcapil_nik_ganda": duplicates}
 
 
 # The register and the rules are worked per province partition (``register.partition_expr``: the
@@ -177,24 +205,38 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     base = root.work(periode) / "register"
     prev_files = _part_files(base / "previous", parts)
     previous = (pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu())
+    previous, purged = register.unverified_removed(previous, periode=periode)
     row_files = _part_files(base / "rows", parts)
     out = base / "out" / parts[0]
     if not row_files:
-        return {"individu": str(io.write_parquet(previous, out / "individu.parquet"))}
+        return {"individu": str(io.write_parquet(previous, out / "individu.parquet")),
+                "riwayat": str(io.write_parquet(purged, out / "riwayat.parquet"))}
     rejecting = rejecting_codes()
+    lineage = ["kode_prov", "sumber_file", "sumber_baris"]
     rows = (
         pl.read_parquet(row_files).drop("_part")
         .pipe(register.duplicate_codes, rejecting=rejecting)
-        .pipe(register.register_codes, previous)
-        .with_columns(alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat",
-                                            "alasan_register").list.unique(maintain_order=True))
-        .with_columns(hasil=outcomes.hasil_expr("alasan", rejecting), periode=pl.lit(periode))
-        .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")))
-        .sort("kode_prov", "sumber_file", "sumber_baris")
+        .pipe(register.register_codes, previous, rejecting=rejecting)
+        .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")), periode=pl.lit(periode))
+        .sort(lineage)
     )
+
+    def decided(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.with_columns(alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat",
+                                                       "alasan_register").list.unique(maintain_order=True)) \
+            .with_columns(hasil=outcomes.hasil_expr("alasan", rejecting))
+
+    rows = decided(rows)
+    # a row whose register record would break the individu contract is refused, never published
+    unfit = register.unfit_register_rows(rows.filter(pl.col("hasil") == "DITERIMA"), periode=periode)
+    if unfit.height:
+        rows = decided(rows.join(unfit.with_columns(_unfit=pl.lit(True)), on=lineage, how="left", maintain_order="left")
+                       .with_columns(alasan_register=pl.when(pl.col("_unfit").fill_null(False))
+                                     .then(pl.col("alasan_register").list.concat(pl.lit(["DATA_REGISTER_TIDAK_LENGKAP"])))
+                                     .otherwise(pl.col("alasan_register"))).drop("_unfit"))
     accepted = rows.filter(pl.col("hasil") == "DITERIMA")
     individu = register.individu_after(previous, accepted, periode=periode)
-    events = register.riwayat_after(register.empty_riwayat(), previous, accepted, individu, periode=periode)
+    events = register.riwayat_after(purged, previous, accepted, individu, periode=periode)
     return {
         "hasil_usulan": str(io.write_parquet(outcomes.hasil_usulan_table(rows), out / "hasil_usulan.parquet")),
         "individu": str(io.write_parquet(individu, out / "individu.parquet")),
@@ -236,9 +278,9 @@ def _strip_id(df: pl.DataFrame, col: str) -> pl.DataFrame:
     return df.with_columns(pl.col(col).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))
 
 
-def _rules_common(root: io.Root, periode: str, name: str) -> Path:
-    """A reference table as ``split_rules`` read and normalised it once for the run."""
-    return root.work(periode) / "rules" / "common" / f"{name}.parquet"
+def _common(root: io.Root, periode: str, name: str) -> Path:
+    """A CSV input as ``read_references`` read and normalised it once for the run."""
+    return root.work(periode) / "common" / f"{name}.parquet"
 
 
 @task(**TASK)
@@ -251,31 +293,25 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
     individu = pl.scan_parquet(individu_path).with_columns(_part=register.partition_expr(pl.col("no_kk")))
     individu.sink_parquet(pl.PartitionBy(base / "individu", key=["_part"]), mkdir=True)
     keys = individu.select("nik", "no_kk", "_part").collect()
-    dk = io.scan_reference(root.dukcapil, io.DUKCAPIL_TYPES, required=True)
-    (dk.filter(pl.col("NIK").is_in(keys["nik"].implode())).select("NIK", "TGL_MATI", "JENIS_PKRJN")
+    dk = references.scan_dukcapil(root)
+    found = (dk.filter(pl.col("NIK").is_in(keys["nik"].implode()))
+             .select("NIK", "TGL_MATI", "JENIS_PKRJN", references.FILE_ORDER).collect())
+    (references.one_row_per_nik(found.lazy()).select("NIK", "TGL_MATI", "JENIS_PKRJN")
      .join(keys.lazy().select(NIK="nik", _part="_part"), on="NIK", how="inner")
      .sink_parquet(pl.PartitionBy(base / "dukcapil", key=["_part"]), mkdir=True))
-    dtsen = io.scan_reference(root.dtsen, io.DTSEN_TYPES, required=False)
+    dtsen = references.scan_dtsen(root)
     if dtsen is not None:
-        (dtsen.filter(pl.col("no_kk").is_in(keys["no_kk"].unique().implode()))
+        (dtsen.filter(pl.col("no_kk").is_in(keys["no_kk"].unique().implode())).drop(references.FILE_ORDER)
          .with_columns(_part=register.partition_expr(pl.col("no_kk")))
          .sink_parquet(pl.PartitionBy(base / "dtsen", key=["_part"]), mkdir=True))
-    sdm, e1 = io.read_csv_folder(root.sdm_kesos, list(schemas.SdmKesos.to_schema().columns))
-    gis, e2 = io.read_csv_folder(root.gis, list(schemas.Gis.to_schema().columns))
-    bur, e3 = io.read_csv_folder(root.feedback(periode, "burekol"), list(schemas.Burekol.to_schema().columns))
-    sal, e4 = io.read_csv_folder(root.feedback(periode, "salur"), list(schemas.Salur.to_schema().columns))
-    ov, e5 = io.read_overrides(root)
+    ov = pl.read_parquet(_common(root, periode, "overrides"))
     sanggah = overrides.sanggah_decisions(overrides.active_overrides(ov, periode=periode,
                                                                      reference_date=reference_date(periode)))
-    bur, sal = _strip_id(bur, "no_kk"), _strip_id(sal, "no_kk")
-    for name, frame in (("sdm_kesos", sdm), ("gis", _strip_id(gis, "no_kk")), ("burekol", bur), ("salur", sal),
-                        ("sanggah", sanggah)):
-        io.write_parquet(frame, _rules_common(root, periode, name))
+    io.write_parquet(sanggah, _common(root, periode, "sanggah"))
+    bur, sal = pl.read_parquet(_common(root, periode, "burekol")), pl.read_parquet(_common(root, periode, "salur"))
     unknown = status.unknown_feedback(bur, sal, keys, periode=periode)
-    inputs = e1 + e2 + e3 + e4 + e5
-    for e in inputs:
-        e["path"] = str(Path(e["path"]).relative_to(root.path))
-    return {"groups": _task_groups(base / "individu") or [["00"]], "inputs": inputs,
+    return {"groups": _task_groups(base / "individu") or [["00"]],
+            "dukcapil_nik_ganda": references.duplicate_niks(found),
             "umpan_balik_tidak_dikenal": str(io.write_parquet(unknown, base / "umpan_balik_tidak_dikenal.parquet"))}
 
 
@@ -293,7 +329,7 @@ def decide_partition(data_root: str, periode: str, parts: list[str], rules_path:
     individu = part_of("individu", register.empty_individu().schema)
     dk = part_of("dukcapil", {"NIK": pl.String, "TGL_MATI": pl.Date, "JENIS_PKRJN": pl.String})
     dtsen = part_of("dtsen", {"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
-    common = {name: pl.scan_parquet(_rules_common(root, periode, name))
+    common = {name: pl.scan_parquet(_common(root, periode, name))
               for name in ("sdm_kesos", "gis", "burekol", "salur", "sanggah")}
     out = status.penerima(
         individu, dk, dtsen, common["sdm_kesos"], common["gis"], common["burekol"], common["salur"],
@@ -311,117 +347,23 @@ def combine_rules(data_root: str, periode: str, parts: list[dict]) -> str:
 
 
 @task(**TASK)
-def publish_snapshot(data_root: str, periode: str, tables: dict[str, str], manifest: dict, replace: bool,
-                     rules_path: str | None = None) -> dict:
-    """Validate the tables against the contracts, write snapshot + receipts to a staging folder,
-    then rename into place. An unchanged rerun leaves the published bytes untouched."""
+def publish_release(data_root: str, periode: str, tables: dict[str, str], manifest: dict, replace: bool,
+                    rules_path: str | None = None) -> dict:
+    """Every output of the period written to a staging tree, then published in one switch (or left
+    as published when a rerun gives the same result; repaired when published files went missing)."""
     root = io.Root(Path(data_root))
     frames = {name: pl.read_parquet(p) for name, p in tables.items()}
-    for name, model in schemas.OUTPUT_MODELS.items():
-        model.validate(frames[name], lazy=True)
-    staging = io.new_staging_dir(root, periode)
-    snap, rec = staging / "snapshot", staging / "receipts"
-    rec.mkdir()
-    io.write_parquet(frames["hasil_usulan"], snap / "hasil_usulan" / "hasil_usulan.parquet")
-    io.write_parquet(frames["individu"], snap / "individu" / "individu.parquet")
-    io.write_partitioned(frames["penerima"], snap / "penerima", ["program", "kode_prov"])
-    for extra in ("riwayat", "umpan_balik_tidak_dikenal"):
-        io.write_parquet(frames[extra], snap / extra / f"{extra}.parquet")
-    receipt = outcomes.receipt(frames["hasil_usulan"])
-    quarantined = pl.DataFrame(manifest["karantina"] or None, schema={
-        "kode_prov": pl.String, "file": pl.String, "karantina": pl.String, "keterangan": pl.String})
-    provs = sorted(set(receipt["kode_prov"].to_list()) | set(quarantined["kode_prov"].to_list()))
-    for prov in provs:
-        part = receipt.filter(pl.col("kode_prov") == prov)
-        folder = rec / (prov or "_tanpa_provinsi")
-        io.write_parquet(part, folder / "hasil_usulan.parquet")
-        _write_receipt_csv(outcomes.receipt_csv_ready(part), folder / "hasil_usulan.csv")
-        q = quarantined.filter(pl.col("kode_prov") == prov)
-        if q.height:
-            _write_receipt_csv(outcomes.receipt_csv_ready(q), folder / "berkas_karantina.csv")
-    extras = _downstream_outputs(root, periode, frames, manifest, staging, rules_path)
-    target = root.snapshot(periode)
-    digest = io.tree_digest(snap)
-    manifest = {**manifest, "tables": {n: {"rows": f.height} for n, f in frames.items()}, "files": digest}
-    if target.exists() and (target / "_manifest.json").is_file():
-        old = json.loads((target / "_manifest.json").read_text(encoding="utf-8"))
-        same_inputs = old.get("inputs") == manifest["inputs"]
-        if old.get("files") == digest and same_inputs:
-            shutil.rmtree(staging, ignore_errors=True)
-            return {"snapshot": str(target), "unchanged": True}
-        if not replace:
-            shutil.rmtree(staging, ignore_errors=True)
-            what = "different content" if old.get("files") != digest else "different input files (sha256)"
-            raise SnapshotExists(
-                f"periode {periode} is already published with {what}; rerun with --replace to replace it")
-        manifest["replaces"] = {"started_at": old.get("started_at"), "code_version": old.get("code_version"),
-                                "inputs": old.get("inputs"), "files": old.get("files")}
-    manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    manifest["analytics"] = extras["analytics"]
-    io.write_json(manifest, snap / "_manifest.json")
-    io.fsync_tree(staging)
-    # every consumer's output first; the snapshot last: a visible snapshot means all of it is in place
-    io.swap_into_place(rec, root.receipts(periode))
-    io.swap_into_place(staging / "disbursement", root.disbursement(periode))
-    for table_dir in sorted((staging / "analytics").glob("*/periode=*")):
-        io.swap_into_place(table_dir, root.analytics / table_dir.parent.name / table_dir.name)
-    io.replace_file(staging / "report.html", root.report(periode))
-    io.swap_into_place(snap, target)
-    shutil.rmtree(staging, ignore_errors=True)
-    io.advance_current_pointer(root, periode)
-    return {"snapshot": str(target), "unchanged": False}
-
-
-PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
-
-
-def _downstream_outputs(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], manifest: dict,
-                        staging: Path, rules_path: str | None) -> dict:
-    """Into ``staging``: the banks' lists with control totals, the pseudonymised analytics zone and
-    the HTML report."""
-    ruleset = load_ruleset(rules_path)
-    bur = pl.read_parquet(_rules_common(root, periode, "burekol"))   # the same accounts the rules saw
-    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.get("paid_by_bank", True)]
-    lists = disbursement.bank_lists(frames["penerima"], frames["individu"], bur, programmes=bank_paid,
-                                    payable=list(ruleset.data.get("disbursement", {}).get("payable_statuses", [])),
-                                    periode=periode)
-    out = staging / "disbursement"
-    out.mkdir()
-    for bank in schemas.BANKS:
-        part = lists.filter(pl.col("bank") == bank)
-        io.write_parquet(part, out / f"{bank}.parquet")
-        _write_receipt_csv(outcomes.receipt_csv_ready(part), out / f"{bank}.csv")
-        totals = pl.DataFrame({"periode": [periode], "bank": [bank], "jumlah_baris": [part.height],
-                               "total_nominal": [int(part["nominal"].sum())],
-                               "sha256_csv": [io.sha256_file(out / f"{bank}.csv")],
-                               "sha256_parquet": [io.sha256_file(out / f"{bank}.parquet")]})
-        _write_receipt_csv(totals, out / f"{bank}_kontrol.csv")
-    key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
-    if key:
-        ref = reference_date(periode)
-        for name in ("hasil_usulan", "individu", "penerima"):
-            anon = analytics.pseudonymised(frames[name], key=key, reference_date=ref)
-            io.write_parquet(anon.with_columns(periode=pl.lit(periode)),
-                             staging / "analytics" / name / f"periode={periode}" / "data.parquet")
-        io.write_parquet(analytics.riwayat_pseudonymised(frames["riwayat"].filter(pl.col("periode") == periode), key=key),
-                         staging / "analytics" / "riwayat" / f"periode={periode}" / "data.parquet")
-        analytics_note = "published"
-    else:
-        analytics_note = f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
     previous = io.latest_snapshot_before(root, periode)
-    prev_pen = (pl.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False)
-                if previous else None)
-    figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], prev_pen)
-    (staging / "report.html").write_text(report.report_html(periode, figures, manifest), encoding="utf-8")
-    return {"analytics": analytics_note, "bank_rows": lists.height}
-
-
-def _write_receipt_csv(df: pl.DataFrame, path: Path) -> None:
-    """CSV for Excel in an Indonesian locale: ``;`` delimiter (the decimal mark is a comma), UTF-8
-    with BOM so that names keep their letters, CRLF line ends."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = df.write_csv(separator=";", line_terminator="\r\n", quote_style="non_numeric")
-    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    prev_pen = pl.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False) if previous else None
+    staged = io.new_staging_dir(root, periode)
+    manifest = release.write_release(root, periode, frames, manifest, burekol=pl.read_parquet(_common(root, periode, "burekol")),
+                                     previous_penerima=prev_pen, rules_path=rules_path,
+                                     reference_date=reference_date(periode), staged=staged)
+    try:
+        outcome = release.settle(root, periode, staged, manifest, replace=replace)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return {"snapshot": str(root.snapshot(periode)), **outcome}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,21 +374,30 @@ def _write_receipt_csv(df: pl.DataFrame, path: Path) -> None:
 def monthly_run(data_root: str, periode: str | None = None, replace: bool = False,
                 rules_path: str | None = None, matching_path: str | None = None) -> dict:
     """The monthly reconciliation run for one periode (YYYY-MM; default: this month in Asia/Jakarta)
-    on one data root."""
-    logger = get_run_logger()
+    on one data root. Holds the data root's writer lock for the whole run."""
     if periode is None:
         from zoneinfo import ZoneInfo
 
         periode = dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
     io.check_periode(periode)
-    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     root = io.Root(Path(data_root).resolve())
+    with lock.writer_lock(root.path, command="run", periode=periode) as stale:
+        if stale:
+            get_run_logger().warning("the previous writer (pid %s, %s) ended without releasing the data root; "
+                                     "what it left unfinished is discarded", stale.get("pid"), stale.get("command"))
+        return _month(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+
+
+def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None) -> dict:
+    logger = get_run_logger()
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
     match_model = load_matching_model(matching_path)
-    io.clear_stale_staging(root, periode)
-    shutil.rmtree(root.work(periode), ignore_errors=True)
+    publish.recover(root.path)
+    io.clear_stale_staging(root)
 
+    refs = read_references(data_root, periode)   # a reference that breaks its contract stops the run here
     files = discover_inbox(data_root, periode)
     logger.info("periode %s: %d inbox files", periode, len(files))
     futures = ingest_batch.map(data_root, periode, [p for p, _ in files], [f for _, f in files],
@@ -457,43 +408,43 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
                    for b in batches if "karantina" in b]
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
-
-    stages = ["padan Dukcapil", "register", "status & nominal", "terbitkan"]
-    progress.report(stages[0], 0, 1)
-    matched = match_usulan(data_root, periode, staged, matching_path)
-    progress.report(stages[0], 1, 1)
-    split = split_register(data_root, periode, matched)
-    reg_parts = _gathered(reconcile_partition.map(data_root, periode, split["groups"]), stages[1])
-    reg = combine_register(data_root, periode, reg_parts, split["previous_periode"])
-    rsplit = split_rules(data_root, periode, reg["individu"])
-    pen_parts = _gathered(decide_partition.map(data_root, periode, rsplit["groups"], unmapped(rules_path)), stages[2])
-    pen = {"penerima": combine_rules(data_root, periode, pen_parts),
-           "umpan_balik_tidak_dikenal": rsplit["umpan_balik_tidak_dikenal"], "inputs": rsplit["inputs"]}
-
-    ref_inputs = [
-        {"kind": kind, "path": str(f.relative_to(root.path)), "sha256": io.sha256_file(f), "rows": io.parquet_rows(f)}
-        for kind, folder in (("dukcapil", root.dukcapil), ("dtsen", root.dtsen))
-        for f in io.parquet_files(folder)
-    ]
     manifest = {
         "periode": periode,
+        "run_id": f"{started.replace(':', '').replace('-', '')[:15]}-{os.getpid()}",
         "contract_version": schemas.CONTRACT_VERSION,
         "rule_set": {"version": rules.version, "sha256": rules.sha256, "source": rules.source},
         "matching_model": {"version": match_model.model.version, "sha256": match_model.sha256,
                            "source": match_model.source},
         "code_version": io.code_version(),
-        "previous_periode": reg["previous_periode"],
         "started_at": started,
+        "analytics_key": release.key_fingerprint(),
         "inputs": {
             "usulan": [{k: b[k] for k in ("kode_prov", "path", "sha256", "rows")} | (
                 {"karantina": b["karantina"]} if "karantina" in b else {}) for b in batches],
-            "reference": ref_inputs + pen["inputs"],
+            "reference": refs["reference"],
         },
+        "peringatan_input": refs["warnings"],
         "karantina": quarantined,
     }
-    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": pen["penerima"],
-              "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
-    published = publish_snapshot(data_root, periode, tables, manifest, replace, rules_path)
+    manifest["input_fingerprint"] = release.input_fingerprint(manifest)
+    release.refuse_changed_inputs(root, periode, manifest["input_fingerprint"], replace=replace)
+
+    stages = ["padan Dukcapil", "register", "status & nominal", "terbitkan"]
+    progress.report(stages[0], 0, 1)
+    matched = match_usulan(data_root, periode, staged, matching_path)
+    progress.report(stages[0], 1, 1)
+    split = split_register(data_root, periode, matched["matched"])
+    reg_parts = _gathered(reconcile_partition.map(data_root, periode, split["groups"]), stages[1])
+    reg = combine_register(data_root, periode, reg_parts, split["previous_periode"])
+    rsplit = split_rules(data_root, periode, reg["individu"])
+    pen_parts = _gathered(decide_partition.map(data_root, periode, rsplit["groups"], unmapped(rules_path)), stages[2])
+    penerima = combine_rules(data_root, periode, pen_parts)
+
+    manifest["previous_periode"] = reg["previous_periode"]
+    manifest["dukcapil_nik_ganda"] = {"padan": matched["dukcapil_nik_ganda"], "register": rsplit["dukcapil_nik_ganda"]}
+    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": penerima,
+              "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": rsplit["umpan_balik_tidak_dikenal"]}
+    published = publish_release(data_root, periode, tables, manifest, replace, rules_path)
     progress.report(stages[3], 1, 1)
     summary = run_summary(root, periode, published, quarantined)
     _artifacts(summary)
@@ -543,6 +494,7 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "snapshot": str(snap),
         "receipts": str(root.receipts(periode)),
         "unchanged": published["unchanged"],
+        "repaired": published.get("repaired", []),
         "rows_in": h.height,
         "diterima": int((h["hasil"] == "DITERIMA").sum()) if h.height else 0,
         "ditolak": int((h["hasil"] == "DITOLAK").sum()) if h.height else 0,

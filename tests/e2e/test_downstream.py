@@ -143,6 +143,6 @@ def test_without_the_secret_no_analytics_zone_and_the_manifest_says_why(tmp_path
     monkeypatch.delenv("PADAN_PSEUDONYM_KEY", raising=False)
     root = write_root(tmp_path / "root")
     monthly_run(data_root=str(root), periode="2026-11")
-    assert not (root / "analytics").exists()
+    assert not list((root / "analytics").rglob("*.parquet"))
     manifest = json.loads((root / "snapshots" / "periode=2026-11" / "_manifest.json").read_text())
     assert "PADAN_PSEUDONYM_KEY" in manifest["analytics"]

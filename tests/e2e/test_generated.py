@@ -43,13 +43,28 @@ def test_snapshot_tables_pass_their_contracts(generated):
     schemas.Penerima.validate(pl.read_parquet(snap / "penerima", hive_partitioning=False), lazy=True)
 
 
-def test_rows_a_careful_operator_would_accept_are_accepted(generated):
-    _, _, hasil, truth = generated
+def test_rows_a_careful_operator_would_accept_are_accepted_and_only_verified_people_enter(generated):
+    root, _, hasil, truth = generated
     j = quality.joined(hasil, truth)
     valid = j.filter(pl.col("expect_valid"))
     invalid = j.filter(~pl.col("expect_valid"))
-    assert valid.filter(pl.col("hasil") == "DITERIMA").height / valid.height >= 0.98
     assert invalid.filter(pl.col("hasil") == "DITOLAK").height == invalid.height
+    unverifiable = pl.col("true_nik").is_null()
+    # a BARU of a real person: accepted (the matching finds them, also behind a fabricated NIK)
+    baru = valid.filter((pl.col("jenis_usulan") == "BARU") & ~unverifiable)
+    assert baru.filter(pl.col("hasil") == "DITERIMA").height / baru.height >= 0.98
+    # a person Dukcapil does not know (a ghost): refused, sent back to be fixed
+    ghosts = valid.filter((pl.col("jenis_usulan") == "BARU") & unverifiable)
+    assert ghosts.height and ghosts.filter(pl.col("hasil") == "DITOLAK").height == ghosts.height
+    assert ghosts.filter(pl.col("alasan").list.contains("NIK_TIDAK_PADAN")).height == ghosts.height
+    # the first period has no register: every correction, removal and objection refers to nobody
+    others = valid.filter(pl.col("jenis_usulan") != "BARU")
+    assert others.height and others.filter(pl.col("alasan").list.contains("TIDAK_ADA_DI_REGISTER")
+                                           & (pl.col("hasil") == "DITOLAK")).height == others.height
+    individu = pl.read_parquet(root / "snapshots" / f"periode={P}" / "individu")
+    accepted_niks = set(j.filter(pl.col("hasil") == "DITERIMA")["nik_padan"].to_list())
+    assert set(individu["nik"].to_list()) == accepted_niks
+    assert accepted_niks <= set(truth["true_nik"].drop_nulls().to_list())
 
 
 def test_identity_quality(generated):

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import schemas
 from builders import write_root
-from flows import io as fio
+from flows import publish
 from flows.monthly import SnapshotExists, monthly_run
 
 P = "2026-11"
@@ -78,13 +78,13 @@ def test_outcomes_of_known_rows(published):
     assert row("usulan_bogor.csv", 5)["hasil"] == "DITERIMA"              # Djoko vs JOKO
     first = row("USULAN CIANJUR.csv", 1)                                   # apostrophe NIK, serial date
     assert first["hasil"] == "DITERIMA" and first["nik_usulan"] == "3201010101400008"
-    ghost = row("USULAN CIANJUR.csv", 2)              # valid row, NIK unknown to Dukcapil: kept, not padan
-    assert ghost["hasil"] == "DITERIMA" and ghost["status_padan"] == "TIDAK_PADAN"
-    assert "NIK_TIDAK_DITEMUKAN" in ghost["alasan"]
+    ghost = row("USULAN CIANJUR.csv", 2)              # valid row, NIK unknown to Dukcapil: sent back
+    assert ghost["hasil"] == "DITOLAK" and ghost["status_padan"] == "TIDAK_PADAN"
+    assert ghost["alasan"] == ["NIK_TIDAK_DITEMUKAN", "NIK_TIDAK_PADAN"]
     assert {"JENIS_USULAN_TIDAK_DIKENAL", "NILAI_FORMULA"} <= set(row("USULAN CIANJUR.csv", 3)["alasan"])
     assert "KODE_WILAYAH_TIDAK_DIKENAL" in row("USULAN CIANJUR.csv", 4)["alasan"]
-    hapus = row("USULAN CIANJUR.csv", 5)              # HAPUS of someone not registered: warning, no effect
-    assert hapus["hasil"] == "DITERIMA" and "TIDAK_ADA_DI_REGISTER" in hapus["alasan"]
+    hapus = row("USULAN CIANJUR.csv", 5)              # HAPUS of someone never registered: refused, no effect
+    assert hapus["hasil"] == "DITOLAK" and hapus["alasan"] == ["TIDAK_ADA_DI_REGISTER"]
     wrong_person = row("USULAN CIANJUR.csv", 6)       # another person's NIK
     assert wrong_person["status_padan"] == "TIDAK_PADAN" and wrong_person["nik_padan"] is None
     assert wrong_person["hasil"] == "DITOLAK" and "NAMA_TIDAK_SESUAI" in wrong_person["alasan"]
@@ -121,43 +121,42 @@ def test_penerima_statuses(published):
     assert st[("BPNT", "3201010202160002")]["status"] == "EXCLUDE"             # decile 7 (and GIS)
     assert "ASN_TNI_POLRI" in st[("BPNT", "9101010303170003")]["alasan"]
     assert "MENINGGAL" in st[("BPNT", "3201010404180004")]["alasan"]
-    ghost = p.filter(pl.col("nik") == "3201011505809999").to_dicts()      # registered, not padan
-    assert ghost and all(r["status"] == "EXCLUDE" and "NIK_TIDAK_PADAN" in r["alasan"] for r in ghost)
+    # the unverified proposal is not in the register, so no programme lists it
+    assert "3201011505809999" not in snapshot_tables(root)["individu"]["nik"].to_list()
+    assert p.filter(pl.col("nik") == "3201011505809999").height == 0
+    assert set(snapshot_tables(root)["individu"]["status_padan"]) <= {"PADAN", "PADAN_KOREKSI"}
 
 
 def test_rerun_with_same_inputs_changes_no_byte(published):
     root, _ = published
     snap = root / "snapshots" / f"periode={P}"
-    before = fio.tree_digest(snap)
+    before = publish.digest(root, exclude=())
     manifest_before = (snap / "_manifest.json").read_bytes()
     summary = monthly_run(data_root=str(root), periode=P)
     assert summary["unchanged"] is True
-    assert fio.tree_digest(snap) == before
+    assert publish.digest(root) == before
     assert (snap / "_manifest.json").read_bytes() == manifest_before
 
 
-def test_crash_mid_publish_leaves_no_partial_snapshot_and_rerun_completes(tmp_path, monkeypatch):
+def test_crash_mid_publish_leaves_no_partial_period_and_rerun_completes(tmp_path, monkeypatch):
     root = write_root(tmp_path / "root")
-    import flows.io
 
-    real = flows.io.swap_into_place
-    calls = {"n": 0}
+    def disk_pulled_out(root, gen):
+        raise OSError("disk pulled out")
 
-    def crash_on_snapshot(staged, target):
-        calls["n"] += 1
-        if target.parent.name == "snapshots":
-            raise OSError("disk pulled out")
-        real(staged, target)
-
-    monkeypatch.setattr(flows.io, "swap_into_place", crash_on_snapshot)
+    monkeypatch.setattr(publish, "_switch", disk_pulled_out)
     with pytest.raises(Exception):
         monthly_run(data_root=str(root), periode=P)
-    assert not (root / "snapshots" / f"periode={P}").exists()
-    monkeypatch.setattr(flows.io, "swap_into_place", real)
+    for path in (f"snapshots/periode={P}", f"receipts/periode={P}", f"disbursement/periode={P}",
+                 f"reports/periode={P}.html"):
+        assert not (root / path).exists(), path
+    monkeypatch.undo()
     summary = monthly_run(data_root=str(root), periode=P)
     assert (root / "snapshots" / f"periode={P}" / "_manifest.json").is_file()
+    assert (root / "disbursement" / f"periode={P}" / "BRI_kontrol.csv").is_file()
     assert summary["rows_in"] == 13
     assert not list((root / ".padan" / "staging").glob("*"))
+    assert [g.name for g in (root / ".padan" / "generations").iterdir()] == [publish.current_generation(root).name]
 
 
 def test_changed_input_needs_replace(tmp_path):
@@ -186,6 +185,8 @@ def test_next_period_builds_on_the_last_register(published, tmp_path):
         "HAPUS,3201012010700005,3201010202160002,JOKO WIDODO SUSILO,20-10-1970,L,KEPALA KELUARGA,3201011002,MAMPU\n")
     summary = monthly_run(data_root=str(root), periode="2026-12")
     assert summary["diterima"] == 1
+    # the copy dereferenced the published links; the run took the copied folders over as its first generation
+    assert (root / "snapshots").is_symlink() and (root / "snapshots" / f"periode={P}" / "_manifest.json").is_file()
     ind = snapshot_tables(root, "2026-12")["individu"]
     assert "3201012010700005" not in ind["nik"].to_list()
     assert ind.height == snapshot_tables(root)["individu"].height - 1

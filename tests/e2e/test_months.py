@@ -145,14 +145,14 @@ def test_human_decisions_survive_reruns_until_they_expire(three_months, tmp_path
 def test_an_override_without_author_stops_the_run(three_months, tmp_path):
     import shutil
 
-    from transforms.overrides import OverrideError
+    from flows.references import InputContractError
 
     root = tmp_path / "root"
     shutil.copytree(three_months, root)
     (root / "overrides").mkdir()
     (root / "overrides" / "x.csv").write_text("jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
                                               "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n")
-    with pytest.raises(OverrideError):
+    with pytest.raises(InputContractError, match=r"overrides/x.csv baris 1"):
         monthly_run(data_root=str(root), periode="2027-01", replace=True)
     assert (root / "snapshots" / "periode=2027-01" / "_manifest.json").is_file()   # the last good one stays
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from builders import HEADER
-from flows import io as fio
+from published import period_outputs
 from flows.generate import generate_data_root
 from flows.monthly import monthly_run
 from transforms.wilayah import villages
@@ -74,11 +74,9 @@ def two_ways(tmp_path_factory):
 def test_grouping_of_partitions_never_changes_the_snapshot(two_ways):
     one, per_prov, _ = two_ways
     for periode in (P1, P2):
-        a = fio.tree_digest(one / "snapshots" / f"periode={periode}")
-        b = fio.tree_digest(per_prov / "snapshots" / f"periode={periode}")
+        a, b = period_outputs(one, periode), period_outputs(per_prov, periode)
         assert a == b, periode
-        assert fio.tree_digest(one / "receipts" / f"periode={periode}") == \
-            fio.tree_digest(per_prov / "receipts" / f"periode={periode}")
+        assert any(k.startswith("receipts/") for k in a) and any(k.startswith("disbursement/") for k in a)
 
 
 def test_people_moving_between_provinces_stay_one_person(two_ways):
