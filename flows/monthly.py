@@ -381,9 +381,9 @@ def _downstream_outputs(root: io.Root, periode: str, frames: dict[str, pl.DataFr
     the HTML report."""
     ruleset = load_ruleset(rules_path)
     bur = pl.read_parquet(_rules_common(root, periode, "burekol"))   # the same accounts the rules saw
-    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.get("paid_by_bank", True)]
+    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.paid_by_bank]
     lists = disbursement.bank_lists(frames["penerima"], frames["individu"], bur, programmes=bank_paid,
-                                    payable=list(ruleset.data.get("disbursement", {}).get("payable_statuses", [])),
+                                    payable=list(ruleset.disbursement.payable_statuses),
                                     periode=periode)
     out = staging / "disbursement"
     out.mkdir()
