@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 import schemas
 from flows import io, progress, runners
-from rules import load_matching_model, load_ruleset, rejecting_codes
+from rules import check_valid_for, load_matching_model, load_ruleset, rejecting_codes
 from transforms import analytics, disbursement, ingest, outcomes, overrides, register, report, status, wilayah
 from transforms.linkage import blocking
 from transforms.linkage import run as linkage_run
@@ -443,6 +443,7 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
     root = io.Root(Path(data_root).resolve())
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
+    check_valid_for(rules, periode)    # before any data is read
     match_model = load_matching_model(matching_path)
     io.clear_stale_staging(root, periode)
     shutil.rmtree(root.work(periode), ignore_errors=True)
