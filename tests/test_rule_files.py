@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from rules import RuleError, check_valid_for, load_matching_model, load_ruleset
 from rules.base import RuleModel
@@ -308,3 +309,72 @@ def test_the_vocabularies_are_defined_once():
     assert schemas.STATUSES is vocabulary.STATUSES and schemas.PROGRAMS is vocabulary.PROGRAMS
     assert not hasattr(rules, "STATUSES")
     assert set(status.PKH_FLAG_CONDITIONS) == set(vocabulary.PKH_FLAG_COMPONENTS)
+
+
+# --- the command line refuses a broken file before anything starts ---------------------------------
+
+def _stderr_lines(result) -> list[str]:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.stderr.splitlines()
+
+
+def test_cli_run_prints_every_problem_of_both_files_and_exits_2(tmp_path):
+    from flows.cli import app
+
+    rules, matching = tmp_path / "rules.yaml", tmp_path / "matching.yaml"
+    rules.write_text(broken(broken(RULES, "    paid_by_bank: false", "    paid_by_bnak: false"),
+                            "    monthly_amount: 200000", '    monthly_amount: "200000"'))
+    matching.write_text(broken(MATCHING, "  review: 0.5", "  review: 0.99"))
+    result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11",
+                                      "--rules", str(rules), "--matching", str(matching)])
+    lines = _stderr_lines(result)
+    assert lines == [
+        f"{rules}: programmes.BPNT.monthly_amount: must be a whole number, written without quotes or separators; "
+        "got '200000' (text)",
+        f"{rules}: programmes.PBI-JKN.paid_by_bnak: unknown key (nothing reads it: a misspelled key would leave its "
+        "default in force); did you mean 'paid_by_bank'? (keys here: unit, deciles, requires_component, "
+        "monthly_amount, paid_by_bank, tranche_months)",
+        f"{matching}: thresholds.review: 0.99 must be below accept (0.95): the review band lies between the two",
+    ]
+    assert result.stdout == ""
+    assert not (tmp_path / ".padan").exists() and not (tmp_path / "snapshots").exists()
+
+
+def test_cli_run_refuses_a_periode_before_the_rule_set(tmp_path):
+    from flows.cli import app
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(broken(RULES, 'valid_from: "2026-01"', 'valid_from: "2027-01"'))
+    result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11",
+                                      "--rules", str(rules)])
+    assert _stderr_lines(result) == [
+        f"{rules}: valid_from: rule set test.1 is valid from 2027-01, after periode 2026-11; run 2026-11 with the rule "
+        "set that was in force then (--rules)"]
+
+
+def test_cli_load_initial_refuses_a_broken_rule_file_before_staging(tmp_path):
+    from flows.cli import app
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(broken(RULES, "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]",
+                            "  occupations: PEGAWAI NEGERI SIPIL"))
+    extract = tmp_path / "dtks.csv"
+    extract.write_text("nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah\n")
+    root = tmp_path / "root"
+    root.mkdir()
+    result = CliRunner().invoke(app, ["load-initial", "--data-root", str(root), "--periode", "2026-10",
+                                      "--source", str(extract), "--rules", str(rules)])
+    lines = _stderr_lines(result)
+    assert len(lines) == 1 and lines[0].startswith(f"{rules}: exclusions.occupations: must be a list")
+    assert list(root.iterdir()) == []                                  # nothing staged
+
+
+def test_cli_names_a_rule_file_that_is_not_there(tmp_path):
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11",
+                                      "--rules", str(tmp_path / "nope.yaml")])
+    assert _stderr_lines(result) == [f"{tmp_path / 'nope.yaml'}: cannot be read (No such file or directory); "
+                                     "check the path"]
