@@ -23,9 +23,33 @@ console = Console()
 err_console = Console(stderr=True)
 
 DEMO_ROOT = Path("data/demo")
+RulesOption = Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")]
+MatchingOption = Annotated[Optional[Path], typer.Option("--matching",
+                                                        help="matching-model YAML (default: rules/matching.yaml)")]
 
 
-def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[Path]) -> dict:
+def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Path]) -> None:
+    """Load and validate the rule set (valid for ``periode``) and the matching model before anything
+    starts; every problem of both files goes to stderr, one line each, and the command exits 2."""
+    from rules import RuleError, check_valid_for, load_matching_model, load_ruleset
+
+    errors = []
+    try:
+        check_valid_for(load_ruleset(rules), periode)
+    except RuleError as exc:
+        errors.append(exc)
+    try:
+        load_matching_model(matching)
+    except RuleError as exc:
+        errors.append(exc)
+    if errors:
+        for exc in errors:
+            typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2)
+
+
+def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[Path],
+              matching: Optional[Path] = None) -> dict:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows import progress
@@ -53,7 +77,8 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
         # refuses a second writer before Prefect starts
         with writer_lock(data_root, command="run", periode=periode), bars:
             return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
-                               rules_path=str(rules) if rules else None)
+                               rules_path=str(rules) if rules else None,
+                               matching_path=str(matching) if matching else None)
     except SnapshotExists as exc:
         err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(code=3) from exc
@@ -96,7 +121,8 @@ def run(
     data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
     periode: Annotated[str, typer.Option("--periode", help="YYYY-MM")],
     replace: Annotated[bool, typer.Option("--replace", help="replace an already published periode")] = False,
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")] = None,
+    rules: RulesOption = None,
+    matching: MatchingOption = None,
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
     from flows.io import check_periode
@@ -107,7 +133,8 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
-    print_summary(_run_flow(data_root, periode, replace=replace, rules=rules))
+    _check_rule_files(periode, rules, matching)
+    print_summary(_run_flow(data_root, periode, replace=replace, rules=rules, matching=matching))
 
 
 @app.command("load-initial")
@@ -115,6 +142,8 @@ def load_initial(
     data_root: Annotated[Path, typer.Option("--data-root")],
     periode: Annotated[str, typer.Option("--periode", help="the first periode of the register (YYYY-MM)")],
     source: Annotated[Path, typer.Option("--source", help="full DTKS extract, usulan-format CSV")],
+    rules: RulesOption = None,
+    matching: MatchingOption = None,
 ) -> None:
     """Start the register from a full DTKS extract: stage it as BARU rows in the period's inbox and run the month."""
     from flows.io import check_periode
@@ -123,11 +152,12 @@ def load_initial(
     from flows.lock import RootLocked, writer_lock
 
     check_periode(periode)
+    _check_rule_files(periode, rules, matching)   # before anything is staged
     try:
         with writer_lock(data_root, command="load-initial", periode=periode):   # staging and the run: one writer
             counts = stage_initial_load(data_root, periode, source)
             console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
-            summary = _run_flow(data_root, periode, replace=False, rules=None)
+            summary = _run_flow(data_root, periode, replace=False, rules=rules, matching=matching)
     except (ValueError, RootLocked) as exc:
         err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(code=2) from exc

@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 import schemas
 from flows import io, lock, progress, publish, references, release, runners
-from rules import load_matching_model, load_ruleset, rejecting_codes
+from rules import check_valid_for, load_matching_model, load_ruleset, rejecting_codes
 from transforms import ingest, outcomes, overrides, register, status, wilayah
 from transforms.linkage import blocking
 from transforms.linkage import run as linkage_run
@@ -393,6 +393,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
+    check_valid_for(rules, periode)    # before any data is read
     match_model = load_matching_model(matching_path)
     publish.recover(root.path)
     io.clear_stale_staging(root)

@@ -72,9 +72,9 @@ def write_bank_lists(penerima: pl.DataFrame, individu: pl.DataFrame, burekol: pl
                      rules_path: str | None, folder: Path) -> int:
     """Per bank (and PT Pos): the list, as Parquet and CSV, and its control totals."""
     ruleset = load_ruleset(rules_path)
-    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.get("paid_by_bank", True)]
+    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.paid_by_bank]
     lists = disbursement.bank_lists(penerima, individu, burekol, programmes=bank_paid,
-                                    payable=list(ruleset.data.get("disbursement", {}).get("payable_statuses", [])),
+                                    payable=list(ruleset.disbursement.payable_statuses),
                                     periode=periode)
     folder.mkdir(parents=True, exist_ok=True)
     for bank in schemas.BANKS:

@@ -13,7 +13,7 @@ import polars as pl
 import yaml
 
 from flows import io, references
-from rules import load_matching_model
+from rules import load_matching_model, matching_model
 from transforms.linkage import blocking, comparisons, decide
 
 HEADER = """# Padan identity-linkage model: Fellegi-Sunter weights (log2 m/u) per comparison level, thresholds
@@ -61,6 +61,6 @@ def train(data_root: Path, periode: str, truth_dir: Path, out: Path) -> dict:
         **fitted,
         **{k: current[k] for k in ("thresholds", "guards", "clan_names") if k in current},
     }
-    decide.MatchModel.from_dict(new)  # refuse to write a model that would not load
+    matching_model(new, source=f"{out} (as trained)")  # refuse to write a model that would not load
     out.write_text(HEADER + yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
     return {"version": version, "pairs": n_pairs, "matches": n_match, "out": str(out)}

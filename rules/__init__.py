@@ -1,6 +1,9 @@
-"""Versioned rule data: the rule set (``<year>.yaml``) and the reason-code catalogue.
+"""Versioned rule data: the rule set (``<year>.yaml``), the identity-linkage model (``matching.yaml``)
+and the reason-code catalogue.
 
-Loading validates the file and fails with a message that names the bad key.
+Loading validates a file completely against its typed model (``rules.ruleset.RuleFile``,
+``transforms.linkage.decide.MatchModel``) and fails with a ``RuleError`` that lists every problem,
+one line each, naming the file and the key path.
 """
 
 from __future__ import annotations
@@ -10,20 +13,22 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from rules.base import RuleError, read_yaml, validated
+from rules.ruleset import Disbursement, Exclusions, Pkh, Programme, RuleFile
+
+if TYPE_CHECKING:
+    from transforms.linkage.decide import MatchModel
+
+__all__ = ["RuleError", "RuleSet", "LoadedModel", "load_ruleset", "check_valid_for", "load_matching_model",
+           "matching_model", "reason_codes", "rejecting_codes", "catalogue_markdown"]
+
 DEFAULT_RULESET = "2026.yaml"
+DEFAULT_MATCHING = "matching.yaml"
 SEVERITIES = ("TOLAK", "PERINGATAN", "INFO")
-STATUSES = (
-    "SUKSES SPM", "PROSES SPM", "EXCLUDE", "GAGAL OMSPAN", "SI",
-    "PROSES BUREKOL", "TIDAK LAYAK GIS", "OVERLAP SDM KESOS", "SK/CALON PENERIMA",
-)
-
-
-class RuleError(ValueError):
-    """A rule file that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -37,105 +42,85 @@ class ReasonCode:
 
 @dataclass(frozen=True)
 class RuleSet:
-    version: str
+    """A validated rule set and where it came from (the manifest records version, sha256 and source)."""
+
+    file: RuleFile
     sha256: str
     source: str
-    data: dict[str, Any]
 
     @property
-    def programmes(self) -> dict[str, dict[str, Any]]:
-        return self.data["programmes"]
+    def version(self) -> str:
+        return self.file.version
 
     @property
-    def pkh(self) -> dict[str, Any]:
-        return self.data["pkh"]
+    def valid_from(self) -> str:
+        return self.file.valid_from
 
     @property
-    def exclusions(self) -> dict[str, Any]:
-        return self.data["exclusions"]
+    def programmes(self) -> dict[str, Programme]:
+        return self.file.programmes
 
     @property
-    def status_precedence(self) -> list[str]:
-        return self.data["status_precedence"]
+    def pkh(self) -> Pkh:
+        return self.file.pkh
+
+    @property
+    def exclusions(self) -> Exclusions:
+        return self.file.exclusions
+
+    @property
+    def status_precedence(self) -> tuple[str, ...]:
+        return self.file.status_precedence
+
+    @property
+    def disbursement(self) -> Disbursement:
+        return self.file.disbursement
 
 
-def _require(d: dict, key: str, where: str) -> Any:
-    if not isinstance(d, dict) or key not in d:
-        raise RuleError(f"rule file: missing key '{key}' in {where}")
-    return d[key]
-
-
-def _validate(data: dict, source: str) -> None:
-    if not isinstance(data, dict):
-        raise RuleError(f"rule file {source}: not a mapping")
-    _require(data, "version", "top level")
-    progs = _require(data, "programmes", "top level")
-    for name, p in progs.items():
-        unit = _require(p, "unit", f"programmes.{name}")
-        if unit not in ("household", "person"):
-            raise RuleError(f"rule file: programmes.{name}.unit must be household or person, not {unit!r}")
-        deciles = _require(p, "deciles", f"programmes.{name}")
-        if not deciles or not all(isinstance(x, int) and 1 <= x <= 10 for x in deciles):
-            raise RuleError(f"rule file: programmes.{name}.deciles must be integers 1-10")
-        if not p.get("requires_component") and not isinstance(p.get("monthly_amount"), int):
-            raise RuleError(f"rule file: programmes.{name} needs monthly_amount (integer rupiah)")
-        tm = _require(p, "tranche_months", f"programmes.{name}")
-        if not isinstance(tm, int) or not 1 <= tm <= 12:
-            raise RuleError(f"rule file: programmes.{name}.tranche_months must be 1-12")
-    pkh = _require(data, "pkh", "top level")
-    if not isinstance(_require(pkh, "max_components", "pkh"), int):
-        raise RuleError("rule file: pkh.max_components must be an integer")
-    for name, c in _require(pkh, "components", "pkh").items():
-        if not isinstance(_require(c, "annual", f"pkh.components.{name}"), int):
-            raise RuleError(f"rule file: pkh.components.{name}.annual must be integer rupiah")
-    excl = _require(data, "exclusions", "top level")
-    _require(excl, "occupations", "exclusions")
-    payable = (data.get("disbursement") or {}).get("payable_statuses", [])
-    if not isinstance(payable, list) or set(payable) - set(STATUSES):
-        raise RuleError(f"rule file: disbursement.payable_statuses must be statuses of {STATUSES}; got {payable}")
-    prec = _require(data, "status_precedence", "top level")
-    unknown = [s for s in prec if s not in STATUSES]
-    if unknown or sorted(prec) != sorted(STATUSES):
-        raise RuleError(f"rule file: status_precedence must list each of {STATUSES} once; got {prec}")
+def _read(path: str | Path | None, default: str) -> tuple[bytes, str]:
+    """The bytes of a rule file and how the manifest names it (``rules/<default>`` when packaged)."""
+    if path is None:
+        return resources.files(__package__).joinpath(default).read_bytes(), f"rules/{default}"
+    try:
+        return Path(path).read_bytes(), str(path)
+    except OSError as exc:
+        raise RuleError(str(path), [("", f"cannot be read ({exc.strerror or type(exc).__name__}); check the path")]) \
+            from None
 
 
 def load_ruleset(path: str | Path | None = None) -> RuleSet:
     """Load and validate a rule set; the default is the packaged ``rules/2026.yaml``."""
-    if path is None:
-        raw = resources.files(__package__).joinpath(DEFAULT_RULESET).read_bytes()
-        source = f"rules/{DEFAULT_RULESET}"
-    else:
-        raw = Path(path).read_bytes()
-        source = str(path)
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise RuleError(f"rule file {source}: not valid YAML: {exc}") from exc
-    _validate(data, source)
-    return RuleSet(version=str(data["version"]), sha256=hashlib.sha256(raw).hexdigest(), source=source, data=data)
+    raw, source = _read(path, DEFAULT_RULESET)
+    rules = validated(RuleFile, read_yaml(raw, source), source)
+    return RuleSet(file=rules, sha256=hashlib.sha256(raw).hexdigest(), source=source)
+
+
+def check_valid_for(ruleset: RuleSet, periode: str) -> None:
+    """Refuse to decide ``periode`` (YYYY-MM) with a rule set that starts later (``valid_from``)."""
+    if periode < ruleset.valid_from:
+        raise RuleError(ruleset.source, [(
+            "valid_from", f"rule set {ruleset.version} is valid from {ruleset.valid_from}, after periode {periode}; "
+                          f"run {periode} with the rule set that was in force then (--rules)")])
 
 
 @dataclass(frozen=True)
 class LoadedModel:
-    model: Any          # transforms.linkage.decide.MatchModel
+    model: MatchModel
     sha256: str
     source: str
 
 
-def load_matching_model(path: str | Path | None = None) -> LoadedModel:
-    """The identity-linkage model (``rules/matching.yaml`` by default), validated."""
+def matching_model(data: Any, *, source: str) -> MatchModel:
+    """A parsed matching-model document as a validated ``MatchModel`` (``RuleError`` otherwise)."""
     from transforms.linkage.decide import MatchModel
 
-    if path is None:
-        raw = resources.files(__package__).joinpath("matching.yaml").read_bytes()
-        source = "rules/matching.yaml"
-    else:
-        raw = Path(path).read_bytes()
-        source = str(path)
-    try:
-        model = MatchModel.from_dict(yaml.safe_load(raw))
-    except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
-        raise RuleError(f"matching model {source}: {exc}") from exc
+    return validated(MatchModel, data, source)
+
+
+def load_matching_model(path: str | Path | None = None) -> LoadedModel:
+    """The identity-linkage model (``rules/matching.yaml`` by default), validated."""
+    raw, source = _read(path, DEFAULT_MATCHING)
+    model = matching_model(read_yaml(raw, source), source=source)
     return LoadedModel(model=model, sha256=hashlib.sha256(raw).hexdigest(), source=source)
 
 
@@ -147,7 +132,8 @@ def reason_codes() -> dict[str, ReasonCode]:
     out = {}
     for code, v in data["codes"].items():
         if v["severity"] not in SEVERITIES:
-            raise RuleError(f"reason code {code}: severity {v['severity']!r} unknown")
+            raise RuleError("rules/reason_codes.yaml", [(f"codes.{code}.severity", f"'{v['severity']}' is not one of "
+                                                         f"{', '.join(SEVERITIES)}")])
         out[code] = ReasonCode(code=code, severity=v["severity"], id=v["id"], en=v["en"], tindakan=v["tindakan"])
     return out
 

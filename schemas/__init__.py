@@ -1,8 +1,8 @@
 """The data contracts of ``../shared/spec/contracts.md`` (v1) in code: one pandera model per table.
 
-Every other module takes column names and vocabularies from here. Input models describe the data
-*as it must be after parsing* (the raw usulan CSV is all strings); output models are checked on
-every frame before it is published.
+Every other module takes column names from here and vocabularies from ``schemas.vocabulary``
+(re-exported here). Input models describe the data *as it must be after parsing* (the raw usulan
+CSV is all strings); output models are checked on every frame before it is published.
 """
 
 from __future__ import annotations
@@ -13,21 +13,12 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-CONTRACT_VERSION = 1
+from schemas.vocabulary import (  # noqa: F401  (re-exported: schemas.STATUSES, schemas.BANKS, ...)
+    BANKS, BLOCKING_STATUSES, HASIL, HUBUNGAN_KELUARGA, JENIS_USULAN, JENJANG_SEKOLAH, PROGRAMS, STATUS_PADAN,
+    STATUSES,
+)
 
-JENIS_USULAN = ("BARU", "PERBAIKAN", "HAPUS", "SANGGAH")
-HUBUNGAN_KELUARGA = (
-    "KEPALA KELUARGA", "ISTRI", "SUAMI", "ANAK", "CUCU", "ORANG TUA", "MERTUA", "FAMILI LAIN", "LAINNYA",
-)
-JENJANG_SEKOLAH = ("TIDAK", "SD", "SMP", "SMA")
-HASIL = ("DITERIMA", "DITOLAK")
-STATUS_PADAN = ("PADAN", "PADAN_KOREKSI", "TIDAK_PADAN")
-PROGRAMS = ("PKH", "BPNT", "PBI-JKN")
-STATUSES = (
-    "SUKSES SPM", "PROSES SPM", "EXCLUDE", "GAGAL OMSPAN", "SI",
-    "PROSES BUREKOL", "TIDAK LAYAK GIS", "OVERLAP SDM KESOS", "SK/CALON PENERIMA",
-)
-BANKS = ("BRI", "BNI", "BTN", "MANDIRI", "POS")
+CONTRACT_VERSION = 1
 
 DIGITS16 = r"^[0-9]{16}$"
 KODE_WILAYAH10 = r"^[0-9]{10}$"
@@ -323,7 +314,7 @@ class Penerima(pa.DataFrameModel):
 
     @pa.dataframe_check(name="only_payable_statuses_carry_money")
     def nominal_only_when_payable(cls, data: PolarsData) -> pl.LazyFrame:
-        blocked = pl.col("status").is_in(["EXCLUDE", "OVERLAP SDM KESOS", "TIDAK LAYAK GIS"])
+        blocked = pl.col("status").is_in(list(BLOCKING_STATUSES))
         return data.lazyframe.select(~blocked | (pl.col("nominal") == 0))
 
 

@@ -1,4 +1,5 @@
-"""The rule file and the contract schemas: one frame that passes and one that fails per rule."""
+"""The reason-code catalogue and the contract schemas: one frame that passes and one that fails per
+rule. The rule files themselves: tests/test_rule_files.py."""
 
 from __future__ import annotations
 
@@ -8,33 +9,9 @@ from pathlib import Path
 import pandera.errors
 import polars as pl
 import pytest
-import yaml
 
 import schemas
-from rules import RuleError, load_ruleset, reason_codes
-
-
-def test_default_ruleset_loads_with_version_and_hash():
-    r = load_ruleset()
-    assert r.version == "2026.1" and len(r.sha256) == 64
-    assert set(r.programmes) == {"PKH", "BPNT", "PBI-JKN"}
-
-
-@pytest.mark.parametrize("desc, mutate, message", [
-    ("unit", lambda d: d["programmes"]["PKH"].update(unit="family"), "unit"),
-    ("decile 11", lambda d: d["programmes"]["BPNT"].update(deciles=[1, 11]), "deciles"),
-    ("missing exclusions", lambda d: d.pop("exclusions"), "exclusions"),
-    ("status typo", lambda d: d["status_precedence"].__setitem__(0, "EXCLUDED"), "status_precedence"),
-    ("amount as text", lambda d: d["pkh"]["components"]["LANSIA"].update(annual="2,4 juta"), "LANSIA"),
-    ("payable status typo", lambda d: d["disbursement"].update(payable_statuses=["SK CALON"]), "payable"),
-])
-def test_bad_rule_file_is_refused_with_a_clear_message(tmp_path: Path, desc, mutate, message):
-    data = yaml.safe_load(Path("rules/2026.yaml").read_text())
-    mutate(data)
-    p = tmp_path / "bad.yaml"
-    p.write_text(yaml.safe_dump(data))
-    with pytest.raises(RuleError, match=message):
-        load_ruleset(p)
+from rules import reason_codes
 
 
 def test_every_reason_code_has_both_languages_and_an_action():

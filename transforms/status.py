@@ -13,6 +13,7 @@ import polars as pl
 from transforms.codes import code_expr as _code
 
 from rules import RuleSet
+from schemas.vocabulary import BLOCKING_STATUSES, CANDIDATE_STATUS
 
 # which status each reason code implies (codes not listed here are informational only)
 STATUS_OF_REASON = {
@@ -25,7 +26,12 @@ STATUS_OF_REASON = {
 }
 SALUR_REASON = {"SUKSES SPM": "SALUR_SUKSES_SPM", "PROSES SPM": "SALUR_PROSES_SPM",
                 "GAGAL OMSPAN": "SALUR_GAGAL_OMSPAN", "SI": "SALUR_SI"}
-BLOCKING = ("EXCLUDE", "OVERLAP SDM KESOS", "TIDAK LAYAK GIS")
+PKH_FLAG_CONDITIONS = {
+    "IBU_HAMIL": pl.col("hamil") & (pl.col("jenis_kelamin") == "P"),
+    "DISABILITAS_BERAT": pl.col("disabilitas_berat"),
+}
+"""Who brings the PKH components recognised by name (``schemas.vocabulary.PKH_FLAG_COMPONENTS``); the
+rule-file model lets any other component in only with a school level or an age range."""
 PROGRAM_ALIASES = {"SEMBAKO": "BPNT", "BPNT/SEMBAKO": "BPNT", "PBI": "PBI-JKN", "PBI JKN": "PBI-JKN"}
 
 
@@ -48,27 +54,19 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             rules: RuleSet, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """Register persons with the facts the rules need: age, alive, excluded occupation, SDM Kesos,
     and the PKH component value (the highest component a person brings)."""
-    occupations = list(rules.exclusions["occupations"])
-    comps = rules.pkh["components"]
+    occupations = list(rules.exclusions.occupations)
     age = pl.col("umur")
     school = pl.col("jenjang_sekolah")
     options = []
-    for name, c in comps.items():
-        cond = pl.lit(True)
-        if name == "IBU_HAMIL":
-            cond = pl.col("hamil") & (pl.col("jenis_kelamin") == "P")
-        elif name == "DISABILITAS_BERAT":
-            cond = pl.col("disabilitas_berat")
-        if "school" in c:
-            cond = cond & (school == c["school"])
-        if "max_age" in c:
-            cond = cond & (age <= c["max_age"])
-        if "min_age" in c:
-            cond = cond & (age >= c["min_age"])
-        if name not in ("IBU_HAMIL", "DISABILITAS_BERAT") and "school" not in c and "max_age" not in c \
-                and "min_age" not in c:
-            raise ValueError(f"PKH component {name} has no condition the engine understands")
-        options.append(pl.when(cond.fill_null(False)).then(pl.lit(c["annual"])).otherwise(0))
+    for name, c in rules.pkh.components.items():
+        cond = PKH_FLAG_CONDITIONS.get(name, pl.lit(True))
+        if c.school is not None:
+            cond = cond & (school == c.school)
+        if c.max_age is not None:
+            cond = cond & (age <= c.max_age)
+        if c.min_age is not None:
+            cond = cond & (age >= c.min_age)
+        options.append(pl.when(cond.fill_null(False)).then(pl.lit(c.annual)).otherwise(0))
     dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN", _di_dukcapil=pl.lit(True))
     sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(["Y", "YA", "YES", "1", "AKTIF"]))
            .select(nik=pl.col("nik").str.strip_chars()).unique().with_columns(is_sdm_kesos=pl.lit(True)))
@@ -82,7 +80,7 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             umur=age_expr("tanggal_lahir", reference_date),
             is_meninggal=pl.col("_tgl_mati").is_not_null() & (pl.col("_tgl_mati") <= pl.lit(reference_date)),
             is_asn=pl.col("_pekerjaan").str.to_uppercase().is_in(occupations).fill_null(False),
-            is_sdm_kesos=pl.col("is_sdm_kesos").fill_null(False) & rules.exclusions.get("sdm_kesos_active", True),
+            is_sdm_kesos=pl.col("is_sdm_kesos").fill_null(False) & rules.exclusions.sdm_kesos_active,
             is_di_dukcapil=pl.col("_di_dukcapil").fill_null(False),
         )
         .with_columns(
@@ -133,13 +131,13 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_c
     )
 
 
-def _status_from(reasons: pl.Expr, precedence: list[str]) -> pl.Expr:
+def _status_from(reasons: pl.Expr, precedence: tuple[str, ...]) -> pl.Expr:
     """The highest-precedence status any reason implies (SK/CALON PENERIMA when none does): one
     membership test per reason code, no per-row list evaluation."""
-    expr = pl.lit("SK/CALON PENERIMA")
+    expr = pl.lit(CANDIDATE_STATUS)
     for status in reversed(precedence):
         codes = [c for c, s in STATUS_OF_REASON.items() if s == status]
-        if status == "SK/CALON PENERIMA" or not codes:
+        if status == CANDIDATE_STATUS or not codes:
             continue
         implied = pl.any_horizontal([reasons.list.contains(c) for c in codes])
         expr = pl.when(implied).then(pl.lit(status)).otherwise(expr)
@@ -152,7 +150,7 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
     """One row per programme x unit with ``status``, every reason in ``alasan`` and ``nominal``
     (the tranche for the period: annual entitlement x tranche_months / 12; 0 when not payable)."""
     m = members(individu, dukcapil, sdm_kesos, rules=rules, reference_date=reference_date, sanggah=sanggah)
-    hh = households(m, dtsen, gis, max_components=int(rules.pkh["max_components"]))
+    hh = households(m, dtsen, gis, max_components=rules.pkh.max_components)
     bur = (
         burekol.with_columns(_s=pl.col("status_rekening").str.strip_chars().str.to_uppercase())
         .sort("no_kk", "_s").group_by("no_kk").agg(_burekol=pl.col("_s").first())
@@ -167,15 +165,15 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
     )
     frames = []
     for program, p in rules.programmes.items():
-        deciles = list(p["deciles"])
-        tranche = int(p["tranche_months"])
-        if p["unit"] == "household":
-            annual = pl.col("nilai_pkh_tahunan") if p.get("requires_component") else pl.lit(int(p["monthly_amount"]) * 12)
+        deciles = list(p.deciles)
+        tranche = p.tranche_months
+        if p.unit == "household":
+            annual = pl.col("nilai_pkh_tahunan") if p.requires_component else pl.lit(p.monthly_amount * 12)
             base = hh.with_columns(
                 program=pl.lit(program), nik=pl.col("nik_kepala"),
                 _tidak_padan=~pl.col("kepala_padan"), _hilang=~pl.col("kepala_di_dukcapil"),
                 _meninggal=pl.col("semua_meninggal"),
-                _komponen=pl.col("komponen_pkh") > 0 if p.get("requires_component") else pl.lit(True),
+                _komponen=pl.col("komponen_pkh") > 0 if p.requires_component else pl.lit(True),
                 _annual=annual,
             )
         else:
@@ -186,9 +184,9 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
                 _tidak_padan=~pl.col("status_padan").is_in(["PADAN", "PADAN_KOREKSI"]),
                 _hilang=~pl.col("is_di_dukcapil"),
                 _meninggal=pl.col("is_meninggal"), _komponen=pl.lit(True),
-                _annual=pl.lit(int(p["monthly_amount"]) * 12), komponen_pkh=pl.lit(None, pl.Int64),
+                _annual=pl.lit(p.monthly_amount * 12), komponen_pkh=pl.lit(None, pl.Int64),
             )
-        if p.get("paid_by_bank", True):
+        if p.paid_by_bank:
             base = base.join(bur, on="no_kk", how="left").join(sal, on=["program", "no_kk"], how="left")
         else:
             base = base.with_columns(_burekol=pl.lit(None, pl.String), _salur=pl.lit(None, pl.String),
@@ -220,7 +218,7 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
             .with_columns(
                 alasan=pl.when(pl.col("status") == "SK/CALON PENERIMA")
                 .then(pl.col("alasan").list.concat(pl.lit(["LAYAK"]))).otherwise(pl.col("alasan")),
-                nominal=pl.when(pl.col("status").is_in(list(BLOCKING))).then(0).otherwise(entitlement).cast(pl.Int64),
+                nominal=pl.when(pl.col("status").is_in(list(BLOCKING_STATUSES))).then(0).otherwise(entitlement).cast(pl.Int64),
                 kode_prov=pl.col("kode_wilayah").str.slice(0, 2),
                 periode=pl.lit(periode),
             )

@@ -205,6 +205,17 @@ def test_cli_run_prints_the_snapshot_path(tmp_path):
     assert bad.exit_code != 0
 
 
+def test_a_rule_set_valid_only_from_a_later_periode_is_refused_before_any_data_is_read(tmp_path):
+    from rules import RuleError
+
+    root = write_root(tmp_path / "root")
+    later = tmp_path / "2027.yaml"
+    later.write_text(Path("rules/2026.yaml").read_text().replace('valid_from: "2026-01"', 'valid_from: "2027-01"'))
+    with pytest.raises(RuleError, match=f"valid_from: rule set 2026.1 is valid from 2027-01, after periode {P}"):
+        monthly_run(data_root=str(root), periode=P, rules_path=str(later))
+    assert not (root / ".padan").exists() and not (root / "snapshots").exists()
+
+
 def test_empty_inbox_publishes_an_empty_but_valid_snapshot(tmp_path):
     import shutil
 

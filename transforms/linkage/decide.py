@@ -9,82 +9,128 @@ shares those with a real person born the same day in the same village).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import Annotated
 
 import polars as pl
+from pydantic import AfterValidator, Field, Strict, StrictStr, create_model, model_validator
 
+from rules.base import Problems, RuleModel, one_of
 from transforms.codes import code_expr as _code
-
+from transforms.linkage.blocking import METHODS
 from transforms.linkage.comparisons import COMPARISONS
 
+Log2 = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+"""A log2 weight or odds: a number (an integer is fine), never text or true/false."""
+Probability = Annotated[float, Strict(), Field(gt=0, lt=1)]
+_LEVELS_AT = "transforms/linkage/comparisons.py"
+NameLevel = Annotated[StrictStr, one_of(COMPARISONS["cmp_nama"], "a level of cmp_nama", _LEVELS_AT)]
+DateLevel = Annotated[StrictStr, one_of(COMPARISONS["cmp_tgl"], "a level of cmp_tgl", _LEVELS_AT)]
 
-@dataclass(frozen=True)
-class MatchModel:
-    version: str
-    prior_log2_odds: dict[str, float]
-    weights: dict[str, dict[str, float]]
-    accept: float
-    review: float
-    name_accept_levels: tuple[str, ...]
-    weak_name_levels: tuple[str, ...]
-    loose_name_levels: tuple[str, ...]
-    loose_kk_name_levels: tuple[str, ...]
-    loose_date_levels: tuple[str, ...]
-    ambiguity_margin_bits: float
-    clan_names: dict[str, tuple[str, ...]]
 
-    @classmethod
-    def from_dict(cls, d: dict) -> "MatchModel":
-        for cmp, levels in d["weights"].items():
-            if cmp not in COMPARISONS:
-                raise ValueError(f"matching model: unknown comparison {cmp}")
-            unknown = set(levels) - set(COMPARISONS[cmp])
-            if unknown:
-                raise ValueError(f"matching model: unknown levels {unknown} for {cmp}")
-        g, t = d["guards"], d["thresholds"]
-        if not 0 < t["review"] < t["accept"] < 1:
-            raise ValueError("matching model: need 0 < review < accept < 1")
-        return cls(version=str(d["version"]), prior_log2_odds=d["prior_log2_odds"], weights=d["weights"],
-                   accept=float(t["accept"]), review=float(t["review"]),
-                   name_accept_levels=tuple(g["name_accept_levels"]),
-                   weak_name_levels=tuple(g.get("weak_name_levels", ())), loose_name_levels=tuple(g["loose_name_levels"]),
-                   loose_kk_name_levels=tuple(g.get("loose_kk_name_levels", ())),
-                   loose_date_levels=tuple(g["loose_date_levels"]),
-                   ambiguity_margin_bits=float(g["ambiguity_margin_bits"]),
-                   clan_names={k: tuple(v) for k, v in (d.get("clan_names") or {}).items()})
+def _name_key(value: str) -> str:
+    if not value.isascii() or not value.isalpha() or not value.isupper():
+        raise ValueError(f"'{value}' is not written as a name key: capital letters A-Z only, e.g. LIEM")
+    return value
+
+
+NameKey = Annotated[StrictStr, AfterValidator(_name_key)]
+
+# One field per comparison of ``comparisons.COMPARISONS``, each a model with one field per level
+# (and one prior per blocking method of ``blocking.METHODS``): an unknown comparison or level is an
+# unknown key, a missing one is a missing key, and every weight must be a number.
+PriorLog2Odds = create_model(
+    "PriorLog2Odds", __base__=RuleModel, __doc__="The prior log2-odds of a match, per blocking method.",
+    **{method: (Log2, ...) for method in METHODS})
+_LEVEL_WEIGHTS = {cmp: create_model(f"Weights_{cmp}", __base__=RuleModel, **{lv: (Log2, ...) for lv in levels})
+                  for cmp, levels in COMPARISONS.items()}
+globals().update({m.__name__: m for m in _LEVEL_WEIGHTS.values()})   # module attributes, so a model pickles
+ComparisonWeights = create_model(
+    "ComparisonWeights", __base__=RuleModel, __doc__="log2(m/u) per comparison and level.",
+    **{cmp: (model, ...) for cmp, model in _LEVEL_WEIGHTS.items()})
+
+
+class Thresholds(RuleModel):
+    """Match probabilities: at or above ``accept`` (and past the guards) a pair is accepted; from
+    ``review`` up it goes to review; below it is refused."""
+
+    accept: Probability
+    review: Probability
+
+    @model_validator(mode="after")
+    def _review_below_accept(self) -> "Thresholds":
+        if not self.review < self.accept:
+            raise Problems((("review",), f"{self.review} must be below accept ({self.accept}): the review band "
+                            "lies between the two"))
+        return self
+
+
+class Guards(RuleModel):
+    """What no weight may overrule (``scored_pairs``): the name levels that may accept a pair found by
+    its NIK, by a looser rule, or by the family card, and the date levels a looser rule needs."""
+
+    name_accept_levels: tuple[NameLevel, ...] = Field(description="cmp_nama levels that may accept an exact NIK")
+    weak_name_levels: tuple[NameLevel, ...] = Field(
+        (), description="cmp_nama levels accepted with an exact NIK when birth date, sex and KK agree (default none)")
+    loose_name_levels: tuple[NameLevel, ...] = Field(description="cmp_nama levels a looser rule may accept")
+    loose_kk_name_levels: tuple[NameLevel, ...] = Field(
+        (), description="cmp_nama levels a looser rule may accept when the family card agrees (default none)")
+    loose_date_levels: tuple[DateLevel, ...] = Field(description="cmp_tgl levels a looser rule needs")
+    ambiguity_margin_bits: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] = Field(
+        description="how far (log2) the best accepted candidate must lead the next")
+
+
+class MatchModel(RuleModel):
+    """The identity-linkage model, as written in ``rules/matching.yaml``: Fellegi-Sunter weights
+    (``padan train-matching``), thresholds, guards and clan names (policy, edited by hand)."""
+
+    version: Annotated[StrictStr, Field(min_length=1)]
+    trained_on: StrictStr | None = Field(None, description="what the weights were estimated from (provenance)")
+    prior_log2_odds: PriorLog2Odds
+    weights: ComparisonWeights
+    thresholds: Thresholds
+    guards: Guards
+    clan_names: dict[NameKey, tuple[NameKey, ...]] = Field(
+        {}, description="Chinese clan name -> the adopted Indonesian names it may stand for (default none)")
+
+    def level_weights(self) -> dict[str, dict[str, float]]:
+        """The weights as {comparison: {level: log2(m/u)}}."""
+        return self.weights.model_dump()
 
 
 def match_weight_expr(model: MatchModel) -> pl.Expr:
     """Posterior log2-odds: the rule's prior plus one weight per comparison level (0 when missing)."""
-    total = pl.col("metode_padan").replace_strict(model.prior_log2_odds, default=0.0, return_dtype=pl.Float64)
-    for cmp, levels in model.weights.items():
+    total = pl.col("metode_padan").replace_strict(model.prior_log2_odds.model_dump(), default=0.0,
+                                                  return_dtype=pl.Float64)
+    for cmp, levels in model.level_weights().items():
         total = total + pl.col(cmp).replace_strict(levels, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
     return total
 
 
 def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     """Adds ``bobot`` (log2-odds), ``skor_padan`` (probability) and ``keputusan`` TERIMA / TINJAU / TOLAK."""
-    name_ok = pl.col("cmp_nama").is_in(model.name_accept_levels)
+    name_ok = pl.col("cmp_nama").is_in(model.guards.name_accept_levels)
     nameless = pl.col("cmp_nama").is_null() & (pl.col("cmp_nik") == "SAMA") & (pl.col("cmp_tgl") == "SAMA") \
         & (pl.col("cmp_kk") == "SAMA")
     exact = pl.col("cmp_nik") == "SAMA"
     # a weaker name (a heavy typo) with the submitted NIK, when birth date, sex and family card all agree
-    weak_ok = pl.col("cmp_nama").is_in(model.weak_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
+    weak_ok = pl.col("cmp_nama").is_in(model.guards.weak_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
         & (pl.col("cmp_jk") == "SAMA") & (pl.col("cmp_kk") == "SAMA")
-    loose_name = pl.col("cmp_nama").is_in(model.loose_name_levels) | (
-        pl.col("cmp_nama").is_in(model.loose_kk_name_levels) & (pl.col("cmp_kk") == "SAMA"))
-    loose_ok = (loose_name & pl.col("cmp_tgl").is_in(model.loose_date_levels)
+    loose_name = pl.col("cmp_nama").is_in(model.guards.loose_name_levels) | (
+        pl.col("cmp_nama").is_in(model.guards.loose_kk_name_levels) & (pl.col("cmp_kk") == "SAMA"))
+    loose_ok = (loose_name & pl.col("cmp_tgl").is_in(model.guards.loose_date_levels)
                 & (pl.col("cmp_jk") != "BEDA").fill_null(True))
     # a birth date that disagrees needs a name >= 90: siblings share a surname, a mother and a family card
     date_disagrees = pl.col("cmp_tgl").is_in(["BEDA", "SATU_KOMPONEN"]).fill_null(False)
-    exact_ok = (name_ok | nameless | weak_ok) & (~date_disagrees | pl.col("cmp_nama").is_in(model.loose_name_levels))
+    exact_ok = (name_ok | nameless | weak_ok) & (~date_disagrees
+                                                 | pl.col("cmp_nama").is_in(model.guards.loose_name_levels))
     guard = (exact & exact_ok) | (~exact & loose_ok)
     v = vectors.with_columns(bobot=match_weight_expr(model))
     # p = 1 / (1 + 2^-w), computed stably
     p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))
     return v.with_columns(skor_padan=p.round(6)).with_columns(
-        keputusan=pl.when(guard.fill_null(False) & (pl.col("skor_padan") >= model.accept)).then(pl.lit("TERIMA"))
-        .when(pl.col("skor_padan") >= model.review).then(pl.lit("TINJAU"))
+        keputusan=pl.when(guard.fill_null(False) & (pl.col("skor_padan") >= model.thresholds.accept))
+        .then(pl.lit("TERIMA"))
+        .when(pl.col("skor_padan") >= model.thresholds.review).then(pl.lit("TINJAU"))
         .otherwise(pl.lit("TOLAK"))
     )
 
@@ -117,7 +163,8 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         .join(exact_found, on="_row", how="left")
         .with_columns(pl.col("_n_acc").fill_null(0), pl.col("_clash").fill_null(False), pl.col("_exact").fill_null(False))
     )
-    padan = (pl.col("_n_acc") == 1) | ((pl.col("_n_acc") > 1) & (pl.col("_lead") >= model.ambiguity_margin_bits))
+    margin = model.guards.ambiguity_margin_bits
+    padan = (pl.col("_n_acc") == 1) | ((pl.col("_n_acc") > 1) & (pl.col("_lead") >= margin))
     ambiguous = (pl.col("_n_acc") > 1) & ~padan
     no_candidate = pl.col("nik_padan").is_null()
     reasons = pl.concat_list(
@@ -193,6 +240,4 @@ def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float 
     # one prior over all candidate pairs: a per-rule prior would count the NIK evidence twice
     n_match = int(v["_m"].sum())
     prior = round(math.log2((n_match + smoothing) / (v.height - n_match + smoothing)), 3)
-    from transforms.linkage.blocking import METHODS
-
     return {"prior_log2_odds": {m: prior for m in METHODS}, "weights": weights}

@@ -1,0 +1,29 @@
+"""The vocabularies of the contracts, defined once: the pandera models (``schemas``), the rule-file
+models (``rules``) and the transforms all import them from here.
+
+Adding a value here is not enough to use it: a programme also needs its rules in ``rules/<year>.yaml``
+and the engine in ``transforms/status.py``; a status needs the reasons that imply it.
+"""
+
+from __future__ import annotations
+
+JENIS_USULAN = ("BARU", "PERBAIKAN", "HAPUS", "SANGGAH")
+HUBUNGAN_KELUARGA = (
+    "KEPALA KELUARGA", "ISTRI", "SUAMI", "ANAK", "CUCU", "ORANG TUA", "MERTUA", "FAMILI LAIN", "LAINNYA",
+)
+JENJANG_SEKOLAH = ("TIDAK", "SD", "SMP", "SMA")
+HASIL = ("DITERIMA", "DITOLAK")
+STATUS_PADAN = ("PADAN", "PADAN_KOREKSI", "TIDAK_PADAN")
+PROGRAMS = ("PKH", "BPNT", "PBI-JKN")
+STATUSES = (
+    "SUKSES SPM", "PROSES SPM", "EXCLUDE", "GAGAL OMSPAN", "SI",
+    "PROSES BUREKOL", "TIDAK LAYAK GIS", "OVERLAP SDM KESOS", "SK/CALON PENERIMA",
+)
+BLOCKING_STATUSES = ("EXCLUDE", "OVERLAP SDM KESOS", "TIDAK LAYAK GIS")
+"""Statuses that stop payment: their units carry nominal 0."""
+CANDIDATE_STATUS = "SK/CALON PENERIMA"
+"""The status of a unit that no reason stops or moves elsewhere: eligible, awaiting the decree."""
+BANKS = ("BRI", "BNI", "BTN", "MANDIRI", "POS")
+PKH_FLAG_COMPONENTS = ("IBU_HAMIL", "DISABILITAS_BERAT")
+"""PKH components the engine recognises by name, from a person's flag (``hamil``, ``disabilitas_berat``);
+every other component is defined in the rule file by school level and/or age."""
