@@ -380,6 +380,8 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
 
         periode = dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
     io.check_periode(periode)
+    check_valid_for(load_ruleset(rules_path), periode)   # rule files refused before the data root is touched
+    load_matching_model(matching_path)
     root = io.Root(Path(data_root).resolve())
     with lock.writer_lock(root.path, command="run", periode=periode) as stale:
         if stale:
@@ -393,7 +395,6 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
-    check_valid_for(rules, periode)    # before any data is read
     match_model = load_matching_model(matching_path)
     publish.recover(root.path)
     io.clear_stale_staging(root)
