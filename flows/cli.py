@@ -97,10 +97,13 @@ def print_summary(s: dict) -> None:
     t.add_row("padan (of which koreksi)", f"{s['padan']:,} ({s['padan_koreksi']:,})")
     t.add_row("persons in register", f"{s['individu']:,}")
     t.add_row("files quarantined", str(len(s["karantina"])))
+    t.add_row("files not read (links, hidden, locks, uploads in progress)", str(len(s.get("diabaikan", []))))
     t.add_row("feedback about unknown households", f"{s['umpan_balik_tidak_dikenal']:,}")
     console.print(t)
     for q in s["karantina"]:
         console.print(f"  [yellow]karantina[/yellow] {q['kode_prov']}/{q['file']}: {q['karantina']} ({q['keterangan']})")
+    for g in s.get("diabaikan", []):
+        console.print(f"  [dim]tidak dibaca[/dim] {g['kode_prov']}/{g['file']}: {g['alasan']}")
     p = Table(title="penerima per programme and status")
     for col in ("program", "status", "units", "nominal (Rp)"):
         p.add_column(col, justify="right" if col in ("units", "nominal (Rp)") else "left")

@@ -37,37 +37,63 @@ def reference_date(periode: str) -> dt.date:
 # ---------------------------------------------------------------------------------------------
 
 @task(**TASK)
-def discover_inbox(data_root: str, periode: str) -> list[tuple[str, str]]:
-    root = io.Root(Path(data_root))
-    return [(prov, str(f)) for prov, f in io.inbox_files(root, periode)]
+def discover_inbox(data_root: str, periode: str) -> list[io.InboxEntry]:
+    """Everything in the period's inbox with what the run does with it (``io.inbox_entries``)."""
+    return io.inbox_entries(io.Root(Path(data_root)), periode)
 
 
 @task(**TASK)
-def ingest_batch(data_root: str, periode: str, kode_prov: str, file: str, index: int) -> dict:
-    """One uploaded file -> a Parquet of its rows with cleaned fields and validation codes,
-    or a quarantine record."""
+def ingest_batch(data_root: str, periode: str, entry: io.InboxEntry, index: int) -> dict:
+    """One inbox entry -> its outcome: a Parquet of its rows with cleaned fields and validation
+    codes (``staged``), a quarantine record (``karantina``), or a file not read (``diabaikan``).
+
+    Every outcome has ``kode_prov``, ``file`` (the path inside the province folder, the rows'
+    ``sumber_file``), ``path`` (inside the data root), ``action`` (``io.READ`` ... ``io.NEXT_RUN``),
+    ``sha256`` (of the bytes parsed; None for a file not read) and ``rows``. The file is read
+    once: those bytes are hashed and parsed; a file that changed while read is left for the next
+    run (``FILE_BELUM_LENGKAP``).
+    """
     root = io.Root(Path(data_root))
-    path = Path(file)
-    entry = {"kode_prov": kode_prov, "file": path.name, "path": str(path.relative_to(root.path)),
-             "sha256": io.sha256_file(path)}
-    known_prov = set(wilayah.provinces()["kode_prov"])
+    out = {"kode_prov": entry.kode_prov, "file": entry.file, "path": entry.path, "action": entry.action,
+           "sha256": None, "rows": 0}
+
+    def not_read(e: io.InboxEntry) -> dict:
+        return {**out, "action": e.action, "diabaikan": e.code, "keterangan": e.receipt_row["keterangan"]}
+
+    def quarantined(code: str, detail: str) -> dict:
+        if entry.action == io.QUARANTINE:   # decided by the walk (not a province folder): that reason stands
+            code, detail = entry.code, entry.detail
+        return {**out, "action": io.QUARANTINE, "karantina": code, "keterangan": detail}
+
+    if entry.action in (io.IGNORE, io.NEXT_RUN):
+        return not_read(entry)
     try:
-        if kode_prov not in known_prov:
-            raise ingest.FileQuarantined("FILE_SALAH_PROVINSI", f"folder '{kode_prov or '(tanpa folder)'}' bukan kode provinsi")
-        batch = ingest.parse_usulan(path.read_bytes())
+        upload = io.read_upload(root.path / (entry.os_path or entry.path), max_bytes=ingest.MAX_FILE_BYTES)
+    except io.UploadInProgress as exc:
+        return not_read(entry.with_reason(io.NEXT_RUN, "FILE_BELUM_LENGKAP", str(exc)))
     except ingest.FileQuarantined as exc:
-        return {**entry, "rows": 0, "karantina": exc.code, "keterangan": exc.detail}
+        return quarantined(exc.code, exc.detail)
+    except OSError as exc:
+        return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
+    out["sha256"] = upload.sha256
+    if entry.action == io.QUARANTINE:
+        return quarantined(entry.code, entry.detail)
+    try:
+        batch = ingest.parse_usulan(upload.data)
+    except ingest.FileQuarantined as exc:
+        return quarantined(exc.code, exc.detail)
     except Exception as exc:  # noqa: BLE001  a file we cannot parse must never stop the run
-        return {**entry, "rows": 0, "karantina": "FILE_TIDAK_TERBACA", "keterangan": type(exc).__name__}
+        return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
+    del upload   # the parsed frame is all that is needed from here
     rows = (
         batch.frame.lazy()
-        .with_columns(kode_prov=pl.lit(kode_prov), sumber_file=pl.lit(path.name))
+        .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
         .pipe(ingest.cleaned_usulan)
         .pipe(ingest.validated_usulan, villages=wilayah.villages().lazy(), districts=wilayah.districts().lazy(),
               reference_date=reference_date(periode))
     )
-    out = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
-    return {**entry, "rows": pl.scan_parquet(out).select(pl.len()).collect().item(), "staged": str(out),
+    staged = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
+    return {**out, "rows": pl.scan_parquet(staged).select(pl.len()).collect().item(), "staged": str(staged),
             "encoding": batch.encoding, "delimiter": batch.delimiter, "kolom_diabaikan": batch.ignored_columns}
 
 
@@ -400,16 +426,20 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     io.clear_stale_staging(root)
 
     refs = read_references(data_root, periode)   # a reference that breaks its contract stops the run here
-    files = discover_inbox(data_root, periode)
-    logger.info("periode %s: %d inbox files", periode, len(files))
-    futures = ingest_batch.map(data_root, periode, [p for p, _ in files], [f for _, f in files],
-                               list(range(len(files))))
+    entries = discover_inbox(data_root, periode)
+    logger.info("periode %s: %d inbox entries", periode, len(entries))
+    futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
     batches = _gathered(futures, "baca & validasi berkas")
     staged = [b["staged"] for b in batches if "staged" in b]
     quarantined = [{k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")}
                    for b in batches if "karantina" in b]
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
+    # files not read (links, hidden, Office locks, uploads in progress): for the province receipts
+    ignored = [{"kode_prov": b["kode_prov"], "file": b["file"], "alasan": b["diabaikan"], "keterangan": b["keterangan"]}
+               for b in batches if "diabaikan" in b]
+    for g in ignored:
+        logger.info("not read %s/%s: %s", g["kode_prov"], g["file"], g["alasan"])
     manifest = {
         "periode": periode,
         "run_id": f"{started.replace(':', '').replace('-', '')[:15]}-{os.getpid()}",
@@ -421,12 +451,13 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         "started_at": started,
         "analytics_key": release.key_fingerprint(),
         "inputs": {
-            "usulan": [{k: b[k] for k in ("kode_prov", "path", "sha256", "rows")} | (
-                {"karantina": b["karantina"]} if "karantina" in b else {}) for b in batches],
+            "usulan": [{k: b[k] for k in ("kode_prov", "path", "sha256", "rows")}
+                       | {k: b[k] for k in ("karantina", "diabaikan") if k in b} for b in batches],
             "reference": refs["reference"],
         },
         "peringatan_input": refs["warnings"],
         "karantina": quarantined,
+        "diabaikan": ignored,
     }
     manifest["input_fingerprint"] = release.input_fingerprint(manifest)
     release.refuse_changed_inputs(root, periode, manifest["input_fingerprint"], replace=replace)
@@ -448,7 +479,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
               "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": rsplit["umpan_balik_tidak_dikenal"]}
     published = publish_release(data_root, periode, tables, manifest, replace, rules_path)
     progress.report(stages[3], 1, 1)
-    summary = run_summary(root, periode, published, quarantined)
+    summary = run_summary(root, periode, published, quarantined) | {"diabaikan": ignored}
     _artifacts(summary)
     shutil.rmtree(root.work(periode), ignore_errors=True)
     return summary

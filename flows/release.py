@@ -53,19 +53,23 @@ def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path) -> None
         io.write_parquet(frames[extra], folder / extra / f"{extra}.parquet")
 
 
-def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], folder: Path) -> None:
-    """Per province: every row it sent with its result and reasons, and its quarantined files."""
+def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], ignored: list[dict], folder: Path) -> None:
+    """Per province: every row it sent with its result and reasons, its quarantined files, and the
+    files in its folder that were not read (links, hidden files, uploads still in progress)."""
     receipt = outcomes.receipt(hasil_usulan)
-    q = pl.DataFrame(quarantined or None, schema={
-        "kode_prov": pl.String, "file": pl.String, "karantina": pl.String, "keterangan": pl.String})
-    for prov in sorted(set(receipt["kode_prov"].to_list()) | set(q["kode_prov"].to_list())):
+    s = pl.String
+    q = pl.DataFrame(quarantined or None, schema={"kode_prov": s, "file": s, "karantina": s, "keterangan": s})
+    g = pl.DataFrame(ignored or None, schema={"kode_prov": s, "file": s, "alasan": s, "keterangan": s})
+    provinces = set(receipt["kode_prov"].to_list()) | set(q["kode_prov"].to_list()) | set(g["kode_prov"].to_list())
+    for prov in sorted(provinces):
         part = receipt.filter(pl.col("kode_prov") == prov)
         out = folder / (prov or "_tanpa_provinsi")
         io.write_parquet(part, out / "hasil_usulan.parquet")
         write_csv_for_excel(part, out / "hasil_usulan.csv")
-        mine = q.filter(pl.col("kode_prov") == prov)
-        if mine.height:
-            write_csv_for_excel(mine, out / "berkas_karantina.csv")
+        for frame, name in ((q, "berkas_karantina.csv"), (g, "berkas_diabaikan.csv")):
+            mine = frame.filter(pl.col("kode_prov") == prov).sort("file")
+            if mine.height:
+                write_csv_for_excel(mine, out / name)
 
 
 def write_bank_lists(penerima: pl.DataFrame, individu: pl.DataFrame, burekol: pl.DataFrame, *, periode: str,
@@ -121,7 +125,7 @@ def input_fingerprint(manifest: dict) -> str:
     """One digest of everything a run's result depends on besides the code: every input file's
     sha256, the rule set and the matching model."""
     inputs = manifest["inputs"]
-    files = sorted((e.get("kind", "usulan"), e["path"], e["sha256"])
+    files = sorted((e.get("kind", "usulan"), e["path"], e["sha256"] or "")
                    for group in ("usulan", "reference") for e in inputs.get(group, []))
     body = {"files": files, "rule_set": manifest["rule_set"]["sha256"], "matching": manifest["matching_model"]["sha256"],
             "analytics": manifest.get("analytics_key")}
@@ -140,7 +144,8 @@ def write_release(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], 
     the sha256 of every file of the release but the manifest itself)."""
     snap = staged / "snapshots" / f"periode={periode}"
     write_snapshot_tables(frames, snap)
-    write_receipts(frames["hasil_usulan"], manifest["karantina"], staged / "receipts" / f"periode={periode}")
+    write_receipts(frames["hasil_usulan"], manifest["karantina"], manifest.get("diabaikan", []),
+                   staged / "receipts" / f"periode={periode}")
     bank_rows = write_bank_lists(frames["penerima"], frames["individu"], burekol, periode=periode,
                                  rules_path=rules_path, folder=staged / "disbursement" / f"periode={periode}")
     manifest = {**manifest, "tables": {n: {"rows": frames[n].height} for n in SNAPSHOT_TABLES},

@@ -30,8 +30,8 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
 
     root = io.Root(data_root)
     staged = []
-    for i, (prov, f) in enumerate(io.inbox_files(root, periode)):
-        out = ingest_batch.fn(str(root.path), periode, prov, str(f), i)
+    for i, entry in enumerate(io.inbox_entries(root, periode)):
+        out = ingest_batch.fn(str(root.path), periode, entry, i)
         if "staged" in out:
             staged.append(out["staged"])
     usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")

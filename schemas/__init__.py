@@ -69,6 +69,8 @@ class UsulanRaw(pa.DataFrameModel):
 # derived facts computed by ``transforms.ingest.usulan_facts`` (reference joins, NIK parts).
 _nik, _tgl = pl.col("nik_usulan"), pl.col("tgl_lahir")
 USULAN_ROW_RULES: dict[str, pl.Expr] = {
+    "KOLOM_BERLEBIH": pl.col("_kolom_berlebih"),
+    "KARAKTER_TIDAK_SAH": pl.col("_karakter_tidak_sah"),
     "JENIS_USULAN_TIDAK_DIKENAL": ~pl.col("jenis").is_in(list(JENIS_USULAN)).fill_null(False),
     "NIK_KOSONG": _nik.is_null(),
     "NIK_FORMAT_SALAH": _nik.is_not_null() & ~pl.col("_is16") & ~pl.col("nik_rusak_excel"),
@@ -98,6 +100,7 @@ USULAN_ROW_INPUTS = [
     "kode_prov", "jenis", "nik_usulan", "nik_rusak_excel", "no_kk_usulan", "nama_usulan", "tgl_lahir", "jk",
     "hubungan", "kode_wilayah_usulan", "alasan_usulan", "_is16", "_nik_date_ok", "_nik_ddmmyy", "_nik_sex",
     "_kec_ok", "_desa_ok", "_desa_prov", "_tanggal_lahir_diisi", "_ref_date", "_formula", "_too_long",
+    "_kolom_berlebih", "_karakter_tidak_sah",
 ]
 
 

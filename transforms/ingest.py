@@ -17,6 +17,19 @@ import schemas
 from schemas import USULAN_COLUMNS, USULAN_REQUIRED
 
 MAX_FIELD_CHARS = 500
+MAX_COLUMNS = 256                  # a header wider than this quarantines the file (FILE_KOLOM_TERLALU_BANYAK)
+MAX_HEADER_CHARS = 64 * 1024       # the header record is looked for in this many characters
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a bigger upload is not read (FILE_TERLALU_BESAR): ~2M rows
+EXTRA_FIELDS = 16                  # fields beyond the header that are read and inspected (KOLOM_BERLEBIH)
+# C0 control characters other than tab, line feed and carriage return (what a text cell never holds)
+CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+BINARY_CONTROL_SHARE = 0.05        # more control bytes than this in the first 64 KiB: binary
+BINARY_MAGIC = (
+    (b"PK\x03\x04", "ZIP/XLSX"), (b"PK\x05\x06", "ZIP"), (b"PK\x07\x08", "ZIP"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "XLS/DOC (OLE)"), (b"%PDF-", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"\x1f\x8b", "GZIP"),
+)
 
 
 class FileQuarantined(Exception):
@@ -30,7 +43,7 @@ class FileQuarantined(Exception):
 
 @dataclass
 class ParsedBatch:
-    frame: pl.DataFrame            # contract columns (strings) + sumber_baris + kolom_lain
+    frame: pl.DataFrame            # contract columns (strings) + sumber_baris + kolom_lain + row flags
     encoding: str
     delimiter: str
     ignored_columns: list[str] = field(default_factory=list)
@@ -40,10 +53,25 @@ class ParsedBatch:
 # bytes -> text
 # ---------------------------------------------------------------------------------------------
 
+def binary_kind(raw: bytes) -> str | None:
+    """What binary format ``raw`` is (``"PDF"``, ``"ZIP/XLSX"``, ...), or None for text.
+
+    Binary means a known magic number, or more than 5 % control bytes (other than tab and line
+    ends) in the first 64 KiB. A few stray NULs in a text file are not binary: their rows are
+    flagged by the reader (``KARAKTER_TIDAK_SAH``).
+    """
+    for magic, kind in BINARY_MAGIC:
+        if raw.startswith(magic):
+            return kind
+    sample = raw[:65536]
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return "karakter kontrol" if sample and control > len(sample) * BINARY_CONTROL_SHARE else None
+
+
 def decode_text(raw: bytes) -> tuple[str, str]:
     """Decode a CSV upload: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
-    Raises ``FileQuarantined`` for binary content.
+    Raises ``FileQuarantined`` for binary content (``binary_kind``).
     """
     if raw.startswith(codecs.BOM_UTF8):
         enc, body = "utf-8-sig", raw[len(codecs.BOM_UTF8):]
@@ -56,9 +84,9 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise FileQuarantined("FILE_TIDAK_TERBACA", f"UTF-16 tidak valid: {exc.reason}") from exc
-    sample = raw[:65536]
-    if b"\x00" in sample or _looks_binary(sample):
-        raise FileQuarantined("FILE_TIDAK_TERBACA", "berkas biner, bukan teks CSV")
+    kind = binary_kind(raw)
+    if kind:
+        raise FileQuarantined("FILE_TIDAK_TERBACA", f"berkas biner ({kind}), bukan teks CSV")
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -70,19 +98,12 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     return raw.decode("latin-1") if "\ufffd" in text else text, "cp1252"
 
 
-def _looks_binary(sample: bytes) -> bool:
-    if not sample:
-        return False
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return control > len(sample) * 0.05
-
-
 # ---------------------------------------------------------------------------------------------
 # text -> frame of strings
 # ---------------------------------------------------------------------------------------------
 
 def _first_record(text: str) -> str:
-    for line in text.splitlines():
+    for line in text[:MAX_HEADER_CHARS].splitlines():
         if line.strip().strip(",;\t"):
             return line
     return ""
@@ -99,8 +120,82 @@ def sniff_delimiter(text: str) -> str:
 
 def normalise_header(name: str) -> str:
     """Header matching is case-insensitive and ignores surrounding spaces (inner spaces become ``_``)."""
-    n = name.replace("\ufeff", "").strip().strip('"').strip().lower()
+    n = re.sub(CONTROL_CHARS, "", name).replace("\ufeff", "").strip().strip('"').strip().lower()
     return re.sub(r"[\s\-]+", "_", n)
+
+
+def header_fields(text: str, *, delimiter: str) -> list[str]:
+    """The first record of ``text`` as a list of fields, read from its first ``MAX_HEADER_CHARS``
+    characters only: a header wider than ``MAX_COLUMNS`` or longer than that is refused here,
+    before the body is parsed (a million-column header costs milliseconds, not minutes)."""
+    prefix = text[:MAX_HEADER_CHARS]
+    buf = io.StringIO(prefix, newline="")
+    try:
+        fields = next(csv.reader(buf, delimiter=delimiter))
+    except (csv.Error, StopIteration) as exc:
+        raise FileQuarantined("FILE_TANPA_HEADER", "baris judul tidak dapat dibaca") from exc
+    if len(fields) > MAX_COLUMNS:
+        raise FileQuarantined("FILE_KOLOM_TERLALU_BANYAK",
+                              f"baris judul memuat lebih dari {MAX_COLUMNS} kolom")
+    if len(text) > len(prefix) and buf.tell() >= len(prefix):   # the header did not end in the prefix
+        raise FileQuarantined("FILE_TANPA_HEADER", f"baris judul lebih panjang dari {MAX_HEADER_CHARS} karakter")
+    return fields
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Unique, non-empty names for polars; duplicates of a contract column keep the first."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, n in enumerate(names):
+        n = n or f"kolom_{i + 1}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 1
+        out.append(n)
+    return out
+
+
+def _extra_names(n: int) -> list[str]:
+    return [f"kolom_lebih_{i}" for i in range(1, n + 1)]
+
+
+def records_frame(body: str, *, delimiter: str, names: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """Every record after the header line of ``body`` as strings, one column per header name, plus
+    the fields beyond the header (``kolom_lebih_1`` ...) when some record has them.
+
+    Returns the frame and the names of those extra columns. Polars reads the header's width first;
+    only when a record has more fields does it read again ``EXTRA_FIELDS`` columns wider, so that
+    no field is cut off unseen. A record with even more fields quarantines the file
+    (``FILE_KOLOM_TERLALU_BANYAK``): the reader cannot see what is in them.
+    """
+    raw = body.encode("utf-8")
+    opts = dict(separator=delimiter, infer_schema=False, quote_char='"')
+    try:
+        return pl.read_csv(io.BytesIO(raw), has_header=True, new_columns=names, truncate_ragged_lines=False,
+                           **opts), []
+    except Exception:  # noqa: BLE001  polars raises ComputeError & co.: a record wider than the header, or
+        pass           # broken quoting; find out which below
+    extra = _extra_names(EXTRA_FIELDS)
+    # a header line of our own, as wide as we want to read; the file's own header is skipped
+    wide = (delimiter.join(f"c{i}" for i in range(len(names) + EXTRA_FIELDS)) + "\n").encode("utf-8") + raw
+    try:
+        df = pl.read_csv(io.BytesIO(wide), has_header=True, skip_rows_after_header=1, truncate_ragged_lines=False,
+                         **opts)
+    except Exception as exc:  # noqa: BLE001
+        try:   # reads when cut to width: the records are sound, one is just too wide
+            pl.read_csv(io.BytesIO(wide), has_header=True, skip_rows_after_header=1, truncate_ragged_lines=True,
+                        columns=[0], **opts)
+        except Exception:  # noqa: BLE001
+            raise FileQuarantined("FILE_TIDAK_TERBACA", f"CSV tidak dapat diurai: {type(exc).__name__}") from exc
+        raise FileQuarantined("FILE_KOLOM_TERLALU_BANYAK",
+                              f"ada baris dengan lebih dari {EXTRA_FIELDS} isian di luar kolom judul") from exc
+    return df.rename(dict(zip(df.columns, names + extra))), extra
+
+
+def _blank_expr(col: str) -> pl.Expr:
+    return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
 
 
 def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[str]]:
@@ -109,67 +204,52 @@ def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[s
     Returns the frame and the list of ignored (unknown) column names. Rows whose fields are all
     empty (blank lines, ``;;;;`` lines) are dropped, but still count in the 1-based ``sumber_baris``
     numbering, so a row number matches the row in the spreadsheet minus the header.
+
+    Two row facts come with the frame, for the row rules of ``schemas.USULAN_ROW_RULES``:
+    ``_kolom_berlebih`` (a non-empty field beyond the header; its values are kept in ``kolom_lain``
+    as ``kolom_lebih_<n>``; empty trailing fields are harmless) and ``_karakter_tidak_sah`` (a
+    control character such as NUL in a field: removed from the values, the row flagged).
     """
-    if not text.strip():
+    if not text or text.isspace():
         raise FileQuarantined("FILE_KOSONG", "berkas kosong")
-    # Header: parsed with the csv module (one line), body with polars (columnar).
     first = text.lstrip("\r\n")
-    try:
-        header_line = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter))
-    except (csv.Error, StopIteration) as exc:
-        raise FileQuarantined("FILE_TANPA_HEADER", "baris judul tidak dapat dibaca") from exc
-    names = [normalise_header(h) for h in header_line]
+    names = [normalise_header(h) for h in header_fields(first, delimiter=delimiter)]
     known = set(USULAN_COLUMNS)
     if not any(n in known for n in names):
         raise FileQuarantined("FILE_TANPA_HEADER", "baris pertama tidak memuat nama kolom usulan")
     missing = [c for c in USULAN_REQUIRED if c not in names]
     if missing:
         raise FileQuarantined("FILE_KOLOM_WAJIB_HILANG", "kolom wajib tidak ada: " + ", ".join(missing))
-    # Unique, non-empty names for polars; duplicates of a contract column keep the first.
-    seen: dict[str, int] = {}
-    uniq = []
-    for i, n in enumerate(names):
-        n = n or f"kolom_{i + 1}"
-        if n in seen:
-            seen[n] += 1
-            n = f"{n}_{seen[n]}"
-        else:
-            seen[n] = 1
-        uniq.append(n)
-    try:
-        df = pl.read_csv(
-            io.BytesIO(first.encode("utf-8")),
-            separator=delimiter,
-            has_header=True,
-            new_columns=uniq,
-            infer_schema=False,
-            quote_char='"',
-            truncate_ragged_lines=True,
-        )
-    except Exception as exc:  # polars raises ComputeError & co. on broken quoting
-        raise FileQuarantined("FILE_TIDAK_TERBACA", f"CSV tidak dapat diurai: {type(exc).__name__}") from exc
+    uniq = _unique_names(names)
+    df, extra = records_frame(first, delimiter=delimiter, names=uniq)
     df = df.with_row_index("sumber_baris", offset=1).with_columns(pl.col("sumber_baris").cast(pl.Int64))
-    data_cols = [c for c in df.columns if c != "sumber_baris"]
-    blank = pl.all_horizontal(
-        [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in data_cols]
-    )
-    df = df.filter(~blank)
+    cells = uniq + extra
+    control = pl.any_horizontal([pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in cells])
+    df = df.with_columns(_karakter_tidak_sah=control)
+    if df["_karakter_tidak_sah"].any():
+        df = df.with_columns([pl.col(c).str.replace_all(CONTROL_CHARS, "") for c in cells])
+    df = df.filter(~pl.all_horizontal([_blank_expr(c) for c in cells]))
     if df.height == 0:
         raise FileQuarantined("FILE_KOSONG", "tidak ada baris data")
-    ignored = [c for c in data_cols if c not in known]
-    extra = (
-        pl.struct([pl.col(c) for c in ignored]).struct.json_encode() if ignored else pl.lit(None, pl.String)
-    )
-    df = df.with_columns(kolom_lain=extra).select(
+    df = df.with_columns(_kolom_berlebih=pl.any_horizontal([~_blank_expr(c) for c in extra]) if extra
+                         else pl.lit(False))
+    used = [c for c in extra if df[c].drop_nulls().len()]   # extra positions some record fills
+    ignored = [c for c in uniq if c not in known]
+    only_ignored = pl.struct(ignored).struct.json_encode() if ignored else pl.lit(None, pl.String)
+    kolom_lain = (pl.when("_kolom_berlebih").then(pl.struct(ignored + used).struct.json_encode())
+                  .otherwise(only_ignored)) if used else only_ignored
+    df = df.with_columns(kolom_lain=kolom_lain).select(
         "sumber_baris",
         *[pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in USULAN_COLUMNS],
-        "kolom_lain",
+        "kolom_lain", "_kolom_berlebih", "_karakter_tidak_sah",
     )
     return df, ignored
 
 
 def parse_usulan(raw: bytes) -> ParsedBatch:
     """Bytes of one uploaded file -> ``ParsedBatch`` (or ``FileQuarantined``)."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise FileQuarantined("FILE_TERLALU_BESAR", f"{len(raw):,} byte; batas {MAX_FILE_BYTES:,} byte")
     text, encoding = decode_text(raw)
     delimiter = sniff_delimiter(text)
     frame, ignored = read_usulan_text(text, delimiter=delimiter)
@@ -316,11 +396,13 @@ def usulan_facts(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.Lazy
     nik_ddmmyy, nik_sex = nik_ddmmyy_expr(nik)
     formula = pl.any_horizontal([pl.col(c).str.strip_chars().str.contains(FORMULA).fill_null(False)
                                  for c in USULAN_COLUMNS])
-    too_long_or_control = pl.any_horizontal([
-        (pl.col(c).str.len_chars() > MAX_FIELD_CHARS).fill_null(False)
-        | pl.col(c).str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").fill_null(False)
-        for c in USULAN_COLUMNS
-    ])
+    too_long = pl.any_horizontal([(pl.col(c).str.len_chars() > MAX_FIELD_CHARS).fill_null(False)
+                                  for c in USULAN_COLUMNS])
+    have = lf.collect_schema()
+    # the reader's row facts; a frame that did not come through ``read_usulan_text`` is checked here
+    control = (pl.col("_karakter_tidak_sah") if "_karakter_tidak_sah" in have else
+               pl.any_horizontal([pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in USULAN_COLUMNS]))
+    ragged = pl.col("_kolom_berlebih") if "_kolom_berlebih" in have else pl.lit(False)
     return (
         lf.with_columns(_nik_kec=nik.str.slice(0, 6))
         .join(v, on="kode_wilayah_usulan", how="left", maintain_order="left")
@@ -332,7 +414,9 @@ def usulan_facts(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.Lazy
             _tanggal_lahir_diisi=pl.col("tanggal_lahir").str.strip_chars().replace("", None).is_not_null(),
             _ref_date=pl.lit(reference_date),
             _formula=formula,
-            _too_long=too_long_or_control,
+            _too_long=too_long,
+            _karakter_tidak_sah=control,
+            _kolom_berlebih=ragged,
             _desa_ok=pl.col("_desa_ok").fill_null(False),
             _kec_ok=pl.col("_kec_ok").fill_null(False),
         )

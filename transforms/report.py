@@ -92,6 +92,10 @@ def report_html(periode: str, frames: dict[str, pl.DataFrame], manifest: dict) -
     q_html = ("<ul>" + "".join(f"<li>{html.escape(q['kode_prov'])}/{html.escape(q['file'])}: "
                                f"{html.escape(q['karantina'])} ({html.escape(q['keterangan'])})</li>" for q in quarantined)
               + "</ul>") if quarantined else "<p>Tidak ada.</p>"
+    not_read = manifest.get("diabaikan") or []
+    n_html = ("<ul>" + "".join(f"<li>{html.escape(g['kode_prov'])}/{html.escape(g['file'])}: "
+                               f"{html.escape(g['alasan'])}</li>" for g in not_read)
+              + "</ul>") if not_read else "<p>Tidak ada.</p>"
     rules = manifest.get("rule_set", {})
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Padan periode {html.escape(periode)}</title>
@@ -103,6 +107,7 @@ th{{background:#f0f0f0}}td:first-child,th:first-child{{text-align:left}}h3{{marg
 &middot; mulai {html.escape(str(manifest.get('started_at', '?')))}</p>
 <h2>Ringkasan</h2>{_table(f['per_provinsi'])}
 <h2>Berkas dikarantina</h2>{q_html}
+<h2>Berkas tidak dibaca (tautan, tersembunyi, kunci Office, unggahan belum selesai)</h2>{n_html}
 <h2>Grafik</h2>{''.join(charts)}
 <h2>Perubahan dari periode lalu</h2>{_table(f['perubahan'])}
 <h2>Tingkat padan per metode</h2>{_table(f['metode_padan'])}

@@ -39,8 +39,8 @@ if stage == "ingest":   # decode + parse timed apart from clean + validate + wri
         s = time.perf_counter(); out = parse(data); parse_seconds += time.perf_counter() - s
         return out
     m.ingest.parse_usulan = timed_parse
-    for i, (p, f) in enumerate(m.discover_inbox.fn(root, periode)):
-        m.ingest_batch.fn(root, periode, p, f, i)
+    for i, entry in enumerate(m.discover_inbox.fn(root, periode)):
+        m.ingest_batch.fn(root, periode, entry, i)
 elif stage == "match":
     m.match_usulan.fn(root, periode, sorted(str(p) for p in (w / "usulan").glob("*.parquet")), None)
 elif stage == "register":   # the partitions on as many threads as the flow's default runner uses

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -290,3 +291,55 @@ def test_a_changed_input_with_the_same_result_is_still_detected(tmp_path):
     gis.write_text(gis.read_text() + "\n")            # new bytes, same rows
     with pytest.raises(SnapshotExists, match="input files"):
         monthly_run(data_root=str(root), periode=P)
+
+
+def test_hostile_inbox_through_the_flow(tmp_path):
+    """Two regencies' files both named usulan.csv, a NUL in one row, a link out of the root, a hidden
+    folder, an upload in progress and an Office lock file: every entry has an outcome, every row its key."""
+    root = write_root(tmp_path / "root")
+    prov = root / "inbox" / P / "32"
+    lines = (prov / "usulan_bogor.csv").read_text().splitlines()
+    (prov / "usulan_bogor.csv").write_text("\n".join(lines[:4]) + "\n")            # rows 1-3 stay here
+    for kab, row in (("kab01", lines[4]), ("kab02", lines[5].replace("Djoko", "Dj\x00oko"))):
+        (prov / kab).mkdir()
+        (prov / kab / "usulan.csv").write_text(f"{lines[0]}\n{row}\n")
+    (prov / ".sembunyi").mkdir()
+    (prov / ".sembunyi" / "usulan.csv").write_text("\n".join(lines) + "\n")
+    (prov / "upload.csv.part").write_text("\n".join(lines) + "\n")
+    (prov / "~$usulan.xlsx").write_bytes(b"\x0bkunci")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "rahasia.csv").write_text("\n".join(lines) + "\n")
+    os.symlink(tmp_path / "outside" / "rahasia.csv", prov / "tautan.csv")
+
+    summary = monthly_run(data_root=str(root), periode=P)
+    h = snapshot_tables(root)["hasil_usulan"]
+    assert summary["rows_in"] == 13
+    assert sorted(h["sumber_file"].unique().to_list()) == [
+        "USULAN CIANJUR.csv", "kab01/usulan.csv", "kab02/usulan.csv", "usulan_bogor.csv", "usulan_jayapura.csv"]
+    kab = {r["sumber_file"]: r for r in h.filter(pl.col("sumber_file").str.starts_with("kab")).to_dicts()}
+    assert (kab["kab01/usulan.csv"]["sumber_baris"], kab["kab01/usulan.csv"]["hasil"]) == (1, "DITERIMA")
+    assert (kab["kab02/usulan.csv"]["sumber_baris"], kab["kab02/usulan.csv"]["hasil"]) == (1, "DITOLAK")
+    assert "KARAKTER_TIDAK_SAH" in kab["kab02/usulan.csv"]["alasan"]
+    assert "KARAKTER_TIDAK_SAH" not in kab["kab01/usulan.csv"]["alasan"]
+
+    raw = (root / "receipts" / f"periode={P}" / "32" / "hasil_usulan.csv").read_bytes().decode("utf-8-sig")
+    receipt = {r["sumber_file"]: r for r in csv.DictReader(io.StringIO(raw, newline=""), delimiter=";")}
+    assert receipt["kab02/usulan.csv"]["keterangan"].startswith("KARAKTER_TIDAK_SAH: ")
+    assert "KARAKTER_TIDAK_SAH" not in receipt["kab01/usulan.csv"]["keterangan"]
+    assert receipt["kab01/usulan.csv"]["hasil"] == "DITERIMA"
+
+    assert [(g["kode_prov"], g["file"], g["alasan"]) for g in summary["diabaikan"]] == [
+        ("32", ".sembunyi/", "FILE_TERSEMBUNYI"),
+        ("32", "tautan.csv", "FILE_TAUTAN_LUAR_ROOT"),
+        ("32", "upload.csv.part", "FILE_BELUM_LENGKAP"),
+        ("32", "~$usulan.xlsx", "FILE_KUNCI_OFFICE"),
+    ]
+    manifest = json.loads((root / "snapshots" / f"periode={P}" / "_manifest.json").read_text())
+    not_read = {i["path"]: i for i in manifest["inputs"]["usulan"] if "diabaikan" in i}
+    assert not_read[f"inbox/{P}/32/tautan.csv"] == {
+        "kode_prov": "32", "path": f"inbox/{P}/32/tautan.csv", "sha256": None, "rows": 0,
+        "diabaikan": "FILE_TAUTAN_LUAR_ROOT"}
+    assert sorted(not_read) == sorted(f"inbox/{P}/32/{g['file']}" for g in summary["diabaikan"])
+    assert manifest["diabaikan"] == summary["diabaikan"]
+    read = {i["path"]: i for i in manifest["inputs"]["usulan"] if "diabaikan" not in i and "karantina" not in i}
+    assert len(read[f"inbox/{P}/32/kab01/usulan.csv"]["sha256"]) == 64
