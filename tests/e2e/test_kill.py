@@ -32,13 +32,16 @@ PUBLISH_STEPS = ("release:staged", "publish:before-switch", "publish:after-switc
 KEY = "kill-test-key-0123456789abcdef"
 
 
-def padan(root: Path, periode: str, *extra: str, fault: str | None = None) -> subprocess.Popen:
+def padan(root: Path, periode: str, *extra: str, fault: str | None = None, pause: str | None = None) -> subprocess.Popen:
     from prefect.settings import PREFECT_API_URL
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", "PADAN_PSEUDONYM_KEY": KEY}
     env.pop(publish.FAULT_ENV, None)
+    env.pop(publish.PAUSE_ENV, None)
     if fault:
         env[publish.FAULT_ENV] = fault
+    if pause:
+        env[publish.PAUSE_ENV] = pause
     return subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--data-root", str(root), "--periode", periode,
                              *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, text=True)
@@ -173,9 +176,10 @@ def test_deleted_outputs_are_repaired_by_a_rerun(base, tmp_path):
 
 def test_a_second_writer_is_refused_naming_the_holder_and_a_killed_holder_frees_the_root(base, tmp_path):
     work = copy(base["root"], tmp_path / "root")
-    first = padan(work, P)
+    first = padan(work, P, pause="release:staged")          # a long run, still holding the root
     deadline = time.time() + 120
-    while not lock.holder(work) and time.time() < deadline:
+    staging = work / ".padan" / "staging"
+    while not (lock.holder(work) and staging.is_dir() and any(staging.iterdir())) and time.time() < deadline:
         time.sleep(0.2)
     holder = lock.holder(work)
     assert holder["pid"] == first.pid and holder["periode"] == P
