@@ -48,6 +48,19 @@ def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Pa
         raise typer.Exit(code=2)
 
 
+def _check_inputs(data_root: Path, periode: str) -> None:
+    """The reference, feedback and override files under their contracts before anything starts (the
+    flow checks them again, for deployments that do not come through here): one line on stderr, exit 2."""
+    from flows.io import Root
+    from flows.references import InputContractError, read_all
+
+    try:
+        read_all(Root(data_root.resolve()), periode)
+    except InputContractError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from exc
+
+
 def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[Path],
               matching: Optional[Path] = None) -> dict:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -137,6 +150,7 @@ def run(
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
     _check_rule_files(periode, rules, matching)
+    _check_inputs(data_root, periode)
     print_summary(_run_flow(data_root, periode, replace=replace, rules=rules, matching=matching))
 
 

@@ -103,18 +103,11 @@ def read_references(data_root: str, periode: str) -> dict:
     matching (a file that does not fit stops the run here, naming file and column); the CSV inputs
     are read once, normalised, and kept for the stages that need them."""
     root = io.Root(Path(data_root))
-    ready = references.references_ready(root, periode)
-    entries, warnings = list(ready["reference"]), []
-    for name, folder in (("sdm_kesos", root.sdm_kesos), ("gis", root.gis),
-                         ("burekol", root.feedback(periode, "burekol")), ("salur", root.feedback(periode, "salur"))):
-        got = references.read_csv_input(folder, references.SCHEMAS[name], name, root)
-        frame = got.frame if name == "sdm_kesos" else _strip_id(got.frame, "no_kk")
-        io.write_parquet(frame, _common(root, periode, name))
-        entries += got.entries
-        warnings += got.warnings
-    ov, ov_entries = references.read_overrides(root)
-    io.write_parquet(ov, _common(root, periode, "overrides"))
-    return {"reference": entries + ov_entries, "warnings": warnings}
+    frames, entries, warnings = references.read_all(root, periode)
+    for name, frame in frames.items():
+        io.write_parquet(frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),
+                         _common(root, periode, name))
+    return {"reference": entries, "warnings": warnings}
 
 
 @task(**TASK)
@@ -297,11 +290,6 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
         "riwayat": str(io.write_parquet(riwayat.collect(), work / "riwayat.parquet")),
         "previous_periode": previous_periode,
     }
-
-
-def _strip_id(df: pl.DataFrame, col: str) -> pl.DataFrame:
-    """An id typed in a spreadsheet: no spaces or quotes, no trailing ``.0``."""
-    return df.with_columns(pl.col(col).str.replace_all(r"[\s'\"]", "").str.replace(r"\.0$", ""))
 
 
 def _common(root: io.Root, periode: str, name: str) -> Path:

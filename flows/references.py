@@ -34,6 +34,7 @@ DUKCAPIL_TYPES = {
 }
 DTSEN_TYPES = {"no_kk": "id", "desil": "int", "tgl_update": "date"}
 FILE_ORDER = "_file"     # position of the file in its folder: the tie-breaker among duplicates
+SCHEMAS = {"sdm_kesos": schemas.SdmKesos, "gis": schemas.Gis, "burekol": schemas.Burekol, "salur": schemas.Salur}
 
 
 def _date_expr(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -124,8 +125,7 @@ class CsvInput:
 
 
 def _required(model: type[pa.DataFrameModel]) -> list[str]:
-    cols = model.to_schema().columns
-    return [c for c, col in cols.items() if not col.nullable]
+    return [c for c, col in model.to_schema().columns.items() if col.required]
 
 
 def read_csv_input(folder: Path, model: type[pa.DataFrameModel], kind: str, root: io.Root) -> CsvInput:
@@ -191,6 +191,29 @@ def references_ready(root: io.Root, periode: str) -> dict:
     ]}
 
 
+CSV_INPUTS = ("sdm_kesos", "gis", "burekol", "salur")
+
+
+def csv_folder(root: io.Root, periode: str, name: str) -> Path:
+    return {"sdm_kesos": root.sdm_kesos, "gis": root.gis, "burekol": root.feedback(periode, "burekol"),
+            "salur": root.feedback(periode, "salur")}[name]
+
+
+def read_all(root: io.Root, periode: str) -> tuple[dict[str, pl.DataFrame], list[dict], list[dict]]:
+    """Every reference, feedback and override input under its contract, before any matching:
+    (the CSV inputs and overrides as frames, the manifest entries, the value warnings). Raises
+    :class:`InputContractError` for the first file that cannot be used."""
+    entries = list(references_ready(root, periode)["reference"])
+    frames, warnings = {}, []
+    for name in CSV_INPUTS:
+        got = read_csv_input(csv_folder(root, periode, name), SCHEMAS[name], name, root)
+        frames[name] = got.frame
+        entries += got.entries
+        warnings += got.warnings
+    frames["overrides"], ov_entries = read_overrides(root)
+    return frames, entries + ov_entries, warnings
+
+
 def read_overrides(root: io.Root) -> tuple[pl.DataFrame, list[dict]]:
     """Every override file (``overrides/*.csv``), validated, with its origin (``_sumber``, ``_baris``).
     An incomplete human decision refuses the run, naming the file and the rows."""
@@ -214,4 +237,3 @@ def read_overrides(root: io.Root) -> tuple[pl.DataFrame, list[dict]]:
         raise InputContractError(str(exc)) from exc
 
 
-SCHEMAS = {"sdm_kesos": schemas.SdmKesos, "gis": schemas.Gis, "burekol": schemas.Burekol, "salur": schemas.Salur}

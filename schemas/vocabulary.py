@@ -27,3 +27,13 @@ BANKS = ("BRI", "BNI", "BTN", "MANDIRI", "POS")
 PKH_FLAG_COMPONENTS = ("IBU_HAMIL", "DISABILITAS_BERAT")
 """PKH components the engine recognises by name, from a person's flag (``hamil``, ``disabilitas_berat``);
 every other component is defined in the rule file by school level and/or age."""
+
+# --- what agencies write in the reference and feedback files (compared after ``feedback_value_expr``:
+# upper case, surrounding spaces removed, runs of spaces and underscores as one space)
+AKTIF_YA = ("Y", "YA", "YES", "1", "AKTIF")
+AKTIF_TIDAK = ("N", "T", "TIDAK", "NO", "0", "TIDAK AKTIF", "NONAKTIF")
+GIS_HASIL = ("LAYAK", "TIDAK LAYAK")
+STATUS_REKENING = ("AKTIF", "PROSES", "GAGAL")
+STATUS_SALUR = ("SUKSES SPM", "PROSES SPM", "GAGAL OMSPAN", "SI")
+PROGRAM_ALIASES = {"SEMBAKO": "BPNT", "BPNT/SEMBAKO": "BPNT", "PBI": "PBI-JKN", "PBI JKN": "PBI-JKN"}
+"""How the banks and the treasury name programmes in their feedback."""

@@ -84,15 +84,49 @@ def test_dukcapil_schema_rejects_float_mangled_nik():
         schemas.Dukcapil.validate(df.with_columns(NIK=pl.lit("9.10101e+15")), lazy=True)
 
 
-def test_input_schemas_accept_their_contract_columns():
+GOOD_INPUT_ROWS = {
+    schemas.SdmKesos: {"nik": " 3201015111900009", "nama": "RINA", "jenis_sdm": "TKSK", "kode_wilayah": "3201011001",
+                       "aktif": "ya"},
+    schemas.Gis: {"no_kk": "'3201010202160002", "hasil": "tidak_layak", "tgl_verifikasi": "2026-06-01", "lat": "-6.5",
+                  "lon": "106.8"},
+    schemas.Burekol: {"no_kk": "3201010101150001.0", "nik_pengurus": "3201014708850002", "bank": "bri",
+                      "status_rekening": "AKTIF", "no_rekening": "001"},
+    schemas.Salur: {"periode": "2026-11", "program": "Sembako", "no_kk": "3201010101150001", "nik": None,
+                    "status": "sukses_spm", "nominal": "Rp 600.000"},
+}
+# (model, column, a value the run cannot use, the check that names it)
+BAD_INPUT_VALUES = [
+    (schemas.SdmKesos, "nik", "32010151119", "nik_16_digits"),
+    (schemas.SdmKesos, "aktif", "KADANG", "aktif_Y_or_N"),
+    (schemas.Gis, "no_kk", "3.20101E+15", "no_kk_16_digits"),
+    (schemas.Gis, "hasil", "MAMPU", "hasil_LAYAK_or_TIDAK_LAYAK"),
+    (schemas.Gis, "tgl_verifikasi", "01/06/2026", "tgl_verifikasi_YYYY-MM-DD"),
+    (schemas.Burekol, "bank", "BCA", "bank_known"),
+    (schemas.Burekol, "status_rekening", "DIBUKA", "status_rekening_AKTIF_PROSES_GAGAL"),
+    (schemas.Salur, "program", "PKX", "program_known"),
+    (schemas.Salur, "status", "TERBAYAR", "status_salur_known"),
+    (schemas.Salur, "nominal", "enam ratus ribu", "nominal_rupiah"),
+]
+
+
+def test_input_schemas_accept_their_contract_columns_as_agencies_write_them():
     schemas.Dtsen.validate(pl.DataFrame({"no_kk": ["3201010101150001"], "desil": [3],
                                          "tgl_update": [dt.date(2026, 1, 1)]}), lazy=True)
-    for model, cols in [(schemas.SdmKesos, ["nik", "nama", "jenis_sdm", "kode_wilayah", "aktif"]),
-                        (schemas.Gis, ["no_kk", "hasil", "tgl_verifikasi", "lat", "lon"]),
-                        (schemas.Burekol, ["no_kk", "nik_pengurus", "bank", "status_rekening", "no_rekening"]),
-                        (schemas.Salur, ["periode", "program", "no_kk", "nik", "status", "nominal"])]:
-        assert list(model.to_schema().columns) == cols
-        model.validate(pl.DataFrame({c: ["x"] for c in cols}), lazy=True)
+    for model, row in GOOD_INPUT_ROWS.items():
+        assert list(model.to_schema().columns) == list(row)
+        model.validate(pl.DataFrame([row], schema={c: pl.String for c in row}), lazy=True)
+
+
+@pytest.mark.parametrize("model, column, value, check", BAD_INPUT_VALUES)
+def test_each_input_value_rule_names_the_rows_that_break_it(model, column, value, check):
+    import pandera.errors
+
+    row = {**GOOD_INPUT_ROWS[model], column: value}
+    frame = pl.DataFrame([GOOD_INPUT_ROWS[model], row], schema={c: pl.String for c in row})
+    with pytest.raises(pandera.errors.SchemaErrors) as err:
+        model.validate(frame, lazy=True)
+    fc = err.value.failure_cases
+    assert fc.select("column", "check", "index").rows() == [(column, check, 1)]
 
 
 def test_reason_code_doc_is_current():

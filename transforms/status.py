@@ -13,7 +13,7 @@ import polars as pl
 from transforms.codes import code_expr as _code
 
 from rules import RuleSet
-from schemas.vocabulary import BLOCKING_STATUSES, CANDIDATE_STATUS
+from schemas.vocabulary import AKTIF_YA, BLOCKING_STATUSES, CANDIDATE_STATUS, PROGRAM_ALIASES
 
 # which status each reason code implies (codes not listed here are informational only)
 STATUS_OF_REASON = {
@@ -32,7 +32,6 @@ PKH_FLAG_CONDITIONS = {
 }
 """Who brings the PKH components recognised by name (``schemas.vocabulary.PKH_FLAG_COMPONENTS``); the
 rule-file model lets any other component in only with a school level or an age range."""
-PROGRAM_ALIASES = {"SEMBAKO": "BPNT", "BPNT/SEMBAKO": "BPNT", "PBI": "PBI-JKN", "PBI JKN": "PBI-JKN"}
 
 
 def same_periode_expr(col: str, periode: str) -> pl.Expr:
@@ -68,7 +67,7 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             cond = cond & (age >= c.min_age)
         options.append(pl.when(cond.fill_null(False)).then(pl.lit(c.annual)).otherwise(0))
     dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN", _di_dukcapil=pl.lit(True))
-    sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(["Y", "YA", "YES", "1", "AKTIF"]))
+    sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA)))
            .select(nik=pl.col("nik").str.strip_chars()).unique().with_columns(is_sdm_kesos=pl.lit(True)))
     if sanggah is None:
         sanggah = pl.LazyFrame(schema={"nik": pl.String, "sanggah_keputusan": pl.String})
