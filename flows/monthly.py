@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 import schemas
-from flows import io, lock, progress, publish, references, release, runners
+from flows import inbox, io, lock, progress, publish, references, release, runners
 from rules import check_valid_for, load_matching_model, load_ruleset, rejecting_codes
 from transforms import ingest, outcomes, overrides, register, status, wilayah
 from transforms.linkage import blocking
@@ -37,18 +37,18 @@ def reference_date(periode: str) -> dt.date:
 # ---------------------------------------------------------------------------------------------
 
 @task(**TASK)
-def discover_inbox(data_root: str, periode: str) -> list[io.InboxEntry]:
-    """Everything in the period's inbox with what the run does with it (``io.inbox_entries``)."""
-    return io.inbox_entries(io.Root(Path(data_root)), periode)
+def discover_inbox(data_root: str, periode: str) -> list[inbox.InboxEntry]:
+    """Everything in the period's inbox with what the run does with it (``inbox.inbox_entries``)."""
+    return inbox.inbox_entries(io.Root(Path(data_root)), periode)
 
 
 @task(**TASK)
-def ingest_batch(data_root: str, periode: str, entry: io.InboxEntry, index: int) -> dict:
+def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: int) -> dict:
     """One inbox entry -> its outcome: a Parquet of its rows with cleaned fields and validation
     codes (``staged``), a quarantine record (``karantina``), or a file not read (``diabaikan``).
 
     Every outcome has ``kode_prov``, ``file`` (the path inside the province folder, the rows'
-    ``sumber_file``), ``path`` (inside the data root), ``action`` (``io.READ`` ... ``io.NEXT_RUN``),
+    ``sumber_file``), ``path`` (inside the data root), ``action`` (``inbox.READ`` ... ``inbox.NEXT_RUN``),
     ``sha256`` (of the bytes parsed; None for a file not read) and ``rows``. The file is read
     once: those bytes are hashed and parsed; a file that changed while read is left for the next
     run (``FILE_BELUM_LENGKAP``).
@@ -57,26 +57,26 @@ def ingest_batch(data_root: str, periode: str, entry: io.InboxEntry, index: int)
     out = {"kode_prov": entry.kode_prov, "file": entry.file, "path": entry.path, "action": entry.action,
            "sha256": None, "rows": 0}
 
-    def not_read(e: io.InboxEntry) -> dict:
+    def not_read(e: inbox.InboxEntry) -> dict:
         return {**out, "action": e.action, "diabaikan": e.code, "keterangan": e.receipt_row["keterangan"]}
 
     def quarantined(code: str, detail: str) -> dict:
-        if entry.action == io.QUARANTINE:   # decided by the walk (not a province folder): that reason stands
+        if entry.action == inbox.QUARANTINE:   # decided by the walk (not a province folder): that reason stands
             code, detail = entry.code, entry.detail
-        return {**out, "action": io.QUARANTINE, "karantina": code, "keterangan": detail}
+        return {**out, "action": inbox.QUARANTINE, "karantina": code, "keterangan": detail}
 
-    if entry.action in (io.IGNORE, io.NEXT_RUN):
+    if entry.action in (inbox.IGNORE, inbox.NEXT_RUN):
         return not_read(entry)
     try:
-        upload = io.read_upload(root.path / (entry.os_path or entry.path), max_bytes=ingest.MAX_FILE_BYTES)
-    except io.UploadInProgress as exc:
-        return not_read(entry.with_reason(io.NEXT_RUN, "FILE_BELUM_LENGKAP", str(exc)))
+        upload = inbox.read_upload(root.path / (entry.os_path or entry.path), max_bytes=ingest.MAX_FILE_BYTES)
+    except inbox.UploadInProgress as exc:
+        return not_read(entry.with_reason(inbox.NEXT_RUN, "FILE_BELUM_LENGKAP", str(exc)))
     except ingest.FileQuarantined as exc:
         return quarantined(exc.code, exc.detail)
     except OSError as exc:
         return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
     out["sha256"] = upload.sha256
-    if entry.action == io.QUARANTINE:
+    if entry.action == inbox.QUARANTINE:
         return quarantined(entry.code, entry.detail)
     try:
         batch = ingest.parse_usulan(upload.data)

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from flows import io, references
+from flows import inbox, io, references
 from rules import load_matching_model, matching_model
 from transforms.linkage import blocking, comparisons, decide
 
@@ -30,7 +30,7 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
 
     root = io.Root(data_root)
     staged = []
-    for i, entry in enumerate(io.inbox_entries(root, periode)):
+    for i, entry in enumerate(inbox.inbox_entries(root, periode)):
         out = ingest_batch.fn(str(root.path), periode, entry, i)
         if "staged" in out:
             staged.append(out["staged"])

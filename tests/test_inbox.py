@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows import io
+from flows import inbox, io
 from flows.monthly import ingest_batch
 from transforms import ingest, outcomes
 
@@ -47,7 +47,7 @@ def hostile(tmp_path):
 
 def test_every_entry_is_named_with_what_happens_to_it(hostile):
     root, _ = hostile
-    got = [(e.kode_prov, e.file, e.action, e.code) for e in io.inbox_entries(root, P)]
+    got = [(e.kode_prov, e.file, e.action, e.code) for e in inbox.inbox_entries(root, P)]
     assert got == [
         ("32", ".sembunyi/", "ignore", "FILE_TERSEMBUNYI"),       # one entry; the folder is not walked
         ("32", ".usulan_lama.csv", "ignore", "FILE_TERSEMBUNYI"),
@@ -70,7 +70,7 @@ def test_every_entry_is_named_with_what_happens_to_it(hostile):
 
 def test_an_entry_carries_what_a_receipt_needs(hostile):
     root, _ = hostile
-    by_file = {e.file: e for e in io.inbox_entries(root, P)}
+    by_file = {e.file: e for e in inbox.inbox_entries(root, P)}
     assert by_file["upload.csv.part"].receipt_row == {
         "kode_prov": "32", "file": "upload.csv.part", "alasan": "FILE_BELUM_LENGKAP",
         "keterangan": "Unggahan belum selesai (berkas .part, .crdownload, .partial, .filepart, .tmp, atau berkas yang "
@@ -89,7 +89,7 @@ def test_nothing_behind_a_link_and_nothing_not_ready_is_ever_opened(hostile, mon
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", spy)
-    results = {e.file: ingest_batch.fn(str(root.path), P, e, i) for i, e in enumerate(io.inbox_entries(root, P))}
+    results = {e.file: ingest_batch.fn(str(root.path), P, e, i) for i, e in enumerate(inbox.inbox_entries(root, P))}
     prov = root.inbox(P) / "32"
     assert sorted(p.relative_to(root.inbox(P)).as_posix() for p in opened if p.is_relative_to(root.inbox(P))) == [
         "32/kab01/usulan.csv", "32/kab02/usulan.csv", "32/usulan.csv", "abc/x.csv", "loose.csv"]
@@ -105,7 +105,7 @@ def test_nothing_behind_a_link_and_nothing_not_ready_is_ever_opened(hostile, mon
 
 def test_the_same_file_name_in_two_sub_folders_gives_two_keys(hostile):
     root, _ = hostile
-    entries = {e.file: e for e in io.inbox_entries(root, P)}
+    entries = {e.file: e for e in inbox.inbox_entries(root, P)}
     staged = [ingest_batch.fn(str(root.path), P, entries[f], i)["staged"]
               for i, f in enumerate(["kab01/usulan.csv", "kab02/usulan.csv", "usulan.csv"])]
     rows = pl.read_parquet(staged).sort("sumber_file")
@@ -134,10 +134,10 @@ def test_each_receipt_row_explains_its_own_file():
 def test_the_hash_is_of_the_very_bytes_parsed_in_one_read(hostile, monkeypatch):
     root, _ = hostile
     reads, parsed = [], []
-    real_read, real_parse = io._read_fd, ingest.parse_usulan
-    monkeypatch.setattr(io, "_read_fd", lambda fd, n: reads.append(n) or real_read(fd, n))
+    real_read, real_parse = inbox._read_fd, ingest.parse_usulan
+    monkeypatch.setattr(inbox, "_read_fd", lambda fd, n: reads.append(n) or real_read(fd, n))
     monkeypatch.setattr(ingest, "parse_usulan", lambda raw: parsed.append(raw) or real_parse(raw))
-    entry = next(e for e in io.inbox_entries(root, P) if e.file == "usulan.csv")
+    entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert len(reads) == 1 and len(parsed) == 1
     assert out["sha256"] == hashlib.sha256(parsed[0]).hexdigest() == hashlib.sha256(CSV.encode()).hexdigest()
@@ -151,14 +151,14 @@ def test_the_hash_is_of_the_very_bytes_parsed_in_one_read(hostile, monkeypatch):
 ])
 def test_a_file_that_changes_while_read_is_left_for_the_next_run(hostile, monkeypatch, desc, change):
     root, _ = hostile
-    entry = next(e for e in io.inbox_entries(root, P) if e.file == "usulan.csv")
-    real_read = io._read_fd
+    entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
+    real_read = inbox._read_fd
 
     def read_while_uploading(fd, n):
         change(root.path / entry.path)
         return real_read(fd, n)
 
-    monkeypatch.setattr(io, "_read_fd", read_while_uploading)
+    monkeypatch.setattr(inbox, "_read_fd", read_while_uploading)
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert (out["action"], out["diabaikan"], out["sha256"], out["rows"]) == ("next_run", "FILE_BELUM_LENGKAP", None, 0), desc
     assert "staged" not in out and "karantina" not in out
@@ -169,7 +169,7 @@ def test_a_fifo_in_the_inbox_cannot_block_the_run(tmp_path):
     root = io.Root(tmp_path)
     (tmp_path / "inbox" / P / "32").mkdir(parents=True)
     os.mkfifo(tmp_path / "inbox" / P / "32" / "pipa.csv")
-    [entry] = io.inbox_entries(root, P)
+    [entry] = inbox.inbox_entries(root, P)
     started = time.perf_counter()
     out = ingest_batch.fn(str(tmp_path), P, entry, 0)
     assert (out["karantina"], out["keterangan"], out["sha256"]) == ("FILE_TIDAK_TERBACA", "bukan berkas biasa", None)
@@ -179,15 +179,15 @@ def test_a_fifo_in_the_inbox_cannot_block_the_run(tmp_path):
 def test_a_file_above_the_size_bound_is_quarantined_unread(hostile, monkeypatch):
     root, _ = hostile
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 10)
-    monkeypatch.setattr(io, "_read_fd", lambda fd, n: pytest.fail("read a file above the bound"))
-    entry = next(e for e in io.inbox_entries(root, P) if e.file == "usulan.csv")
+    monkeypatch.setattr(inbox, "_read_fd", lambda fd, n: pytest.fail("read a file above the bound"))
+    entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert (out["karantina"], out["sha256"], out["rows"]) == ("FILE_TERLALU_BESAR", None, 0)
 
 
 def test_a_file_outside_a_province_folder_keeps_its_quarantine_and_hash(hostile):
     root, _ = hostile
-    entry = next(e for e in io.inbox_entries(root, P) if e.file == "loose.csv")
+    entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "loose.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert (out["kode_prov"], out["karantina"], out["keterangan"]) == (
         "", "FILE_SALAH_PROVINSI", "folder '(tanpa folder)' bukan kode provinsi")
@@ -196,7 +196,7 @@ def test_a_file_outside_a_province_folder_keeps_its_quarantine_and_hash(hostile)
 
 def test_every_file_under_the_inbox_is_accounted_for(hostile):
     root, _ = hostile
-    entries = io.inbox_entries(root, P)
+    entries = inbox.inbox_entries(root, P)
     named = [e.path for e in entries]
     for folder, dirs, files in os.walk(root.inbox(P)):   # os.walk does not follow the linked folder either
         for name in dirs + files:
@@ -211,7 +211,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_unambiguously(tmp_path):
     prov.mkdir(parents=True)
     with open(os.path.join(os.fsencode(prov), b"usulan_\xe9.csv"), "w") as f:   # a Windows-1252 name, unzipped
         f.write(CSV)
-    [entry] = io.inbox_entries(io.Root(tmp_path), P)
+    [entry] = inbox.inbox_entries(io.Root(tmp_path), P)
     assert (entry.file, entry.path, entry.action) == ("usulan_\\xe9.csv", f"inbox/{P}/32/usulan_\\xe9.csv", "read")
     out = ingest_batch.fn(str(tmp_path), P, entry, 0)
     assert (out["file"], out["rows"]) == ("usulan_\\xe9.csv", 1)
@@ -223,5 +223,5 @@ def test_a_periode_folder_that_is_a_link_is_not_walked(tmp_path):
     (tmp_path / "elsewhere" / "32" / "usulan.csv").write_text(CSV)
     (tmp_path / "root" / "inbox").mkdir(parents=True)
     os.symlink(tmp_path / "elsewhere", tmp_path / "root" / "inbox" / P)
-    [entry] = io.inbox_entries(io.Root(tmp_path / "root"), P)
+    [entry] = inbox.inbox_entries(io.Root(tmp_path / "root"), P)
     assert (entry.kode_prov, entry.file, entry.action, entry.code) == ("", f"{P}/", "ignore", "FILE_TAUTAN_LUAR_ROOT")

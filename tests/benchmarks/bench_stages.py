@@ -39,6 +39,7 @@ if stage == "ingest":   # decode + parse timed apart from clean + validate + wri
         s = time.perf_counter(); out = parse(data); parse_seconds += time.perf_counter() - s
         return out
     m.ingest.parse_usulan = timed_parse
+    m.read_references.fn(root, periode)
     for i, entry in enumerate(m.discover_inbox.fn(root, periode)):
         m.ingest_batch.fn(root, periode, entry, i)
 elif stage == "match":
@@ -55,7 +56,15 @@ elif stage == "publish":
     reg, pen = json.load(open(w / "reg.json")), json.load(open(w / "pen.json"))
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "riwayat": reg["riwayat"],
               "penerima": pen["penerima"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
-    m.publish_snapshot.fn(root, periode, tables, {"periode": periode, "inputs": {}, "karantina": []}, True)
+    from flows import release
+    from rules import load_matching_model, load_ruleset
+    rules, model = load_ruleset(), load_matching_model()
+    manifest = {"periode": periode, "run_id": "bench", "started_at": "bench", "karantina": [], "diabaikan": [],
+                "rule_set": {"version": rules.version, "sha256": rules.sha256},
+                "matching_model": {"version": model.model.version, "sha256": model.sha256},
+                "inputs": {"usulan": [], "reference": []}}
+    manifest["input_fingerprint"] = release.input_fingerprint(manifest)
+    m.publish_release.fn(root, periode, tables, manifest, True)
 elif stage == "floor":
     import duckdb
     con = duckdb.connect()
