@@ -136,9 +136,14 @@ def register_codes(rows: pl.DataFrame, previous: pl.DataFrame, *, rejecting: lis
 
 
 def _name_scores(a: pl.Series, b: pl.Series) -> np.ndarray:
-    """Name similarity 0-100 of two name columns, as the linkage compares names (0 where one is missing)."""
+    """Name similarity 0-100 of two name columns, as the linkage compares names (0 where one is
+    missing; only the pairs that have both are scored: most rows of a month meet no registered name)."""
     keys = pl.DataFrame({"a": a, "b": b}).select(nama_key_expr("a"), nama_key_expr("b"))
-    return name_similarity(keys["a"].fill_null(""), keys["b"].fill_null(""))
+    scores = np.zeros(keys.height)
+    both = np.flatnonzero((keys["a"].is_not_null() & keys["b"].is_not_null()).to_numpy())
+    if both.size:
+        scores[both] = name_similarity(keys["a"].gather(both), keys["b"].gather(both))
+    return scores
 
 
 def register_records(accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
