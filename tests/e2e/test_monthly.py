@@ -343,3 +343,9 @@ def test_hostile_inbox_through_the_flow(tmp_path):
     assert manifest["diabaikan"] == summary["diabaikan"]
     read = {i["path"]: i for i in manifest["inputs"]["usulan"] if "diabaikan" not in i and "karantina" not in i}
     assert len(read[f"inbox/{P}/32/kab01/usulan.csv"]["sha256"]) == 64
+    # the province learns of the files it left unread, in its receipt folder
+    raw = (root / "receipts" / f"periode={P}" / "32" / "berkas_diabaikan.csv").read_bytes().decode("utf-8-sig")
+    unread = [(r["file"], r["alasan"]) for r in csv.DictReader(io.StringIO(raw, newline=""), delimiter=";")]
+    assert unread == [(".sembunyi/", "FILE_TERSEMBUNYI"), ("tautan.csv", "FILE_TAUTAN_LUAR_ROOT"),
+                      ("upload.csv.part", "FILE_BELUM_LENGKAP"), ("~$usulan.xlsx", "FILE_KUNCI_OFFICE")]
+    assert not (root / "receipts" / f"periode={P}" / "91" / "berkas_diabaikan.csv").exists()
