@@ -35,6 +35,16 @@ def test_name_variants_share_a_key(a, b):
     assert key(a) == key(b)
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("H. Maria Harahap", "MARIA HARAHAP"),          # Haji in front
+    ("Drs. H. Maria", "MARIA"),
+    ("Maria H.", "MARIA H"),                        # after the given name: an initial (HARAHAP), not Haji
+    ("Ahmad H Susanto", "AHMAD H SUSANTO"),
+])
+def test_a_lone_h_is_haji_only_in_front(name, expected):
+    assert key(name) == expected
+
+
 def test_j_y_alternative_key():
     df = pl.DataFrame({"a": ["JUSUF"], "b": ["YUSUF"]}).with_columns(
         ka=nama_key_y_expr(nama_key_expr("a")), kb=nama_key_y_expr(nama_key_expr("b")))
@@ -138,3 +148,17 @@ def test_a_sibling_with_the_same_name_is_not_taken_for_the_person():
     decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     row = decided.row(0, named=True)
     assert row["nik_padan"] in (None, "9202035609050001"), row
+
+
+def test_two_rows_of_one_person_with_the_name_abbreviated_in_one_both_keep_the_claim():
+    """A HAPUS and a PERBAIKAN of one person in one period, one writing BUDI S.: the same person, so both
+    rows keep the match and the register holds them as conflicting, instead of one going to review."""
+    usulan = pl.DataFrame({
+        "_row": [0, 1], "nik_usulan": ["3201011505800001"] * 2, "nik_rusak_excel": [False, False],
+        "nama_usulan": ["Budi Santoso", "Budi S."], "tgl_lahir": [D(1980, 5, 15)] * 2,
+        "jk": ["L", "L"], "no_kk_usulan": ["3201010101150001"] * 2, "nama_ibu_kandung": [None, None],
+        "kode_wilayah_usulan": ["3201011001"] * 2,
+    }, schema_overrides={"nama_ibu_kandung": pl.String}).with_columns(pl.col("_row").cast(pl.UInt32))
+    fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
+    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    assert decided.sort("_row")["nik_padan"].to_list() == ["3201011505800001"] * 2

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 
-# titles and honorifics in front of or inside a name (with or without a dot)
-_TITLES = r"\b(?:H|HJ|HAJI|HAJAH|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|USTAZ|NY|NN|TN|SDR|SDRI|ALM|ALMH|ALMARHUM|ALMARHUMAH)\b\.?"
+# titles and honorifics in front of or inside a name (with or without a dot); a lone H is Haji only
+# in front (H. AHMAD, DRS. H. AHMAD): after a given name it is an initial (MARIA H. for MARIA HARAHAP)
+_TITLE_WORDS = "HJ|HAJI|HAJAH|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|USTAZ|NY|NN|TN|SDR|SDRI|ALM|ALMH|ALMARHUM|ALMARHUMAH"
+_LEADING_TITLES = rf"^\s*(?:(?:H|{_TITLE_WORDS})\b\.?\s*)+"
+_TITLES = rf"\b(?:{_TITLE_WORDS})\b\.?"
 # academic degrees (S.Pd., S.Ag., S.E., A.Md., M.Pd., ...)
 _DEGREES = (r"\b(?:S\.?\s?(?:PD|AG|SOS|KOM|KM|KEP|KEB|FARM|KED|PSI|IP|HUT|PT|TP|SI|HI|PDI|E|H|T)|A\.?\s?MD"
             r"|M\.?\s?(?:PD|SI|AG|KES|KOM|HUM|M|H|T|E)|SE|SH|ST|SPD|SAG|SKM|SKOM|SSOS|AMD|MPD|MM|MSI|BA|BSC)\b\.?")
@@ -30,6 +33,7 @@ def nama_key_expr(col: str | pl.Expr, *, fold_muhammad: bool = True) -> pl.Expr:
         e.str.to_uppercase()
         .str.replace_all(r",.*$", "")                   # degrees after a comma
         .str.replace_all(_DEGREES, " ")
+        .str.replace(_LEADING_TITLES, " ")
         .str.replace_all(_TITLES, " ")
         .str.replace_all(r"\b(?:BIN|BINTI|BT|BN)\b.*$", "")
         .str.replace_all(r"[^A-Z ]", " ")

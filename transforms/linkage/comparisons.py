@@ -50,20 +50,40 @@ def _abbreviation_or_clan_score(a: str, b: str, clan_names: dict[str, tuple[str,
                 if hit:
                     x[i] = hit
     best = fuzz.token_sort_ratio(" ".join(ta), " ".join(tb))
-    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    if any(len(t) == 1 for t in short) and len(short) >= 2:
-        j, whole = 0, 0
-        for tok in short:
-            while j < len(long_) and not (long_[j] == tok or (len(tok) == 1 and long_[j].startswith(tok))):
-                j += 1
-            if j == len(long_):
-                break
-            whole += long_[j] == tok
-            j += 1
-        else:
-            if whole >= 1:
-                best = max(best, ABBREVIATION_SCORE)
+    if _abbreviates(ta, tb):
+        best = max(best, ABBREVIATION_SCORE)
     return best
+
+
+def _abbreviates(ta: list[str], tb: list[str]) -> bool:
+    """Whether the shorter of two tokenised names abbreviates the longer: every word of it is a word
+    or the initial of an unused word of the longer one, in order, it holds an initial, and at least
+    one whole word agrees (``JOKO J`` for ``JOKO JUMADI``)."""
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if not (any(len(t) == 1 for t in short) and len(short) >= 2):
+        return False
+    j, whole = 0, 0
+    for tok in short:
+        while j < len(long_) and not (long_[j] == tok or (len(tok) == 1 and long_[j].startswith(tok))):
+            j += 1
+        if j == len(long_):
+            return False
+        whole += long_[j] == tok
+        j += 1
+    return whole >= 1
+
+
+def same_name(a_key: pl.Series, b_key: pl.Series) -> np.ndarray:
+    """Whether two name keys write the same name: equal (also when every J is read as an old Y), or
+    one abbreviates the other (``SITI T`` for ``SITI TAMBUNAN``). A typo or another given name is not
+    the same name: that is where twins differ."""
+    frame = pl.DataFrame({"a": a_key, "b": b_key}).with_columns(ay=nama_key_y_expr("a"), by=nama_key_y_expr("b"))
+    out = ((frame["a"] == frame["b"]) | (frame["ay"] == frame["by"])).fill_null(False).to_numpy().copy()
+    for i in np.flatnonzero(~out):
+        a, b = frame["a"][int(i)], frame["b"][int(i)]
+        if a and b:
+            out[i] = _abbreviates(a.split(), b.split())
+    return out
 
 
 def name_similarity(a_key: pl.Series, b_key: pl.Series, clan_names: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:

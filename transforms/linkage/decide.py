@@ -190,28 +190,32 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
 
 
 def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.DataFrame:
-    """A Dukcapil person claimed by rows of *different* people (different name key or birth date)
-    keeps the strongest claim; the others go to review (PERLU_VERIFIKASI). Rows of the same person
-    (repeats, HAPUS after BARU, ...) all keep it: the register deals with them."""
+    """A Dukcapil person claimed by rows of *different* people (another birth date, or a name that is
+    not the same name: ``comparisons.same_name``) keeps the strongest claim; the others go to review
+    (PERLU_VERIFIKASI). Rows of the same person (repeats, a HAPUS beside a PERBAIKAN, one of them
+    with the name abbreviated, ...) all keep it: the register decides between them."""
+    from transforms.linkage.comparisons import same_name
     from transforms.names import nama_key_expr
 
-    who = usulan.select("_row", _who=pl.concat_str(nama_key_expr("nama_usulan"), pl.col("tgl_lahir").cast(pl.String),
-                                                   separator="|"))
-    d = decided.join(who, on="_row", how="left")
-    claims = d.filter(pl.col("nik_padan").is_not_null())
-    top = (
-        claims.sort(["nik_padan", "skor_padan", "_row"], descending=[False, True, False])
-        .group_by("nik_padan", maintain_order=True).agg(_top_who=pl.col("_who").first(), _n_who=pl.col("_who").n_unique())
-    )
-    d = d.join(top, on="nik_padan", how="left")
-    loser = (pl.col("_n_who") > 1) & (pl.col("_who") != pl.col("_top_who"))
+    who = usulan.select("_row", _key=nama_key_expr("nama_usulan"), _tgl="tgl_lahir")
+    claims = decided.filter(pl.col("nik_padan").is_not_null()).select("_row", "nik_padan", "skor_padan").join(
+        who, on="_row", how="left")
+    top = (claims.sort(["nik_padan", "skor_padan", "_row"], descending=[False, True, False])
+           .group_by("nik_padan", maintain_order=True)
+           .agg(_top_key=pl.col("_key").first(), _top_tgl=pl.col("_tgl").first(), _n=pl.len()))
+    contested = claims.join(top.filter(pl.col("_n") > 1), on="nik_padan", how="inner")
+    same = pl.Series(same_name(contested["_key"].fill_null(""), contested["_top_key"].fill_null(""))) \
+        & (contested["_tgl"] == contested["_top_tgl"]).fill_null(False)
+    losers = contested.filter(~same).select("_row", _loser=pl.lit(True))
+    d = decided.join(losers, on="_row", how="left", maintain_order="left")
+    loser = pl.col("_loser").fill_null(False)
     return d.with_columns(
         status_padan=pl.when(loser).then(pl.lit("TIDAK_PADAN")).otherwise(pl.col("status_padan")),
         alasan_padan=pl.when(loser).then(pl.col("alasan_padan").list.concat(pl.lit(["PERLU_VERIFIKASI"])))
         .otherwise(pl.col("alasan_padan")),
         nik_padan=pl.when(loser).then(None).otherwise(pl.col("nik_padan")),
         no_kk_dukcapil=pl.when(loser).then(None).otherwise(pl.col("no_kk_dukcapil")),
-    ).drop("_who", "_top_who", "_n_who")
+    ).drop("_loser")
 
 
 def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float = 1.0,
