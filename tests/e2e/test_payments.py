@@ -142,7 +142,8 @@ def months(tmp_path_factory):
     feedback(root, "2026-12", "salur", [["2026-11", "BPNT", kk("failed_then_fixed"), "", "SUKSES SPM", "600000"]])
     monthly_run(data_root=str(root), periode="2026-12")
     # January: a new tahap; no feedback at all
-    monthly_run(data_root=str(root), periode="2027-01")
+    january = monthly_run(data_root=str(root), periode="2027-01")
+    (root.parent / "january-summary.json").write_text(json.dumps(january["peringatan"]))
     return root
 
 
@@ -251,6 +252,8 @@ def test_missing_feedback_is_named_in_manifest_summary_and_report(months):
     assert dec["umpan_balik"]["tidak_ada"] == ["burekol"]
     assert jan["umpan_balik"]["tidak_ada"] == ["burekol", "salur"]
     assert dec["umpan_balik"]["salur"]["berkas"] == ["feedback/2026-12/salur/salur.csv"]
+    warnings = json.loads((months.parent / "january-summary.json").read_text())
+    assert [w.split(":")[0] for w in warnings[:2]] == ["UMPAN_BALIK_TIDAK_ADA"] * 2
     report = (months / "reports/periode=2027-01.html").read_text()
     assert "UMPAN_BALIK_TIDAK_ADA" in report and "burekol" in report and "salur" in report
 
@@ -293,3 +296,13 @@ def test_explain_names_the_member_and_field_that_exclude_and_the_payments(months
     assert "2026-12 BPNT 2026-T4: UMPAN_BALIK SUKSES SPM" in text
     text = explain(months, "2027-01", no_kk=kk("account_opened"))
     assert "Rekening (burekol): BRI AKTIF, nomor ****3344" in text and "0011223344" not in text
+
+
+def test_no_list_ever_pays_a_minor(months):
+    born = pl.read_parquet(months / "reference/dukcapil/dukcapil.parquet").select(nik_pengurus="NIK", lahir="TGL_LHR")
+    for p in PERIODS:
+        paid_to = lists(months, p).join(born, on="nik_pengurus", how="left")
+        assert paid_to["lahir"].null_count() == 0
+        ages = paid_to.select(((pl.date(int(p[:4]), int(p[5:]), 1) - pl.col("lahir")).dt.total_days() // 365).alias("a"))
+        assert ages["a"].min() is None or ages["a"].min() >= 17, p
+    assert sum(lists(months, p).height for p in PERIODS) == 10 + 3 + 0 + 10
