@@ -10,7 +10,7 @@ import duckdb
 
 from flows import io
 
-TABLES = ("hasil_usulan", "individu", "penerima", "riwayat")
+TABLES = ("hasil_usulan", "individu", "penerima", "riwayat", "pembayaran", "rekonsiliasi")
 
 HANDY_VIEWS = {
     "status_per_provinsi": """

@@ -103,6 +103,8 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
 
 
 def print_summary(s: dict) -> None:
+    for warning in s.get("peringatan", []):
+        err_console.print(f"[bold yellow]PERINGATAN[/bold yellow] {warning}", soft_wrap=True, highlight=False)
     t = Table(title=f"Padan periode {s['periode']}", show_header=False)
     t.add_row("rows in", f"{s['rows_in']:,}")
     t.add_row("diterima", f"{s['diterima']:,}")
@@ -111,7 +113,8 @@ def print_summary(s: dict) -> None:
     t.add_row("persons in register", f"{s['individu']:,}")
     t.add_row("files quarantined", str(len(s["karantina"])))
     t.add_row("files not read (links, hidden, locks, uploads in progress)", str(len(s.get("diabaikan", []))))
-    t.add_row("feedback about unknown households", f"{s['umpan_balik_tidak_dikenal']:,}")
+    t.add_row("feedback answering nothing listed or known", f"{s['umpan_balik_tidak_dikenal']:,}")
+    t.add_row("bank-list rows (stopped)", f"{s.get('bank_rows', 0):,} ({s.get('stop_rows', 0):,})")
     console.print(t)
     for q in s["karantina"]:
         console.print(f"  [yellow]karantina[/yellow] {q['kode_prov']}/{q['file']}: {q['karantina']} ({q['keterangan']})")

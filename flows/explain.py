@@ -79,7 +79,7 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
             lines.append(f"  {p['program']}{who}: {p['status']} (desil {desil}, nominal Rp {rupiah})")
             lines.extend(_reason_lines(p["alasan"]))
         lines.append("")
-        lines += _reference_lines(r, periode, no_kk, members["nik"].to_list(), nik)
+        lines += _reference_lines(r, snap, no_kk, nik)
     try:
         decisions, _ = references.read_overrides(r)
     except ValueError:
@@ -125,23 +125,51 @@ def _csv(r: io.Root, folder: Path, kind: str) -> pl.DataFrame:
     return references.read_csv_input(folder, references.SCHEMAS[kind], kind, r).frame
 
 
-def _reference_lines(r: io.Root, periode: str, no_kk: str, niks: list[str], asked: str | None) -> list[str]:
+def _reference_lines(r: io.Root, snap: Path, no_kk: str, asked: str | None) -> list[str]:
+    """The facts behind the statuses: GIS, the family card in Dukcapil (which member, registered or
+    not, excludes the family and by which field), the account and the payment ledger."""
+    from rules import load_ruleset
+    from schemas.vocabulary import AKTIF_YA
+
+    show = lambda n: n if asked and n == asked else mask_nik(n)  # noqa: E731
     out = ["Data pendukung:"]
     gis = _csv(r, r.gis, "gis")
     g = gis.filter(pl.col("no_kk").str.strip_chars() == no_kk).sort("tgl_verifikasi")
     out.append("  GIS: " + (f"{g['hasil'][-1]} ({g['tgl_verifikasi'][-1]})" if g.height else "belum diverifikasi"))
-    sdm = _csv(r, r.sdm_kesos, "sdm_kesos")
-    s = sdm.filter(pl.col("nik").str.strip_chars().is_in(niks))
-    out.append("  SDM Kesos: " + ("; ".join(
-        f"{mask_nik(x['nik']) if x['nik'] != asked else x['nik']} {x['jenis_sdm']} aktif={x['aktif']}"
-        for x in s.iter_rows(named=True)) if s.height else "tidak ada anggota terdaftar"))
-    bur = _csv(r, r.feedback(periode, "burekol"), "burekol")
-    b = bur.filter(pl.col("no_kk").str.strip_chars() == no_kk)
-    out.append("  Rekening (burekol): " + ("; ".join(f"{x['bank']} {x['status_rekening']}" for x in b.iter_rows(named=True))
-                                          if b.height else "tidak ada umpan balik"))
-    sal = _csv(r, r.feedback(periode, "salur"), "salur")
-    s2 = sal.filter(pl.col("no_kk").str.strip_chars() == no_kk)
-    out.append("  Penyaluran (salur): " + ("; ".join(f"{x['program']} {x['status']} Rp {x['nominal']}"
-                                                     for x in s2.iter_rows(named=True)) if s2.height else "tidak ada umpan balik"))
+    card = references.one_row_per_nik(references.scan_dukcapil(r).filter(pl.col("NO_KK") == no_kk)).collect()
+    sdm = _csv(r, r.sdm_kesos, "sdm_kesos").filter(
+        pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA)))
+    staff = dict(zip(sdm["nik"].str.strip_chars().to_list(), sdm["jenis_sdm"].to_list()))
+    registered = set(pl.read_parquet(snap / "individu", columns=["nik"])["nik"].to_list())
+    occupations = set(load_ruleset().exclusions.occupations)
+    found = []
+    for m in card.sort("NIK").iter_rows(named=True):
+        where = "terdaftar" if m["NIK"] in registered else "tidak terdaftar di register"
+        if m["TGL_MATI"] is not None:
+            found.append(f"{show(m['NIK'])} ({where}): TGL_MATI {m['TGL_MATI']}")
+            continue
+        if (m["JENIS_PKRJN"] or "").upper() in occupations:
+            found.append(f"{show(m['NIK'])} ({where}): JENIS_PKRJN {m['JENIS_PKRJN']}")
+        if m["NIK"] in staff:
+            found.append(f"{show(m['NIK'])} ({where}): SDM Kesos {staff[m['NIK']]} aktif")
+    out.append(f"  Kartu keluarga di Dukcapil: {card.height} orang"
+               + ("; " + "; ".join(found) if found else "; tidak ada anggota yang mengecualikan keluarga"))
+    accounts = snap / "rekening" / "rekening.parquet"
+    acc = pl.read_parquet(accounts).filter(pl.col("no_kk") == no_kk) if accounts.is_file() else pl.DataFrame()
+    if acc.height:
+        a = acc.row(0, named=True)
+        number = ("*" * 4 + a["no_rekening"][-4:]) if a["no_rekening"] else "-"
+        out.append(f"  Rekening (burekol): {a['bank']} {a['status_rekening']}, nomor {number}, atas nama "
+                   f"{show(a['nik_pengurus'])}, umpan balik {a['periode_umpan_balik']}")
+    else:
+        out.append("  Rekening (burekol): belum ada; dibayar lewat PT Pos")
+    ledger = snap / "pembayaran" / "pembayaran.parquet"
+    events = pl.read_parquet(ledger).filter(pl.col("no_kk") == no_kk) if ledger.is_file() else pl.DataFrame()
+    out.append("  Pembayaran (buku besar):" if events.height else "  Pembayaran (buku besar): belum ada")
+    for e in events.iter_rows(named=True):
+        rupiah = f"{e['nominal']:,}".replace(",", ".") if e["nominal"] is not None else "-"
+        why = f" [{', '.join(e['alasan'])}]" if e["alasan"] else ""
+        out.append(f"    - {e['periode']} {e['program']} {e['tahap']}: {e['peristiwa']} {e['status']}, "
+                   f"{e['bank'] or '-'}, Rp {rupiah} ({e['sumber']}{' baris ' + str(e['sumber_baris']) if e['sumber_baris'] else ''}){why}")
     out.append("")
     return out

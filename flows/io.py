@@ -64,7 +64,11 @@ class Root:
         return self.path / ".padan" / "work" / f"periode={periode}"
 
     def disbursement(self, periode: str) -> Path:
-        return self.path / "disbursement" / f"periode={periode}"
+        return self.disbursement_root / f"periode={periode}"
+
+    @property
+    def disbursement_root(self) -> Path:
+        return self.path / "disbursement"
 
     @property
     def analytics(self) -> Path:

@@ -16,20 +16,15 @@ from prefect.cache_policies import NO_CACHE
 
 import schemas
 from flows import inbox, io, lock, progress, publish, references, release, runners
+from flows.stages import payments as payment_stage
+from flows.stages.common import TASK, common_input, part_files, reference_date, task_groups
+from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset, rejecting_codes
-from transforms import ingest, outcomes, overrides, register, status, wilayah
+from transforms import ingest, outcomes, overrides, register, report, wilayah
 from transforms.linkage import blocking
 from transforms.linkage import run as linkage_run
 
-TASK = dict(cache_policy=NO_CACHE, persist_result=False)
-
-
 SnapshotExists = release.SnapshotExists
-
-
-def reference_date(periode: str) -> dt.date:
-    y, m = map(int, periode.split("-"))
-    return dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +101,7 @@ def read_references(data_root: str, periode: str) -> dict:
     frames, entries, warnings = references.read_all(root, periode)
     for name, frame in frames.items():
         io.write_parquet(frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),
-                         _common(root, periode, name))
+                         common_input(root, periode, name))
     return {"reference": entries, "warnings": warnings}
 
 
@@ -135,7 +130,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         return references.one_row_per_nik(found.lazy()).collect()
 
     decided, dk = linkage_run.linked(usulan, fetch, model)
-    active = overrides.active_overrides(pl.read_parquet(_common(root, periode, "overrides")), periode=periode,
+    active = overrides.active_overrides(pl.read_parquet(common_input(root, periode, "overrides")), periode=periode,
                                         reference_date=reference_date(periode))
     manual_niks = active["nik_padan"].drop_nulls()
     if manual_niks.len():
@@ -165,36 +160,6 @@ _RAW_COLUMNS = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_
                 "alasan", "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
 
 
-PARTITION_ROWS_ENV = "PADAN_PARTITION_ROWS"
-
-
-def _part_files(folder: Path, parts: list[str]) -> list[Path]:
-    return sorted(f for part in parts for f in (folder / f"_part={part}").glob("*.parquet"))
-
-
-def _task_groups(*folders: Path) -> list[list[str]]:
-    """The partitions found under ``folders``, grouped into tasks of about ``PADAN_PARTITION_ROWS``
-    rows (default 250,000) in partition order: a task per province where provinces are big, a few
-    small provinces together where a task would cost more to schedule than to run. The grouping
-    never changes a result (each person and household lies in one partition; the tables are
-    combined and sorted after), only how the work is spread."""
-    target = int(os.environ.get(PARTITION_ROWS_ENV) or 250_000)
-    sizes: dict[str, int] = {}
-    for folder in folders:
-        for d in sorted(folder.glob("_part=*")) if folder.is_dir() else []:
-            part = d.name.split("=", 1)[1]
-            sizes[part] = sizes.get(part, 0) + sum(io.parquet_rows(f) for f in d.glob("*.parquet"))
-    groups: list[list[str]] = []
-    filled = target
-    for part in sorted(sizes):
-        if filled >= target:
-            groups.append([])
-            filled = 0
-        groups[-1].append(part)
-        filled += sizes[part]
-    return groups
-
-
 @task(**TASK)
 def split_register(data_root: str, periode: str, matched: str) -> dict:
     """One streaming pass each over the period's rows and the previous register, split by partition."""
@@ -213,7 +178,7 @@ def split_register(data_root: str, periode: str, matched: str) -> dict:
          .select(register.INDIVIDU_COLUMNS)
          .with_columns(_part=register.partition_expr(pl.col("nik")))
          .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True))
-    return {"groups": _task_groups(base / "rows", base / "previous"), "previous_periode": previous_periode}
+    return {"groups": task_groups(base / "rows", base / "previous"), "previous_periode": previous_periode}
 
 
 @task(**TASK)
@@ -222,10 +187,10 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     register after and this period's history events."""
     root = io.Root(Path(data_root))
     base = root.work(periode) / "register"
-    prev_files = _part_files(base / "previous", parts)
+    prev_files = part_files(base / "previous", parts)
     previous = (pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu())
     previous, purged = register.unverified_removed(previous, periode=periode)
-    row_files = _part_files(base / "rows", parts)
+    row_files = part_files(base / "rows", parts)
     out = base / "out" / parts[0]
     if not row_files:
         return {"individu": str(io.write_parquet(previous, out / "individu.parquet")),
@@ -292,77 +257,9 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
     }
 
 
-def _common(root: io.Root, periode: str, name: str) -> Path:
-    """A CSV input as ``read_references`` read and normalised it once for the run."""
-    return root.work(periode) / "common" / f"{name}.parquet"
-
-
 @task(**TASK)
-def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
-    """The register and the reference facts the rules need, split by household partition (no_kk),
-    each reference read once: Dukcapil and DTSEN only for the register's persons and households."""
-    root = io.Root(Path(data_root))
-    base = root.work(periode) / "rules"
-    shutil.rmtree(base, ignore_errors=True)
-    individu = pl.scan_parquet(individu_path).with_columns(_part=register.partition_expr(pl.col("no_kk")))
-    individu.sink_parquet(pl.PartitionBy(base / "individu", key=["_part"]), mkdir=True)
-    keys = individu.select("nik", "no_kk", "_part").collect()
-    dk = references.scan_dukcapil(root)
-    found = (dk.filter(pl.col("NIK").is_in(keys["nik"].implode()))
-             .select("NIK", "TGL_MATI", "JENIS_PKRJN", references.FILE_ORDER).collect())
-    (references.one_row_per_nik(found.lazy()).select("NIK", "TGL_MATI", "JENIS_PKRJN")
-     .join(keys.lazy().select(NIK="nik", _part="_part"), on="NIK", how="inner")
-     .sink_parquet(pl.PartitionBy(base / "dukcapil", key=["_part"]), mkdir=True))
-    dtsen = references.scan_dtsen(root)
-    if dtsen is not None:
-        (dtsen.filter(pl.col("no_kk").is_in(keys["no_kk"].unique().implode())).drop(references.FILE_ORDER)
-         .with_columns(_part=register.partition_expr(pl.col("no_kk")))
-         .sink_parquet(pl.PartitionBy(base / "dtsen", key=["_part"]), mkdir=True))
-    ov = pl.read_parquet(_common(root, periode, "overrides"))
-    sanggah = overrides.sanggah_decisions(overrides.active_overrides(ov, periode=periode,
-                                                                     reference_date=reference_date(periode)))
-    io.write_parquet(sanggah, _common(root, periode, "sanggah"))
-    bur, sal = pl.read_parquet(_common(root, periode, "burekol")), pl.read_parquet(_common(root, periode, "salur"))
-    unknown = status.unknown_feedback(bur, sal, keys, periode=periode)
-    return {"groups": _task_groups(base / "individu") or [["00"]],
-            "dukcapil_nik_ganda": references.duplicate_niks(found),
-            "umpan_balik_tidak_dikenal": str(io.write_parquet(unknown, base / "umpan_balik_tidak_dikenal.parquet"))}
-
-
-@task(**TASK)
-def decide_partition(data_root: str, periode: str, parts: list[str], rules_path: str | None) -> dict:
-    """Eligibility, status and amounts per programme and unit, for the households of some partitions."""
-    root = io.Root(Path(data_root))
-    base = root.work(periode) / "rules"
-    rules = load_ruleset(rules_path)
-
-    def part_of(table: str, empty: dict) -> pl.LazyFrame:
-        files = _part_files(base / table, parts)
-        return pl.scan_parquet(files).drop("_part") if files else pl.LazyFrame(schema=empty)
-
-    individu = part_of("individu", register.empty_individu().schema)
-    dk = part_of("dukcapil", {"NIK": pl.String, "TGL_MATI": pl.Date, "JENIS_PKRJN": pl.String})
-    dtsen = part_of("dtsen", {"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
-    common = {name: pl.scan_parquet(_common(root, periode, name))
-              for name in ("sdm_kesos", "gis", "burekol", "salur", "sanggah")}
-    out = status.penerima(
-        individu, dk, dtsen, common["sdm_kesos"], common["gis"], common["burekol"], common["salur"],
-        rules=rules, periode=periode, reference_date=reference_date(periode), sanggah=common["sanggah"],
-    ).collect()
-    return {"penerima": str(io.write_parquet(out, base / "out" / parts[0] / "penerima.parquet"))}
-
-
-@task(**TASK)
-def combine_rules(data_root: str, periode: str, parts: list[dict]) -> str:
-    root = io.Root(Path(data_root))
-    frames = [pl.scan_parquet(p["penerima"]) for p in parts]
-    out = pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik", maintain_order=True)
-    return str(io.write_parquet(out.collect(), root.work(periode) / "penerima.parquet"))
-
-
-@task(**TASK)
-def publish_release(data_root: str, periode: str, tables: dict[str, str], manifest: dict, replace: bool,
-                    rules_path: str | None = None) -> dict:
+def publish_release(data_root: str, periode: str, tables: dict[str, str], lists: dict[str, str], manifest: dict,
+                    replace: bool) -> dict:
     """Every output of the period written to a staging tree, then published in one switch (or left
     as published when a rerun gives the same result; repaired when published files went missing)."""
     root = io.Root(Path(data_root))
@@ -370,8 +267,8 @@ def publish_release(data_root: str, periode: str, tables: dict[str, str], manife
     previous = io.latest_snapshot_before(root, periode)
     prev_pen = pl.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False) if previous else None
     staged = io.new_staging_dir(root, periode)
-    manifest = release.write_release(root, periode, frames, manifest, burekol=pl.read_parquet(_common(root, periode, "burekol")),
-                                     previous_penerima=prev_pen, rules_path=rules_path,
+    manifest = release.write_release(root, periode, frames, manifest, lists=pl.read_parquet(lists["lists"]),
+                                     stops=pl.read_parquet(lists["stops"]), previous_penerima=prev_pen,
                                      reference_date=reference_date(periode), staged=staged)
     try:
         outcome = release.settle(root, periode, staged, manifest, replace=replace)
@@ -458,14 +355,19 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     reg_parts = _gathered(reconcile_partition.map(data_root, periode, split["groups"]), stages[1])
     reg = combine_register(data_root, periode, reg_parts, split["previous_periode"])
     rsplit = split_rules(data_root, periode, reg["individu"])
+    ready = payment_stage.prepare_payments(data_root, periode, reg["previous_periode"], reg["individu"], rules_path)
     pen_parts = _gathered(decide_partition.map(data_root, periode, rsplit["groups"], unmapped(rules_path)), stages[2])
     penerima = combine_rules(data_root, periode, pen_parts)
+    paid = payment_stage.settle_payments(data_root, periode, penerima, ready["ledger"], rules_path)
 
     manifest["previous_periode"] = reg["previous_periode"]
     manifest["dukcapil_nik_ganda"] = {"padan": matched["dukcapil_nik_ganda"], "register": rsplit["dukcapil_nik_ganda"]}
+    manifest["umpan_balik"] = release.feedback_received(refs["reference"], root, periode)
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": penerima,
-              "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": rsplit["umpan_balik_tidak_dikenal"]}
-    published = publish_release(data_root, periode, tables, manifest, replace, rules_path)
+              "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": ready["umpan_balik_tidak_dikenal"],
+              "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"]}
+    lists = {"lists": paid["lists"], "stops": paid["stops"]}
+    published = publish_release(data_root, periode, tables, lists, manifest, replace)
     progress.report(stages[3], 1, 1)
     summary = run_summary(root, periode, published, quarantined) | {"diabaikan": ignored}
     _artifacts(summary)
@@ -487,11 +389,13 @@ def _artifacts(summary: dict) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     key = f"padan-{summary['periode']}"
-    lines = [f"# Padan periode {summary['periode']}", "",
-             f"* rows in: {summary['rows_in']:,}; diterima {summary['diterima']:,}; ditolak {summary['ditolak']:,}",
+    lines = [f"# Padan periode {summary['periode']}", ""]
+    lines += [f"> **PERINGATAN** {w}" for w in summary["peringatan"]] + ([""] if summary["peringatan"] else [])
+    lines += [f"* rows in: {summary['rows_in']:,}; diterima {summary['diterima']:,}; ditolak {summary['ditolak']:,}",
              f"* padan: {summary['padan']:,} (koreksi {summary['padan_koreksi']:,}); register: {summary['individu']:,}",
              f"* files quarantined: {len(summary['karantina'])}; feedback about unknown households: "
              f"{summary['umpan_balik_tidak_dikenal']:,}",
+             f"* bank lists: {summary['bank_rows']:,} rows to pay, {summary['stop_rows']:,} stopped",
              f"* snapshot: `{summary['snapshot']}`" + (" (unchanged)" if summary["unchanged"] else "")]
     lines += [f"  * karantina {q['kode_prov']}/{q['file']}: {q['karantina']}" for q in summary["karantina"]]
     create_markdown_artifact(key=f"{key}-ringkasan", markdown="\n".join(lines), description="Padan run summary")
@@ -503,6 +407,7 @@ def _artifacts(summary: dict) -> None:
 
 def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[dict]) -> dict:
     snap = Path(published["snapshot"])
+    manifest = json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))
     h = pl.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
     p = pl.read_parquet(snap / "penerima", hive_partitioning=False) if any((snap / "penerima").rglob("*.parquet")) \
         else pl.DataFrame(schema={"program": pl.String, "status": pl.String, "nominal": pl.Int64})
@@ -527,5 +432,7 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "penerima": by_status,
         "report": str(root.report(periode)),
         "disbursement": str(root.disbursement(periode)),
-        "analytics": json.loads((snap / "_manifest.json").read_text(encoding="utf-8")).get("analytics", ""),
+        "analytics": manifest.get("analytics", ""),
+        "peringatan": report.warning_lines(manifest),
+        "bank_rows": manifest.get("bank_rows", 0), "stop_rows": manifest.get("stop_rows", 0),
     }

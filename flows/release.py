@@ -23,11 +23,12 @@ import polars as pl
 
 import schemas
 from flows import io, publish
-from rules import load_ruleset
-from transforms import analytics, disbursement, outcomes, report
+from transforms import analytics, outcomes, payments, report
 
 PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
-SNAPSHOT_TABLES = ("hasil_usulan", "individu", "penerima", "riwayat", "umpan_balik_tidak_dikenal")
+SNAPSHOT_TABLES = ("hasil_usulan", "individu", "penerima", "riwayat", "umpan_balik_tidak_dikenal", "pembayaran",
+                   "rekening", "rekonsiliasi")
+ANALYTICS_TABLES = ("hasil_usulan", "individu", "penerima", "pembayaran", "rekonsiliasi")
 # outputs that carry the run's clock (start time): left out when two runs' results are compared
 TIMED = ("reports/",)
 
@@ -49,7 +50,7 @@ def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path) -> None
     io.write_parquet(frames["hasil_usulan"], folder / "hasil_usulan" / "hasil_usulan.parquet")
     io.write_parquet(frames["individu"], folder / "individu" / "individu.parquet")
     io.write_partitioned(frames["penerima"], folder / "penerima", ["program", "kode_prov"])
-    for extra in ("riwayat", "umpan_balik_tidak_dikenal"):
+    for extra in ("riwayat", "umpan_balik_tidak_dikenal", "pembayaran", "rekening", "rekonsiliasi"):
         io.write_parquet(frames[extra], folder / extra / f"{extra}.parquet")
 
 
@@ -72,23 +73,32 @@ def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], ignored:
                 write_csv_for_excel(mine, out / name)
 
 
-def write_bank_lists(penerima: pl.DataFrame, individu: pl.DataFrame, burekol: pl.DataFrame, *, periode: str,
-                     rules_path: str | None, folder: Path) -> int:
-    """Per bank (and PT Pos): the list, as Parquet and CSV, and its control totals."""
-    ruleset = load_ruleset(rules_path)
-    bank_paid = [p for p, cfg in ruleset.programmes.items() if cfg.paid_by_bank]
-    lists = disbursement.bank_lists(penerima, individu, burekol, programmes=bank_paid,
-                                    payable=list(ruleset.disbursement.payable_statuses),
-                                    periode=periode)
+def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path) -> int:
+    """Per bank (and PT Pos): the list (``<BANK>.parquet`` / ``.csv``: each unit and tranche to pay),
+    the stop list (``<BANK>_stop``: tranches listed before that must not be paid now, and why), and
+    the control totals per programme and tahap (``<BANK>_kontrol.csv``: rows, total and sha256 of
+    the list file, and the same for the stop list)."""
     folder.mkdir(parents=True, exist_ok=True)
+    lists = lists.select(payments.LIST_COLUMNS)
+    schemas.BankList.validate(lists, lazy=True)
     for bank in schemas.BANKS:
-        part = lists.filter(pl.col("bank") == bank)
-        io.write_parquet(part, folder / f"{bank}.parquet")
-        write_csv_for_excel(part, folder / f"{bank}.csv")
-        totals = pl.DataFrame({"periode": [periode], "bank": [bank], "jumlah_baris": [part.height],
-                               "total_nominal": [int(part["nominal"].sum())],
-                               "sha256_csv": [io.sha256_file(folder / f"{bank}.csv")],
-                               "sha256_parquet": [io.sha256_file(folder / f"{bank}.parquet")]})
+        mine, stop = lists.filter(pl.col("bank") == bank), stops.filter(pl.col("bank") == bank)
+        io.write_parquet(mine, folder / f"{bank}.parquet")
+        write_csv_for_excel(mine, folder / f"{bank}.csv")
+        io.write_parquet(stop, folder / f"{bank}_stop.parquet")
+        write_csv_for_excel(stop, folder / f"{bank}_stop.csv")
+        digests = {name: io.sha256_file(folder / name) for name in
+                   (f"{bank}.csv", f"{bank}.parquet", f"{bank}_stop.csv")}
+        listed = mine.group_by("program", "tahap").agg(jumlah_baris=pl.len(), total_nominal=pl.col("nominal").sum())
+        stopped = stop.group_by("program", "tahap").agg(jumlah_stop=pl.len(), nominal_stop=pl.col("nominal").sum())
+        totals = (listed.join(stopped, on=["program", "tahap"], how="full", coalesce=True)
+                  .with_columns(pl.col("jumlah_baris", "total_nominal", "jumlah_stop", "nominal_stop").fill_null(0)
+                                .cast(pl.Int64))
+                  .select("program", "tahap", "jumlah_baris", "total_nominal",
+                          sha256=pl.lit(digests[f"{bank}.csv"]), sha256_parquet=pl.lit(digests[f"{bank}.parquet"]),
+                          jumlah_stop="jumlah_stop", nominal_stop="nominal_stop",
+                          sha256_stop=pl.lit(digests[f"{bank}_stop.csv"]))
+                  .sort("program", "tahap"))
         write_csv_for_excel(totals, folder / f"{bank}_kontrol.csv")
     return lists.height
 
@@ -98,8 +108,11 @@ def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_
     key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
     if not key:
         return f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
-    for name in ("hasil_usulan", "individu", "penerima"):
-        anon = analytics.pseudonymised(frames[name], key=key, reference_date=reference_date)
+    for name in ANALYTICS_TABLES:
+        frame = frames[name]
+        if name == "pembayaran":                    # the ledger is cumulative: the period's own events
+            frame = frame.filter(pl.col("periode") == periode)
+        anon = analytics.pseudonymised(frame, key=key, reference_date=reference_date)
         io.write_parquet(anon.with_columns(periode=pl.lit(periode)), folder / name / f"periode={periode}" / "data.parquet")
     events = frames["riwayat"].filter(pl.col("periode") == periode)
     io.write_parquet(analytics.riwayat_pseudonymised(events, key=key),
@@ -110,8 +123,22 @@ def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_
 def write_report(frames: dict[str, pl.DataFrame], previous_penerima: pl.DataFrame | None, manifest: dict, *,
                  periode: str, path: Path) -> None:
     figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], previous_penerima)
+    figures["rekonsiliasi"] = frames["rekonsiliasi"]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report.report_html(periode, figures, manifest), encoding="utf-8")
+
+
+def feedback_received(entries: list[dict], root: io.Root, periode: str) -> dict:
+    """Which bank and treasury feedback files arrived for the periode, and which expected kinds did
+    not (each of burekol and salur is expected every month: a month without it cannot update the
+    accounts or the payments, which the manifest, the summary and the report then say)."""
+    out = {}
+    for kind in ("burekol", "salur"):
+        files = [e for e in entries if e.get("kind") == kind]
+        out[kind] = {"berkas": [e["path"] for e in files], "baris": sum(e["rows"] for e in files),
+                     "folder": str(root.feedback(periode, kind).relative_to(root.path))}
+    out["tidak_ada"] = [k for k in ("burekol", "salur") if not out[k]["berkas"]]
+    return out
 
 
 def key_fingerprint() -> str | None:
@@ -138,7 +165,7 @@ def content(files: dict[str, str]) -> dict[str, str]:
 
 
 def write_release(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], manifest: dict, *,
-                  burekol: pl.DataFrame, previous_penerima: pl.DataFrame | None, rules_path: str | None,
+                  lists: pl.DataFrame, stops: pl.DataFrame, previous_penerima: pl.DataFrame | None,
                   reference_date: dt.date, staged: Path) -> dict:
     """Every output of the period into ``staged``; returns the manifest written (with ``files``:
     the sha256 of every file of the release but the manifest itself)."""
@@ -146,10 +173,9 @@ def write_release(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], 
     write_snapshot_tables(frames, snap)
     write_receipts(frames["hasil_usulan"], manifest["karantina"], manifest.get("diabaikan", []),
                    staged / "receipts" / f"periode={periode}")
-    bank_rows = write_bank_lists(frames["penerima"], frames["individu"], burekol, periode=periode,
-                                 rules_path=rules_path, folder=staged / "disbursement" / f"periode={periode}")
+    bank_rows = write_bank_lists(lists, stops, folder=staged / "disbursement" / f"periode={periode}")
     manifest = {**manifest, "tables": {n: {"rows": frames[n].height} for n in SNAPSHOT_TABLES},
-                "bank_rows": bank_rows,
+                "bank_rows": bank_rows, "stop_rows": stops.height,
                 "analytics": write_analytics(frames, periode=periode, reference_date=reference_date,
                                              folder=staged / "analytics")}
     write_report(frames, previous_penerima, manifest, periode=periode,

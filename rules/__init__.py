@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rules.base import RuleError, read_yaml, validated
-from rules.ruleset import Disbursement, Exclusions, Pkh, Programme, RuleFile
+from rules.ruleset import Disbursement, Exclusions, Pengurus, Pkh, Programme, RuleFile
 
 if TYPE_CHECKING:
     from transforms.linkage.decide import MatchModel
@@ -75,6 +75,10 @@ class RuleSet:
     @property
     def disbursement(self) -> Disbursement:
         return self.file.disbursement
+
+    @property
+    def pengurus(self) -> Pengurus:
+        return self.file.pengurus
 
 
 def _read(path: str | Path | None, default: str) -> tuple[bytes, str]:

@@ -55,7 +55,18 @@ class Programme(RuleModel):
         True, description="true: burekol accounts, salur feedback and the banks' payment lists apply; "
                           "false for a premium paid to an institution (PBI-JKN to BPJS)")
     tranche_months: Annotated[StrictInt, Field(ge=1, le=12)] = Field(
-        description="months paid per tranche: nominal = annual entitlement x tranche_months / 12")
+        description="months of one tranche (tahap): tahap n of a year covers months (n-1)*k+1 .. n*k, so 3 "
+                    "gives tahap 1-4 = Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec; nominal = annual entitlement x k / 12")
+    list_in_months: tuple[Annotated[StrictInt, Field(ge=1, le=12)], ...] | None = Field(
+        None, description="the months of a tahap (1 = its first) in which its payment may be listed; a unit "
+                          "that becomes payable later in the tahap waits for the next one. Default: every month")
+
+    @field_validator("tranche_months")
+    @classmethod
+    def _divides_the_year(cls, months: int) -> int:
+        if 12 % months:
+            raise ValueError(f"{months} does not divide the year into whole tranches: use 1, 2, 3, 4, 6 or 12")
+        return months
 
     @field_validator("deciles")
     @classmethod
@@ -76,6 +87,12 @@ class Programme(RuleModel):
         if not self.requires_component and self.monthly_amount is None:
             found.append((("monthly_amount",), "missing: a programme without requires_component pays monthly_amount "
                           "(whole rupiah per unit per month); add it"))
+        months = self.list_in_months or ()
+        found += [(("list_in_months",) + p[0], p[1]) for p in repeated(months, "month")]
+        found += [(("list_in_months", i), f"{m} is not a month of a tahap of {self.tranche_months} month(s): use "
+                   f"1..{self.tranche_months}") for i, m in enumerate(months) if m > self.tranche_months]
+        if self.list_in_months == ():
+            found.append((("list_in_months",), "empty: the tahap could never be listed; name at least one month"))
         if found:
             raise Problems(*found)
         return self
@@ -147,6 +164,28 @@ class Disbursement(RuleModel):
         return statuses
 
 
+PENGURUS_KINDS = ("IBU", "KEPALA_KELUARGA", "DEWASA")
+
+
+class Pengurus(RuleModel):
+    """Who receives a household's money (PKH, BPNT) as long as the bank holds no account for it:
+    the first kind in ``order`` that a living member of at least ``min_age`` fits. IBU: a woman who
+    is the wife or the head of the family; KEPALA_KELUARGA: the head; DEWASA: any other adult (the
+    oldest first). Once burekol reports an account, its holder is the payee."""
+
+    order: tuple[Literal[PENGURUS_KINDS], ...] = Field(  # type: ignore[valid-type]
+        PENGURUS_KINDS, min_length=1, description="the kinds of member, in order of preference")
+    min_age: Annotated[StrictInt, Field(ge=15, le=25)] = Field(
+        17, description="the youngest age a pengurus may have (a KTP is issued at 17)")
+
+    @field_validator("order")
+    @classmethod
+    def _once(cls, order: tuple[str, ...]) -> tuple[str, ...]:
+        if found := repeated(order, "kind"):
+            raise Problems(*found)
+        return order
+
+
 class RuleFile(RuleModel):
     """A whole rule set, as written in ``rules/<year>.yaml``."""
 
@@ -159,6 +198,7 @@ class RuleFile(RuleModel):
     status_precedence: tuple[Status, ...] = Field(
         description="every status once, first wins; SK/CALON PENERIMA (no reason applies) last")
     disbursement: Disbursement
+    pengurus: Pengurus = Field(Pengurus(), description="who is paid for a household without an account")
 
     @field_validator("status_precedence")
     @classmethod

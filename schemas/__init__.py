@@ -374,6 +374,8 @@ class Penerima(pa.DataFrameModel):
     status: str = pa.Field(isin=list(STATUSES))
     alasan: ReasonList = pa.Field()
     nominal: pl.Int64 = pa.Field(ge=0)
+    tahap: str = pa.Field(str_matches=r"^[0-9]{4}-T([1-9]|1[0-2])$")
+    nik_pengurus: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
 
     class Config:
         strict = False
@@ -388,4 +390,7 @@ class Penerima(pa.DataFrameModel):
         return data.lazyframe.select(~blocked | (pl.col("nominal") == 0))
 
 
-OUTPUT_MODELS = {"hasil_usulan": HasilUsulan, "individu": Individu, "penerima": Penerima}
+from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402
+
+OUTPUT_MODELS = {"hasil_usulan": HasilUsulan, "individu": Individu, "penerima": Penerima, "pembayaran": Pembayaran,
+                 "rekening": Rekening, "rekonsiliasi": Rekonsiliasi}

@@ -120,7 +120,7 @@ def test_partition_follows_the_province_code_of_the_identifier():
 
 
 def test_partitions_are_grouped_into_tasks_by_size_each_exactly_once(tmp_path, monkeypatch):
-    from flows.monthly import _task_groups
+    from flows.stages.common import task_groups as _task_groups
 
     sizes = {"11": 50, "12": 400, "31": 10, "32": 900, "33": 5, "00": 20}
     for part, n in sizes.items():

@@ -164,6 +164,15 @@ def test_the_test_files_load_and_defaults_are_explicit(tmp_path):
      "at least 1"),
     ("tranche_months 13", "    tranche_months: 1", "    tranche_months: 13", "programmes.PBI-JKN.tranche_months",
      "at most 12"),
+    ("a tranche that does not divide the year", "    tranche_months: 1", "    tranche_months: 5",
+     "programmes.PBI-JKN.tranche_months", "does not divide the year"),
+    ("a listing month outside the tahap", "    tranche_months: 3\n  PBI-JKN:", "    tranche_months: 3\n    list_in_months: [1, 4]\n  PBI-JKN:",
+     "programmes.BPNT.list_in_months[1]", "not a month of a tahap of 3"),
+    ("a listing month twice", "    tranche_months: 3\n  PBI-JKN:", "    tranche_months: 3\n    list_in_months: [1, 1]\n  PBI-JKN:",
+     "programmes.BPNT.list_in_months[1]", "listed again"),
+    ("a pengurus kind the engine does not know", "disbursement:", "pengurus: {order: [IBU, NENEK]}\ndisbursement:",
+     "pengurus.order[1]", "NENEK"),
+    ("a child as pengurus", "disbursement:", "pengurus: {min_age: 12}\ndisbursement:", "pengurus.min_age", "15"),
     ("a status missing from the precedence", " GAGAL OMSPAN, SI,", " GAGAL OMSPAN,", "status_precedence",
      "missing SI"),
     ("a status repeated in the precedence", " GAGAL OMSPAN, SI,", " GAGAL OMSPAN, SI, SI,", "status_precedence[7]",
@@ -271,7 +280,9 @@ def test_the_shipped_rule_set_loads_with_the_values_it_states():
     assert r.exclusions.occupations == ("PEGAWAI NEGERI SIPIL", "TENTARA NASIONAL INDONESIA", "KEPOLISIAN RI")
     assert r.exclusions.sdm_kesos_active is True
     assert r.status_precedence[0] == "EXCLUDE" and r.status_precedence[-1] == "SK/CALON PENERIMA"
-    assert r.disbursement.payable_statuses == ("SK/CALON PENERIMA", "GAGAL OMSPAN")
+    assert r.disbursement.payable_statuses == ("SK/CALON PENERIMA", "GAGAL OMSPAN", "SI")
+    assert r.programmes["PKH"].list_in_months == (1, 2, 3) and r.programmes["PBI-JKN"].list_in_months is None
+    assert (r.pengurus.order, r.pengurus.min_age) == (("IBU", "KEPALA_KELUARGA", "DEWASA"), 17)
 
 
 def test_the_shipped_matching_model_loads_with_the_values_it_states():
@@ -335,7 +346,7 @@ def test_cli_run_prints_every_problem_of_both_files_and_exits_2(tmp_path):
         "got '200000' (text)",
         f"{rules}: programmes.PBI-JKN.paid_by_bnak: unknown key (nothing reads it: a misspelled key would leave its "
         "default in force); did you mean 'paid_by_bank'? (keys here: unit, deciles, requires_component, "
-        "monthly_amount, paid_by_bank, tranche_months)",
+        "monthly_amount, paid_by_bank, tranche_months, list_in_months)",
         f"{matching}: thresholds.review: 0.99 must be below accept (0.95): the review band lies between the two",
     ]
     assert result.stdout == ""

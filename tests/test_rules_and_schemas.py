@@ -58,7 +58,8 @@ def test_hasil_usulan_schema_failures(desc, over):
 
 def _penerima(**over):
     row = dict(program="PKH", no_kk="3201010101150001", nik="3201011505800001", kode_wilayah="3201011001",
-               desil=2, status="SK/CALON PENERIMA", alasan=["LAYAK"], nominal=600000)
+               desil=2, status="SK/CALON PENERIMA", alasan=["LAYAK"], nominal=600000, tahap="2026-T4",
+               nik_pengurus="3201014708850002")
     row.update(over)
     return pl.DataFrame([row], schema_overrides={"alasan": pl.List(pl.String), "desil": pl.Int64})
 
@@ -68,6 +69,8 @@ def _penerima(**over):
     ("money for an excluded unit", dict(status="EXCLUDE", alasan=["MENINGGAL"])),
     ("PBI without nik", dict(program="PBI-JKN", nik=None)),
     ("decile 0", dict(desil=0)),
+    ("a tahap that is not one", dict(tahap="2026-Q4")),
+    ("a payee that is not a NIK", dict(nik_pengurus="SITI")),
 ])
 def test_penerima_schema_failures(desc, over):
     schemas.Penerima.validate(_penerima(), lazy=True)

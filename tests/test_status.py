@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from rules import load_ruleset
-from transforms import register, status
+from transforms import accounts, household, register, status
 
 D = dt.date
 REF = D(2026, 11, 30)
@@ -27,25 +27,41 @@ HEAD = person("3201011505800001", "KEPALA KELUARGA", D(1980, 5, 15))
 CHILD_SD = person("3201010203150003", "ANAK", D(2015, 3, 2), jenjang_sekolah="SD")
 
 
-def run(members, *, desil=2, dead=(), jobs=None, sdm=(), gis=None, burekol=None, salur=None, rules=None):
+def run(members, *, desil=2, dead=(), jobs=None, sdm=(), gis=None, burekol=None, salur=None, rules=None,
+        card_only=()):
+    """``card_only``: (nik, occupation) of people on the family card in Dukcapil who are not registered;
+    ``burekol``: the household's account state in the registry; ``salur``: (program, where the tranche
+    of the periode stands in the ledger)."""
     ind = pl.DataFrame(members, schema=register.empty_individu().schema)
     dk = pl.DataFrame({
         "NIK": [m["nik"] for m in members],
         "TGL_MATI": [D(2026, 1, 1) if m["nik"] in dead else None for m in members],
         "JENIS_PKRJN": [(jobs or {}).get(m["nik"], "PETANI/PEKEBUN") for m in members],
     }, schema_overrides={"TGL_MATI": pl.Date})
+    card = pl.DataFrame(
+        [{"NIK": m["nik"], "NO_KK": KK, "NAMA_LGKP": m["nama"], "TGL_LHR": m["tanggal_lahir"],
+          "JENIS_KLMIN": "PEREMPUAN" if m["jenis_kelamin"] == "P" else "LAKI-LAKI",
+          "TGL_MATI": D(2026, 1, 1) if m["nik"] in dead else None,
+          "JENIS_PKRJN": (jobs or {}).get(m["nik"], "PETANI/PEKEBUN")} for m in members]
+        + [{"NIK": n, "NO_KK": KK, "NAMA_LGKP": "Y", "TGL_LHR": D(1975, 1, 1), "JENIS_KLMIN": "LAKI-LAKI",
+            "TGL_MATI": D(2026, 1, 1) if n in dead else None, "JENIS_PKRJN": job} for n, job in card_only],
+        schema=household.CARD_COLUMNS)
     dtsen = pl.DataFrame({"no_kk": [KK] if desil else [], "desil": [desil] if desil else [],
                           "tgl_update": [D(2026, 1, 1)] if desil else []},
                          schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date})
     s = lambda cols, rows: pl.DataFrame(rows or None, schema={c: pl.String for c in cols}, orient="row")  # noqa: E731
+    accounts_ = pl.DataFrame([{"no_kk": KK, "status_rekening": burekol, "bank": "BRI", "no_rekening": "1",
+                               "nik_pengurus": HEAD["nik"], "periode_umpan_balik": "2026-11", "sumber": "x",
+                               "sumber_baris": 1}] if burekol else None, schema=accounts.ACCOUNT_SCHEMA)
+    tranches = pl.DataFrame([{"program": p, "no_kk": KK, "status_tahap": st_, "kali_didaftar": 1}
+                             for p, st_ in (salur or [])] or None,
+                            schema={"program": pl.String, "no_kk": pl.String, "status_tahap": pl.String,
+                                    "kali_didaftar": pl.Int64})
     out = status.penerima(
-        ind.lazy(), dk.lazy(), dtsen.lazy(),
+        ind.lazy(), dk.lazy(), card.lazy(), dtsen.lazy(),
         s(["nik", "nama", "jenis_sdm", "kode_wilayah", "aktif"], [[n, "X", "TKSK", "3201011001", "Y"] for n in sdm]).lazy(),
         s(["no_kk", "hasil", "tgl_verifikasi", "lat", "lon"], [[KK, gis, "2026-06-01", "0", "0"]] if gis else []).lazy(),
-        s(["no_kk", "nik_pengurus", "bank", "status_rekening", "no_rekening"],
-          [[KK, HEAD["nik"], "BRI", burekol, "1"]] if burekol else []).lazy(),
-        s(["periode", "program", "no_kk", "nik", "status", "nominal"],
-          [["2026-11", p, KK, HEAD["nik"], st_, str(n)] for p, st_, n in (salur or [])]).lazy(),
+        accounts_.lazy(), tranches.lazy(),
         rules=rules or load_ruleset(), periode="2026-11", reference_date=REF,
     ).collect()
     return {(r["program"], r["nik"] if r["program"] == "PBI-JKN" else None): r for r in out.to_dicts()}
@@ -64,14 +80,21 @@ def hh(result, program):
     ("active SDM Kesos member", dict(sdm=[HEAD["nik"]]), "BPNT", "OVERLAP SDM KESOS", "SDM_KESOS_AKTIF"),
     ("GIS not eligible", dict(gis="TIDAK LAYAK"), "BPNT", "TIDAK LAYAK GIS", "GIS_TIDAK_LAYAK"),
     ("GIS eligible", dict(gis="LAYAK"), "BPNT", "SK/CALON PENERIMA", "LAYAK"),
-    ("paid", dict(salur=[("BPNT", "SUKSES SPM", 600000)]), "BPNT", "SUKSES SPM", "SALUR_SUKSES_SPM"),
-    ("payment order", dict(salur=[("PKH", "PROSES SPM", 225000)]), "PKH", "PROSES SPM", "SALUR_PROSES_SPM"),
-    ("treasury failure", dict(salur=[("BPNT", "GAGAL OMSPAN", 600000)]), "BPNT", "GAGAL OMSPAN", "SALUR_GAGAL_OMSPAN"),
-    ("standing instruction", dict(salur=[("BPNT", "SI", 600000)]), "BPNT", "SI", "SALUR_SI"),
+    ("police on the family card, not registered", dict(card_only=[("3201011010700005", "KEPOLISIAN RI")]), "BPNT",
+     "EXCLUDE", "ASN_TNI_POLRI"),
+    ("a dead police officer on the card does not exclude",
+     dict(card_only=[("3201011010700005", "KEPOLISIAN RI")], dead={"3201011010700005"}), "BPNT", "SK/CALON PENERIMA",
+     "LAYAK"),
+    ("paid", dict(salur=[("BPNT", "SUKSES SPM")]), "BPNT", "SUKSES SPM", "SALUR_SUKSES_SPM"),
+    ("payment order", dict(salur=[("PKH", "PROSES SPM")]), "PKH", "PROSES SPM", "SALUR_PROSES_SPM"),
+    ("treasury failure", dict(salur=[("BPNT", "GAGAL OMSPAN")]), "BPNT", "GAGAL OMSPAN", "SALUR_GAGAL_OMSPAN"),
+    ("standing instruction", dict(salur=[("BPNT", "SI")]), "BPNT", "SI", "SALUR_SI"),
+    ("listed, awaiting feedback", dict(salur=[("BPNT", "DIDAFTAR")]), "BPNT", "SK/CALON PENERIMA", "TAHAP_SUDAH_DIDAFTAR"),
     ("account opening", dict(burekol="PROSES"), "BPNT", "PROSES BUREKOL", "BUREKOL_PROSES"),
-    ("exclusion beats payment feedback", dict(desil=9, salur=[("BPNT", "SUKSES SPM", 600000)]), "BPNT", "EXCLUDE",
+    ("account failed: held to be reopened, not sent to PT Pos", dict(burekol="GAGAL"), "BPNT", "PROSES BUREKOL",
+     "BUREKOL_GAGAL"),
+    ("exclusion beats payment feedback", dict(desil=9, salur=[("BPNT", "SUKSES SPM")]), "BPNT", "EXCLUDE",
      "SALUR_SUKSES_SPM"),
-    ("paid amount differs", dict(salur=[("BPNT", "SUKSES SPM", 400000)]), "BPNT", "SUKSES SPM", "NOMINAL_BERBEDA"),
 ])
 def test_household_status(desc, kwargs, program, expected, reason):
     r = hh(run([HEAD, CHILD_SD], **kwargs), program)
@@ -186,14 +209,61 @@ def test_a_higher_decile_never_makes_a_unit_newly_eligible(specs, desil):
 
 
 def test_feedback_and_reference_spellings_from_the_field():
-    """Agencies write the same things differently: SEMBAKO for BPNT, 202611 for 2026-11,
-    TIDAK_LAYAK, aktif=YA."""
-    r = hh(run([HEAD, CHILD_SD], salur=[("SEMBAKO", "SUKSES SPM", 600000)]), "BPNT")
-    assert r["status"] == "SUKSES SPM"
+    """Agencies write the same things differently: SEMBAKO for BPNT, 202611 for 2026-11, sukses_spm,
+    Rp 600.000, TIDAK_LAYAK, aktif=YA."""
+    from transforms import payments
+
+    raw = pl.DataFrame({"periode": ["202611", "2026/11", " 2026-11 "], "program": ["SEMBAKO", "pkh", "PBI JKN"],
+                        "no_kk": ["'3201010101150001", "3201010101150001.0", " 3201010101150001"], "nik": [None] * 3,
+                        "status": ["sukses_spm", "Proses  SPM", "GAGAL OMSPAN"],
+                        "nominal": ["Rp 600.000", "225000.00", "42,000"], "_sumber": ["s.csv"] * 3,
+                        "_baris": [1, 2, 3]}, schema_overrides={"nik": pl.String, "_baris": pl.UInt32})
+    got = payments.normalised_salur(raw)
+    assert got.select("program", "no_kk", "status", "nominal").rows() == [
+        ("BPNT", KK, "SUKSES SPM", 600_000), ("PKH", KK, "PROSES SPM", 225_000), ("PBI-JKN", KK, "GAGAL OMSPAN", 42_000)]
     assert hh(run([HEAD, CHILD_SD], gis="TIDAK_LAYAK"), "BPNT")["status"] == "TIDAK LAYAK GIS"
 
 
-def test_feedback_periode_in_any_written_form():
-    df = pl.DataFrame({"periode": ["2026-11", "202611", "2026/11", "", None, "2026-10"]})
-    assert df.select(status.same_periode_expr("periode", "2026-11"))["periode"].to_list() == \
-        [True, True, True, True, True, False]
+def test_feedback_answers_the_list_of_the_periode_it_names_in_any_written_form():
+    from transforms import payments
+
+    ledger = pl.DataFrame([
+        {"periode": p, "program": "BPNT", "no_kk": KK, "tahap": t, "peristiwa": "DIDAFTAR", "status": "DIDAFTAR",
+         "bank": "POS", "no_rekening": None, "nik_pengurus": HEAD["nik"], "nominal": 600_000,
+         "sumber": f"disbursement/periode={p}/POS.csv", "sumber_baris": 1, "alasan": []}
+        for p, t in (("2026-09", "2026-T3"), ("2026-10", "2026-T4"))], schema=payments.LEDGER_SCHEMA)
+    salur = pl.DataFrame({"program": ["BPNT"] * 4, "no_kk": [KK] * 4, "periode": ["202610", "2026/09", "", "2026-08"],
+                          "status": ["SUKSES SPM", "GAGAL OMSPAN", "PROSES SPM", "SUKSES SPM"],
+                          "nominal": [600_000] * 4, "sumber": ["s.csv"] * 4, "sumber_baris": [1, 2, 3, 4]},
+                         schema=payments.SALUR_FEEDBACK_SCHEMA)
+    events, unmatched = payments.feedback_events(salur, payments.ledger_state(ledger), periode="2026-11")
+    # a row naming no periode answers the latest listing; one naming a periode nothing was listed in, nothing
+    assert events.select("tahap", "status", "sumber_baris").rows() == [
+        ("2026-T4", "SUKSES SPM", 1), ("2026-T3", "GAGAL OMSPAN", 2), ("2026-T4", "PROSES SPM", 3)]
+    assert unmatched.select("sumber_baris", "alasan").rows() == [(4, "TIDAK_PERNAH_DIDAFTAR")]
+
+
+WIFE = person("3201014708850002", "ISTRI", D(1985, 8, 7), jk="P", nama="SITI")
+
+
+@pytest.mark.parametrize("desc, members, kwargs, payee, reason", [
+    ("the wife before the head", [HEAD, WIFE, CHILD_SD], {}, WIFE["nik"], "LAYAK"),
+    ("a widowed head of family is the mother", [person("3201014708850002", "KEPALA KELUARGA", D(1985, 8, 7), jk="P"),
+                                                 CHILD_SD], {}, "3201014708850002", "LAYAK"),
+    ("the head when the wife has died", [HEAD, WIFE, CHILD_SD], dict(dead={WIFE["nik"]}), HEAD["nik"], "LAYAK"),
+    ("another adult when head and wife are not registered",
+     [person("3201011010700006", "FAMILI LAIN", D(1970, 10, 10)), CHILD_SD], {}, "3201011010700006", "LAYAK"),
+    ("never a child: held", [CHILD_SD, person("3201015012120004", "ANAK", D(2012, 12, 10), jk="P", jenjang_sekolah="SMP")],
+     {}, None, "PENGURUS_TIDAK_ADA"),
+    ("an active account's holder is paid, whoever the rule would name", [HEAD, WIFE, CHILD_SD],
+     dict(burekol="AKTIF"), HEAD["nik"], "LAYAK"),
+])
+def test_pengurus(desc, members, kwargs, payee, reason):
+    r = hh(run(members, **kwargs), "BPNT")
+    assert r["nik_pengurus"] == payee, desc
+    assert reason in r["alasan"], desc
+
+
+def test_an_account_whose_holder_died_needs_a_new_one():
+    r = hh(run([HEAD, WIFE, CHILD_SD], burekol="AKTIF", dead={HEAD["nik"]}), "BPNT")
+    assert r["status"] == "PROSES BUREKOL" and "PENGURUS_REKENING_TIDAK_SAH" in r["alasan"]

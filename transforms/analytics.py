@@ -12,10 +12,11 @@ import hashlib
 
 import polars as pl
 
-from transforms.status import age_expr
+from transforms.ages import age_expr
 
 ID_COLUMNS = {"nik", "no_kk", "nik_usulan", "nik_padan", "nik_kandidat", "no_kk_usulan", "nik_pengurus"}
-DROPPED = {"nama", "nama_usulan", "alamat", "nama_ibu_kandung", "kolom_lain", "sanggah_alasan", "alasan_usulan"}
+DROPPED = {"nama", "nama_usulan", "alamat", "nama_ibu_kandung", "kolom_lain", "sanggah_alasan", "alasan_usulan",
+           "nama_pengurus", "no_rekening"}
 DATES_TO_AGE = {"tanggal_lahir": "umur"}
 HASH_HEX = 32  # 128 bits
 

@@ -70,6 +70,21 @@ def report_frames(hasil: pl.DataFrame, penerima: pl.DataFrame, previous_penerima
             "program_status": programmes, "perubahan": change}
 
 
+def warning_lines(manifest: dict) -> list[str]:
+    """What an engineer must see first about a run (also in the CLI summary and the Prefect artifact)."""
+    out = []
+    fb = manifest.get("umpan_balik") or {}
+    for kind in fb.get("tidak_ada", []):
+        out.append(f"UMPAN_BALIK_TIDAK_ADA: tidak ada berkas {kind} di {fb[kind]['folder']}; "
+                   f"{'status rekening' if kind == 'burekol' else 'status penyaluran'} tidak diperbarui bulan ini")
+    analytics = str(manifest.get("analytics") or "")
+    if analytics and analytics != "published":
+        out.append(f"Zona analis tidak diterbitkan: {analytics}")
+    if manifest.get("karantina"):
+        out.append(f"{len(manifest['karantina'])} berkas dikarantina")
+    return out
+
+
 def report_html(periode: str, frames: dict[str, pl.DataFrame], manifest: dict) -> str:
     """The whole page."""
     f = frames
@@ -88,6 +103,11 @@ def report_html(periode: str, frames: dict[str, pl.DataFrame], manifest: dict) -
                    [f"{p} / {s}" for p, s in f["program_status"].select("program", "status").iter_rows()],
                    {"nominal": f["program_status"]["nominal"].to_list()}),
     ]
+    warnings = warning_lines(manifest)
+    w_html = ("<ul class=\"peringatan\">" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>") \
+        if warnings else "<p>Tidak ada.</p>"
+    payments = f.get("rekonsiliasi")
+    pay_html = _table(payments) if payments is not None and payments.height else "<p>Tidak ada program yang dibayar bank.</p>"
     quarantined = manifest.get("karantina") or []
     q_html = ("<ul>" + "".join(f"<li>{html.escape(q['kode_prov'])}/{html.escape(q['file'])}: "
                                f"{html.escape(q['karantina'])} ({html.escape(q['keterangan'])})</li>" for q in quarantined)
@@ -105,7 +125,9 @@ th{{background:#f0f0f0}}td:first-child,th:first-child{{text-align:left}}h3{{marg
 <body><h1>Laporan Padan periode {html.escape(periode)}</h1>
 <p>Aturan {html.escape(str(rules.get('version', '?')))} &middot; kode {html.escape(str(manifest.get('code_version', '?')))}
 &middot; mulai {html.escape(str(manifest.get('started_at', '?')))}</p>
+<h2>Peringatan</h2>{w_html}
 <h2>Ringkasan</h2>{_table(f['per_provinsi'])}
+<h2>Pembayaran per program dan tahap</h2>{pay_html}
 <h2>Berkas dikarantina</h2>{q_html}
 <h2>Berkas tidak dibaca (tautan, tersembunyi, kunci Office, unggahan belum selesai)</h2>{n_html}
 <h2>Grafik</h2>{''.join(charts)}

@@ -10,10 +10,11 @@ import datetime as dt
 
 import polars as pl
 
-from transforms.codes import code_expr as _code
-
 from rules import RuleSet
-from schemas.vocabulary import AKTIF_YA, BLOCKING_STATUSES, CANDIDATE_STATUS, PROGRAM_ALIASES
+from schemas.vocabulary import BLOCKING_STATUSES, CANDIDATE_STATUS
+from transforms import household, payments
+from transforms.ages import age_expr
+from transforms.codes import code_expr as _code
 
 # which status each reason code implies (codes not listed here are informational only)
 STATUS_OF_REASON = {
@@ -23,6 +24,7 @@ STATUS_OF_REASON = {
     "SDM_KESOS_AKTIF": "OVERLAP SDM KESOS", "GIS_TIDAK_LAYAK": "TIDAK LAYAK GIS",
     "SALUR_SUKSES_SPM": "SUKSES SPM", "SALUR_PROSES_SPM": "PROSES SPM", "SALUR_GAGAL_OMSPAN": "GAGAL OMSPAN",
     "SALUR_SI": "SI", "BUREKOL_PROSES": "PROSES BUREKOL", "BUREKOL_GAGAL": "PROSES BUREKOL",
+    "PENGURUS_REKENING_TIDAK_SAH": "PROSES BUREKOL",
 }
 SALUR_REASON = {"SUKSES SPM": "SALUR_SUKSES_SPM", "PROSES SPM": "SALUR_PROSES_SPM",
                 "GAGAL OMSPAN": "SALUR_GAGAL_OMSPAN", "SI": "SALUR_SI"}
@@ -32,21 +34,6 @@ PKH_FLAG_CONDITIONS = {
 }
 """Who brings the PKH components recognised by name (``schemas.vocabulary.PKH_FLAG_COMPONENTS``); the
 rule-file model lets any other component in only with a school level or an age range."""
-
-
-def same_periode_expr(col: str, periode: str) -> pl.Expr:
-    """A feedback row belongs to the periode when its periode is empty or names the same month
-    (``2026-11``, ``202611``, ``2026/11``)."""
-    digits = pl.col(col).str.replace_all(r"[^0-9]", "")
-    return digits.is_null() | (digits == "") | (digits == periode.replace("-", ""))
-
-
-
-def age_expr(birth: str, at: dt.date) -> pl.Expr:
-    """Whole years between ``birth`` and ``at``."""
-    b = pl.col(birth)
-    had_birthday = (b.dt.month() < at.month) | ((b.dt.month() == at.month) & (b.dt.day() <= at.day))
-    return pl.lit(at.year) - b.dt.year() - pl.when(had_birthday).then(0).otherwise(1)
 
 
 def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFrame, *,
@@ -67,8 +54,7 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             cond = cond & (age >= c.min_age)
         options.append(pl.when(cond.fill_null(False)).then(pl.lit(c.annual)).otherwise(0))
     dk = dukcapil.select(nik="NIK", _tgl_mati="TGL_MATI", _pekerjaan="JENIS_PKRJN", _di_dukcapil=pl.lit(True))
-    sdm = (sdm_kesos.filter(pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA)))
-           .select(nik=pl.col("nik").str.strip_chars()).unique().with_columns(is_sdm_kesos=pl.lit(True)))
+    sdm = household.active_staff(sdm_kesos).with_columns(is_sdm_kesos=pl.lit(True))
     if sanggah is None:
         sanggah = pl.LazyFrame(schema={"nik": pl.String, "sanggah_keputusan": pl.String})
     return (
@@ -90,8 +76,11 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
     )
 
 
-def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_components: int) -> pl.LazyFrame:
-    """One row per no_kk: head, region, decile, GIS verdict and household-level exclusion facts."""
+def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, card: pl.LazyFrame, pengurus: pl.LazyFrame,
+               *, max_components: int) -> pl.LazyFrame:
+    """One row per no_kk: head, region, decile, GIS verdict, household-level exclusion facts (the
+    registered members and, from ``card``, every living person on the family card) and the
+    pengurus by rule."""
     head_first = pl.col("hubungan_keluarga") == "KEPALA KELUARGA"
     gis_latest = (
         gis.with_columns(_tgl=pl.col("tgl_verifikasi").str.to_date("%Y-%m-%d", strict=False))
@@ -126,7 +115,12 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, *, max_c
         .join(desil, on="no_kk", how="left")
         .join(gis_latest, on="no_kk", how="left")
         .join(top, on="no_kk", how="left")
-        .with_columns(pl.col("komponen_pkh").fill_null(0), pl.col("nilai_pkh_tahunan").fill_null(0))
+        .join(card, on="no_kk", how="left")
+        .join(pengurus, on="no_kk", how="left")
+        .with_columns(pl.col("komponen_pkh").fill_null(0), pl.col("nilai_pkh_tahunan").fill_null(0),
+                      ada_asn=pl.col("ada_asn") | pl.col("kartu_asn").fill_null(False),
+                      ada_sdm_kesos=pl.col("ada_sdm_kesos") | pl.col("kartu_sdm").fill_null(False))
+        .drop("kartu_asn", "kartu_sdm")
     )
 
 
@@ -143,29 +137,26 @@ def _status_from(reasons: pl.Expr, precedence: tuple[str, ...]) -> pl.Expr:
     return expr
 
 
-def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame, sdm_kesos: pl.LazyFrame,
-             gis: pl.LazyFrame, burekol: pl.LazyFrame, salur: pl.LazyFrame, *, rules: RuleSet,
-             periode: str, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
-    """One row per programme x unit with ``status``, every reason in ``alasan`` and ``nominal``
-    (the tranche for the period: annual entitlement x tranche_months / 12; 0 when not payable)."""
+def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, kartu: pl.LazyFrame, dtsen: pl.LazyFrame,
+             sdm_kesos: pl.LazyFrame, gis: pl.LazyFrame, accounts: pl.LazyFrame, tranches: pl.LazyFrame, *,
+             rules: RuleSet, periode: str, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """One row per programme x unit with ``status``, every reason in ``alasan``, ``nominal`` (the
+    entitlement of the period's tranche ``tahap``: annual x tranche_months / 12; 0 when not payable)
+    and, for bank-paid household programmes, the payee (``nik_pengurus``, ``nama_pengurus``).
+
+    ``kartu``: Dukcapil's family-card members of the households (registered or not); ``accounts``:
+    the account registry (``transforms.accounts``); ``tranches``: where each unit's tranche of the
+    period stands in the payment ledger (``payments.current_tranche``)."""
     m = members(individu, dukcapil, sdm_kesos, rules=rules, reference_date=reference_date, sanggah=sanggah)
-    hh = households(m, dtsen, gis, max_components=rules.pkh.max_components)
-    bur = (
-        burekol.with_columns(_s=pl.col("status_rekening").str.strip_chars().str.to_uppercase())
-        .sort("no_kk", "_s").group_by("no_kk").agg(_burekol=pl.col("_s").first())
-    )
-    sal = (
-        salur.filter(same_periode_expr("periode", periode))
-        .with_columns(_s=pl.col("status").str.strip_chars().str.to_uppercase().str.replace_all(r"[_\s]+", " "),
-                      _nom=pl.col("nominal").str.replace_all(r"[^0-9]", "").cast(pl.Int64, strict=False),
-                      program=pl.col("program").str.strip_chars().str.to_uppercase().replace(PROGRAM_ALIASES))
-        .sort("program", "no_kk", "_s").group_by("program", "no_kk")
-        .agg(_salur=pl.col("_s").first(), _salur_nominal=pl.col("_nom").sum())
-    )
+    card = household.card_facts(kartu, household.active_staff(sdm_kesos), occupations=list(rules.exclusions.occupations),
+                                reference_date=reference_date)
+    pengurus = household.rule_pengurus(m, order=rules.pengurus.order, min_age=rules.pengurus.min_age)
+    hh = households(m, dtsen, gis, card, pengurus, max_components=rules.pkh.max_components)
+    payee = household.account_payees(accounts, kartu, min_age=rules.pengurus.min_age, reference_date=reference_date)
     frames = []
     for program, p in rules.programmes.items():
         deciles = list(p.deciles)
-        tranche = p.tranche_months
+        tahap = payments.tahap_of(periode, p.tranche_months)
         if p.unit == "household":
             annual = pl.col("nilai_pkh_tahunan") if p.requires_component else pl.lit(p.monthly_amount * 12)
             base = hh.with_columns(
@@ -184,13 +175,19 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
                 _hilang=~pl.col("is_di_dukcapil"),
                 _meninggal=pl.col("is_meninggal"), _komponen=pl.lit(True),
                 _annual=pl.lit(p.monthly_amount * 12), komponen_pkh=pl.lit(None, pl.Int64),
+                nik_pengurus_aturan=pl.lit(None, pl.String), nama_pengurus_aturan=pl.lit(None, pl.String),
             )
-        if p.paid_by_bank:
-            base = base.join(bur, on="no_kk", how="left").join(sal, on=["program", "no_kk"], how="left")
+        bank_paid = p.paid_by_bank and p.unit == "household"
+        if bank_paid:
+            base = (base.join(payee, on="no_kk", how="left")
+                    .join(tranches.filter(pl.col("program") == program).drop("program"), on="no_kk", how="left"))
         else:
-            base = base.with_columns(_burekol=pl.lit(None, pl.String), _salur=pl.lit(None, pl.String),
-                                     _salur_nominal=pl.lit(None, pl.Int64))
-        entitlement = (pl.col("_annual") * tranche // 12).cast(pl.Int64)
+            base = base.with_columns(
+                _burekol=pl.lit(None, pl.String), rekening_sah=pl.lit(None, pl.Boolean),
+                nik_pengurus_rekening=pl.lit(None, pl.String), nama_pengurus_rekening=pl.lit(None, pl.String),
+                status_tahap=pl.lit(None, pl.String))
+        active = (pl.col("_burekol") == "AKTIF").fill_null(False)
+        entitlement = (pl.col("_annual") * p.tranche_months // 12).cast(pl.Int64)
         reasons = pl.concat_list(
             _code(pl.col("_tidak_padan"), "NIK_TIDAK_PADAN"),
             _code(pl.col("_hilang"), "NIK_TIDAK_ADA_DI_DUKCAPIL"),
@@ -204,39 +201,30 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, dtsen: pl.LazyFrame
             _code(pl.col("ada_sanggah"), "SANGGAH_DIPROSES"),
             _code(pl.col("sanggah_terbukti"), "SANGGAH_TERBUKTI"),
             _code(pl.col("sanggah_tidak_terbukti"), "SANGGAH_TIDAK_TERBUKTI"),
-            *[_code(pl.col("_salur") == s, c) for s, c in SALUR_REASON.items()],
+            *[_code(pl.col("status_tahap") == s, c) for s, c in SALUR_REASON.items()],
+            _code(pl.col("status_tahap") == payments.LISTED, "TAHAP_SUDAH_DIDAFTAR"),
+            _code(pl.col("status_tahap") == payments.STOPPED, "TAHAP_DIHENTIKAN"),
             _code(pl.col("_burekol") == "PROSES", "BUREKOL_PROSES"),
             _code(pl.col("_burekol") == "GAGAL", "BUREKOL_GAGAL"),
-            _code(pl.col("_salur_nominal").is_not_null() & (pl.col("_salur_nominal") != entitlement),
-                  "NOMINAL_BERBEDA"),
+            _code(active & ~pl.col("rekening_sah"), "PENGURUS_REKENING_TIDAK_SAH"),
+            _code(pl.lit(bank_paid) & ~active & pl.col("nik_pengurus_aturan").is_null(), "PENGURUS_TIDAK_ADA"),
         ).list.drop_nulls()
         status = _status_from(pl.col("alasan"), rules.status_precedence)
         frames.append(
             base.with_columns(alasan=reasons)
             .with_columns(status=status)
             .with_columns(
-                alasan=pl.when(pl.col("status") == "SK/CALON PENERIMA")
+                alasan=pl.when(pl.col("status") == CANDIDATE_STATUS)
                 .then(pl.col("alasan").list.concat(pl.lit(["LAYAK"]))).otherwise(pl.col("alasan")),
                 nominal=pl.when(pl.col("status").is_in(list(BLOCKING_STATUSES))).then(0).otherwise(entitlement).cast(pl.Int64),
                 kode_prov=pl.col("kode_wilayah").str.slice(0, 2),
-                periode=pl.lit(periode),
+                periode=pl.lit(periode), tahap=pl.lit(tahap),
+                nik_pengurus=pl.when(pl.lit(bank_paid) & active).then(pl.col("nik_pengurus_rekening"))
+                .when(pl.lit(bank_paid)).then(pl.col("nik_pengurus_aturan")),
+                nama_pengurus=pl.when(pl.lit(bank_paid) & active).then(pl.col("nama_pengurus_rekening"))
+                .when(pl.lit(bank_paid)).then(pl.col("nama_pengurus_aturan")),
             )
-            .select("periode", "program", "no_kk", "nik", "kode_wilayah", "kode_prov", "desil", "status",
-                    "alasan", "nominal", "komponen_pkh")
+            .select("periode", "program", "tahap", "no_kk", "nik", "kode_wilayah", "kode_prov", "desil", "status",
+                    "alasan", "nominal", "komponen_pkh", "nik_pengurus", "nama_pengurus")
         )
     return pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik")
-
-
-UNKNOWN_FEEDBACK_SCHEMA = {"sumber": pl.String, "no_kk": pl.String, "program": pl.String, "status": pl.String}
-
-
-def unknown_feedback(burekol: pl.DataFrame, salur: pl.DataFrame, individu: pl.DataFrame, *, periode: str) -> pl.DataFrame:
-    """Bank and treasury feedback about households that are not in the register: reported, never
-    silently dropped (a payment to an unknown family needs a human look)."""
-    known = individu.select("no_kk").unique()
-    b = burekol.select(sumber=pl.lit("burekol"), no_kk="no_kk", program=pl.lit(None, pl.String),
-                       status=pl.col("status_rekening"))
-    s = salur.filter(same_periode_expr("periode", periode)) \
-        .select(sumber=pl.lit("salur"), no_kk="no_kk", program="program", status="status")
-    both = pl.concat([b, s], how="vertical_relaxed").with_columns([pl.col(c).cast(t) for c, t in UNKNOWN_FEEDBACK_SCHEMA.items()])
-    return both.join(known, on="no_kk", how="anti").sort("sumber", "no_kk", "program", nulls_last=True)

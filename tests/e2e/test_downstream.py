@@ -102,21 +102,40 @@ def test_keyed_hash_is_stable_across_periods_and_needs_the_secret(two_periods):
     assert keyed_hash(pl.Series([nik]), b"another-secret")[0] not in hashed
 
 
-def test_bank_lists_reconcile_with_penerima(two_periods):
+def test_bank_lists_reconcile_with_penerima_and_pay_each_tranche_once(two_periods):
+    import hashlib
+
     root = two_periods
-    for p in ("2026-10", "2026-11"):
-        pen = pl.read_parquet(root / "snapshots" / f"periode={p}" / "penerima", hive_partitioning=False)
-        payable = pen.filter(pl.col("program").is_in(["PKH", "BPNT"])
-                             & pl.col("status").is_in(["SK/CALON PENERIMA", "GAGAL OMSPAN"]) & (pl.col("nominal") > 0))
+    listed_before: set[tuple] = set()
+    for p in ("2026-10", "2026-11"):                       # one quarter: tahap 2026-T4 for both
+        snap = root / "snapshots" / f"periode={p}"
+        pen = pl.read_parquet(snap / "penerima", hive_partitioning=False)
         folder = root / "disbursement" / f"periode={p}"
-        lists = pl.concat([pl.read_parquet(f) for f in sorted(folder.glob("*.parquet"))])
-        assert lists.height == payable.height and lists["nominal"].sum() == payable["nominal"].sum()
+        lists = pl.concat([pl.read_parquet(folder / f"{b}.parquet") for b in ("BRI", "BNI", "BTN", "MANDIRI", "POS")])
+        assert set(lists["tahap"]) <= {"2026-T4"}
+        units = lists.join(pen, on=["program", "no_kk"], how="left", suffix="_pen")
+        assert units["status"].is_in(["SK/CALON PENERIMA", "GAGAL OMSPAN", "SI"]).all()
+        assert (units["nominal"] == units["nominal_pen"]).all() and (units["nik_pengurus"] == units["nik_pengurus_pen"]).all()
+        now = set(lists.select("program", "no_kk", "tahap").iter_rows())
+        assert not now & listed_before                      # no feedback said it failed: never listed twice
+        listed_before |= now
+        rec = pl.read_parquet(snap / "rekonsiliasi")
+        for r in rec.iter_rows(named=True):
+            entitled = pen.filter((pl.col("program") == r["program"]) & (pl.col("nominal") > 0))
+            assert r["unit_berhak"] == entitled.height and r["nominal_berhak"] == entitled["nominal"].sum()
+            assert r["unit_didaftar"] == lists.filter(pl.col("program") == r["program"]).height
         for bank in ("BRI", "BNI", "BTN", "MANDIRI", "POS"):
-            control = list(csv.DictReader(io.StringIO((folder / f"{bank}_kontrol.csv").read_text("utf-8-sig")), delimiter=";"))[0]
+            text = (folder / f"{bank}_kontrol.csv").read_text("utf-8-sig")
+            control = list(csv.DictReader(io.StringIO(text), delimiter=";"))
             rows = list(csv.DictReader(io.StringIO((folder / f"{bank}.csv").read_text("utf-8-sig")), delimiter=";"))
-            assert int(control["jumlah_baris"]) == len(rows)
-            assert int(control["total_nominal"]) == sum(int(r["nominal"]) for r in rows)
+            assert sum(int(c["jumlah_baris"]) for c in control) == len(rows)
+            for c in control:
+                mine = [r for r in rows if (r["program"], r["tahap"]) == (c["program"], c["tahap"])]
+                assert int(c["jumlah_baris"]) == len(mine)
+                assert int(c["total_nominal"]) == sum(int(r["nominal"]) for r in mine)
+                assert c["sha256"] == hashlib.sha256((folder / f"{bank}.csv").read_bytes()).hexdigest()
             assert all(r["bank"] == bank for r in rows)
+            assert (folder / f"{bank}_stop.csv").is_file()
 
 
 def test_each_province_folder_holds_only_its_own_rows(two_periods):

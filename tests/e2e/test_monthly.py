@@ -26,6 +26,7 @@ def snapshot_tables(root: Path, periode: str = P) -> dict[str, pl.DataFrame]:
         "hasil_usulan": pl.read_parquet(s / "hasil_usulan"),
         "individu": pl.read_parquet(s / "individu"),
         "penerima": pl.read_parquet(s / "penerima", hive_partitioning=False),
+        **{name: pl.read_parquet(s / name) for name in ("pembayaran", "rekening", "rekonsiliasi")},
     }
 
 
@@ -118,7 +119,11 @@ def test_penerima_statuses(published):
     p = snapshot_tables(root)["penerima"]
     st = {(r["program"], r["no_kk"]): r for r in p.filter(pl.col("program") != "PBI-JKN").to_dicts()}
     assert st[("PKH", "3201010101150001")]["status"] == "SK/CALON PENERIMA"
-    assert st[("BPNT", "3201010101150001")]["status"] == "SUKSES SPM"
+    # feedback about a tranche that was never listed is reported, not absorbed: the household is listed
+    assert st[("BPNT", "3201010101150001")]["status"] == "SK/CALON PENERIMA"
+    unknown = pl.read_parquet(root / "snapshots" / f"periode={P}" / "umpan_balik_tidak_dikenal")
+    assert unknown.select("no_kk", "program", "status", "alasan").rows() == [
+        ("3201010101150001", "BPNT", "SUKSES SPM", "TIDAK_PERNAH_DIDAFTAR")]
     assert st[("BPNT", "3201010202160002")]["status"] == "EXCLUDE"             # decile 7 (and GIS)
     assert "ASN_TNI_POLRI" in st[("BPNT", "9101010303170003")]["alasan"]
     assert "MENINGGAL" in st[("BPNT", "3201010404180004")]["alasan"]
@@ -280,7 +285,7 @@ def test_explain_answers_for_every_nik_and_no_kk_and_masks_others(published):
         text = explain(root, P, no_kk=kk)
         assert "Status per program:" in text and kk not in text
     text = explain(root, P, no_kk="3201010101150001")
-    assert "SALUR_SUKSES_SPM" in text and "aturan 2026.1" in text
+    assert "LAYAK" in text and "aturan 2026.1" in text
     assert "usulan_bogor.csv baris 1" in text
 
 

@@ -1,0 +1,104 @@
+"""The payment stage: the account registry and the ledger carried from the previous snapshot, this
+period's bank and treasury feedback absorbed into them (before the rules, which read where each
+unit's tranche stands), and after the rules what is listed, held and stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+
+from flows import io
+from flows.stages.common import TASK, common_input
+from rules import load_ruleset
+from schemas.vocabulary import BLOCKING_STATUSES
+from transforms import accounts, payments
+
+
+def _bank_programmes(rules) -> dict[str, object]:
+    return {name: p for name, p in rules.programmes.items() if p.paid_by_bank and p.unit == "household"}
+
+
+def previous_ledger(root: io.Root, previous_periode: str | None, rules) -> pl.DataFrame:
+    """The ledger as the previous snapshot left it. A snapshot from before the ledger existed has
+    none: its published bank lists are read as what was listed then."""
+    if previous_periode is None:
+        return payments.empty_ledger()
+    path = root.snapshot(previous_periode) / "pembayaran" / "pembayaran.parquet"
+    if path.is_file():
+        return pl.read_parquet(path)
+    tranche = {name: p.tranche_months for name, p in _bank_programmes(rules).items()}
+    frames = []
+    for folder in sorted(root.disbursement_root.glob("periode=*")):
+        listed_in = folder.name.split("=", 1)[1]
+        if listed_in > previous_periode:
+            continue
+        for f in sorted(folder.glob("*.parquet")):
+            if "_" in f.stem:                 # control totals and stop lists are not lists
+                continue
+            lst = pl.read_parquet(f).filter(pl.col("program").is_in(list(tranche)))
+            if not lst.height:
+                continue
+            frames.append(payments.listing_events(lst.with_columns(
+                tahap=pl.col("program").replace_strict({p: payments.tahap_of(listed_in, m) for p, m in tranche.items()}),
+                sumber=pl.lit(f"disbursement/periode={listed_in}/{f.stem}.csv"),
+                sumber_baris=pl.int_range(1, pl.len() + 1).cast(pl.Int64))))
+    return pl.concat(frames) if frames else payments.empty_ledger()
+
+
+@task(**TASK)
+def prepare_payments(data_root: str, periode: str, previous_periode: str | None, individu_path: str,
+                     rules_path: str | None) -> dict:
+    """The account registry after this period's burekol, the ledger after this period's salur,
+    where each unit's tranche of the period stands (for the rules), and the feedback that answers
+    nothing we know (reported)."""
+    root = io.Root(Path(data_root))
+    rules = load_ruleset(rules_path)
+    prev_accounts = root.snapshot(previous_periode) / "rekening" / "rekening.parquet" if previous_periode else None
+    before = pl.read_parquet(prev_accounts) if prev_accounts and prev_accounts.is_file() else accounts.empty_accounts()
+    burekol = pl.read_parquet(common_input(root, periode, "burekol"))
+    registry = accounts.accounts_after(before, burekol, periode=periode)
+    ledger = previous_ledger(root, previous_periode, rules)
+    salur = payments.normalised_salur(pl.read_parquet(common_input(root, periode, "salur")))
+    events, unmatched = payments.feedback_events(salur, payments.ledger_state(ledger), periode=periode)
+    ledger = pl.concat([ledger, events])
+    tahap = {name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules).items()}
+    tranches = payments.current_tranche(payments.ledger_state(ledger), tahap)
+    unknown = pl.concat([accounts.unknown_households(burekol, pl.read_parquet(individu_path, columns=["no_kk"])),
+                         unmatched]).sort("sumber", "sumber_baris")
+    io.write_parquet(registry, common_input(root, periode, "rekening"))
+    io.write_parquet(tranches, common_input(root, periode, "tahap"))
+    return {"ledger": str(io.write_parquet(ledger, root.work(periode) / "payments" / "ledger_feedback.parquet")),
+            "umpan_balik_tidak_dikenal": str(io.write_parquet(unknown, root.work(periode) / "payments" / "unknown.parquet"))}
+
+
+@task(**TASK)
+def settle_payments(data_root: str, periode: str, penerima_path: str, ledger_path: str, rules_path: str | None) -> dict:
+    """What the banks get this period: the lists (each unit and tranche once), the stop list (listed
+    before, no longer payable), the ledger after both, and the reconciliation of the entitlement."""
+    root = io.Root(Path(data_root))
+    rules = load_ruleset(rules_path)
+    bank = _bank_programmes(rules)
+    open_now = [name for name, p in bank.items() if payments.listing_open(periode, p.tranche_months, p.list_in_months)]
+    penerima = pl.read_parquet(penerima_path)
+    ledger = pl.read_parquet(ledger_path)
+    state = payments.ledger_state(ledger)
+    tranches = pl.read_parquet(common_input(root, periode, "tahap"))
+    registry = pl.read_parquet(common_input(root, periode, "rekening"))
+    lists = payments.payment_lists(penerima, tranches, registry, state, periode=periode, open_programmes=open_now,
+                                   payable=list(rules.disbursement.payable_statuses))
+    stops = payments.stopped(state, penerima.filter(pl.col("program").is_in(list(bank))), periode=periode,
+                             blocking=list(BLOCKING_STATUSES))
+    after = pl.concat([ledger, payments.listing_events(lists), stops]).sort("periode", "program", "no_kk", "tahap",
+                                                                            maintain_order=True)
+    work = root.work(periode) / "payments"
+    return {
+        "lists": str(io.write_parquet(lists, work / "lists.parquet")),
+        "stops": str(io.write_parquet(payments.stop_lists(stops, state, periode=periode), work / "stops.parquet")),
+        "pembayaran": str(io.write_parquet(after, work / "pembayaran.parquet")),
+        "rekening": str(common_input(root, periode, "rekening")),
+        "rekonsiliasi": str(io.write_parquet(
+            payments.reconciliation(penerima, tranches, lists, stops, programmes=list(bank)),
+            work / "rekonsiliasi.parquet")),
+    }
