@@ -20,3 +20,14 @@ def period_outputs(root: Path, periode: str) -> dict[str, str]:
             if publish.belongs_to(full, periode) and not full.endswith("/_manifest.json"):
                 out[full] = sha256_file(path)
     return out
+
+
+def snapshot_tables(root: Path, periode: str) -> dict:
+    """Every table of the period's snapshot that has a contract (``schemas.OUTPUT_MODELS``), read
+    as an analyst would."""
+    import polars as pl
+
+    import schemas
+
+    snap = Path(root) / "snapshots" / f"periode={periode}"
+    return {name: pl.read_parquet(snap / name, hive_partitioning=False) for name in schemas.OUTPUT_MODELS}

@@ -709,13 +709,11 @@ def _text(path: Path, text: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def published(root: Path, periode: str) -> dict:
+    from published import snapshot_tables
+
     snap = root / "snapshots" / f"periode={periode}"
-    return {
-        "hasil_usulan": pl.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet"),
-        "individu": pl.read_parquet(snap / "individu" / "individu.parquet"),
-        "penerima": pl.read_parquet(snap / "penerima", hive_partitioning=False),
-        "manifest": json.loads((snap / "_manifest.json").read_text(encoding="utf-8")),
-    }
+    return {**snapshot_tables(root, periode),
+            "manifest": json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))}
 
 
 def published_bytes(root: Path) -> dict[str, str]:

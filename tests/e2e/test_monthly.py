@@ -21,13 +21,9 @@ P = "2026-11"
 
 
 def snapshot_tables(root: Path, periode: str = P) -> dict[str, pl.DataFrame]:
-    s = root / "snapshots" / f"periode={periode}"
-    return {
-        "hasil_usulan": pl.read_parquet(s / "hasil_usulan"),
-        "individu": pl.read_parquet(s / "individu"),
-        "penerima": pl.read_parquet(s / "penerima", hive_partitioning=False),
-        **{name: pl.read_parquet(s / name) for name in ("pembayaran", "rekening", "rekonsiliasi")},
-    }
+    from published import snapshot_tables as tables
+
+    return tables(root, periode)
 
 
 def csv_records(path: Path) -> int:
