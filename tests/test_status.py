@@ -232,14 +232,17 @@ def test_feedback_answers_the_list_of_the_periode_it_names_in_any_written_form()
          "bank": "POS", "no_rekening": None, "nik_pengurus": HEAD["nik"], "nominal": 600_000,
          "sumber": f"disbursement/periode={p}/POS.csv", "sumber_baris": 1, "alasan": []}
         for p, t in (("2026-09", "2026-T3"), ("2026-10", "2026-T4"))], schema=payments.LEDGER_SCHEMA)
-    salur = pl.DataFrame({"program": ["BPNT"] * 4, "no_kk": [KK] * 4, "periode": ["202610", "2026/09", "", "2026-08"],
-                          "status": ["SUKSES SPM", "GAGAL OMSPAN", "PROSES SPM", "SUKSES SPM"],
-                          "nominal": [600_000] * 4, "sumber": ["s.csv"] * 4, "sumber_baris": [1, 2, 3, 4]},
+    salur = pl.DataFrame({"program": ["BPNT"] * 5, "no_kk": [KK] * 5,
+                          "periode": ["202610", "2026/09", "", "2026-08", "2026-11"],
+                          "status": ["SUKSES SPM", "GAGAL OMSPAN", "PROSES SPM", "SUKSES SPM", "SI"],
+                          "nominal": [600_000] * 5, "sumber": ["s.csv"] * 5, "sumber_baris": [1, 2, 3, 4, 5]},
                          schema=payments.SALUR_FEEDBACK_SCHEMA)
     events, unmatched = payments.feedback_events(salur, payments.ledger_state(ledger), periode="2026-11")
-    # a row naming no periode answers the latest listing; one naming a periode nothing was listed in, nothing
+    # the list of the periode a row names, else the latest before it (a bank writing the feedback month),
+    # else (no periode) the latest; a row naming a periode before every listing answers nothing
     assert events.select("tahap", "status", "sumber_baris").rows() == [
-        ("2026-T4", "SUKSES SPM", 1), ("2026-T3", "GAGAL OMSPAN", 2), ("2026-T4", "PROSES SPM", 3)]
+        ("2026-T4", "SUKSES SPM", 1), ("2026-T3", "GAGAL OMSPAN", 2), ("2026-T4", "PROSES SPM", 3),
+        ("2026-T4", "SI", 5)]
     assert unmatched.select("sumber_baris", "alasan").rows() == [(4, "TIDAK_PERNAH_DIDAFTAR")]
 
 

@@ -86,9 +86,10 @@ def normalised_salur(salur: pl.DataFrame) -> pl.DataFrame:
 def feedback_events(salur: pl.DataFrame, state: pl.DataFrame, *, periode: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(UMPAN_BALIK events for the salur rows that answer a listed tranche, the rows that do not).
 
-    ``salur`` is normalised (``SALUR_FEEDBACK_SCHEMA``: program, no_kk, the periode of the list it
-    answers, status, nominal, file and row). A row answers the tranche of that unit and programme
-    listed in its periode (or, when it names none, the latest one listed). A row that answers no
+    ``salur`` is normalised (``SALUR_FEEDBACK_SCHEMA``: program, no_kk, a periode, status, nominal,
+    file and row). A row answers the tranche of that unit and programme listed last in its periode
+    or before it (banks write the list's periode or the feedback month), or the latest one listed
+    when it names none. A row that answers no
     listed tranche is not absorbed (``TIDAK_PERNAH_DIDAFTAR``); a row with another amount than was
     listed is absorbed and reported (``NOMINAL_BERBEDA``)."""
     listed = state.filter(pl.col("periode_daftar").is_not_null()).select(
@@ -96,9 +97,10 @@ def feedback_events(salur: pl.DataFrame, state: pl.DataFrame, *, periode: str) -
     rows = salur.with_columns(_p=pl.col("periode").str.replace_all(r"[^0-9]", "")
                               .pipe(lambda d: pl.when(d.str.len_chars() == 6)
                                     .then(d.str.slice(0, 4) + "-" + d.str.slice(4, 2))))
-    # the tranche each row answers: the one listed in its periode, or the latest listed
+    # the tranche each row answers: the latest listed in its periode or before it (banks write the
+    # list's periode or the month of the feedback), or the latest listed when it names none
     cand = rows.join(listed, on=["program", "no_kk"], how="inner").filter(
-        pl.col("_p").is_null() | (pl.col("_p") == pl.col("periode_daftar")))
+        pl.col("_p").is_null() | (pl.col("periode_daftar") <= pl.col("_p")))
     best = (cand.sort(["sumber", "sumber_baris", "periode_daftar", "tahap"], descending=[False, False, True, True])
             .unique(["sumber", "sumber_baris"], keep="first", maintain_order=True))
     known = pl.col("status").is_in(list(STATUS_SALUR))

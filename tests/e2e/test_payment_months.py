@@ -138,8 +138,9 @@ def months(tmp_path_factory):
         usulan_row("HAPUS", "police_on_the_card", members("police_on_the_card")[3], alasan="PINDAH KERJA")])
     write_dtsen(root, {"lost_eligibility": 7})
     monthly_run(data_root=str(root), periode="2026-11", replace=False)
-    # December: the failed payment went through; no burekol folder at all
-    feedback(root, "2026-12", "salur", [["2026-11", "BPNT", kk("failed_then_fixed"), "", "SUKSES SPM", "600000"]])
+    # December: the failed payment went through (this bank writes the month of its feedback, not of the
+    # list); no burekol folder at all
+    feedback(root, "2026-12", "salur", [["2026-12", "BPNT", kk("failed_then_fixed"), "", "SUKSES SPM", "600000"]])
     monthly_run(data_root=str(root), periode="2026-12")
     # January: a new tahap; no feedback at all
     january = monthly_run(data_root=str(root), periode="2027-01")
