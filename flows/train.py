@@ -38,7 +38,8 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
     dk = references.one_row_per_nik(blocking.fetch_candidates(references.scan_dukcapil(root),
                                                               blocking.candidate_keys(usulan, loose=True))).collect()
     pairs = blocking.candidate_pairs(usulan, dk, loose=True)
-    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names)
+    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
+                                             call_names=model.call_names)
     keys = ["kode_prov", "sumber_file", "sumber_baris"]
     t = truth.select(*keys, "true_nik").with_columns(pl.col("sumber_baris").cast(pl.Int64))
     rows = usulan.select("_row", *keys).join(t, on=keys, how="left")

@@ -162,3 +162,58 @@ def test_two_rows_of_one_person_with_the_name_abbreviated_in_one_both_keep_the_c
     fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
     decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     assert decided.sort("_row")["nik_padan"].to_list() == ["3201011505800001"] * 2
+
+
+@pytest.mark.parametrize("proposed, registered, sex, pattern", [
+    ("UJANG", "DEDE SUPRIATNA", "L", "PANGGILAN_UMUM"),
+    ("NENG", "SITI NURHAYATI", "P", "PANGGILAN_UMUM"),
+    ("NENG", "DEDE SUPRIATNA", "L", None),                       # a girl's call name for a man: no
+    ("RIZKI", "M RIZKI", "L", "PANGGILAN_SETELAH_AWALAN"),       # MUHAMMAD RIZKI (key M RIZKI)
+    ("AMINAH", "SITI AMINAH", "P", "PANGGILAN_SETELAH_AWALAN"),
+    ("SUDARSANA", "I WAYAN SUDARSANA", "L", "PANGGILAN_BALI"),
+    ("ARYANI", "NI LUH PUTU ARYANI", "P", "PANGGILAN_BALI"),
+    ("TRISNO", "SUTRISNO", "L", "PANGGILAN_TANPA_AWALAN_KATA"),
+    ("WARNI", "SUWARNI", "P", "PANGGILAN_TANPA_AWALAN_KATA"),
+    ("BUDI", "BUDI SANTOSO", "L", "PANGGILAN_KATA_PERTAMA"),
+    ("SANTOSO", "BUDI SANTOSO", "L", None),                     # the last word alone is not a call name
+    ("BUDI SANTOSO", "BUDI SANTOSO", "L", None),
+])
+def test_call_name_patterns(proposed, registered, sex, pattern):
+    from transforms.callnames import call_name_pattern
+
+    assert call_name_pattern(proposed, registered, sex, load_matching_model().model.call_names) == pattern
+
+
+CALLED = pl.DataFrame({
+    "NIK": ["5103011203900001", "3273010101900001", "3273014101920002"],
+    "NO_KK": ["5103010101150001", "3273010101150009", "3273010101150009"],
+    "NAMA_LGKP": ["I WAYAN SUDARSANA", "MUHAMMAD RIZKI", "SITI AMINAH"],
+    "TGL_LHR": [D(1990, 3, 12), D(1990, 1, 1), D(1992, 1, 1)],
+    "JENIS_KLMIN": ["LAKI-LAKI", "LAKI-LAKI", "PEREMPUAN"], "NAMA_LGKP_IBU": ["NI MADE SARI", "ROHAYATI", "ROHAYATI"],
+    "NO_PROP": ["51", "32", "32"], "NO_KAB": ["03", "73", "73"], "NO_KEC": ["01"] * 3, "NO_KEL": ["2001", "1001", "1001"],
+})
+
+
+def decide_called(nik, nama, tgl, jk, no_kk, ibu=None):
+    usulan = pl.DataFrame({
+        "_row": [0], "nik_usulan": [nik], "nik_rusak_excel": [False], "nama_usulan": [nama], "tgl_lahir": [tgl],
+        "jk": [jk], "no_kk_usulan": [no_kk], "nama_ibu_kandung": [ibu], "kode_wilayah_usulan": [None],
+    }, schema_overrides={"nama_ibu_kandung": pl.String, "kode_wilayah_usulan": pl.String}).with_columns(
+        pl.col("_row").cast(pl.UInt32))
+    fetch = lambda keys: blocking.fetch_candidates(CALLED.lazy(), keys).collect()  # noqa: E731
+    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    return decided.row(0, named=True)
+
+
+@pytest.mark.parametrize("desc, nik, nama, tgl, jk, no_kk, status", [
+    ("Balinese name without its birth-order name", "5103011203900001", "Sudarsana", D(1990, 3, 12), "L",
+     "5103010101150001", "PADAN"),
+    ("the word after Muhammad", "3273010101900001", "Rizki", D(1990, 1, 1), "L", "3273010101150009", "PADAN"),
+    ("the word after Siti", "3273014101920002", "Aminah", D(1992, 1, 1), "P", "3273010101150009", "PADAN"),
+    ("a call name on someone else's family card: not accepted", "3273014101920002", "Aminah", D(1992, 1, 1), "P",
+     "3273010101159999", "TIDAK_PADAN"),
+    ("a call name with another birth date: not accepted", "5103011203900001", "Sudarsana", D(1991, 3, 12), "L",
+     "5103010101150001", "TIDAK_PADAN"),
+])
+def test_call_names_with_the_submitted_nik(desc, nik, nama, tgl, jk, no_kk, status):
+    assert decide_called(nik, nama, tgl, jk, no_kk)["status_padan"] == status, desc

@@ -54,7 +54,8 @@ trained_on: hand-written for the tests
 prior_log2_odds: {NIK_EXACT: -2.0, NIK_SATU_EDIT: -2.0, KK_KELUARGA: -2.0, NIK_EXCEL: -2.0, WILAYAH_TGL_JK: -2}
 weights:
   cmp_nik: {SAMA: 9.2, SATU_EDIT: -2.2, RUSAK_SESUAI: 0.7, LAIN: -6.0}
-  cmp_nama: {SAMA: 9.9, MIRIP_TINGGI: 3.9, MIRIP: 1.2, AGAK: -2.3, BEDA: -7.6}
+  cmp_nama: {SAMA: 9.9, MIRIP_TINGGI: 3.9, MIRIP: 1.2, PANGGILAN_UMUM: 2, PANGGILAN_SETELAH_AWALAN: 3, PANGGILAN_BALI: 3,
+             PANGGILAN_TANPA_AWALAN_KATA: 3, PANGGILAN_KATA_PERTAMA: 2, AGAK: -2.3, BEDA: -7.6}
   cmp_tgl: {SAMA: 5.4, TERTUKAR: 2.4, SATU_KOMPONEN: -4.7, BEDA: -7.4}
   cmp_jk: {SAMA: 1, BEDA: -6.6}
   cmp_ibu: {SAMA: 2.2, MIRIP: -0.4, BEDA: -7.3}

@@ -7,12 +7,14 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
+from transforms.callnames import call_name_levels
 from transforms.linkage.blocking import excel_digits_expr
 from transforms.names import nama_key_expr, nama_key_y_expr
 
 COMPARISONS = {
     "cmp_nik": ("SAMA", "SATU_EDIT", "RUSAK_SESUAI", "LAIN"),
-    "cmp_nama": ("SAMA", "MIRIP_TINGGI", "MIRIP", "AGAK", "BEDA"),
+    "cmp_nama": ("SAMA", "MIRIP_TINGGI", "MIRIP", *CALL_NAME_LEVELS, "AGAK", "BEDA"),
     "cmp_tgl": ("SAMA", "TERTUKAR", "SATU_KOMPONEN", "BEDA"),
     "cmp_jk": ("SAMA", "BEDA"),
     "cmp_ibu": ("SAMA", "MIRIP", "BEDA"),
@@ -143,8 +145,10 @@ def date_level_expr(a: str, b: str) -> pl.Expr:
 
 
 def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFrame, *,
-                       clan_names: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
-    """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison."""
+                       clan_names: dict[str, tuple[str, ...]] | None = None, call_names=None) -> pl.DataFrame:
+    """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison.
+    A name below MIRIP that is a call name of the registered one (``call_names``, the model's
+    patterns) gets that pattern's level."""
     p = (
         pairs.join(usulan.select(USULAN_COLUMNS), on="_row", how="left")
         .join(dk.select(DK_COLUMNS), left_on="nik_padan", right_on="NIK", how="left")
@@ -163,10 +167,15 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
     raw = np.flatnonzero(((p["_ka_raw"] != p["_ka"]) | (p["_kb_raw"] != p["_kb"])).fill_null(False).to_numpy())
     if raw.size:
         nama[raw] = np.maximum(nama[raw], name_similarity(p["_ka_raw"].gather(raw), p["_kb_raw"].gather(raw), clan_names))
+    calls = [None] * p.height
+    if call_names is not None:
+        far = np.flatnonzero((nama < 80) & (p["_ka"].str.len_chars().fill_null(0) > 0).to_numpy())
+        for i, level in zip(far, call_name_levels(p["_ka"], p["_kb"], p["jk"], far, call_names)):
+            calls[i] = level
     ibu = _pair_scores(p["_ia"], p["_ib"], fuzz.token_sort_ratio)
     nik_dist = _pair_scores(p["nik_usulan"], p["nik_padan"], OSA.distance)
     p = p.with_columns(bukti_nama=pl.Series(nama, dtype=pl.Float64).round(1), _ibu=pl.Series(ibu, dtype=pl.Float64),
-                       _nik_dist=pl.Series(nik_dist, dtype=pl.Int64))
+                       _nik_dist=pl.Series(nik_dist, dtype=pl.Int64), _panggilan=pl.Series(calls, dtype=pl.String))
     has_name = pl.col("_ka").str.len_chars().fill_null(0) > 0
     has_ibu = (pl.col("_ia").str.len_chars().fill_null(0) > 0) & (pl.col("_ib").str.len_chars().fill_null(0) > 0)
     excel_ok = pl.col("nik_rusak_excel") & pl.col("nik_padan").str.starts_with(
@@ -177,8 +186,11 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
         .when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$") & (pl.col("_nik_dist") == 1)).then(pl.lit("SATU_EDIT"))
         .when(excel_ok).then(pl.lit("RUSAK_SESUAI"))
         .otherwise(pl.lit("LAIN")),
-        cmp_nama=pl.when(has_name).then(_levels(pl.col("bukti_nama"), [(97, "SAMA"), (90, "MIRIP_TINGGI"),
-                                                                        (80, "MIRIP"), (65, "AGAK")], "BEDA")),
+        cmp_nama=pl.when(has_name).then(pl.coalesce(
+            pl.when(pl.col("bukti_nama") >= 80).then(_levels(pl.col("bukti_nama"), [(97, "SAMA"), (90, "MIRIP_TINGGI")],
+                                                             "MIRIP")),
+            pl.col("_panggilan"),
+            _levels(pl.col("bukti_nama"), [(65, "AGAK")], "BEDA"))),
         cmp_tgl=date_level_expr("tgl_lahir", "TGL_LHR"),
         cmp_jk=pl.when(pl.col("jk").is_null() | pl.col("_jk").is_null()).then(None)
         .when(pl.col("jk") == pl.col("_jk")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),

@@ -9,14 +9,15 @@ shares those with a real person born the same day in the same village).
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 import polars as pl
-from pydantic import AfterValidator, Field, Strict, StrictStr, create_model, model_validator
+from pydantic import AfterValidator, Field, Strict, StrictBool, StrictStr, create_model, model_validator
 
 from rules.base import Problems, RuleModel, one_of
 from transforms.codes import code_expr as _code
 from transforms.linkage.blocking import METHODS
+from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.linkage.comparisons import COMPARISONS
 
 Log2 = Annotated[float, Strict(), Field(allow_inf_nan=False)]
@@ -79,6 +80,16 @@ class Guards(RuleModel):
         description="how far (log2) the best accepted candidate must lead the next")
 
 
+class CallNames(RuleModel):
+    """The call-name patterns (``transforms.callnames``): each a level of cmp_nama of its own."""
+
+    umum: dict[Literal["L", "P"], tuple[NameKey, ...]] = Field({}, description="call names that stand for any name of a sex")
+    awalan: tuple[NameKey, ...] = Field((), description="first words the rest of a name is called by")
+    urutan_bali: tuple[NameKey, ...] = Field((), description="I / NI and the Balinese birth-order names")
+    awalan_kata: tuple[NameKey, ...] = Field((), description="leading letters a word is called without")
+    kata_pertama: StrictBool = Field(False, description="whether the first word alone is a call name")
+
+
 class MatchModel(RuleModel):
     """The identity-linkage model, as written in ``rules/matching.yaml``: Fellegi-Sunter weights
     (``padan train-matching``), thresholds, guards and clan names (policy, edited by hand)."""
@@ -91,6 +102,7 @@ class MatchModel(RuleModel):
     guards: Guards
     clan_names: dict[NameKey, tuple[NameKey, ...]] = Field(
         {}, description="Chinese clan name -> the adopted Indonesian names it may stand for (default none)")
+    call_names: CallNames = Field(CallNames(), description="call-name patterns (default none)")
 
     def level_weights(self) -> dict[str, dict[str, float]]:
         """The weights as {comparison: {level: log2(m/u)}}."""
@@ -123,7 +135,11 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     date_disagrees = pl.col("cmp_tgl").is_in(["BEDA", "SATU_KOMPONEN"]).fill_null(False)
     exact_ok = (name_ok | nameless | weak_ok) & (~date_disagrees
                                                  | pl.col("cmp_nama").is_in(model.guards.loose_name_levels))
-    guard = (exact & exact_ok) | (~exact & loose_ok)
+    # a call name (its own levels) only with the submitted NIK, and birth date, sex and the family card
+    # or the mother agreeing: never a blanket lowering of the name guard
+    call_ok = pl.col("cmp_nama").is_in(list(CALL_NAME_LEVELS)) & (pl.col("cmp_tgl") == "SAMA") \
+        & (pl.col("cmp_jk") == "SAMA") & ((pl.col("cmp_kk") == "SAMA") | (pl.col("cmp_ibu") == "SAMA"))
+    guard = (exact & (exact_ok | call_ok)) | (~exact & loose_ok)
     v = vectors.with_columns(bobot=match_weight_expr(model))
     # p = 1 / (1 + 2^-w), computed stably
     p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))
