@@ -144,8 +144,30 @@ def date_level_expr(a: str, b: str) -> pl.Expr:
     )
 
 
+DEFAULT_CUTS = {"cmp_nama": {"SAMA": 97, "MIRIP_TINGGI": 90, "MIRIP": 80, "AGAK": 65},
+                "cmp_ibu": {"SAMA": 90, "MIRIP": 70}}
+"""The cut points of the similarity levels (0-100), most similar first; the model file carries the
+ones its weights were estimated with (``rules/matching.yaml`` ``levels``)."""
+
+
+def similar_at_thresholds(score: pl.Expr, cuts: dict[str, float], below: str) -> pl.Expr:
+    """A similarity cut into named levels: the first level whose cut the score reaches, else ``below``
+    (Splink's ``...AtThresholds``)."""
+    return _levels(score, [(cut, name) for name, cut in cuts.items()], below)
+
+
+def nama_similar_at_thresholds(score: pl.Expr, call_name: pl.Expr, cuts: dict[str, float]) -> pl.Expr:
+    """cmp_nama: the similarity levels down to the lowest accepting one (MIRIP), then a call-name
+    pattern's own level where the names are a call name of each other, then AGAK / BEDA."""
+    high = {k: v for k, v in cuts.items() if k in ("SAMA", "MIRIP_TINGGI", "MIRIP")}
+    low = {k: v for k, v in cuts.items() if k == "AGAK"}
+    return pl.coalesce(pl.when(score >= min(high.values())).then(similar_at_thresholds(score, high, "MIRIP")),
+                       call_name, similar_at_thresholds(score, low, "BEDA"))
+
+
 def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFrame, *,
-                       clan_names: dict[str, tuple[str, ...]] | None = None, call_names=None) -> pl.DataFrame:
+                       clan_names: dict[str, tuple[str, ...]] | None = None, call_names=None,
+                       cuts: dict[str, dict[str, float]] | None = None) -> pl.DataFrame:
     """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison.
     A name below MIRIP that is a call name of the registered one (``call_names``, the model's
     patterns) gets that pattern's level."""
@@ -167,9 +189,10 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
     raw = np.flatnonzero(((p["_ka_raw"] != p["_ka"]) | (p["_kb_raw"] != p["_kb"])).fill_null(False).to_numpy())
     if raw.size:
         nama[raw] = np.maximum(nama[raw], name_similarity(p["_ka_raw"].gather(raw), p["_kb_raw"].gather(raw), clan_names))
+    cuts = cuts or DEFAULT_CUTS
     calls = [None] * p.height
     if call_names is not None:
-        far = np.flatnonzero((nama < 80) & (p["_ka"].str.len_chars().fill_null(0) > 0).to_numpy())
+        far = np.flatnonzero((nama < cuts["cmp_nama"]["MIRIP"]) & (p["_ka"].str.len_chars().fill_null(0) > 0).to_numpy())
         for i, level in zip(far, call_name_levels(p["_ka"], p["_kb"], p["jk"], far, call_names)):
             calls[i] = level
     ibu = _pair_scores(p["_ia"], p["_ib"], fuzz.token_sort_ratio)
@@ -186,15 +209,12 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
         .when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$") & (pl.col("_nik_dist") == 1)).then(pl.lit("SATU_EDIT"))
         .when(excel_ok).then(pl.lit("RUSAK_SESUAI"))
         .otherwise(pl.lit("LAIN")),
-        cmp_nama=pl.when(has_name).then(pl.coalesce(
-            pl.when(pl.col("bukti_nama") >= 80).then(_levels(pl.col("bukti_nama"), [(97, "SAMA"), (90, "MIRIP_TINGGI")],
-                                                             "MIRIP")),
-            pl.col("_panggilan"),
-            _levels(pl.col("bukti_nama"), [(65, "AGAK")], "BEDA"))),
+        cmp_nama=pl.when(has_name).then(nama_similar_at_thresholds(pl.col("bukti_nama"), pl.col("_panggilan"),
+                                                                   cuts["cmp_nama"])),
         cmp_tgl=date_level_expr("tgl_lahir", "TGL_LHR"),
         cmp_jk=pl.when(pl.col("jk").is_null() | pl.col("_jk").is_null()).then(None)
         .when(pl.col("jk") == pl.col("_jk")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
-        cmp_ibu=pl.when(has_ibu).then(_levels(pl.col("_ibu"), [(90, "SAMA"), (70, "MIRIP")], "BEDA")),
+        cmp_ibu=pl.when(has_ibu).then(similar_at_thresholds(pl.col("_ibu"), cuts["cmp_ibu"], "BEDA")),
         cmp_wilayah=pl.when(desa_a.is_null() | desa_b.is_null()).then(None)
         .when(desa_a == desa_b).then(pl.lit("DESA"))
         .when(desa_a.str.slice(0, 6) == desa_b.str.slice(0, 6)).then(pl.lit("KECAMATAN"))

@@ -80,6 +80,48 @@ class Guards(RuleModel):
         description="how far (log2) the best accepted candidate must lead the next")
 
 
+Cut = Annotated[float, Strict(), Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class _Descending(RuleModel):
+    @model_validator(mode="after")
+    def _descending(self):
+        values = list(self.model_dump().items())
+        for (a, x), (b, y) in zip(values, values[1:]):
+            if not x > y:
+                raise Problems(((b,), f"{y} must be below {a} ({x}): levels go from most to least similar"))
+        return self
+
+
+class NamaCuts(_Descending):
+    """cmp_nama: the similarity (0-100) each level needs."""
+
+    SAMA: Cut
+    MIRIP_TINGGI: Cut
+    MIRIP: Cut
+    AGAK: Cut
+
+
+class IbuCuts(_Descending):
+    """cmp_ibu: the similarity (0-100) of the mother's name each level needs."""
+
+    SAMA: Cut
+    MIRIP: Cut
+
+
+class Levels(RuleModel):
+    """The cut points of the similarity levels the weights were estimated with."""
+
+    cmp_nama: NamaCuts
+    cmp_ibu: IbuCuts
+
+    def digest(self) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()[:16]
+
+
 class CallNames(RuleModel):
     """The call-name patterns (``transforms.callnames``): each a level of cmp_nama of its own."""
 
@@ -103,6 +145,20 @@ class MatchModel(RuleModel):
     clan_names: dict[NameKey, tuple[NameKey, ...]] = Field(
         {}, description="Chinese clan name -> the adopted Indonesian names it may stand for (default none)")
     call_names: CallNames = Field(CallNames(), description="call-name patterns (default none)")
+    levels: Levels = Field(description="the cut points of the similarity levels")
+    trained_levels: StrictStr = Field(description="digest of the levels the weights were estimated with "
+                                                  "(written by padan train-matching)")
+
+    @model_validator(mode="after")
+    def _weights_fit_the_levels(self) -> "MatchModel":
+        if self.trained_levels != self.levels.digest():
+            raise Problems((("trained_levels",), f"the weights were estimated with other cut points than levels "
+                            f"(digest {self.trained_levels}, levels now {self.levels.digest()}): run padan "
+                            "train-matching for these cut points, or restore the ones the weights were trained on"))
+        return self
+
+    def cuts(self) -> dict[str, dict[str, float]]:
+        return self.levels.model_dump()
 
     def level_weights(self) -> dict[str, dict[str, float]]:
         """The weights as {comparison: {level: log2(m/u)}}."""
