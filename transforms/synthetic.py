@@ -454,22 +454,45 @@ _NAME_CHUNK = 1_000_000
 
 
 def _compose_names(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
-                   fam: np.ndarray, clan: np.ndarray, order: np.ndarray) -> pl.Series:
+                   fam: np.ndarray, clan: np.ndarray, order: np.ndarray, common_share: float = 0.0) -> pl.Series:
     """Full upper-case names, composed from the word pools by culture, sex and generation.
 
-    Works in chunks of a million rows to bound the memory of the intermediate word columns.
+    ``common_share`` of the people of the Muslim-majority cultures get one of the very common full
+    names instead (:func:`_common_names`). Works in chunks of a million rows to bound the memory of
+    the intermediate word columns.
     """
     if culture.size <= _NAME_CHUNK:
-        return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order)
+        return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order, common_share)
     parts = [
-        _compose_names_chunk(rng, *(a[i:i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)))
+        _compose_names_chunk(rng, *(a[i:i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)),
+                             common_share)
         for i in range(0, culture.size, _NAME_CHUNK)
     ]
     return pl.concat(parts, rechunk=True)
 
 
+_COMMON_LISTS = ((N.NAMA_UMUM_LAKI_LAMA, N.NAMA_UMUM_LAKI_MUDA), (N.NAMA_UMUM_PEREMPUAN_LAMA, N.NAMA_UMUM_PEREMPUAN_MUDA))
+_COMMON_ZIPF = 1.1   # the k-th most common name is about k**-1.1 times as frequent as the first
+_COMMON_YOUNG_FROM = 1980
+
+
+def _common_names(rng: np.random.Generator, female: np.ndarray, birth_year: np.ndarray) -> pl.Series:
+    """One very common full name per row (MUHAMMAD RIZKI, SITI AMINAH ...), by sex and generation, Zipf-like."""
+    n = female.size
+    out = np.empty(n, dtype=object)
+    for sex in (0, 1):
+        for young in (0, 1):
+            rows = np.flatnonzero((female == bool(sex)) & ((birth_year >= _COMMON_YOUNG_FROM) == bool(young)))
+            if rows.size == 0:
+                continue
+            words = _COMMON_LISTS[sex][young]
+            w = 1.0 / np.arange(1, len(words) + 1) ** _COMMON_ZIPF
+            out[rows] = np.asarray(words, dtype=object)[rng.choice(len(words), size=rows.size, p=w / w.sum())]
+    return pl.Series(out.tolist(), dtype=pl.String)
+
+
 def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
-                         fam: np.ndarray, clan: np.ndarray, order: np.ndarray) -> pl.Series:
+                         fam: np.ndarray, clan: np.ndarray, order: np.ndarray, common_share: float = 0.0) -> pl.Series:
     n = culture.size
     cult = culture.astype(np.int64).copy()
     young = (birth_year >= 1988) & np.isin(cult, _EJAAN_CULTURES) & (rng.random(n) < 0.55)
@@ -514,6 +537,11 @@ def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: 
     names = pl.DataFrame({f"w{k}": w for k, w in enumerate(words)}).select(
         pl.concat_str([f"w{k}" for k in range(4)], separator=" ", ignore_nulls=True).alias("nama")
     )["nama"]
+    # the heavy tail: a share of the Muslim-majority cultures carry one of the very common full names
+    if common_share > 0:
+        rows = np.flatnonzero(np.isin(culture, _MUSLIM_CULTURES) & (rng.random(n) < common_share))
+        if rows.size:
+            names = names.scatter(rows, _common_names(rng, female[rows], birth_year[rows]))
     # old spelling for older people of the cultures that used it
     p_old = np.where(birth_year < 1960, 0.35, np.where(birth_year < 1972, 0.2, np.where(birth_year < 1985, 0.05, 0.005)))
     old = np.flatnonzero(np.isin(culture, _EJAAN_CULTURES) & (rng.random(n) < p_old))
@@ -587,14 +615,49 @@ def _household_sizes(rng: np.random.Generator, n_persons: int) -> np.ndarray:
     return sizes
 
 
-def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.DataFrame:
+# Population phenomena (see :func:`population`); a mix is chosen by name with the noise mix.
+POPULATION_MIXES: dict[str, dict[str, float]] = {
+    # the development population
+    "dev": {"twin_rate": 0.015, "twin_lookalike_share": 0.6, "namesake_rate": 0.01, "common_name_share": 0.05},
+    # held out: never tune against it (see NOISE_MIXES)
+    "held_out": {"twin_rate": 0.02, "twin_lookalike_share": 0.75, "namesake_rate": 0.02,
+                 "common_name_share": 0.08},
+}
+_TWIN_SAME_SEX = 0.65      # monozygotic twins (about a third) plus half of the dizygotic ones
+_TWIN_CONSECUTIVE = 0.9    # twins registered together get consecutive serials; the rest were registered apart
+_NAMESAKE_MAX_SHIFT = 2.0  # years a namesake's birth date may move to meet the other's
+
+
+def population(rng: np.random.Generator, n_persons: int, *, periode: str,
+               twin_rate: float = POPULATION_MIXES["dev"]["twin_rate"],
+               twin_lookalike_share: float = POPULATION_MIXES["dev"]["twin_lookalike_share"],
+               namesake_rate: float = POPULATION_MIXES["dev"]["namesake_rate"],
+               common_name_share: float = POPULATION_MIXES["dev"]["common_name_share"]) -> pl.DataFrame:
     """The civil-registry population: ``n_persons`` people in households of 1-8.
 
     Returns the Dukcapil contract columns (:data:`DUKCAPIL_COLUMNS`) plus helper columns:
     ``hh_id`` (household number, rows are sorted by it and by ``pos``), ``pos`` (0 = head),
     ``kode_wilayah`` (10-digit village), ``culture`` (index into :data:`CULTURES`), ``fam``
-    (family-name word index or -1) and ``nik_grp_n`` (how many NIKs share this NIK's first 12
-    digits; serials run 0001..nik_grp_n, so a higher serial is free).
+    (family-name word index or -1), ``nik_grp_n`` (how many NIKs share this NIK's first 12
+    digits; serials run 0001..nik_grp_n, so a higher serial is free) and ``twin_root`` (for a
+    twin or triplet born second or third: the row of the first-born of the delivery, else -1).
+
+    Phenomena of real families and villages:
+
+    * **NIK serials** are issued as Dukcapil does: the people registered in one district with one
+      birth date and sex (the NIK's first 12 digits) get consecutive serials 0001, 0002 ... . So a
+      one-digit typo in a serial often lands on another real person.
+    * **Twins**: ``twin_rate`` of the deliveries of a family card's children are twins (a chain of
+      two makes a few triplets): same No KK, birth date and mother, the family's surname, the same
+      registration district and (mostly) consecutive serials; about two thirds are of one sex.
+      ``twin_lookalike_share`` of them get names that look alike (:func:`_twin_lookalike_names`).
+    * **Common names**: ``common_name_share`` of the people of the Muslim-majority cultures carry
+      one of the very common full names, Zipf-distributed (MUHAMMAD RIZKI, SITI AMINAH ...).
+    * **Namesakes**: in a district of 100,000 people, two unrelated people with a common full name
+      are born on the same day; a sample of a few thousand rarely shows it, so ``namesake_rate``
+      of the people are made namesakes in pairs: one common full name, one birth date, one sex and
+      one registration district (so the NIKs share their first 12 digits and the serials are
+      consecutive), in other households and villages (another No KK, mother and address).
 
     Examples
     --------
@@ -665,16 +728,21 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     female[is_sp] = ~head_f[hh][is_sp]
     female[el] = np.where(e[el] == 2, elder_k[el] == 1, u(int(el.sum())) < 0.7)
 
+    # the window in which each person's birth date may lie given the household (for namesakes)
     bd = np.empty(n, dtype=np.int64)
+    bd_lo = np.empty(n, dtype=np.int64)
+    bd_hi = np.full(n, ref - 1, dtype=np.int64)
     bd[pos == 0] = head_bd[hh][pos == 0]
     bd[is_sp] = spouse_bd[hh][is_sp]
     hi = ref - 1
     m = role == ANAK
     lo = young_par[hh][m] + _years(18) + 2
     bd[m] = hi - np.floor(u(int(m.sum())) * np.minimum(hi - lo, _years(30))).astype(np.int64)
+    bd_lo[m] = np.maximum(lo, hi - _years(30))
     m = role == CUCU
     lo = head_bd[hh][m] + _years(36) + 2
     bd[m] = hi - np.floor(u(int(m.sum())) * np.minimum(hi - lo, _years(15))).astype(np.int64)
+    bd_lo[m] = np.maximum(lo, hi - _years(15))
     m = el
     par = np.where(role[m] == MERTUA, spouse_bd[hh][m], head_bd[hh][m])
     k = int(m.sum())
@@ -682,7 +750,38 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
                        ref - _years(100))
     m = role == FAMILI
     bd[m] = ref - _years(rng.uniform(2, 70, int(m.sum()))) - 1
-    del sp_h, r, a, c, e, is_sp, el, elder_k, m, lo, par
+    bd_lo[m], bd_hi[m] = ref - _years(70) - 1, ref - _years(2) - 1
+    fixed = ~np.isin(role, (ANAK, CUCU, FAMILI))  # heads, spouses and elders keep their date
+    bd_lo[fixed], bd_hi[fixed] = bd[fixed], bd[fixed]
+    del sp_h, r, a, c, e, is_sp, el, elder_k, m, lo, par, fixed
+
+    # ---- twins: one delivery, one birth date, one mother ---------------------------------------
+    twin_root = _twin_roots(rng, role, hh, twin_rate)
+    twin = twin_root != np.arange(n)
+    bd[twin] = bd[twin_root[twin]]
+    same_sex = u(n) < _TWIN_SAME_SEX
+    female[twin] = np.where(same_sex[twin], female[twin_root[twin]], ~female[twin_root[twin]])
+    del same_sex
+
+    # ---- culture and family names (by household) ---------------------------------------------
+    culture_h = np.zeros(H, dtype=np.int64)
+    prov_codes, prov_of_v = np.unique(v_prov, return_inverse=True)
+    prov_h = prov_of_v[hv]
+    for pi, prov in enumerate(prov_codes):
+        rows = np.flatnonzero(prov_h == pi)
+        culture_h[rows] = rng.choice(len(CULTURES), size=rows.size, p=_culture_mix(str(prov)))
+    culture = culture_h[hh]
+
+    # ---- registration district of the NIK; namesakes meet on one day in one district -----------
+    kec_h = v_kec[hv]
+    all_kec = wilayah.districts()["kode_kec"].cast(pl.Int64).to_numpy()
+    reg_kec = np.where(u(n) < 0.9, kec_h[hh], all_kec[rng.integers(0, all_kec.size, n)])
+    reg_kec[twin] = reg_kec[twin_root[twin]]
+    in_delivery = twin | np.isin(np.arange(n), twin_root[twin])
+    ns_x, ns_y = _namesake_pairs(rng, culture, female, bd, bd_lo, bd_hi, hh, hv[hh], ~in_delivery, namesake_rate)
+    bd[ns_y] = bd[ns_x]
+    reg_kec[ns_y] = reg_kec[ns_x]
+    del bd_lo, bd_hi, in_delivery
     age = (ref - bd) / _YEAR
     y, mo, d = _ymd(bd)
 
@@ -694,16 +793,18 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     tgl_mati = pl.select(pl.when(pl.lit(pl.Series(dead))).then(pl.lit(tgl_mati))).to_series()
     del w, died
 
-    # ---- NIK: birth-registration district + DDMMYY (+40 for women) + serial ----------------
-    kec_h = v_kec[hv]
-    all_kec = wilayah.districts()["kode_kec"].cast(pl.Int64).to_numpy()
-    reg_kec = np.where(u(n) < 0.9, kec_h[hh], all_kec[rng.integers(0, all_kec.size, n)])
+    # ---- NIK: registration district + DDMMYY (+40 for women) + serial ---------------------------
+    # Serials count up from 0001 within the first 12 digits, in the order of registration; twins
+    # registered together are next to each other in that order.
     prefix = reg_kec * 1_000_000 + (d + 40 * female) * 10_000 + mo * 100 + y % 100
-    rank, grp_n = _group_rank(prefix, rng.permutation(n))
+    reg_order = rng.permutation(n).astype(np.int64) * 4
+    together = twin & (u(n) < _TWIN_CONSECUTIVE)
+    reg_order[together] = reg_order[twin_root[together]] + (np.arange(n) - twin_root)[together]
+    rank, grp_n = _group_rank(prefix, np.argsort(reg_order, kind="stable"))
     if grp_n.max() > 9999:
         raise ValueError("more than 9999 NIKs share a district and birth date; use more villages")
     nik = prefix * 10_000 + rank + 1
-    del reg_kec, prefix, rank, mo, d
+    del reg_kec, prefix, rank, mo, d, reg_order, together
 
     # ---- No KK: issuing district + card date + serial, unique and never equal to a NIK ------
     kk_kec = np.where(u(H) < 0.95, kec_h, all_kec[rng.integers(0, all_kec.size, H)])
@@ -724,14 +825,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     nik_s = nik_set.cast(pl.String)
     del nik, nik_set
 
-    # ---- culture, family names and names ---------------------------------------------------
-    culture_h = np.zeros(H, dtype=np.int64)
-    prov_codes, prov_of_v = np.unique(v_prov, return_inverse=True)
-    prov_h = prov_of_v[hv]
-    for pi, prov in enumerate(prov_codes):
-        rows = np.flatnonzero(prov_h == pi)
-        culture_h[rows] = rng.choice(len(CULTURES), size=rows.size, p=_culture_mix(str(prov)))
-    culture = culture_h[hh]
+    # ---- names -------------------------------------------------------------------------------
     fam_h = _fam_draw(rng, culture_h)
     own_fam = _fam_draw(rng, culture)
     carries = np.isin(role, (ANAK, CUCU, SUAMI)) | ((role == KK) & ~female) | ((role == ORANG_TUA) & ~female)
@@ -742,10 +836,24 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     if anak.size:
         ak_rank, _ = _group_rank(hh[anak], np.argsort(bd[anak], kind="stable"))
         order[anak] = ak_rank % 4
-    nama = _compose_names(rng, culture, female, y, fam, clan, order)
+    nama = _compose_names(rng, culture, female, y, fam, clan, order, common_name_share)
+    nama = _twin_lookalike_names(rng, nama, twin_root, female, culture, twin_lookalike_share)
+    if ns_x.size:
+        common = _common_names(rng, female[ns_x], y[ns_x])
+        nama = nama.scatter(ns_x, common).scatter(ns_y, common)
+    famous = nama.is_in(list(N.NAMA_TERKENAL)).to_numpy()
+    if famous.any():
+        rows = np.flatnonzero(famous)
+        extra = np.where(female[rows], _draw(rng, "BLK_P", rows.size), _draw(rng, "BLK_L", rows.size))
+        nama = nama.scatter(rows, nama.gather(rows) + " " + _gather(_POOL, extra))
     ibu_fam = _fam_draw(rng, culture)
     nama_ibu = _compose_names(rng, culture, np.ones(n, dtype=bool), y - 26, ibu_fam,
-                              _clan_of(rng, ibu_fam, culture), np.minimum(_skewed(rng, 4, n, 1.5), 3))
+                              _clan_of(rng, ibu_fam, culture), np.minimum(_skewed(rng, 4, n, 1.5), 3),
+                              common_name_share)
+    # children whose mother does not live in the household still share one mother
+    first_anak = start + 1 + has_sp
+    rows = np.flatnonzero(role == ANAK)
+    nama_ibu = nama_ibu.scatter(rows, nama_ibu.gather(first_anak[hh][rows]))
     # mothers who live in the household
     mother_h = np.where(head_f, start, np.where(has_sp, start + 1, -1))
     elder_start = start + 1 + has_sp + n_anak + n_cucu
@@ -760,13 +868,14 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     src[m] = elder_f_h[hh][m]
     rows = np.flatnonzero(src >= 0)
     nama_ibu = nama_ibu.scatter(rows, nama.gather(src[rows]))
-    del own_fam, carries, clan, order, ibu_fam, src, rows, y, m
+    del own_fam, carries, clan, order, ibu_fam, src, rows, y, m, famous
 
     # ---- birth place, address, occupation ---------------------------------------------------
     kab_codes, kab_names = _regency_names()
     kab_h = v_kab[hv]
     born_here = u(n) < 0.85
     kab_i = np.where(born_here, np.searchsorted(kab_codes, kab_h[hh]), rng.integers(0, kab_codes.size, n))
+    kab_i[twin] = kab_i[twin_root[twin]]
     tmpt = _gather(kab_names, kab_i)
     alamat_h = _alamat(rng, H)
     pk = _pekerjaan(rng, age, female, role)
@@ -789,13 +898,143 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
         "culture": pl.Series(culture.astype(np.int8)),
         "fam": pl.Series(fam.astype(np.int32)),
         "nik_grp_n": pl.Series(grp_n.astype(np.int16)),
+        "twin_root": pl.Series(np.where(twin, twin_root, -1).astype(np.int32)),
     })
     return frame.with_columns(
         NO_PROP=pl.col("kode_wilayah").str.slice(0, 2),
         NO_KAB=pl.col("kode_wilayah").str.slice(2, 2),
         NO_KEC=pl.col("kode_wilayah").str.slice(4, 2),
         NO_KEL=pl.col("kode_wilayah").str.slice(6, 4),
-    ).select(*DUKCAPIL_COLUMNS, "hh_id", "pos", "kode_wilayah", "culture", "fam", "nik_grp_n")
+    ).select(*DUKCAPIL_COLUMNS, "hh_id", "pos", "kode_wilayah", "culture", "fam", "nik_grp_n", "twin_root")
+
+
+def _twin_roots(rng: np.random.Generator, role: np.ndarray, hh: np.ndarray, twin_rate: float) -> np.ndarray:
+    """For every person the row of the first-born of their delivery: the row itself, except for a
+    twin (or triplet) born second, whose delivery started at the sibling in the row before.
+
+    The children of a family card are consecutive rows; ``twin_rate`` of the deliveries are twins.
+    """
+    n = role.size
+    idx = np.arange(n)
+    anak = role == ANAK
+    can_start = anak & np.r_[anak[1:] & (hh[1:] == hh[:-1]), False]  # a younger sibling follows in the card
+    share = can_start.sum() / max(int(anak.sum()), 1)
+    p = min(1.0, twin_rate / share) if share > 0 else 0.0
+    starts = can_start & (rng.random(n) < p)
+    follows = np.r_[False, starts[:-1]]
+    return np.maximum.accumulate(np.where(follows, 0, idx))
+
+
+def _namesake_pairs(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, bd: np.ndarray,
+                    bd_lo: np.ndarray, bd_hi: np.ndarray, hh: np.ndarray, village: np.ndarray,
+                    eligible: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint pairs (x, y) of unrelated people who become namesakes: ``y`` takes ``x``'s birth date.
+
+    Candidates are people of a Muslim-majority culture (no family name to clash) outside a twin
+    delivery; they are sorted by culture, sex and birth date and paired with their neighbour, in
+    another household and village, when ``x``'s date lies in the window ``y``'s household allows
+    (``bd_lo``..``bd_hi``) and no more than a couple of years from ``y``'s own. About ``rate`` of
+    all people end up in a pair.
+    """
+    cand = np.flatnonzero(eligible & np.isin(culture, _MUSLIM_CULTURES))
+    none = np.zeros(0, dtype=np.int64)
+    if rate <= 0 or cand.size < 2:
+        return none, none
+    cand = cand[np.lexsort((bd[cand], female[cand], culture[cand]))]
+    a, b = cand[0:cand.size - 1:2], cand[1::2]
+    near = np.abs(bd[a] - bd[b]) <= _years(_NAMESAKE_MAX_SHIFT)
+    ok = ((culture[a] == culture[b]) & (female[a] == female[b]) & (hh[a] != hh[b]) & (village[a] != village[b])
+          & near)
+    b_moves = ok & (bd[a] >= bd_lo[b]) & (bd[a] <= bd_hi[b])
+    a_moves = ok & ~b_moves & (bd[b] >= bd_lo[a]) & (bd[b] <= bd_hi[a])
+    x, y = np.where(b_moves, a, b), np.where(b_moves, b, a)
+    ok = b_moves | a_moves
+    want = rate * bd.size / 2
+    take = ok & (rng.random(a.size) < min(1.0, want / max(int(ok.sum()), 1)))
+    return x[take], y[take]
+
+
+_AWALAN_RE = "|".join(re.escape(w) for w in N.AWALAN_NAMA)
+_GIVEN_RE = rf"^((?:(?:{_AWALAN_RE}) )*)(\S+)(.*)$"   # prefix words, the given word, the rest
+_BALI_RE = r"^((?:I|NI)(?: (?:" + "|".join(N.BALI_URUTAN_KATA) + r"))+) (.+)$"
+
+
+def _twin_lookalike_names(rng: np.random.Generator, nama: pl.Series, twin_root: np.ndarray, female: np.ndarray,
+                          culture: np.ndarray, share: float) -> pl.Series:
+    """Names of twins that look alike: ``share`` of the twins born second (or third) get a name made
+    from the sibling born just before them, in one of the ways families do it:
+
+    * ``pair``: a rhyming or minimal pair of given words (HASAN / HUSEIN, RIZKI / RIZKA), both twins;
+    * ``dwi_tri``: DWI and TRI before one name (DWI WAHYUNI / TRI WAHYUNI), both twins;
+    * ``same_first``: the same first given word, the twin's own last word (BAYU PRATAMA / BAYU SAPUTRA);
+    * ``one_letter``: the given word one letter apart (RENDI / RANDI, RIZKI / RIZKA for a sister);
+
+    A twin of the other sex drops the sex-bound words before the given one (MUHAMMAD, SITI ...).
+    * Balinese twins keep their own birth-order name before the sibling's name (I WAYAN ARTAWAN / I MADE ARTAWAN).
+
+    ``pair`` and ``dwi_tri`` (Muslim-majority cultures) rename the first twin too; a triplet is made
+    from the second. A name that would equal the sibling's stays as composed.
+    """
+    n = nama.len()
+    idx = np.arange(n)
+    follower = np.flatnonzero((twin_root != idx) & (rng.random(n) < share))
+    if follower.size == 0:
+        return nama
+    depth = follower - twin_root[follower]
+    style = np.where(np.isin(culture[follower], _MUSLIM_CULTURES) & (depth == 1),
+                     _choice(rng, (0.25, 0.15, 0.25, 0.35), follower.size),   # pair, dwi_tri, same_first, one_letter
+                     np.where(rng.random(follower.size) < 0.5, 2, 3))
+    style = np.where(culture[follower] == _C["bali"], 4, style)
+    pairs = N.KEMBAR_PASANGAN
+    sexes = np.array([{"LL": 0, "LP": 1, "PL": 2, "PP": 3}[p[2]] for p in pairs])
+    for dep in range(1, int(depth.max()) + 1):
+        rows = follower[depth == dep]
+        st = style[depth == dep]
+        prev = rows - 1
+        a, own = nama.gather(prev), nama.gather(rows)
+        combo = female[prev].astype(np.int64) * 2 + female[rows]
+        pick = np.zeros(rows.size, dtype=np.int64)
+        for ci in range(4):
+            m = combo == ci
+            pick[m] = np.flatnonzero(sexes == ci)[rng.integers(0, int((sexes == ci).sum()), int(m.sum()))]
+        df = pl.DataFrame({
+            "a": a, "own": own, "st": st, "fem": female[rows], "same_sex": female[rows] == female[prev],
+            "p0": _gather([p[0] for p in pairs], pick), "p1": _gather([p[1] for p in pairs], pick),
+        })
+        pre, given, rest = (pl.col("a").str.extract(_GIVEN_RE, i) for i in (1, 2, 3))
+        pre_b = pl.when(pl.col("same_sex")).then(pre).otherwise(pl.lit(""))  # no SITI for a brother, no MUHAMMAD for a sister
+        last = pl.col("a").str.extract(r"(\S+)$", 1)
+        own_last = pl.col("own").str.extract(r"(\S+)$", 1)
+        # one letter: the final vowel after a consonant follows the sex (RIZKI / RIZKA), else the first vowel
+        # changes (RENDI / RANDI, DENI / DONI)
+        ends_cv = given.str.contains(r"[^AEIOU][AEIOU]$")
+        first_v = given.str.extract(r"^[^AEIOU]*([AEIOU])", 1)
+        swapped_v = first_v.replace_strict(["A", "E", "I", "O", "U"], ["E", "A", "E", "A", "A"], default="A")
+        g1 = (pl.when(ends_cv & pl.col("fem")).then(
+                  pl.when(given.str.ends_with("A")).then(given.str.replace(r"A$", "I")).otherwise(given.str.replace(r"[EIOU]$", "A")))
+              .when(ends_cv).then(
+                  pl.when(given.str.ends_with("I")).then(given.str.replace(r"I$", "O")).otherwise(given.str.replace(r"[AEOU]$", "I")))
+              .otherwise(pl.concat_str([given.str.extract(r"^([^AEIOU]*)[AEIOU]", 1), swapped_v,
+                                        given.str.replace(r"^[^AEIOU]*[AEIOU]", "")])))
+        bali_a = pl.col("a").str.extract(_BALI_RE, 2)
+        bali_own = pl.col("own").str.extract(_BALI_RE, 1)
+        new_b = (pl.when(pl.col("st") == 0).then(pre_b + pl.col("p1") + rest)
+                 .when(pl.col("st") == 1).then("TRI " + last)
+                 .when((pl.col("st") == 2) & pl.col("same_sex")).then(pre + given + " " + own_last)
+                 .when((pl.col("st") == 4) & bali_a.is_not_null() & bali_own.is_not_null()).then(bali_own + " " + bali_a)
+                 .otherwise(pre_b + g1 + rest))
+        new_a = (pl.when(pl.col("st") == 0).then(pre + pl.col("p0") + rest)
+                 .when(pl.col("st") == 1).then("DWI " + last)
+                 .otherwise(pl.col("a")))
+        out = df.select(new_a=new_a, new_b=new_b, a="a", own="own")
+        out = out.with_columns(new_b=pl.when(pl.col("new_b").is_null() | (pl.col("new_b") == pl.col("new_a"))
+                                             | (pl.col("new_b") == "")).then(pl.col("own")).otherwise(pl.col("new_b")),
+                               new_a=pl.col("new_a").fill_null(pl.col("a")))
+        # a renamed first twin must not collide with the second's own name either
+        out = out.with_columns(new_a=pl.when(pl.col("new_a") == pl.col("new_b")).then(pl.col("a"))
+                               .otherwise(pl.col("new_a")))
+        nama = nama.scatter(prev, out["new_a"]).scatter(rows, out["new_b"])
+    return nama
 
 
 def _alamat(rng: np.random.Generator, n: int) -> pl.Series:
