@@ -49,27 +49,21 @@ def splink_outcome(rows: pl.DataFrame, best: pl.DataFrame, threshold: float) -> 
         status_padan=pl.when(pl.col("nik_padan").is_null()).then(pl.lit("TIDAK_PADAN")).otherwise(pl.lit("PADAN")))
 
 
-def splink_link(root: Path, periode: str, work: Path, *, threshold: float, u_max_pairs: float,
-                seed: int) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
-    """(the usulan rows as Splink saw them, the best candidate per row, the link stage's figures)."""
-    import splink_peer
-
-    t = time.perf_counter()
-    rows = splink_peer.usulan_for_splink(root, periode)
-    prepare_seconds = time.perf_counter() - t
-    rows.write_parquet(work / "usulan.parquet")
-    cmd = [sys.executable, str(Path(__file__).parent / "splink_peer.py"), str(work / "usulan.parquet"),
-           str(root / "reference" / "dukcapil"), str(work / "best.parquet"), str(threshold), str(u_max_pairs),
-           str(seed)]
+def splink_link(usulan: Path, root: Path, work: Path, *, variant: str, threshold: float, u_max_pairs: float,
+                em_max_pairs: float | None, seed: int) -> tuple[pl.DataFrame, dict]:
+    """Splink's link stage in its own process: (the best candidate per usulan row, the stage's figures)."""
+    best = work / f"best-{variant}.parquet"
+    cmd = [sys.executable, str(Path(__file__).parent / "splink_peer.py"), str(usulan),
+           str(root / "reference" / "dukcapil"), str(best), variant, str(threshold), str(u_max_pairs),
+           "all" if em_max_pairs is None else str(em_max_pairs), str(seed)]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t
     if proc.returncode:
-        sys.exit("splink failed:\n" + proc.stderr[-3000:])
+        sys.exit(f"splink ({variant}) failed:\n" + proc.stderr[-3000:])
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
-    figures.update(child_wall_seconds=wall, prepare_usulan_seconds=prepare_seconds,
-                   model=str(work / "best.model.json"))
-    return rows, pl.read_parquet(work / "best.parquet"), figures
+    figures.update(child_wall_seconds=wall, model=str(best.with_suffix(".model.json")))
+    return pl.read_parquet(best), figures
 
 
 def _count(m: dict, rate: str, rows: str) -> str:
@@ -80,32 +74,32 @@ def _f(v, spec: str = ".4f") -> str:
     return "–" if v is None else format(v, spec)
 
 
-def side_by_side(padan: dict, splink: dict) -> list[tuple[str, str, str]]:
-    """The headline rows of the table: (figure, Padan, Splink)."""
-    rows = [
-        ("precision", _f(padan["precision"]), _f(splink["precision"])),
-        ("recall", _f(padan["recall"]), _f(splink["recall"])),
-        ("F1", _f(padan["f1"]), _f(splink["f1"])),
-        ("false positives", f"{padan['false_positives']:,}", f"{splink['false_positives']:,}"),
-        ("fabricated NIK false matches", _count(padan, "fabricated_false_match_rate", "fabricated_rows"),
-         _count(splink, "fabricated_false_match_rate", "fabricated_rows")),
-        ("ghosts matched", _count(padan, "ghost_false_match_rate", "ghost_rows"),
-         _count(splink, "ghost_false_match_rate", "ghost_rows")),
-        ("Excel-destroyed NIK recall", _f(padan["excel_destroyed_recall"]), _f(splink["excel_destroyed_recall"])),
-        ("look-alike wrong-person rate", _f(padan["lookalike_wrong_person_rate"]),
-         _f(splink["lookalike_wrong_person_rate"])),
-        ("call-name recall", _f(padan["call_name_recall"]), _f(splink["call_name_recall"])),
-        ("link stage seconds", _f(padan["link_seconds"], ".1f"), _f(splink["link_seconds"], ".1f")),
-        ("link stage peak GB", _f(padan["link_peak_gb"], ".2f"), _f(splink["link_peak_gb"], ".2f")),
+def side_by_side(linkers: dict[str, dict]) -> list[tuple[str, list[str]]]:
+    """The headline rows of the table: (figure, one cell per linker)."""
+    def each(fmt) -> list[str]:
+        return [fmt(m) for m in linkers.values()]
+
+    return [
+        ("precision", each(lambda m: _f(m["precision"]))),
+        ("recall", each(lambda m: _f(m["recall"]))),
+        ("F1", each(lambda m: _f(m["f1"]))),
+        ("false positives", each(lambda m: f"{m['false_positives']:,}")),
+        ("fabricated NIK false matches", each(lambda m: _count(m, "fabricated_false_match_rate", "fabricated_rows"))),
+        ("ghosts matched", each(lambda m: _count(m, "ghost_false_match_rate", "ghost_rows"))),
+        ("Excel-destroyed NIK recall", each(lambda m: _f(m["excel_destroyed_recall"]))),
+        ("look-alike wrong-person rate", each(lambda m: _f(m["lookalike_wrong_person_rate"]))),
+        ("call-name recall", each(lambda m: _f(m["call_name_recall"]))),
+        ("link stage seconds", each(lambda m: _f(m["link_seconds"], ".1f"))),
+        ("  of it training", each(lambda m: _f(m.get("training_seconds"), ".1f"))),
+        ("link stage peak GB", each(lambda m: _f(m["link_peak_gb"], ".2f"))),
     ]
-    return rows
 
 
-def _by_noise(a: list[dict] | None, b: list[dict] | None) -> list[dict]:
-    """Per noise kind, Padan's and Splink's rows of one metrics list side by side."""
-    left = {r["noise"]: r for r in a or []}
-    right = {r["noise"]: r for r in b or []}
-    return [{"noise": k, "padan": left.get(k), "splink": right.get(k)} for k in sorted(left | right)]
+def _by_noise(linkers: dict[str, dict], key: str) -> list[dict]:
+    """Per noise kind, every linker's row of one metrics list (``per_noise`` or ``wrong_person``)."""
+    rows = {name: {r["noise"]: r for r in m[key] or []} for name, m in linkers.items()}
+    kinds = sorted(set().union(*rows.values()))
+    return [{"noise": k, **{name: r.get(k) for name, r in rows.items()}} for k in kinds]
 
 
 def main() -> None:
@@ -119,6 +113,10 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=0.95, help="Splink's match probability threshold")
     ap.add_argument("--sweep", type=float, nargs="+", default=SWEEP)
     ap.add_argument("--u-max-pairs", type=float, default=1e7, help="Splink's u random-sampling pairs")
+    ap.add_argument("--em-max-pairs", type=float, default=5e6,
+                    help="pairs per EM training block (Splink 5's max_pairs); 0 = every blocked pair")
+    ap.add_argument("--variants", nargs="+", default=["independent", "household"],
+                    help="Splink models (splink_peer.VARIANTS)")
     ap.add_argument("--keep", action="store_true", help="keep a generated root and Splink's work folder")
     a = ap.parse_args()
     if importlib.util.find_spec("splink") is None:
@@ -137,6 +135,9 @@ def main() -> None:
         print(f"generated {a.persons:,} persons / {a.usulan:,} usulan (seed {a.seed}) in "
               f"{time.perf_counter() - t0:.0f} s", flush=True)
     truth = pl.read_parquet(truth_dir / "truth.parquet")
+    params = json.loads((truth_dir / "truth.json").read_text()).get("params", {}) if (truth_dir / "truth.json").exists() else {}
+    data_seed = params.get("seed", None if a.data_root else a.seed)   # the generator's seed, also of a given root
+    persons = pl.scan_parquet(sorted((root / "reference" / "dukcapil").glob("*.parquet"))).select(pl.len()).collect().item()
     if "lookalike_nik" not in truth.columns:
         print("truth has no lookalike_nik: the wrong-person figures are left out", flush=True)
 
@@ -152,52 +153,70 @@ def main() -> None:
                  run_peak_rss_gb=run_peak)
     print(f"padan: run {run_wall:.0f} s, match stage {match['seconds']:.1f} s", flush=True)
 
-    # Splink: the same rows, cleaned the same way, its link stage in its own process
+    # Splink: the same rows, cleaned the same way, each model's link stage in its own process
+    import splink_peer
+
     work = base / "splink"
     work.mkdir()
+    t = time.perf_counter()
+    rows = splink_peer.usulan_for_splink(root, a.periode)
+    rows.write_parquet(work / "usulan.parquet")
+    print(f"splink input: {rows.height:,} rows read and cleaned in {time.perf_counter() - t:.1f} s", flush=True)
     low = min([*a.sweep, a.threshold])
-    rows, best, fig = splink_link(root, a.periode, work, threshold=low, u_max_pairs=a.u_max_pairs, seed=a.seed)
-    splink = quality.metrics(splink_outcome(rows, best, a.threshold), truth)
-    splink.update(link_seconds=fig["seconds"], link_peak_gb=fig["peak_gb"], threshold=a.threshold, figures=fig)
-    print(f"splink: link stage {fig['seconds']:.1f} s", flush=True)
-    sweep = []
-    for th in sorted(a.sweep):
-        m = quality.metrics(splink_outcome(rows, best, th), truth)
-        sweep.append({"threshold": th, **{k: m[k] for k in (
-            "precision", "recall", "f1", "false_positives", "fabricated_false_match_rate", "ghost_false_match_rate",
-            "excel_destroyed_recall", "lookalike_wrong_person_rate", "call_name_recall")}})
+    linkers, sweeps = {"Padan": padan}, {}
+    for variant in a.variants:
+        best, fig = splink_link(work / "usulan.parquet", root, work, variant=variant, threshold=low,
+                                u_max_pairs=a.u_max_pairs, em_max_pairs=a.em_max_pairs or None, seed=a.seed)
+        m = quality.metrics(splink_outcome(rows, best, a.threshold), truth)
+        # training is a cost per data set; a model trained once and reused (as Padan reuses
+        # rules/matching.yaml) leaves the rest of the stage
+        m.update(link_seconds=fig["seconds"], link_peak_gb=fig["peak_gb"], threshold=a.threshold, figures=fig,
+                 training_seconds=sum(v for k, v in fig["steps"].items() if k.startswith("train_")))
+        linkers[f"Splink {variant}"] = m
+        sweeps[variant] = [{"threshold": th, **{k: v for k, v in quality.metrics(
+            splink_outcome(rows, best, th), truth).items() if k not in ("per_noise", "wrong_person")}}
+            for th in sorted(a.sweep)]
+        print(f"splink {variant}: link stage {fig['seconds']:.1f} s; " + ", ".join(
+            f"{k} {v:.1f} s" for k, v in fig["steps"].items()) + f"; {fig['pairs_above_threshold']:,} pairs >= "
+            f"{low}; {fig['rows_tied_at_best']:,} rows tied at best", flush=True)
 
-    print(f"\n{truth.height:,} usulan rows, {a.persons if not a.data_root else 'given root'} persons, "
+    width = max(20, *(len(n) + 2 for n in linkers))
+    print(f"\n{truth.height:,} usulan rows vs {persons:,} persons, data seed {data_seed}, "
           f"Splink threshold {a.threshold}")
-    print(f"{'':<32}{'Padan':>18}{'Splink 5':>18}")
-    for name, p, s in side_by_side(padan, splink):
-        print(f"{name:<32}{p:>18}{s:>18}")
-    steps = fig["steps"]
-    print("\nsplink link stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
-          + f"; {fig['pairs_above_threshold']:,} pairs >= {low}; {fig['rows_tied_at_best']:,} rows tied at best")
-    print(f"\n{'threshold':>10}{'precision':>11}{'recall':>9}{'F1':>9}{'false':>8}{'fabr.':>8}{'ghosts':>8}")
-    for r in sweep:
-        print(f"{r['threshold']:>10}{r['precision']:>11.4f}{r['recall']:>9.4f}{r['f1']:>9.4f}"
-              f"{r['false_positives']:>8,}{r['fabricated_false_match_rate']:>8.3f}{r['ghost_false_match_rate']:>8.3f}")
-    per_noise = _by_noise(padan["per_noise"], splink["per_noise"])
-    print(f"\n{'noise':<24}{'rows':>8}{'recall P':>10}{'recall S':>10}{'false P':>9}{'false S':>9}")
+    print(f"{'':<30}" + "".join(f"{n:>{width}}" for n in linkers))
+    for name, cells in side_by_side(linkers):
+        print(f"{name:<30}" + "".join(f"{c:>{width}}" for c in cells))
+    for variant, sweep in sweeps.items():
+        print(f"\nSplink {variant}: {'threshold':>9}{'precision':>11}{'recall':>9}{'F1':>9}{'false':>8}"
+              f"{'fabr.':>8}{'ghosts':>8}{'look-alike':>11}")
+        for r in sweep:
+            print(f"{'':<16}{r['threshold']:>9}{r['precision']:>11.4f}{r['recall']:>9.4f}{r['f1']:>9.4f}"
+                  f"{r['false_positives']:>8,}{r['fabricated_false_match_rate']:>8.3f}"
+                  f"{r['ghost_false_match_rate']:>8.3f}{_f(r['lookalike_wrong_person_rate'], '.3f'):>11}")
+    names = list(linkers)
+    per_noise = _by_noise(linkers, "per_noise")
+    print(f"\n{'noise':<24}{'rows':>8}" + "".join(f"{'recall ' + n.split()[-1][:5]:>14}" for n in names)
+          + "".join(f"{'false ' + n.split()[-1][:5]:>13}" for n in names))
     for r in per_noise:
-        p, s = r["padan"] or {}, r["splink"] or {}
-        print(f"{r['noise']:<24}{p.get('rows', s.get('rows', 0)):>8}{_f(p.get('recall')):>10}{_f(s.get('recall')):>10}"
-              f"{p.get('false_matches', 0):>9}{s.get('false_matches', 0):>9}")
-    wrong = _by_noise(padan["wrong_person"], splink["wrong_person"])
+        cells = [r[n] or {} for n in names]
+        print(f"{r['noise']:<24}{next(c['rows'] for c in cells if c):>8}"
+              + "".join(f"{_f(c.get('recall')):>14}" for c in cells)
+              + "".join(f"{c.get('false_matches', 0):>13}" for c in cells))
+    wrong = _by_noise(linkers, "wrong_person")
     if wrong:
-        print(f"\n{'look-alike phenomenon':<24}{'rows':>8}{'wrong P':>10}{'wrong S':>10}")
+        print(f"\n{'look-alike phenomenon':<24}{'rows':>8}" + "".join(f"{'wrong ' + n.split()[-1][:5]:>13}" for n in names))
         for r in wrong:
-            p, s = r["padan"] or {}, r["splink"] or {}
-            print(f"{r['noise']:<24}{p.get('rows', 0):>8}{_f(p.get('wrong_person_rate')):>10}"
-                  f"{_f(s.get('wrong_person_rate')):>10}")
+            cells = [r[n] or {} for n in names]
+            print(f"{r['noise']:<24}{next(c['rows'] for c in cells if c):>8}"
+                  + "".join(f"{_f(c.get('wrong_person_rate')):>13}" for c in cells))
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps({
-            "usulan_rows": truth.height, "persons": None if a.data_root else a.persons, "seed": a.seed,
-            "padan": padan, "splink": splink, "splink_sweep": sweep, "per_noise": per_noise,
-            "wrong_person": wrong}, indent=1, default=str))
+            "usulan_rows": truth.height, "persons": persons, "seed": data_seed,
+            "splink_settings": {"threshold": a.threshold, "u_max_pairs": a.u_max_pairs,
+                                "em_max_pairs": a.em_max_pairs or None, "variants": a.variants},
+            "linkers": linkers, "splink_sweep": sweeps, "per_noise": per_noise, "wrong_person": wrong},
+            indent=1, default=str))
     if not a.keep:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -6,7 +6,8 @@ Used by bench_peer.py; needs the ``bench`` dependency group (``make bench-peer``
   (``transforms.ingest.parse_usulan`` + ``cleaned_usulan``, the name keys of ``transforms.names``),
   in the columns the Splink model compares. Run in the parent: Padan's link stage also starts from
   rows its ingest stage has already cleaned.
-- ``link``: the link stage, run in a child process (``python splink_peer.py USULAN DUKCAPIL OUT``)
+- ``link``: the link stage, run in a child process (``python splink_peer.py USULAN DUKCAPIL OUT
+  VARIANT THRESHOLD U_PAIRS EM_PAIRS SEED``)
   so its seconds and peak memory (VmHWM) are its own: the extract's comparison columns, a
   ``link_only`` model (blocking rules, comparisons), lambda from deterministic rules, u by random
   sampling, m by EM per training blocking rule, ``predict``, and per usulan row the best candidate.
@@ -101,8 +102,15 @@ def dukcapil_for_splink(dukcapil_dir: Path) -> pl.DataFrame:
     ).with_columns(pl.col(c).replace("", None) for c in ("nama", "nama_y", "nama_ibu")).collect()
 
 
-def settings():
-    """The link_only model: four prediction blocking rules and seven comparisons."""
+VARIANTS = ("independent", "household")
+
+
+def settings(variant: str = "independent"):
+    """The link_only model: four prediction blocking rules and its comparisons.
+
+    ``independent``: seven comparisons, mother's name, village / district and No KK each its own, as
+    Fellegi-Sunter assumes them independent given match status. ``household``: those three as one
+    comparison, since a relative agrees on all three at once (the same evidence counted once)."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import ColumnExpression, SettingsCreator, block_on
@@ -125,6 +133,17 @@ def settings():
                    cll.CustomLevel(swapped, label_for_charts="Day and month swapped"),
                    cll.LevenshteinLevel(date_text, 1), cll.LevenshteinLevel(date_text, 2))
     wilayah = levels("wilayah", "desa", cll.ExactMatchLevel("desa"), cll.ExactMatchLevel("kec"))
+    if variant == "independent":
+        family = [cl.JaroWinklerAtThresholds("nama_ibu", [0.92, 0.80]), wilayah, cl.ExactMatch("no_kk")]
+    elif variant == "household":
+        same = {c: cll.ExactMatchLevel(c) for c in ("no_kk", "nama_ibu", "desa", "kec")}
+        family = [cl.CustomComparison(output_column_name="keluarga", comparison_levels=[
+            cll.And(same["no_kk"], same["nama_ibu"]).configure(label_for_charts="Same card and mother"),
+            same["no_kk"],
+            cll.And(same["nama_ibu"], same["desa"]).configure(label_for_charts="Same mother and village"),
+            same["desa"], same["kec"], cll.ElseLevel()])]
+    else:
+        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
     return SettingsCreator(
         link_type="link_only",
         blocking_rules_to_generate_predictions=[
@@ -133,20 +152,14 @@ def settings():
             block_on("no_kk"),
             block_on("desa", "tgl_lahir", "jk"),
         ],
-        comparisons=[
-            nik, name, birth,
-            cl.ExactMatch("jk"),
-            cl.JaroWinklerAtThresholds("nama_ibu", [0.92, 0.80]),
-            wilayah,
-            cl.ExactMatch("no_kk"),
-        ],
+        comparisons=[nik, name, birth, cl.ExactMatch("jk"), *family],
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
 
 
-def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, threshold: float, u_max_pairs: float,
-         seed: int) -> dict:
+def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, variant: str, threshold: float,
+         u_max_pairs: float, em_max_pairs: float | None, seed: int) -> dict:
     """The Splink link stage; returns its figures (seconds per step, pairs, the trained lambda)."""
     import logging
 
@@ -164,7 +177,7 @@ def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, threshold: fl
     left = db.register(u.to_arrow(), dataset_display_name="usulan")
     right = db.register(dk.to_arrow(), dataset_display_name="dukcapil")
     del u, dk
-    linker = Linker([left, right], settings(), log_level=logging.WARNING)
+    linker = Linker([left, right], settings(variant), log_level=logging.WARNING)
     steps["register"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -176,7 +189,7 @@ def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, threshold: fl
     steps["train_u"] = time.perf_counter() - t
     t = time.perf_counter()
     for rule in EM_BLOCKING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule))
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule), max_pairs=em_max_pairs)
     steps["train_m_em"] = time.perf_counter() - t
     linker.misc.save_model_to_json(str(out_path.with_suffix(".model.json")), overwrite=True)
 
@@ -216,8 +229,9 @@ def peak_gb() -> float:
 
 
 if __name__ == "__main__":
-    usulan_path, dukcapil_dir, out_path, threshold, u_max_pairs, seed = sys.argv[1:7]
+    usulan_path, dukcapil_dir, out_path, variant, threshold, u_max_pairs, em_max_pairs, seed = sys.argv[1:9]
     t0 = time.perf_counter()
-    figures = link(Path(usulan_path), Path(dukcapil_dir), Path(out_path), threshold=float(threshold),
-                   u_max_pairs=float(u_max_pairs), seed=int(seed))
+    figures = link(Path(usulan_path), Path(dukcapil_dir), Path(out_path), variant=variant, threshold=float(threshold),
+                   u_max_pairs=float(u_max_pairs), em_max_pairs=float(em_max_pairs) if em_max_pairs != "all" else None,
+                   seed=int(seed))
     print(json.dumps({**figures, "seconds": time.perf_counter() - t0, "peak_gb": peak_gb()}))
