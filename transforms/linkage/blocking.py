@@ -7,8 +7,8 @@ NIK_EXACT           the submitted NIK
 NIK_SATU_EDIT       one digit substituted, or two adjacent digits swapped, after the district part; for
                     every row the serial's neighbours (same district and birth-date digits: a twin,
                     a namesake), for the rows the exact rule leaves open every position
-KK_KELUARGA         members of the family: the submitted No KK, a No KK typed as NIK, and the
-                    family of the person whose NIK was typed (another member's NIK)
+KK_KELUARGA         members of the family: the submitted No KK and a No KK typed as NIK (for every
+                    row), and the family of the person whose NIK was typed (another member's NIK)
 NIK_EXCEL           the digits Excel kept of a NIK in scientific notation + birth date + sex
 WILAYAH_TGL_JK      same village + birth date (or day/month swapped) + sex, for NIKs beyond repair
 ==================  ===========================================================================
@@ -98,14 +98,16 @@ def candidate_keys(usulan: pl.DataFrame, *, loose: bool) -> Keys:
     """Keys of the exact rule (``loose=False``) or of all the looser rules (``loose=True``)."""
     nik16 = usulan.filter(pl.col("nik_usulan").str.contains(DIGITS16))
     no_serial = pl.Series([], dtype=pl.Int64)
+    # the family card as submitted (and a No KK typed in the NIK field): its members compete with
+    # the exact NIK from the first round on (a twin's NIK typed for the person, or theirs swapped)
+    kks = pl.concat([usulan["no_kk_usulan"], nik16["nik_usulan"]]).drop_nulls()
+    kks = kks.filter(kks.str.contains(DIGITS16)).unique()
     if not loose:
-        return Keys(niks=nik16["nik_usulan"].unique(), kks=pl.Series([], dtype=pl.String),
+        return Keys(niks=nik16["nik_usulan"].unique(), kks=kks,
                     excel=pl.DataFrame(schema={"_prefix6": pl.String, "TGL_LHR": pl.Date}),
                     village=pl.DataFrame(schema={"_desa": pl.String, "TGL_LHR": pl.Date}),
                     serial=nik16.select(serial_block_expr(pl.col("nik_usulan"))).to_series().drop_nulls().unique())
     variants = nik_one_edit_variants(usulan)["_variant"]
-    kks = pl.concat([usulan["no_kk_usulan"], nik16["nik_usulan"]]).drop_nulls()
-    kks = kks.filter(kks.str.contains(DIGITS16)).unique()
     excel = (
         usulan.filter(pl.col("nik_rusak_excel"))
         .select(_prefix6=excel_digits_expr("nik_usulan").str.slice(0, 6), TGL_LHR="tgl_lahir")
@@ -170,17 +172,17 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
     if same_block.height:
         same_block = same_block.filter(pl.Series(_one_edit(same_block["nik_usulan"], same_block["NIK"])))
     out.append(same_block.select("_row", nik_padan="NIK", metode_padan=pl.lit("NIK_SATU_EDIT")))
+    # every row: the members of the family card as submitted (or typed in the NIK field); the later
+    # round adds the family of the person whose NIK was typed, when the card submitted is another
+    fam_keys = [u.select("_row", _kk="no_kk_usulan"), nik16.select("_row", _kk="nik_usulan")]
     if loose:
         out.append(nik_one_edit_variants(u).join(dk.select("NIK"), left_on="_variant", right_on="NIK", how="inner")
                    .select("_row", nik_padan="_variant", metode_padan=pl.lit("NIK_SATU_EDIT")))
-        typed_family = nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
-        fam_keys = pl.concat([
-            u.select("_row", _kk="no_kk_usulan"),
-            nik16.select("_row", _kk="nik_usulan"),
-            typed_family.select("_row", "_kk"),
-        ]).drop_nulls().unique()
-        out.append(fam_keys.join(dk.select("NIK", _kk="NO_KK"), on="_kk", how="inner")
-                   .select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
+        fam_keys.append(nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
+                        .select("_row", "_kk"))
+    out.append(pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", _kk="NO_KK"), on="_kk", how="inner")
+               .select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
+    if loose:
         excel = (
             u.filter(pl.col("nik_rusak_excel"))
             .with_columns(_digits=excel_digits_expr("nik_usulan"))
