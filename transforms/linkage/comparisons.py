@@ -223,7 +223,7 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
         cmp_kk=pl.when(pl.col("no_kk_usulan").is_null() | pl.col("NO_KK").is_null()).then(None)
         .when(pl.col("no_kk_usulan") == pl.col("NO_KK")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
         bukti_jenis_kelamin=pl.when(pl.col("jk") == pl.col("_jk")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
-        _dukcapil_no_kk=pl.col("NO_KK"),
+        _dukcapil_no_kk=pl.col("NO_KK"), _dukcapil_tgl=pl.col("TGL_LHR"), _dukcapil_jk=pl.col("_jk"),
     ).with_columns(bukti_tgl_lahir=pl.col("cmp_tgl")).select(
         "_row", "nik_padan", "metode_padan", "bukti_nama", "bukti_tgl_lahir", "bukti_jenis_kelamin",
-             "_dukcapil_no_kk", *COMPARISONS)
+        "_dukcapil_no_kk", "_dukcapil_tgl", "_dukcapil_jk", *COMPARISONS)
