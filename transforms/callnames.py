@@ -33,10 +33,16 @@ def call_name_pattern(proposed: str, registered: str, sex: str | None, rules) ->
         stripped = stripped[1:]
     if stripped and len(stripped) < len(r) and (p == stripped or p == stripped[-1:]):
         return "PANGGILAN_BALI"
+    def unprefixed(called: str, word: str) -> bool:
+        return len(called) >= 3 and any(word.startswith(pre) and word[len(pre):] == called for pre in rules.awalan_kata)
+
+    # the whole name with one word's leading letters dropped, or that word alone (SITI SUKARMI -> KARMI)
     if len(p) == len(r) and sum(a != b for a, b in zip(p, r)) == 1:
         i = next(k for k, (a, b) in enumerate(zip(p, r)) if a != b)
-        if any(r[i].startswith(pre) and r[i][len(pre):] == p[i] and len(p[i]) >= 3 for pre in rules.awalan_kata):
+        if unprefixed(p[i], r[i]):
             return "PANGGILAN_TANPA_AWALAN_KATA"
+    if len(p) == 1 and any(unprefixed(p[0], w) for w in r):
+        return "PANGGILAN_TANPA_AWALAN_KATA"
     if rules.kata_pertama and len(r) >= 2 and p == r[:1] and len(p[0]) >= 3:
         return "PANGGILAN_KATA_PERTAMA"
     return None
