@@ -6,7 +6,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 PY ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench bench-peer clean
 
 .tools/bin/uv:
 	$(PY) -m venv .tools
@@ -25,6 +25,13 @@ test: setup
 SIZES ?= 100000:2000000 200000:4000000 400000:8000000
 bench: setup
 	$(UV) run --frozen python tests/benchmarks/bench_stages.py --sizes $(SIZES) --json bench-out/stages.json
+
+# Padan and Splink 5 side by side on the same generated rows (issue 14, docs/benchmarks.md). Splink
+# comes from the `bench` dependency group only, so `make setup` / `make test` never install it.
+PEER_ARGS ?= --persons 2000000 --usulan 200000 --seed 77 --json bench-out/peer.json
+bench-peer: $(UV)
+	$(UV) sync --frozen --group bench
+	$(UV) run --frozen --group bench python tests/benchmarks/bench_peer.py $(PEER_ARGS)
 
 clean:
 	rm -rf data/demo data/demo.truth .pytest_cache

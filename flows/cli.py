@@ -192,12 +192,17 @@ def generate(
     periode: Annotated[str, typer.Option("--periode")] = "2026-11",
     seed: Annotated[int, typer.Option("--seed")] = 1,
     truth_dir: Annotated[Optional[Path], typer.Option("--truth-dir", help="default: <data-root>.truth/")] = None,
+    mix: Annotated[str, typer.Option("--mix", help="noise and population mix: dev, or held_out (for a final "
+                                     "measurement only, never for tuning)")] = "dev",
 ) -> None:
     """Write a synthetic data root (Dukcapil, DTSEN, SDM Kesos, GIS, feedback, usulan) and its ground truth."""
     from flows.generate import generate_data_root
+    from transforms.synthetic import NOISE_MIXES
 
+    if mix not in NOISE_MIXES:
+        raise typer.BadParameter(f"--mix must be one of {', '.join(sorted(NOISE_MIXES))}", param_hint="--mix")
     summary = generate_data_root(data_root, persons=persons, usulan=usulan, periode=periode, seed=seed,
-                                 truth_dir=truth_dir)
+                                 truth_dir=truth_dir, noise_mix=mix)
     console.print(summary)
 
 

@@ -15,6 +15,29 @@ Layout written::
     <data_root>/inbox/<periode>/<kode_prov>/usulan_<kode_kab>_<periode>_<n>.csv
     <truth_dir>/truth.parquet, <truth_dir>/truth.json       (truth_dir defaults to <data_root>.truth/)
 
+The truth (``truth.parquet``) has one row per usulan data row:
+
+==================  ==============================================================================
+sumber_file         the CSV's file name
+sumber_baris        the data row in it, 1-based, header excluded (a quoted line break does not count)
+kode_prov           the province folder the file is in
+jenis_usulan        the intended proposal type (the CSV may carry an invalid one)
+true_nik            the person's Dukcapil NIK; null for a ghost (a person Dukcapil does not know)
+true_no_kk          the person's No KK in Dukcapil (an old-form row may carry another one)
+noise               every noise kind applied to the row, comma-separated in the order of
+                    ``DEFAULT_NOISE_RATES``; "" for a clean row
+expect_valid        false exactly for the rows a careful operator must reject (``invalid_*`` kinds)
+lookalike_nik       the real Dukcapil NIK, not the person's own, that the row's NIK digits spell:
+                    the twin, namesake or family member a typo (or a swap) lands on, or a stranger
+                    a plain typo happens to hit; null otherwise. A match to it is a wrong person.
+lookalike_relation  who that is: ``twin`` (same delivery), ``family`` (same family card),
+                    ``namesake`` (same name, birth date and sex, another card) or ``other``
+==================  ==============================================================================
+
+Noise mixes (``noise_mix``): ``dev`` is the development mix; ``held_out`` (other rates of the old
+and new kinds, and a population with more twins and namesakes) is for measuring once on data the
+matching was never tuned on: never tune thresholds, weights or rules against it.
+
 Example
 -------
 >>> from pathlib import Path
@@ -36,11 +59,11 @@ import polars as pl
 
 from transforms import synthetic as S
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: twins, namesakes, common names, look-alike NIKs, call names, moves
 DUKCAPIL_PART_ROWS = 2_000_000
 
 _TRUTH_COLUMNS = ("sumber_file", "sumber_baris", "kode_prov", "jenis_usulan", "true_nik", "true_no_kk", "noise",
-                  "expect_valid")
+                  "expect_valid", "lookalike_nik", "lookalike_relation")
 _EXTRA_VALUES = {
     "KETERANGAN": ("", "", "OK", "CEK ULANG", "USULAN DESA", "SUDAH DIVERIFIKASI"),
     "Catatan Petugas": ("", "", "sudah verval", "rumah kosong", "pindah ke kab lain", "cek KK"),
@@ -55,7 +78,7 @@ def default_truth_dir(data_root: Path) -> Path:
 
 def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: str, seed: int,
                        truth_dir: Path | None = None, noise_rates: Mapping[str, float] | None = None,
-                       dukcapil_part_rows: int = DUKCAPIL_PART_ROWS) -> dict:
+                       noise_mix: str = "dev", dukcapil_part_rows: int = DUKCAPIL_PART_ROWS) -> dict:
     """Generate a complete data root for ``periode`` and its ground truth; return a small summary.
 
     The same arguments give byte-identical files. Files this generator owns are replaced; other
@@ -70,7 +93,11 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     seed : the one seed every random stream derives from.
     truth_dir : where truth.parquet / truth.json go; default ``<data_root>.truth/``. Must be
         outside the data root.
-    noise_rates : overrides of :data:`transforms.synthetic.DEFAULT_NOISE_RATES`.
+    noise_rates : overrides of the mix's rates (kinds of :data:`transforms.synthetic.DEFAULT_NOISE_RATES`).
+    noise_mix : ``"dev"`` (default) or ``"held_out"``: the noise rates
+        (:data:`transforms.synthetic.NOISE_MIXES`) and the population phenomena
+        (:data:`transforms.synthetic.POPULATION_MIXES`: twins, namesakes, common names). The
+        held-out mix is for a final measurement only, never for tuning.
     dukcapil_part_rows : above this many persons Dukcapil is written as several part files.
 
     Returns
@@ -83,19 +110,21 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     if truth_dir.resolve().is_relative_to(data_root.resolve()):
         raise ValueError(f"truth_dir {truth_dir} must be outside the data root {data_root}")
     S.periode_start(periode)  # validates the periode
+    if noise_mix not in S.NOISE_MIXES or noise_mix not in S.POPULATION_MIXES:
+        raise ValueError(f"unknown noise mix {noise_mix!r}; known: {sorted(S.NOISE_MIXES)}")
     if usulan > persons:
         raise ValueError("usulan rows cannot exceed the number of persons")
 
     (r_pop, r_dtsen, r_sdm, r_gis, r_burekol, r_salur, r_usulan, r_dialect, r_write) = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)
     )
-    pop = S.population(r_pop, persons, periode=periode)
+    pop = S.population(r_pop, persons, periode=periode, **S.POPULATION_MIXES[noise_mix])
     dt = S.dtsen(r_dtsen, pop, periode=periode)
     sdm = S.sdm_kesos(r_sdm, pop)
     gis = S.gis(r_gis, pop, periode=periode)
     bk = S.burekol(r_burekol, pop, dtsen=dt)
     sl = S.salur(r_salur, pop, periode=periode, dtsen=dt)
-    rows = S.usulan(r_usulan, pop, usulan, periode=periode, noise_rates=noise_rates)
+    rows = S.usulan(r_usulan, pop, usulan, periode=periode, noise_rates=noise_rates, noise_mix=noise_mix)
 
     paths: dict[str, list[str] | str] = {}
     paths["dukcapil"] = _write_dukcapil(data_root, pop, dukcapil_part_rows)
@@ -141,12 +170,15 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     noise_counts = {k: int((kinds == k).sum()) for k in S.DEFAULT_NOISE_RATES}
     meta = {
         "generator": "transforms.synthetic", "generator_version": GENERATOR_VERSION,
-        "params": {"persons": persons, "usulan": usulan, "periode": periode, "seed": seed,
-                   "noise_rates": S._resolve_rates(noise_rates), "dukcapil_part_rows": dukcapil_part_rows},
+        "params": {"persons": persons, "usulan": usulan, "periode": periode, "seed": seed, "noise_mix": noise_mix,
+                   "noise_rates": S._resolve_rates(noise_rates, noise_mix),
+                   "population": S.POPULATION_MIXES[noise_mix], "dukcapil_part_rows": dukcapil_part_rows},
         "counts": counts,
         "rows_with_noise": int((rows["noise"] != "").sum()),
         "expect_valid": {"true": int(rows["expect_valid"].sum()), "false": int((~rows["expect_valid"]).sum())},
         "noise_counts": noise_counts,
+        "lookalike_counts": dict(sorted(rows["lookalike_relation"].drop_nulls().value_counts()
+                                        .iter_rows())),
         "provinces": sorted(pop["NO_PROP"].unique().to_list()),
         "files": file_info,
         "notes": [
@@ -155,6 +187,8 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
             "jenis_usulan in the truth is the intended one; the CSV may carry an invalid value "
             "(noise invalid_jenis_usulan).",
             "true_nik is null for ghost rows (persons not in Dukcapil).",
+            "lookalike_nik is the real NIK of another person that the row's NIK digits spell (a twin, "
+            "namesake or family member a typo or swap lands on); matching the row to it is a wrong person.",
         ],
     }
     (truth_dir / "truth.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -38,7 +38,8 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
     dk = references.one_row_per_nik(blocking.fetch_candidates(references.scan_dukcapil(root),
                                                               blocking.candidate_keys(usulan, loose=True))).collect()
     pairs = blocking.candidate_pairs(usulan, dk, loose=True)
-    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names)
+    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
+                                             call_names=model.call_names, cuts=model.cuts())
     keys = ["kode_prov", "sumber_file", "sumber_baris"]
     t = truth.select(*keys, "true_nik").with_columns(pl.col("sumber_baris").cast(pl.Int64))
     rows = usulan.select("_row", *keys).join(t, on=keys, how="left")
@@ -59,7 +60,8 @@ def train(data_root: Path, periode: str, truth_dir: Path, out: Path) -> dict:
         "trained_on": f"{data_root.name} periode {periode}: {truth.height} usulan rows, {n_pairs} candidate pairs, "
                       f"{n_match} true matches",
         **fitted,
-        **{k: current[k] for k in ("thresholds", "guards", "clan_names") if k in current},
+        "levels": model.cuts(), "trained_levels": model.levels.digest(),   # the cut points these weights fit
+        **{k: current[k] for k in ("thresholds", "guards", "clan_names", "call_names") if k in current},
     }
     matching_model(new, source=f"{out} (as trained)")  # refuse to write a model that would not load
     out.write_text(HEADER + yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")

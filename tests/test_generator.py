@@ -309,3 +309,288 @@ def test_same_seed_gives_identical_bytes(root, tmp_path):
         assert (root / rel).read_bytes() == (again / rel).read_bytes(), rel
     for name in ("truth.parquet", "truth.json"):
         assert (root.parent / "root.truth" / name).read_bytes() == (tmp_path / "root.truth" / name).read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Phenomena of real families and villages (issue 14): twins, serials, namesakes, look-alike NIKs,
+# call names, moves. A larger population (30,000; its villages include Sundanese, Javanese and
+# Balinese ones) with the new kinds at raised rates, checked on the frames the writer writes.
+# ---------------------------------------------------------------------------------------------
+PHEN_SEED, PHEN_PERSONS, PHEN_ROWS = 35, 30_000, 10_000
+_RAISED = {**{k: 0.01 for k in S.NOISE_GROUPS["nik_lookalike"] + S.NOISE_GROUPS["call_name"]},
+           "relocated": 0.01, "relocated_old_form": 0.01}
+_NIK_FORMS = r"nik_(apostrophe|spaces|quoted|dot0)"
+
+
+@pytest.fixture(scope="module")
+def phen() -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = np.random.default_rng(PHEN_SEED)
+    pop = S.population(rng, PHEN_PERSONS, periode=PERIODE)
+    rows = S.usulan(rng, pop, PHEN_ROWS, periode=PERIODE, noise_rates=_RAISED)
+    return pop, rows
+
+
+def _kind(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    return rows.filter(pl.col("noise").str.split(",").list.contains(kind))
+
+
+def _typed_nik(col: str = "nik") -> pl.Expr:
+    """The NIK digits a row carries, its written form (apostrophe, spaces, quotes, .0) removed."""
+    return pl.col(col).str.strip_chars(" '\"").str.replace(r"\.0$", "")
+
+
+def _with_person(rows: pl.DataFrame, pop: pl.DataFrame, on: str, prefix: str) -> pl.DataFrame:
+    cols = ["NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT",
+            "TMPT_LHR", "hh_id"]
+    return rows.join(pop.select(cols).rename({c: f"{prefix}{c}" for c in cols}), left_on=on,
+                     right_on=f"{prefix}NIK", how="left", maintain_order="left")
+
+
+def _digits_apart(a: str, b: str) -> list[int]:
+    return [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+
+
+def test_twins_share_card_birth_date_mother_and_registration(phen, dukcapil):
+    pop = phen[0]
+    for people in (dukcapil, pop):
+        kids = people.filter(pl.col("STAT_HBKEL") == "ANAK")
+        deliveries = kids.group_by("NO_KK", "TGL_LHR").agg(pl.len(), pl.col("NAMA_LGKP_IBU").n_unique().alias("ibu"),
+                                                           pl.col("TMPT_LHR").n_unique().alias("tmpt"),
+                                                           pl.col("NIK").str.slice(0, 6).n_unique().alias("kec"))
+        twins = deliveries.filter(pl.col("len") >= 2)
+        assert 0.007 < twins.height / deliveries.height < 0.03   # 1-2% of births are twins
+        assert (twins["ibu"] == 1).all() and (twins["tmpt"] == 1).all() and (twins["kec"] == 1).all()
+        # other siblings are at least 300 days apart: a shared birth date in a card means twins
+        gaps = (kids.sort("NO_KK", "TGL_LHR").select(pl.col("TGL_LHR").diff().over("NO_KK").dt.total_days())[:, 0]
+                .drop_nulls())
+        assert ((gaps == 0) | (gaps >= 300)).all()
+    assert 0 < twins.filter(pl.col("len") >= 3).height < 0.1 * twins.height   # a few triplets
+    # same-sex twins share the NIK's first 12 digits; registered together, their serials are consecutive
+    first_two = (pop.filter(pl.col("twin_root") >= 0)
+                 .join(pop.with_row_index("r").select(pl.col("r").cast(pl.Int32), sib_nik="NIK", sib_sex="JENIS_KLMIN",
+                                                      sib_kk="NO_KK", sib_tgl="TGL_LHR", sib_ibu="NAMA_LGKP_IBU"),
+                       left_on="twin_root", right_on="r"))
+    assert ((first_two["NO_KK"] == first_two["sib_kk"]) & (first_two["TGL_LHR"] == first_two["sib_tgl"])
+            & (first_two["NAMA_LGKP_IBU"] == first_two["sib_ibu"])).all()
+    same_sex = first_two.filter(pl.col("JENIS_KLMIN") == pl.col("sib_sex"))
+    assert 0.5 < same_sex.height / first_two.height < 0.8
+    assert (same_sex["NIK"].str.slice(0, 12) == same_sex["sib_nik"].str.slice(0, 12)).all()
+    apart = (same_sex["NIK"].str.slice(12).cast(pl.Int32) - same_sex["sib_nik"].str.slice(12).cast(pl.Int32)).abs()
+    assert (apart == 1).mean() > 0.8
+    one_digit = [len(_digits_apart(a, b)) == 1 for a, b in zip(same_sex["NIK"], same_sex["sib_nik"], strict=True)]
+    assert np.mean(one_digit) > 0.8
+    # the family's surname, and a good share of look-alike given names
+    from rapidfuzz.distance import Levenshtein
+    fam = first_two.filter(pl.col("fam") >= 0)
+    assert fam.height and (fam["NAMA_LGKP"].str.extract(r"(\S+)$") == pop["NAMA_LGKP"].gather(
+        fam["twin_root"]).str.extract(r"(\S+)$")).mean() > 0.8
+    sib_names = pop["NAMA_LGKP"].gather(first_two["twin_root"])
+    alike = [Levenshtein.normalized_similarity(a, b) >= 0.6 for a, b in zip(first_two["NAMA_LGKP"], sib_names, strict=True)]
+    assert 0.3 < np.mean(alike) < 0.9
+    assert (first_two["NAMA_LGKP"] != sib_names).all()
+
+
+def test_serials_count_up_from_0001_within_district_birth_date_and_sex(phen, dukcapil):
+    for people in (dukcapil, phen[0]):
+        groups = (people.select(p=pl.col("NIK").str.slice(0, 12), s=pl.col("NIK").str.slice(12).cast(pl.Int32))
+                  .group_by("p").agg(pl.col("s").sort(), pl.len()))
+        assert groups.select((pl.col("s") == pl.int_ranges(1, pl.col("len") + 1, dtype=pl.Int32)).all()).item()
+        assert groups["len"].max() >= 2
+
+
+def test_common_full_names_are_heavy_tailed_and_namesakes_share_twelve_nik_digits(phen):
+    pop = phen[0]
+    counts = pop["NAMA_LGKP"].value_counts(sort=True)["count"].to_numpy()
+    assert counts[0] > 0.003 * pop.height and counts[:20].sum() > 0.02 * pop.height
+    assert (counts == 1).sum() > 0.6 * pop.height   # and still a long tail of rare names
+    ns = (pop.with_columns(p=pl.col("NIK").str.slice(0, 12))
+          .filter(pl.len().over("p", "NAMA_LGKP") == 2).sort("p", "NAMA_LGKP", "NIK")
+          .group_by("p", "NAMA_LGKP", maintain_order=True)
+          .agg(pl.col("NIK", "NO_KK", "NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT", "TGL_LHR", "JENIS_KLMIN")))
+    assert 0.004 < 2 * ns.height / pop.height < 0.03
+    first, second = (ns.select(pl.all().exclude("p", "NAMA_LGKP").list.get(i)) for i in (0, 1))
+    assert (first["TGL_LHR"] == second["TGL_LHR"]).all() and (first["JENIS_KLMIN"] == second["JENIS_KLMIN"]).all()
+    assert (first["NO_KK"] != second["NO_KK"]).all()
+    for col in ("NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT"):
+        assert (first[col] != second[col]).mean() > 0.95, col
+    serial = (first["NIK"].str.slice(12).cast(pl.Int32) - second["NIK"].str.slice(12).cast(pl.Int32)).abs()
+    assert (serial <= 2).mean() > 0.9
+
+
+def test_nik_typo_twin_lands_exactly_on_the_twin(phen):
+    pop, rows = phen
+    t = _with_person(_with_person(_kind(rows, "nik_typo_twin"), pop, "true_nik", "me_"), pop, "lookalike_nik", "tw_")
+    assert 0.002 < t.height / rows.height
+    assert (t.select(_typed_nik())[:, 0] == t["lookalike_nik"]).all()
+    assert (t["lookalike_relation"] == "twin").all()
+    assert ((t["tw_NO_KK"] == t["me_NO_KK"]) & (t["tw_TGL_LHR"] == t["me_TGL_LHR"])
+            & (t["tw_JENIS_KLMIN"] == t["me_JENIS_KLMIN"]) & (t["tw_NAMA_LGKP_IBU"] == t["me_NAMA_LGKP_IBU"])).all()
+    for got, true in zip(t["lookalike_nik"], t["true_nik"], strict=True):
+        (p,) = _digits_apart(got, true)
+        assert p >= 12   # in the serial
+
+
+def test_nik_swap_twin_rows_carry_each_others_nik(phen):
+    pop, rows = phen
+    s = _with_person(_kind(rows, "nik_swap_twin"), pop, "true_nik", "me_").with_columns(typed=_typed_nik())
+    assert s.height >= 4 and s.height % 2 == 0
+    other = s.select("sumber_file", "true_nik", "typed").rename({"true_nik": "o_true", "typed": "o_typed"})
+    pairs = s.join(other, left_on=["sumber_file", "typed"], right_on=["sumber_file", "o_true"])
+    assert pairs.height == s.height
+    assert (pairs["o_typed"] == pairs["true_nik"]).all() and (pairs["lookalike_nik"] == pairs["typed"]).all()
+    assert (pairs["lookalike_relation"] == "twin").all()
+    tw = _with_person(pairs, pop, "typed", "tw_")
+    assert ((tw["tw_NO_KK"] == tw["me_NO_KK"]) & (tw["tw_TGL_LHR"] == tw["me_TGL_LHR"])).all()
+
+
+def test_nik_typo_namesake_lands_on_a_namesake_of_another_family(phen):
+    pop, rows = phen
+    t = _with_person(_with_person(_kind(rows, "nik_typo_namesake"), pop, "true_nik", "me_"), pop, "lookalike_nik", "ns_")
+    assert 0.003 < t.height / rows.height
+    assert (t.select(_typed_nik())[:, 0] == t["lookalike_nik"]).all()
+    assert (t["lookalike_relation"] == "namesake").all()
+    for col in ("NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN"):
+        assert (t[f"ns_{col}"] == t[f"me_{col}"]).all(), col
+    for col in ("NO_KK", "NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT"):
+        assert (t[f"ns_{col}"] != t[f"me_{col}"]).all(), col
+    for got, true in zip(t["lookalike_nik"], t["true_nik"], strict=True):
+        (p,) = _digits_apart(got, true)
+        assert p >= 12
+
+
+def test_nik_typo_family_lands_on_another_member_of_the_card(phen):
+    pop, rows = phen
+    t = _with_person(_with_person(_kind(rows, "nik_typo_family"), pop, "true_nik", "me_"), pop, "lookalike_nik", "fm_")
+    assert t.height >= 5
+    assert (t.select(_typed_nik())[:, 0] == t["lookalike_nik"]).all()
+    assert (t["lookalike_relation"] == "family").all()
+    assert ((t["fm_NO_KK"] == t["me_NO_KK"]) & (t["fm_TGL_LHR"] != t["me_TGL_LHR"])).all()
+    for got, true in zip(t["lookalike_nik"], t["true_nik"], strict=True):
+        d = _digits_apart(got, true)
+        assert len(d) == 1 or (len(d) == 2 and d[1] == d[0] + 1 and got[d[0]] == true[d[1]] and got[d[1]] == true[d[0]])
+
+
+def test_lookalike_truth_names_real_other_people(phen, truth, dukcapil):
+    rows = phen[1]
+    for t, niks in ((rows, phen[0]["NIK"]), (truth, dukcapil["NIK"])):
+        la = t.filter(pl.col("lookalike_nik").is_not_null())
+        assert la.height > 0
+        assert la["lookalike_nik"].is_in(niks.implode()).all() and (la["lookalike_nik"] != la["true_nik"]).all()
+        assert set(la["lookalike_relation"]) <= {"twin", "family", "namesake", "other"}
+        assert t.filter(pl.col("lookalike_nik").is_null())["lookalike_relation"].is_null().all()
+    # every look-alike kind records its person; only a look-alike, a family member's or a damaged NIK lands on one
+    la_kinds = "|".join(S.NOISE_GROUPS["nik_lookalike"])
+    assert rows.filter(pl.col("noise").str.contains(la_kinds))["lookalike_nik"].null_count() == 0
+    assert rows.filter(pl.col("lookalike_nik").is_not_null()
+                       & ~pl.col("noise").str.contains(la_kinds + "|nik_typo|nik_transpose|nik_other_member|nik_excel_zero16")
+                       ).height == 0
+
+
+def test_call_names_keep_nik_birth_date_sex_card_and_mother(phen):
+    pop, rows = phen
+    c = _with_person(rows.filter(pl.col("noise").str.contains("call_name")), pop, "true_nik", "me_")
+    assert (c.select(_typed_nik())[:, 0] == c["true_nik"]).all()
+    assert not c["noise"].str.contains(r"(^|,)(nik_typo|nik_transpose|nik_other|nik_is_kk|nik_fab|ghost|nik_excel|date_swap)").any()
+    assert (c["nama_ibu_kandung"] == c["me_NAMA_LGKP_IBU"]).all()
+    dated = c.filter(~pl.col("noise").str.contains("invalid_date"))
+    born = dated.select(pl.coalesce(
+        pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
+        pl.col("tanggal_lahir").str.to_date("%d/%m/%Y", strict=False),
+        pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False),
+        (pl.col("tanggal_lahir").cast(pl.Int32, strict=False) - 25569).cast(pl.Date)))[:, 0]
+    assert (born == dated["me_TGL_LHR"]).all()
+    assert (c["jenis_kelamin"].str.slice(0, 1) == c["me_JENIS_KLMIN"].str.slice(0, 1)).all()
+    assert (c["no_kk"].str.strip_chars(" '").str.replace(r"\.0$", "") == c["me_NO_KK"]).filter(
+        ~c["noise"].str.contains("relocated_old_form")).all()
+    # the call name is what the pattern says (rows with no other name noise on top)
+    plain = c.filter(~pl.col("noise").str.contains(r"(^|,)name_"))
+    for kind in S.NOISE_GROUPS["call_name"]:
+        k = _kind(plain, kind)
+        assert k.height >= 3, (kind, k.height)
+        assert (k["nama"] != k["me_NAMA_LGKP"]).all()
+    k = _kind(plain, "call_name_sunda")
+    first, boy = k["nama"].str.extract(r"^(\S+)"), k["me_JENIS_KLMIN"] == "LAKI-LAKI"
+    assert first.filter(boy).is_in(["UJANG", "ASEP"]).all() and first.filter(~boy).is_in(["NENG", "EUIS"]).all()
+    assert boy.any() and (~boy).any()
+    k = _kind(plain, "call_name_after_muhammad")
+    assert (k["me_NAMA_LGKP"].str.contains(r"^(MUHAMMAD|MUHAMAD|MOHAMMAD|MOCHAMAD|MOHAMAD|MOCHAMMAD|MOH\.|M\.|SITI|NUR"
+                                           r"|AHMAD|ACHMAD) ")).all()
+    assert (k["me_NAMA_LGKP"].str.extract(r"^\S+ (\S+)") == k["nama"]).all()
+    k = _kind(plain, "call_name_bali")
+    words = k["nama"].str.split(" ")
+    order = ["I", "NI", "WAYAN", "GEDE", "PUTU", "LUH", "MADE", "KADEK", "NENGAH", "NYOMAN", "KOMANG", "KETUT"]
+    assert not words.list.eval(pl.element().is_in(order)).list.any().any()
+    assert k["me_NAMA_LGKP"].str.contains(r"^(I|NI) ").all() and (k["me_NAMA_LGKP"].str.ends_with(k["nama"])).all()
+    k = _kind(plain, "call_name_su")
+    assert (k["me_NAMA_LGKP"].str.split(" ").list.contains("SU" + k["nama"])).all()
+    k = _kind(plain, "call_name_first_word")
+    assert (k["me_NAMA_LGKP"].str.extract(r"^(\S+) ") == k["nama"]).all()
+
+
+def test_relocated_families_carry_another_village_and_address(phen):
+    pop, rows = phen
+    r = _with_person(rows.filter(pl.col("noise").str.contains("relocated")), pop, "true_nik", "me_").with_columns(
+        kode=pl.col("kode_wilayah").str.replace_all(".", "", literal=True),
+        kk=pl.col("no_kk").str.strip_chars(" '").str.replace(r"\.0$", ""))
+    assert 0.005 < r.height / rows.height < 0.05
+    r = r.filter(~pl.col("noise").str.contains("invalid_wilayah"))
+    assert r["kode"].is_in(wilayah.villages()["kode_wilayah"].implode()).all()
+    assert (r["kode"] != r["me_kode_wilayah"]).all() and (r["kode_prov"] == r["kode"].str.slice(0, 2)).all()
+    assert (r.filter(~pl.col("noise").str.contains("alamat_"))["alamat"]
+            != r.filter(~pl.col("noise").str.contains("alamat_"))["me_ALAMAT"]).all()
+    same_kab = (r["kode"].str.slice(0, 4) == r["me_kode_wilayah"].str.slice(0, 4)).mean()
+    other_prov = (r["kode"].str.slice(0, 2) != r["me_kode_wilayah"].str.slice(0, 2)).mean()
+    assert same_kab > 0.4 and other_prov > 0.1
+    fwd, old = _kind(r, "relocated"), _kind(r, "relocated_old_form")
+    assert fwd.height and old.height
+    assert (fwd["kk"] == fwd["me_NO_KK"]).all()
+    assert not old["kk"].is_in(pl.concat([pop["NO_KK"], pop["NIK"]]).implode()).any()
+    assert (old["true_no_kk"] == old["me_NO_KK"]).all()
+    # a household moves as a whole: every proposed member carries the same village
+    per_kk = r.group_by("true_no_kk").agg(pl.col("kode").n_unique())
+    assert (per_kk["kode"] == 1).all()
+    everyone = rows.filter(pl.col("true_no_kk").is_in(r["true_no_kk"].implode()) & pl.col("true_nik").is_not_null())
+    assert everyone["noise"].str.contains("relocated").all()
+
+
+def test_the_dev_mix_draws_every_new_kind_near_its_rate(phen):
+    rng = np.random.default_rng(PHEN_SEED + 1)
+    rows = S.usulan(rng, phen[0], PHEN_ROWS, periode=PERIODE)
+    kinds = rows["noise"].str.split(",").explode()
+    for kind in S.NOISE_GROUPS["nik_lookalike"] + S.NOISE_GROUPS["call_name"] + S.NOISE_GROUPS["relocation"]:
+        rate = S.DEFAULT_NOISE_RATES[kind]
+        got = (kinds == kind).sum() / rows.height
+        low = 0.15 if kind in ("call_name_bali", "relocated", "relocated_old_form") else 0.4  # rare / drawn per family
+        assert low * rate < got < 2.5 * rate, (kind, got, rate)
+
+
+def test_noise_mixes_dev_and_held_out(tmp_path):
+    assert S.NOISE_MIXES["dev"] == S.DEFAULT_NOISE_RATES
+    held = S.NOISE_MIXES["held_out"]
+    assert set(held) == set(S.DEFAULT_NOISE_RATES)
+    new = S.NOISE_GROUPS["nik_lookalike"] + S.NOISE_GROUPS["call_name"] + S.NOISE_GROUPS["relocation"]
+    assert all(held[k] > S.DEFAULT_NOISE_RATES[k] for k in new)
+    assert all(held[k] > S.DEFAULT_NOISE_RATES[k] for k in ("nik_typo", "nik_transpose", "name_typo", "date_swap"))
+    for kind in new:
+        assert 0.001 <= S.DEFAULT_NOISE_RATES[kind] <= 0.01, kind
+    assert S.POPULATION_MIXES["held_out"]["twin_rate"] > S.POPULATION_MIXES["dev"]["twin_rate"]
+    s = generate_data_root(tmp_path / "h", persons=1_500, usulan=400, periode=PERIODE, seed=3, noise_mix="held_out")
+    meta = json.loads((tmp_path / "h.truth" / "truth.json").read_text(encoding="utf-8"))
+    assert meta["params"]["noise_mix"] == "held_out" and meta["params"]["noise_rates"]["nik_typo"] == held["nik_typo"]
+    assert s["counts"]["usulan_rows"] == 400
+    with pytest.raises(ValueError):
+        generate_data_root(tmp_path / "x", persons=300, usulan=50, periode=PERIODE, seed=3, noise_mix="tuning")
+
+
+def test_cli_generate_takes_a_mix(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    out = CliRunner().invoke(app, ["generate", "--data-root", str(tmp_path / "r"), "--persons", "400", "--usulan", "80",
+                                   "--periode", PERIODE, "--mix", "held_out"])
+    assert out.exit_code == 0, out.output
+    meta = json.loads((tmp_path / "r.truth" / "truth.json").read_text(encoding="utf-8"))
+    assert meta["params"]["noise_mix"] == "held_out"
+    bad = CliRunner().invoke(app, ["generate", "--data-root", str(tmp_path / "b"), "--mix", "nope"])
+    assert bad.exit_code != 0

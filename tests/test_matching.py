@@ -162,3 +162,142 @@ def test_two_rows_of_one_person_with_the_name_abbreviated_in_one_both_keep_the_c
     fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
     decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     assert decided.sort("_row")["nik_padan"].to_list() == ["3201011505800001"] * 2
+
+
+@pytest.mark.parametrize("proposed, registered, sex, pattern", [
+    ("UJANG", "DEDE SUPRIATNA", "L", "PANGGILAN_UMUM"),
+    ("NENG", "SITI NURHAYATI", "P", "PANGGILAN_UMUM"),
+    ("NENG", "DEDE SUPRIATNA", "L", None),                       # a girl's call name for a man: no
+    ("RIZKI", "M RIZKI", "L", "PANGGILAN_SETELAH_AWALAN"),       # MUHAMMAD RIZKI (key M RIZKI)
+    ("AMINAH", "SITI AMINAH", "P", "PANGGILAN_SETELAH_AWALAN"),
+    ("SUDARSANA", "I WAYAN SUDARSANA", "L", "PANGGILAN_BALI"),
+    ("ARYANI", "NI LUH PUTU ARYANI", "P", "PANGGILAN_BALI"),
+    ("TRISNO", "SUTRISNO", "L", "PANGGILAN_TANPA_AWALAN_KATA"),
+    ("WARNI", "SUWARNI", "P", "PANGGILAN_TANPA_AWALAN_KATA"),
+    ("BUDI", "BUDI SANTOSO", "L", "PANGGILAN_KATA_PERTAMA"),
+    ("SANTOSO", "BUDI SANTOSO", "L", None),                     # the last word alone is not a call name
+    ("BUDI SANTOSO", "BUDI SANTOSO", "L", None),
+])
+def test_call_name_patterns(proposed, registered, sex, pattern):
+    from transforms.callnames import call_name_pattern
+
+    assert call_name_pattern(proposed, registered, sex, load_matching_model().model.call_names) == pattern
+
+
+CALLED = pl.DataFrame({
+    "NIK": ["5103011203900001", "3273010101900001", "3273014101920002"],
+    "NO_KK": ["5103010101150001", "3273010101150009", "3273010101150009"],
+    "NAMA_LGKP": ["I WAYAN SUDARSANA", "MUHAMMAD RIZKI", "SITI AMINAH"],
+    "TGL_LHR": [D(1990, 3, 12), D(1990, 1, 1), D(1992, 1, 1)],
+    "JENIS_KLMIN": ["LAKI-LAKI", "LAKI-LAKI", "PEREMPUAN"], "NAMA_LGKP_IBU": ["NI MADE SARI", "ROHAYATI", "ROHAYATI"],
+    "NO_PROP": ["51", "32", "32"], "NO_KAB": ["03", "73", "73"], "NO_KEC": ["01"] * 3, "NO_KEL": ["2001", "1001", "1001"],
+})
+
+
+def decide_called(nik, nama, tgl, jk, no_kk, ibu=None):
+    usulan = pl.DataFrame({
+        "_row": [0], "nik_usulan": [nik], "nik_rusak_excel": [False], "nama_usulan": [nama], "tgl_lahir": [tgl],
+        "jk": [jk], "no_kk_usulan": [no_kk], "nama_ibu_kandung": [ibu], "kode_wilayah_usulan": [None],
+    }, schema_overrides={"nama_ibu_kandung": pl.String, "kode_wilayah_usulan": pl.String}).with_columns(
+        pl.col("_row").cast(pl.UInt32))
+    fetch = lambda keys: blocking.fetch_candidates(CALLED.lazy(), keys).collect()  # noqa: E731
+    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    return decided.row(0, named=True)
+
+
+@pytest.mark.parametrize("desc, nik, nama, tgl, jk, no_kk, status", [
+    ("Balinese name without its birth-order name", "5103011203900001", "Sudarsana", D(1990, 3, 12), "L",
+     "5103010101150001", "PADAN"),
+    ("the word after Muhammad", "3273010101900001", "Rizki", D(1990, 1, 1), "L", "3273010101150009", "PADAN"),
+    ("the word after Siti", "3273014101920002", "Aminah", D(1992, 1, 1), "P", "3273010101150009", "PADAN"),
+    ("a call name on someone else's family card: not accepted", "3273014101920002", "Aminah", D(1992, 1, 1), "P",
+     "3273010101159999", "TIDAK_PADAN"),
+    ("a call name with another birth date: not accepted", "5103011203900001", "Sudarsana", D(1991, 3, 12), "L",
+     "5103010101150001", "TIDAK_PADAN"),
+])
+def test_call_names_with_the_submitted_nik(desc, nik, nama, tgl, jk, no_kk, status):
+    assert decide_called(nik, nama, tgl, jk, no_kk)["status_padan"] == status, desc
+
+
+# Look-alikes (issue 14): twins of one card, one birth date and one mother, NIKs one serial apart;
+# namesakes born the same day in one district (the NIK's first 12 digits shared), other families.
+LOOKALIKES = pl.DataFrame({
+    "NIK": ["3578011206100001", "3578011206100002", "3578015206100003", "3578014708850001", "3578014708850002"],
+    "NO_KK": ["3578010101100005", "3578010101100005", "3578010101100005", "3578010505050001", "3578010909090002"],
+    "NAMA_LGKP": ["AHMAD FAUZAN", "AHMAD FAUZI", "AISYAH FAUZIAH", "SITI AMINAH", "SITI AMINAH"],
+    "TGL_LHR": [D(2010, 6, 12)] * 3 + [D(1985, 8, 7)] * 2,
+    "JENIS_KLMIN": ["LAKI-LAKI", "LAKI-LAKI", "PEREMPUAN", "PEREMPUAN", "PEREMPUAN"],
+    "NAMA_LGKP_IBU": ["SITI ROMLAH"] * 3 + ["RATNA SARI", "KASIYEM"],
+    "NO_PROP": ["35"] * 5, "NO_KAB": ["78"] * 5, "NO_KEC": ["01"] * 5,
+    "NO_KEL": ["1001", "1001", "1001", "1001", "1005"],
+})
+
+
+def decide_rows(rows: list[dict], dukcapil: pl.DataFrame = LOOKALIKES) -> pl.DataFrame:
+    base = {"nik_rusak_excel": False, "nama_ibu_kandung": None, "no_kk_usulan": None, "kode_wilayah_usulan": None}
+    usulan = pl.DataFrame([{"_row": i, **base, **r} for i, r in enumerate(rows)], schema_overrides={
+        "nama_ibu_kandung": pl.String, "no_kk_usulan": pl.String, "kode_wilayah_usulan": pl.String,
+        "tgl_lahir": pl.Date}).with_columns(pl.col("_row").cast(pl.UInt32))
+    fetch = lambda keys: blocking.fetch_candidates(dukcapil.lazy(), keys).collect()  # noqa: E731
+    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    return decided.sort("_row")
+
+
+TWIN = {"tgl_lahir": D(2010, 6, 12), "jk": "L", "no_kk_usulan": "3578010101100005", "nama_ibu_kandung": "Siti Romlah",
+        "kode_wilayah_usulan": "3578011001"}
+
+
+@pytest.mark.parametrize("desc, nik, nama, status, nik_padan, code", [
+    ("twin's own NIK", "3578011206100001", "Ahmad Fauzan", "PADAN", "3578011206100001", None),
+    ("the other twin's NIK typed (one serial digit): the name decides", "3578011206100002", "Ahmad Fauzan",
+     "PADAN_KOREKSI", "3578011206100001", "NIK_MILIK_KEMBARAN"),
+    ("a typo two serial digits away, the card holds the named twin", "3578011206100021", "Ahmad Fauzi",
+     "PADAN_KOREKSI", "3578011206100002", None),
+    ("the sister's NIK (other sex digits) for a brother: the name decides", "3578015206100003", "Ahmad Fauzi",
+     "PADAN_KOREKSI", "3578011206100002", None),
+    ("a name that is neither twin's, the other twin's NIK: not padan to either", "3578011206100002", "Ahmad Fauzam",
+     "TIDAK_PADAN", None, "PERLU_VERIFIKASI"),
+])
+def test_twins_are_told_apart_by_the_name_not_the_nik_digits(desc, nik, nama, status, nik_padan, code):
+    row = decide_rows([{**TWIN, "nik_usulan": nik, "nama_usulan": nama}]).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"]) == (status, nik_padan), (desc, row)
+    if code:
+        assert code in row["alasan_padan"], (desc, row["alasan_padan"])
+
+
+def test_twins_nik_swapped_between_their_rows_each_row_gets_its_own_person():
+    d = decide_rows([{**TWIN, "nik_usulan": "3578011206100002", "nama_usulan": "AHMAD FAUZAN"},
+                     {**TWIN, "nik_usulan": "3578011206100001", "nama_usulan": "AHMAD FAUZI"}])
+    assert d["nik_padan"].to_list() == ["3578011206100001", "3578011206100002"]
+    assert d["status_padan"].to_list() == ["PADAN_KOREKSI", "PADAN_KOREKSI"]
+
+
+NAMESAKE = {"nama_usulan": "SITI AMINAH", "tgl_lahir": D(1985, 8, 7), "jk": "P"}
+
+
+@pytest.mark.parametrize("desc, nik, kk, ibu, desa, status, nik_padan, code", [
+    ("her own NIK, card and mother", "3578014708850002", "3578010909090002", "Kasiyem", "3578011005", "PADAN",
+     "3578014708850002", None),
+    ("the namesake's NIK, her own card and mother: the family decides", "3578014708850001", "3578010909090002",
+     "Kasiyem", "3578011005", "PADAN_KOREKSI", "3578014708850002", "NIK_MILIK_SENAMA"),
+    ("the namesake's NIK, her own card, no mother given", "3578014708850001", "3578010909090002", None, None,
+     "PADAN_KOREKSI", "3578014708850002", "NIK_MILIK_SENAMA"),
+    ("the namesake's NIK, her card but the namesake's mother: review", "3578014708850001", "3578010909090002",
+     "Ratna Sari", None, "TIDAK_PADAN", None, "PERLU_VERIFIKASI"),
+    ("only name and date, the NIK typed decides", "3578014708850001", None, None, None, "PADAN",
+     "3578014708850001", None),
+])
+def test_namesakes_one_serial_apart_are_told_apart_by_the_family(desc, nik, kk, ibu, desa, status, nik_padan, code):
+    row = decide_rows([{**NAMESAKE, "nik_usulan": nik, "no_kk_usulan": kk, "nama_ibu_kandung": ibu,
+                        "kode_wilayah_usulan": desa}]).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"]) == (status, nik_padan), (desc, row)
+    if code:
+        assert code in row["alasan_padan"], (desc, row["alasan_padan"])
+
+
+@pytest.mark.parametrize("nama, registered", [("KARMI", "SITI SUKARMI"), ("PRAPTO", "SUPRAPTO SUSANTO")])
+def test_a_javanese_word_without_su_alone_is_a_call_name(nama, registered):
+    from transforms.callnames import call_name_pattern
+
+    assert call_name_pattern(nama, registered, "P", load_matching_model().model.call_names) \
+        == "PANGGILAN_TANPA_AWALAN_KATA"

@@ -54,12 +54,17 @@ trained_on: hand-written for the tests
 prior_log2_odds: {NIK_EXACT: -2.0, NIK_SATU_EDIT: -2.0, KK_KELUARGA: -2.0, NIK_EXCEL: -2.0, WILAYAH_TGL_JK: -2}
 weights:
   cmp_nik: {SAMA: 9.2, SATU_EDIT: -2.2, RUSAK_SESUAI: 0.7, LAIN: -6.0}
-  cmp_nama: {SAMA: 9.9, MIRIP_TINGGI: 3.9, MIRIP: 1.2, AGAK: -2.3, BEDA: -7.6}
+  cmp_nama: {SAMA: 9.9, MIRIP_TINGGI: 3.9, MIRIP: 1.2, PANGGILAN_UMUM: 2, PANGGILAN_SETELAH_AWALAN: 3, PANGGILAN_BALI: 3,
+             PANGGILAN_TANPA_AWALAN_KATA: 3, PANGGILAN_KATA_PERTAMA: 2, AGAK: -2.3, BEDA: -7.6}
   cmp_tgl: {SAMA: 5.4, TERTUKAR: 2.4, SATU_KOMPONEN: -4.7, BEDA: -7.4}
   cmp_jk: {SAMA: 1, BEDA: -6.6}
   cmp_ibu: {SAMA: 2.2, MIRIP: -0.4, BEDA: -7.3}
   cmp_wilayah: {DESA: 0.1, KECAMATAN: -3.7, KABUPATEN: 2.3, LAIN: -0.3}
   cmp_kk: {SAMA: 0.2, BEDA: -5.0}
+levels:
+  cmp_nama: {SAMA: 97, MIRIP_TINGGI: 90, MIRIP: 80, AGAK: 65}
+  cmp_ibu: {SAMA: 90, MIRIP: 70}
+trained_levels: db958685a51dc212
 thresholds:
   accept: 0.95
   review: 0.5
@@ -70,6 +75,10 @@ guards:
   ambiguity_margin_bits: 6
 clan_names:
   LIEM: [SALIM, HALIM]
+call_names:
+  umum:
+    L: [UJANG]
+  awalan: [M, SITI]
 """
 
 
@@ -259,6 +268,11 @@ def test_a_rule_set_is_refused_for_a_periode_before_valid_from(tmp_path):
     ("a clan name not written as a name key", "  LIEM: [SALIM, HALIM]", "  Liem: [SALIM, HALIM]", "clan_names.Liem",
      "capital letters"),
     ("a misspelled section", "thresholds:", "treshold:", "treshold", "did you mean 'thresholds'"),
+    ("cut points changed without retraining", "MIRIP: 80, AGAK: 65}", "MIRIP: 75, AGAK: 65}", "trained_levels",
+     "estimated with other cut points"),
+    ("cut points out of order", "MIRIP: 80, AGAK: 65}", "MIRIP: 80, AGAK: 85}", "levels.cmp_nama.AGAK",
+     "must be below MIRIP"),
+    ("a call-name list for a third sex", "  L: [UJANG]", "  X: [UJANG]", "call_names.umum.X", "one of"),
 ])
 def test_a_broken_matching_model_is_refused_naming_the_key(tmp_path, desc, old, new, path, words):
     assert_named(refusal(load_matching_model, tmp_path, broken(MATCHING, old, new)), desc, path, words)

@@ -43,6 +43,8 @@ __all__ = [
     "DEFAULT_NOISE_RATES",
     "DUKCAPIL_COLUMNS",
     "NOISE_GROUPS",
+    "NOISE_MIXES",
+    "POPULATION_MIXES",
     "USULAN_COLUMNS",
     "burekol",
     "dtsen",
@@ -118,6 +120,24 @@ DEFAULT_NOISE_RATES: dict[str, float] = {
     "invalid_wilayah": 0.002,     # a village code that does not exist
     "invalid_formula": 0.0015,    # =HYPERLINK(...) and friends, in nama or alamat
     "invalid_missing_alasan": 0.001,  # HAPUS/SANGGAH without alasan (only those rows)
+    # a NIK that lands on a real look-alike person (at most one per row; the row's own NIK digits
+    # are replaced, so the "nik" kinds above do not apply to it). Rates are of all rows; a kind is
+    # drawn only where its look-alike exists.
+    "nik_typo_twin": 0.003,       # one serial digit mistyped: exactly the (same-sex) twin's NIK
+    "nik_swap_twin": 0.002,       # both twins' rows in the file carry each other's NIK (counted per row)
+    "nik_typo_namesake": 0.003,   # one serial digit mistyped: exactly a namesake's NIK (same name, birth date,
+                                  # sex; another KK, mother, village and address)
+    "nik_typo_family": 0.001,     # one digit mistyped or two swapped: exactly another member of the family card
+                                  # (only ~0.1-0.2% of rows have such a relative: this caps the kind's rate)
+    # nama panggilan instead of the registered name; NIK, birth date, sex, KK and mother stay right
+    "call_name_sunda": 0.002,     # UJANG / ASEP for boys, NENG / EUIS for girls (Sundanese), alone or before a name
+    "call_name_after_muhammad": 0.004,  # the word after MUHAMMAD / SITI / NUR / AHMAD alone (MUHAMMAD RIZKI -> RIZKI)
+    "call_name_bali": 0.001,      # without I / NI and the birth-order name (I WAYAN SUDARSANA -> SUDARSANA)
+    "call_name_su": 0.002,        # SU- dropped from a Javanese name (SUTRISNO -> TRISNO)
+    "call_name_first_word": 0.004,  # only the first word of a multi-word name
+    # the family moved (whole households; at most one per household)
+    "relocated": 0.004,           # the usulan has the new village and address, Dukcapil still the old ones
+    "relocated_old_form": 0.003,  # Dukcapil has the new village, address and No KK; the usulan an old form's
 }
 
 NOISE_GROUPS: dict[str, tuple[str, ...]] = {
@@ -133,8 +153,38 @@ NOISE_GROUPS: dict[str, tuple[str, ...]] = {
     "alamat": ("alamat_comma", "alamat_quote", "alamat_newline", "alamat_nonascii"),
     "invalid": ("invalid_empty_nama", "invalid_date", "invalid_jenis_usulan", "invalid_wilayah",
                 "invalid_formula", "invalid_missing_alasan"),
+    # how the groups below combine with the others: a look-alike NIK replaces the NIK, so it clears
+    # the "nik" kinds of its row; a call name comes with a right NIK and birth date, so it clears
+    # the "nik" kinds and date_swap, gives way to a look-alike NIK and to an invalid nama, and
+    # excludes the name kinds that need the registered words (muhammad, bin, abbrev, reorder,
+    # chinese_form) while spelling, title, case, spaces and typo still apply on top of it.
+    "nik_lookalike": ("nik_typo_twin", "nik_swap_twin", "nik_typo_namesake", "nik_typo_family"),
+    "call_name": ("call_name_sunda", "call_name_after_muhammad", "call_name_bali", "call_name_su",
+                  "call_name_first_word"),
+    "relocation": ("relocated", "relocated_old_form"),
 }
 INVALID_KINDS = NOISE_GROUPS["invalid"]
+_CALL_NAME_EXCLUDES = ("name_muhammad", "name_bin", "name_abbrev", "name_reorder", "name_chinese_form")
+
+# Named noise mixes. "dev" is the development mix (DEFAULT_NOISE_RATES). "held_out" has other rates
+# of the old and the new kinds (more typing damage, more twins' and namesakes' NIKs, more call
+# names and moves) and, with POPULATION_MIXES["held_out"], more twins and namesakes in the
+# population: it exists to measure the matching once, on data it was never tuned on. Never use it
+# to choose thresholds, weights or rules, and never train on it.
+NOISE_MIXES: dict[str, dict[str, float]] = {
+    "dev": DEFAULT_NOISE_RATES,
+    "held_out": DEFAULT_NOISE_RATES | {
+        "nik_typo": 0.030, "nik_transpose": 0.020, "nik_other_member": 0.010, "nik_excel_sci": 0.012,
+        "nik_fabricated": 0.006, "ghost": 0.006,
+        "name_spelling": 0.020, "name_muhammad": 0.008, "name_title": 0.010, "name_typo": 0.025,
+        "name_abbrev": 0.008, "name_reorder": 0.006,
+        "date_swap": 0.010, "date_excel_serial": 0.012,
+        "nik_typo_twin": 0.006, "nik_swap_twin": 0.004, "nik_typo_namesake": 0.008, "nik_typo_family": 0.002,
+        "call_name_sunda": 0.004, "call_name_after_muhammad": 0.008, "call_name_bali": 0.002,
+        "call_name_su": 0.004, "call_name_first_word": 0.008,
+        "relocated": 0.008, "relocated_old_form": 0.006,
+    },
+}
 
 # ------------------------------------------------------------------------------------------------
 # Vocabularies
@@ -454,22 +504,45 @@ _NAME_CHUNK = 1_000_000
 
 
 def _compose_names(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
-                   fam: np.ndarray, clan: np.ndarray, order: np.ndarray) -> pl.Series:
+                   fam: np.ndarray, clan: np.ndarray, order: np.ndarray, common_share: float = 0.0) -> pl.Series:
     """Full upper-case names, composed from the word pools by culture, sex and generation.
 
-    Works in chunks of a million rows to bound the memory of the intermediate word columns.
+    ``common_share`` of the people of the Muslim-majority cultures get one of the very common full
+    names instead (:func:`_common_names`). Works in chunks of a million rows to bound the memory of
+    the intermediate word columns.
     """
     if culture.size <= _NAME_CHUNK:
-        return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order)
+        return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order, common_share)
     parts = [
-        _compose_names_chunk(rng, *(a[i:i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)))
+        _compose_names_chunk(rng, *(a[i:i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)),
+                             common_share)
         for i in range(0, culture.size, _NAME_CHUNK)
     ]
     return pl.concat(parts, rechunk=True)
 
 
+_COMMON_LISTS = ((N.NAMA_UMUM_LAKI_LAMA, N.NAMA_UMUM_LAKI_MUDA), (N.NAMA_UMUM_PEREMPUAN_LAMA, N.NAMA_UMUM_PEREMPUAN_MUDA))
+_COMMON_ZIPF = 1.1   # the k-th most common name is about k**-1.1 times as frequent as the first
+_COMMON_YOUNG_FROM = 1980
+
+
+def _common_names(rng: np.random.Generator, female: np.ndarray, birth_year: np.ndarray) -> pl.Series:
+    """One very common full name per row (MUHAMMAD RIZKI, SITI AMINAH ...), by sex and generation, Zipf-like."""
+    n = female.size
+    out = np.empty(n, dtype=object)
+    for sex in (0, 1):
+        for young in (0, 1):
+            rows = np.flatnonzero((female == bool(sex)) & ((birth_year >= _COMMON_YOUNG_FROM) == bool(young)))
+            if rows.size == 0:
+                continue
+            words = _COMMON_LISTS[sex][young]
+            w = 1.0 / np.arange(1, len(words) + 1) ** _COMMON_ZIPF
+            out[rows] = np.asarray(words, dtype=object)[rng.choice(len(words), size=rows.size, p=w / w.sum())]
+    return pl.Series(out.tolist(), dtype=pl.String)
+
+
 def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
-                         fam: np.ndarray, clan: np.ndarray, order: np.ndarray) -> pl.Series:
+                         fam: np.ndarray, clan: np.ndarray, order: np.ndarray, common_share: float = 0.0) -> pl.Series:
     n = culture.size
     cult = culture.astype(np.int64).copy()
     young = (birth_year >= 1988) & np.isin(cult, _EJAAN_CULTURES) & (rng.random(n) < 0.55)
@@ -514,6 +587,11 @@ def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: 
     names = pl.DataFrame({f"w{k}": w for k, w in enumerate(words)}).select(
         pl.concat_str([f"w{k}" for k in range(4)], separator=" ", ignore_nulls=True).alias("nama")
     )["nama"]
+    # the heavy tail: a share of the Muslim-majority cultures carry one of the very common full names
+    if common_share > 0:
+        rows = np.flatnonzero(np.isin(culture, _MUSLIM_CULTURES) & (rng.random(n) < common_share))
+        if rows.size:
+            names = names.scatter(rows, _common_names(rng, female[rows], birth_year[rows]))
     # old spelling for older people of the cultures that used it
     p_old = np.where(birth_year < 1960, 0.35, np.where(birth_year < 1972, 0.2, np.where(birth_year < 1985, 0.05, 0.005)))
     old = np.flatnonzero(np.isin(culture, _EJAAN_CULTURES) & (rng.random(n) < p_old))
@@ -587,14 +665,50 @@ def _household_sizes(rng: np.random.Generator, n_persons: int) -> np.ndarray:
     return sizes
 
 
-def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.DataFrame:
+# Population phenomena (see :func:`population`); a mix is chosen by name with the noise mix.
+POPULATION_MIXES: dict[str, dict[str, float]] = {
+    # the development population
+    "dev": {"twin_rate": 0.015, "twin_lookalike_share": 0.6, "namesake_rate": 0.01, "common_name_share": 0.05},
+    # held out: never tune against it (see NOISE_MIXES)
+    "held_out": {"twin_rate": 0.02, "twin_lookalike_share": 0.75, "namesake_rate": 0.02,
+                 "common_name_share": 0.08},
+}
+_TWIN_SAME_SEX = 0.65      # monozygotic twins (about a third) plus half of the dizygotic ones
+_TWIN_CONSECUTIVE = 0.9    # twins registered together get consecutive serials; the rest were registered apart
+_NAMESAKE_MAX_SHIFT = 2.0  # years a namesake's birth date may move to meet the other's
+_SIBLING_GAP = 300         # days at least between two deliveries of one mother
+
+
+def population(rng: np.random.Generator, n_persons: int, *, periode: str,
+               twin_rate: float = POPULATION_MIXES["dev"]["twin_rate"],
+               twin_lookalike_share: float = POPULATION_MIXES["dev"]["twin_lookalike_share"],
+               namesake_rate: float = POPULATION_MIXES["dev"]["namesake_rate"],
+               common_name_share: float = POPULATION_MIXES["dev"]["common_name_share"]) -> pl.DataFrame:
     """The civil-registry population: ``n_persons`` people in households of 1-8.
 
     Returns the Dukcapil contract columns (:data:`DUKCAPIL_COLUMNS`) plus helper columns:
     ``hh_id`` (household number, rows are sorted by it and by ``pos``), ``pos`` (0 = head),
     ``kode_wilayah`` (10-digit village), ``culture`` (index into :data:`CULTURES`), ``fam``
-    (family-name word index or -1) and ``nik_grp_n`` (how many NIKs share this NIK's first 12
-    digits; serials run 0001..nik_grp_n, so a higher serial is free).
+    (family-name word index or -1), ``nik_grp_n`` (how many NIKs share this NIK's first 12
+    digits; serials run 0001..nik_grp_n, so a higher serial is free) and ``twin_root`` (for a
+    twin or triplet born second or third: the row of the first-born of the delivery, else -1).
+
+    Phenomena of real families and villages:
+
+    * **NIK serials** are issued as Dukcapil does: the people registered in one district with one
+      birth date and sex (the NIK's first 12 digits) get consecutive serials 0001, 0002 ... . So a
+      one-digit typo in a serial often lands on another real person.
+    * **Twins**: ``twin_rate`` of the deliveries of a family card's children are twins (a chain of
+      two makes a few triplets): same No KK, birth date and mother, the family's surname, the same
+      registration district and (mostly) consecutive serials; about two thirds are of one sex.
+      ``twin_lookalike_share`` of them get names that look alike (:func:`_twin_lookalike_names`).
+    * **Common names**: ``common_name_share`` of the people of the Muslim-majority cultures carry
+      one of the very common full names, Zipf-distributed (MUHAMMAD RIZKI, SITI AMINAH ...).
+    * **Namesakes**: in a district of 100,000 people, two unrelated people with a common full name
+      are born on the same day; a sample of a few thousand rarely shows it, so ``namesake_rate``
+      of the people are made namesakes in pairs: one common full name, one birth date, one sex and
+      one registration district (so the NIKs share their first 12 digits and the serials are
+      consecutive), in other households and villages (another No KK, mother and address).
 
     Examples
     --------
@@ -665,16 +779,26 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     female[is_sp] = ~head_f[hh][is_sp]
     female[el] = np.where(e[el] == 2, elder_k[el] == 1, u(int(el.sum())) < 0.7)
 
+    # the window in which each person's birth date may lie given the household (for namesakes)
     bd = np.empty(n, dtype=np.int64)
+    bd_lo = np.empty(n, dtype=np.int64)
+    bd_hi = np.full(n, ref - 1, dtype=np.int64)
     bd[pos == 0] = head_bd[hh][pos == 0]
     bd[is_sp] = spouse_bd[hh][is_sp]
     hi = ref - 1
+    # children: uniform in the window the younger parent allows, but at least _SIBLING_GAP days apart
     m = role == ANAK
     lo = young_par[hh][m] + _years(18) + 2
-    bd[m] = hi - np.floor(u(int(m.sum())) * np.minimum(hi - lo, _years(30))).astype(np.int64)
+    span = np.minimum(hi - lo, _years(30))
+    room = np.maximum(span - (n_anak[hh][m] - 1) * _SIBLING_GAP, 0)
+    ua = u(int(m.sum()))
+    ak_rank, _ = _group_rank(hh[m], np.argsort(ua, kind="stable"))
+    bd[m] = hi - span + np.floor(ua * room).astype(np.int64) + ak_rank * _SIBLING_GAP
+    bd_lo[m] = hi - span
     m = role == CUCU
     lo = head_bd[hh][m] + _years(36) + 2
     bd[m] = hi - np.floor(u(int(m.sum())) * np.minimum(hi - lo, _years(15))).astype(np.int64)
+    bd_lo[m] = np.maximum(lo, hi - _years(15))
     m = el
     par = np.where(role[m] == MERTUA, spouse_bd[hh][m], head_bd[hh][m])
     k = int(m.sum())
@@ -682,7 +806,39 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
                        ref - _years(100))
     m = role == FAMILI
     bd[m] = ref - _years(rng.uniform(2, 70, int(m.sum()))) - 1
-    del sp_h, r, a, c, e, is_sp, el, elder_k, m, lo, par
+    bd_lo[m], bd_hi[m] = ref - _years(70) - 1, ref - _years(2) - 1
+    # heads, spouses, elders and children with siblings keep their date
+    fixed = ~np.isin(role, (ANAK, CUCU, FAMILI)) | ((role == ANAK) & (a > 1)) | ((role == CUCU) & (c > 1))
+    bd_lo[fixed], bd_hi[fixed] = bd[fixed], bd[fixed]
+    del sp_h, r, a, c, e, is_sp, el, elder_k, m, lo, par, fixed, ua, ak_rank, span, room
+
+    # ---- twins: one delivery, one birth date, one mother ---------------------------------------
+    twin_root = _twin_roots(rng, role, hh, twin_rate)
+    twin = twin_root != np.arange(n)
+    bd[twin] = bd[twin_root[twin]]
+    same_sex = u(n) < _TWIN_SAME_SEX
+    female[twin] = np.where(same_sex[twin], female[twin_root[twin]], ~female[twin_root[twin]])
+    del same_sex
+
+    # ---- culture and family names (by household) ---------------------------------------------
+    culture_h = np.zeros(H, dtype=np.int64)
+    prov_codes, prov_of_v = np.unique(v_prov, return_inverse=True)
+    prov_h = prov_of_v[hv]
+    for pi, prov in enumerate(prov_codes):
+        rows = np.flatnonzero(prov_h == pi)
+        culture_h[rows] = rng.choice(len(CULTURES), size=rows.size, p=_culture_mix(str(prov)))
+    culture = culture_h[hh]
+
+    # ---- registration district of the NIK; namesakes meet on one day in one district -----------
+    kec_h = v_kec[hv]
+    all_kec = wilayah.districts()["kode_kec"].cast(pl.Int64).to_numpy()
+    reg_kec = np.where(u(n) < 0.9, kec_h[hh], all_kec[rng.integers(0, all_kec.size, n)])
+    reg_kec[twin] = reg_kec[twin_root[twin]]
+    in_delivery = twin | np.isin(np.arange(n), twin_root[twin])
+    ns_x, ns_y = _namesake_pairs(rng, culture, female, bd, bd_lo, bd_hi, hh, hv[hh], ~in_delivery, namesake_rate)
+    bd[ns_y] = bd[ns_x]
+    reg_kec[ns_y] = reg_kec[ns_x]
+    del bd_lo, bd_hi, in_delivery
     age = (ref - bd) / _YEAR
     y, mo, d = _ymd(bd)
 
@@ -694,16 +850,18 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     tgl_mati = pl.select(pl.when(pl.lit(pl.Series(dead))).then(pl.lit(tgl_mati))).to_series()
     del w, died
 
-    # ---- NIK: birth-registration district + DDMMYY (+40 for women) + serial ----------------
-    kec_h = v_kec[hv]
-    all_kec = wilayah.districts()["kode_kec"].cast(pl.Int64).to_numpy()
-    reg_kec = np.where(u(n) < 0.9, kec_h[hh], all_kec[rng.integers(0, all_kec.size, n)])
+    # ---- NIK: registration district + DDMMYY (+40 for women) + serial ---------------------------
+    # Serials count up from 0001 within the first 12 digits, in the order of registration; twins
+    # registered together are next to each other in that order.
     prefix = reg_kec * 1_000_000 + (d + 40 * female) * 10_000 + mo * 100 + y % 100
-    rank, grp_n = _group_rank(prefix, rng.permutation(n))
+    reg_order = rng.permutation(n).astype(np.int64) * 4
+    together = twin & (u(n) < _TWIN_CONSECUTIVE)
+    reg_order[together] = reg_order[twin_root[together]] + (np.arange(n) - twin_root)[together]
+    rank, grp_n = _group_rank(prefix, np.argsort(reg_order, kind="stable"))
     if grp_n.max() > 9999:
         raise ValueError("more than 9999 NIKs share a district and birth date; use more villages")
     nik = prefix * 10_000 + rank + 1
-    del reg_kec, prefix, rank, mo, d
+    del reg_kec, prefix, rank, mo, d, reg_order, together
 
     # ---- No KK: issuing district + card date + serial, unique and never equal to a NIK ------
     kk_kec = np.where(u(H) < 0.95, kec_h, all_kec[rng.integers(0, all_kec.size, H)])
@@ -724,14 +882,7 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     nik_s = nik_set.cast(pl.String)
     del nik, nik_set
 
-    # ---- culture, family names and names ---------------------------------------------------
-    culture_h = np.zeros(H, dtype=np.int64)
-    prov_codes, prov_of_v = np.unique(v_prov, return_inverse=True)
-    prov_h = prov_of_v[hv]
-    for pi, prov in enumerate(prov_codes):
-        rows = np.flatnonzero(prov_h == pi)
-        culture_h[rows] = rng.choice(len(CULTURES), size=rows.size, p=_culture_mix(str(prov)))
-    culture = culture_h[hh]
+    # ---- names -------------------------------------------------------------------------------
     fam_h = _fam_draw(rng, culture_h)
     own_fam = _fam_draw(rng, culture)
     carries = np.isin(role, (ANAK, CUCU, SUAMI)) | ((role == KK) & ~female) | ((role == ORANG_TUA) & ~female)
@@ -742,10 +893,24 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     if anak.size:
         ak_rank, _ = _group_rank(hh[anak], np.argsort(bd[anak], kind="stable"))
         order[anak] = ak_rank % 4
-    nama = _compose_names(rng, culture, female, y, fam, clan, order)
+    nama = _compose_names(rng, culture, female, y, fam, clan, order, common_name_share)
+    nama = _twin_lookalike_names(rng, nama, twin_root, female, culture, twin_lookalike_share)
+    if ns_x.size:
+        common = _common_names(rng, female[ns_x], y[ns_x])
+        nama = nama.scatter(ns_x, common).scatter(ns_y, common)
+    famous = nama.is_in(list(N.NAMA_TERKENAL)).to_numpy()
+    if famous.any():
+        rows = np.flatnonzero(famous)
+        extra = np.where(female[rows], _draw(rng, "BLK_P", rows.size), _draw(rng, "BLK_L", rows.size))
+        nama = nama.scatter(rows, nama.gather(rows) + " " + _gather(_POOL, extra))
     ibu_fam = _fam_draw(rng, culture)
     nama_ibu = _compose_names(rng, culture, np.ones(n, dtype=bool), y - 26, ibu_fam,
-                              _clan_of(rng, ibu_fam, culture), np.minimum(_skewed(rng, 4, n, 1.5), 3))
+                              _clan_of(rng, ibu_fam, culture), np.minimum(_skewed(rng, 4, n, 1.5), 3),
+                              common_name_share)
+    # children whose mother does not live in the household still share one mother
+    first_anak = start + 1 + has_sp
+    rows = np.flatnonzero(role == ANAK)
+    nama_ibu = nama_ibu.scatter(rows, nama_ibu.gather(first_anak[hh][rows]))
     # mothers who live in the household
     mother_h = np.where(head_f, start, np.where(has_sp, start + 1, -1))
     elder_start = start + 1 + has_sp + n_anak + n_cucu
@@ -760,13 +925,14 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
     src[m] = elder_f_h[hh][m]
     rows = np.flatnonzero(src >= 0)
     nama_ibu = nama_ibu.scatter(rows, nama.gather(src[rows]))
-    del own_fam, carries, clan, order, ibu_fam, src, rows, y, m
+    del own_fam, carries, clan, order, ibu_fam, src, rows, y, m, famous
 
     # ---- birth place, address, occupation ---------------------------------------------------
     kab_codes, kab_names = _regency_names()
     kab_h = v_kab[hv]
     born_here = u(n) < 0.85
     kab_i = np.where(born_here, np.searchsorted(kab_codes, kab_h[hh]), rng.integers(0, kab_codes.size, n))
+    kab_i[twin] = kab_i[twin_root[twin]]
     tmpt = _gather(kab_names, kab_i)
     alamat_h = _alamat(rng, H)
     pk = _pekerjaan(rng, age, female, role)
@@ -789,13 +955,147 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str) -> pl.
         "culture": pl.Series(culture.astype(np.int8)),
         "fam": pl.Series(fam.astype(np.int32)),
         "nik_grp_n": pl.Series(grp_n.astype(np.int16)),
+        "twin_root": pl.Series(np.where(twin, twin_root, -1).astype(np.int32)),
     })
     return frame.with_columns(
         NO_PROP=pl.col("kode_wilayah").str.slice(0, 2),
         NO_KAB=pl.col("kode_wilayah").str.slice(2, 2),
         NO_KEC=pl.col("kode_wilayah").str.slice(4, 2),
         NO_KEL=pl.col("kode_wilayah").str.slice(6, 4),
-    ).select(*DUKCAPIL_COLUMNS, "hh_id", "pos", "kode_wilayah", "culture", "fam", "nik_grp_n")
+    ).select(*DUKCAPIL_COLUMNS, "hh_id", "pos", "kode_wilayah", "culture", "fam", "nik_grp_n", "twin_root")
+
+
+def _twin_roots(rng: np.random.Generator, role: np.ndarray, hh: np.ndarray, twin_rate: float) -> np.ndarray:
+    """For every person the row of the first-born of their delivery: the row itself, except for a
+    twin (or triplet) born second, whose delivery started at the sibling in the row before.
+
+    The children of a family card are consecutive rows; ``twin_rate`` of the deliveries are twins.
+    """
+    n = role.size
+    idx = np.arange(n)
+    anak = role == ANAK
+    can_start = anak & np.r_[anak[1:] & (hh[1:] == hh[:-1]), False]  # a younger sibling follows in the card
+    share = can_start.sum() / max(int(anak.sum()), 1)
+    p = min(1.0, twin_rate / share) if share > 0 else 0.0
+    starts = can_start & (rng.random(n) < p)
+    follows = np.r_[False, starts[:-1]]
+    return np.maximum.accumulate(np.where(follows, 0, idx))
+
+
+def _namesake_pairs(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, bd: np.ndarray,
+                    bd_lo: np.ndarray, bd_hi: np.ndarray, hh: np.ndarray, village: np.ndarray,
+                    eligible: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint pairs (x, y) of unrelated people who become namesakes: ``y`` takes ``x``'s birth date.
+
+    Candidates are people of a Muslim-majority culture (no family name to clash) outside a twin
+    delivery; they are sorted by culture, sex and birth date and paired with their neighbour, in
+    another household and village, when ``x``'s date lies in the window ``y``'s household allows
+    (``bd_lo``..``bd_hi``) and no more than a couple of years from ``y``'s own. About ``rate`` of
+    all people end up in a pair.
+    """
+    cand = np.flatnonzero(eligible & np.isin(culture, _MUSLIM_CULTURES))
+    none = np.zeros(0, dtype=np.int64)
+    if rate <= 0 or cand.size < 2:
+        return none, none
+    cand = cand[np.lexsort((bd[cand], female[cand], culture[cand]))]
+    a, b = cand[0:cand.size - 1:2], cand[1::2]
+    near = np.abs(bd[a] - bd[b]) <= _years(_NAMESAKE_MAX_SHIFT)
+    ok = ((culture[a] == culture[b]) & (female[a] == female[b]) & (hh[a] != hh[b]) & (village[a] != village[b])
+          & near)
+    b_moves = ok & (bd[a] >= bd_lo[b]) & (bd[a] <= bd_hi[b])
+    a_moves = ok & ~b_moves & (bd[b] >= bd_lo[a]) & (bd[b] <= bd_hi[a])
+    x, y = np.where(b_moves, a, b), np.where(b_moves, b, a)
+    ok = b_moves | a_moves
+    want = rate * bd.size / 2
+    take = ok & (rng.random(a.size) < min(1.0, want / max(int(ok.sum()), 1)))
+    return x[take], y[take]
+
+
+_AWALAN_RE = "|".join(re.escape(w) for w in N.AWALAN_NAMA)
+_GIVEN_RE = rf"^((?:(?:{_AWALAN_RE}) )*)(\S+)(.*)$"   # prefix words, the given word, the rest
+_BALI_RE = r"^((?:I|NI)(?: (?:" + "|".join(N.BALI_URUTAN_KATA) + r"))+) (.+)$"
+
+
+def _twin_lookalike_names(rng: np.random.Generator, nama: pl.Series, twin_root: np.ndarray, female: np.ndarray,
+                          culture: np.ndarray, share: float) -> pl.Series:
+    """Names of twins that look alike: ``share`` of the twins born second (or third) get a name made
+    from the sibling born just before them, in one of the ways families do it:
+
+    * ``pair``: a rhyming or minimal pair of given words (HASAN / HUSEIN, RIZKI / RIZKA), both twins;
+    * ``dwi_tri``: DWI and TRI before one name (DWI WAHYUNI / TRI WAHYUNI), both twins;
+    * ``same_first``: the same first given word, the twin's own last word (BAYU PRATAMA / BAYU SAPUTRA);
+    * ``one_letter``: the given word one letter apart (RENDI / RANDI, RIZKI / RIZKA for a sister);
+
+    A twin of the other sex drops the sex-bound words before the given one (MUHAMMAD, SITI ...).
+    * Balinese twins keep their own birth-order name before the sibling's name (I WAYAN ARTAWAN / I MADE ARTAWAN).
+
+    ``pair`` and ``dwi_tri`` (Muslim-majority cultures) rename the first twin too; a triplet is made
+    from the second. A name that would equal the sibling's stays as composed.
+    """
+    n = nama.len()
+    idx = np.arange(n)
+    follower = np.flatnonzero((twin_root != idx) & (rng.random(n) < share))
+    if follower.size == 0:
+        return nama
+    depth = follower - twin_root[follower]
+    style = np.where(np.isin(culture[follower], _MUSLIM_CULTURES) & (depth == 1),
+                     _choice(rng, (0.25, 0.15, 0.25, 0.35), follower.size),   # pair, dwi_tri, same_first, one_letter
+                     np.where(rng.random(follower.size) < 0.5, 2, 3))
+    style = np.where(culture[follower] == _C["bali"], 4, style)
+    pairs = N.KEMBAR_PASANGAN
+    sexes = np.array([{"LL": 0, "LP": 1, "PL": 2, "PP": 3}[p[2]] for p in pairs])
+    for dep in range(1, int(depth.max()) + 1):
+        rows = follower[depth == dep]
+        st = style[depth == dep]
+        prev = rows - 1
+        a, own = nama.gather(prev), nama.gather(rows)
+        combo = female[prev].astype(np.int64) * 2 + female[rows]
+        pick = np.zeros(rows.size, dtype=np.int64)
+        for ci in range(4):
+            m = combo == ci
+            pick[m] = np.flatnonzero(sexes == ci)[rng.integers(0, int((sexes == ci).sum()), int(m.sum()))]
+        df = pl.DataFrame({
+            "a": a, "own": own, "st": st, "fem": female[rows], "same_sex": female[rows] == female[prev],
+            "p0": _gather([p[0] for p in pairs], pick), "p1": _gather([p[1] for p in pairs], pick),
+        })
+        pre, given, rest = (pl.col("a").str.extract(_GIVEN_RE, i) for i in (1, 2, 3))
+        pre_b = pl.when(pl.col("same_sex")).then(pre).otherwise(pl.lit(""))  # no SITI for a brother, no MUHAMMAD for a sister
+        last = pl.col("a").str.extract(r"(\S+)$", 1)
+        own_last = pl.col("own").str.extract(r"(\S+)$", 1)
+        # one letter: the final vowel after a consonant follows the sex (RIZKI / RIZKA), else the first vowel
+        # changes (RENDI / RANDI, DENI / DONI)
+        ends_cv = given.str.contains(r"[^AEIOU][AEIOU]$")
+        first_v = given.str.extract(r"^[^AEIOU]*([AEIOU])", 1)
+        swapped_v = first_v.replace_strict(["A", "E", "I", "O", "U"], ["E", "A", "E", "A", "A"], default="A")
+        g1 = (pl.when(ends_cv & pl.col("fem")).then(
+                  pl.when(given.str.ends_with("A")).then(given.str.replace(r"A$", "I")).otherwise(given.str.replace(r"[EIOU]$", "A")))
+              .when(ends_cv).then(
+                  pl.when(given.str.ends_with("I")).then(given.str.replace(r"I$", "O")).otherwise(given.str.replace(r"[AEOU]$", "I")))
+              .otherwise(pl.concat_str([given.str.extract(r"^([^AEIOU]*)[AEIOU]", 1), swapped_v,
+                                        given.str.replace(r"^[^AEIOU]*[AEIOU]", "")])))
+        bali_a = pl.col("a").str.extract(_BALI_RE, 2)
+        bali_own = pl.col("own").str.extract(_BALI_RE, 1)
+        new_b = (pl.when(pl.col("st") == 0).then(pre_b + pl.col("p1") + rest)
+                 .when(pl.col("st") == 1).then("TRI " + last)
+                 .when((pl.col("st") == 2) & pl.col("same_sex")).then(pre + given + " " + own_last)
+                 .when((pl.col("st") == 4) & bali_a.is_not_null() & bali_own.is_not_null()).then(bali_own + " " + bali_a)
+                 .otherwise(pre_b + g1 + rest))
+        new_a = (pl.when(pl.col("st") == 0).then(pre + pl.col("p0") + rest)
+                 .when(pl.col("st") == 1).then("DWI " + last)
+                 .otherwise(pl.col("a")))
+        out = df.with_columns(root=nama.gather(twin_root[rows]), extra=_gather(_POOL, np.where(
+            female[rows], _draw(rng, "BLK_P", rows.size), _draw(rng, "BLK_L", rows.size)))).select(
+            new_a=new_a.fill_null(pl.col("a")), new_b=new_b, a="a", own="own", root="root", extra="extra")
+        # no two children of one delivery share a name: else the composed name, else one more word
+        new_a = pl.when(pl.col("new_a") == pl.col("new_b")).then(pl.col("a")).otherwise(pl.col("new_a"))
+        clash = [pl.col("new_a"), pl.col("root")]   # the sibling just before, the first-born
+        out = out.with_columns(new_a=new_a).with_columns(new_b=pl.when(
+            pl.col("new_b").is_null() | (pl.col("new_b") == "") | pl.any_horizontal(pl.col("new_b") == c for c in clash))
+            .then(pl.col("own")).otherwise(pl.col("new_b")))
+        out = out.with_columns(new_b=pl.when(pl.any_horizontal(pl.col("new_b") == c for c in clash))
+                               .then(pl.col("new_b") + " " + pl.col("extra")).otherwise(pl.col("new_b")))
+        nama = nama.scatter(prev, out["new_a"]).scatter(rows, out["new_b"])
+    return nama
 
 
 def _alamat(rng: np.random.Generator, n: int) -> pl.Series:
@@ -1019,8 +1319,11 @@ _FORMULAS = ('=HYPERLINK("x")', '=HYPERLINK("http://bit.ly/bansos","KLIK")', "=S
 _NONASCII = (" – ", " GG. SA’ADAH", " (DEPAN CAFÉ)")
 
 
-def _resolve_rates(noise_rates: Mapping[str, float] | None) -> dict[str, float]:
-    rates = dict(DEFAULT_NOISE_RATES)
+def _resolve_rates(noise_rates: Mapping[str, float] | None, noise_mix: str = "dev") -> dict[str, float]:
+    """The rates of ``noise_mix`` (a key of :data:`NOISE_MIXES`) with ``noise_rates`` overriding some."""
+    if noise_mix not in NOISE_MIXES:
+        raise ValueError(f"unknown noise mix {noise_mix!r}; known: {sorted(NOISE_MIXES)}")
+    rates = dict(NOISE_MIXES[noise_mix])
     if noise_rates:
         unknown = sorted(set(noise_rates) - set(rates))
         if unknown:
@@ -1036,15 +1339,16 @@ def _assign_groups(rng: np.random.Generator, n: int, rates: dict[str, float],
                    applicable: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """One boolean array per noise kind; within a group a row gets at most one kind.
 
-    A kind that applies only to some rows is drawn among them at ``rate / share`` so that its
-    overall rate stays close to ``rate``.
+    A kind that applies only to some rows is drawn among those still free in its group at
+    ``rate / share`` so that its overall rate stays close to ``rate`` (all of them if they are
+    fewer than ``rate``).
     """
     flags: dict[str, np.ndarray] = {}
     for kinds in NOISE_GROUPS.values():
         taken = np.zeros(n, dtype=bool)
         for kind in kinds:
             ok = applicable.get(kind, np.ones(n, dtype=bool))
-            share = ok.mean() if n else 0.0
+            share = (ok & ~taken).mean() if n else 0.0
             p = min(1.0, rates[kind] / share) if share > 0 else 0.0
             f = ok & ~taken & (rng.random(n) < p)
             flags[kind] = f
@@ -1136,15 +1440,316 @@ def _muhammad_variant(rng: np.random.Generator, s: pl.Series) -> pl.Series:
     return out
 
 
+# ------------------------------------------------------------------------------------------------
+# Families that moved
+# ------------------------------------------------------------------------------------------------
+_MOVE_SAME_REGENCY = 0.7   # most moves stay in the regency; the rest go to another province
+
+
+def _relocated_households(rng: np.random.Generator, k: int, rates: Mapping[str, float],
+                          eligible: np.ndarray) -> np.ndarray:
+    """Per proposed household: 0 stayed, 1 ``relocated``, 2 ``relocated_old_form`` (drawn at the kinds' rates)."""
+    u = rng.random(k)
+    p1, p2 = rates["relocated"], rates["relocated_old_form"]
+    out = np.where(u < p1, 1, np.where(u < p1 + p2, 2, 0)).astype(np.int8)
+    out[~eligible] = 0
+    return out
+
+
+def _moved_villages(rng: np.random.Generator, kode: pl.Series, villages_here: pl.Series) -> pl.Series:
+    """Another real village for each 10-digit code: in the same regency (mostly; any village of the
+    Kemendagri list) or in another province of this data root (one of its own villages)."""
+    k = kode.len()
+    c = kode.cast(pl.Int64).to_numpy()
+    allv = wilayah.villages()["kode_wilayah"].cast(pl.Int64).sort().to_numpy()
+    kab = allv // 1_000_000
+    lo = np.searchsorted(kab, c // 1_000_000, "left")
+    cnt = np.searchsorted(kab, c // 1_000_000, "right") - lo
+    own = np.searchsorted(allv, c)
+    j = lo + np.floor(rng.random(k) * np.maximum(cnt - 1, 1)).astype(np.int64)
+    j = np.where(j >= own, j + 1, j)
+    same_kab = np.where(cnt >= 2, allv[np.minimum(j, allv.size - 1)], -1)
+    here = villages_here.cast(pl.Int64).unique().sort().to_numpy()
+    prov = here // 100_000_000
+    plo = np.searchsorted(prov, c // 100_000_000, "left")
+    pn = np.searchsorted(prov, c // 100_000_000, "right") - plo
+    others = here.size - pn
+    r = np.floor(rng.random(k) * np.maximum(others, 1)).astype(np.int64)
+    r = np.where(r >= plo, r + pn, r)
+    other_prov = np.where(others >= 1, here[np.minimum(r, here.size - 1)], -1)
+    want_same = rng.random(k) < _MOVE_SAME_REGENCY
+    out = np.where((want_same & (same_kab >= 0)) | (other_prov < 0), same_kab, other_prov)
+    out = np.where(out < 0, c, out)  # nowhere to go (never with the sampled regions)
+    return _str_ints(out, 10)
+
+
+def _old_family_cards(rng: np.random.Generator, kode: pl.Series, population: pl.DataFrame, ref: int) -> pl.Series:
+    """No KK numbers of cards a family held before it moved: issued in the district of ``kode``
+    between 2000 and three years ago; none is a No KK or NIK in Dukcapil."""
+    k = kode.len()
+    kec = kode.str.slice(0, 6).cast(pl.Int64).to_numpy()
+    lo = _day(dt.date(2000, 1, 1))
+    card = lo + np.floor(rng.random(k) * max(ref - _years(3) - lo, 1)).astype(np.int64)
+    cy, cm, cd = _ymd(card)
+    kk = (kec * 1_000_000 + cd * 10_000 + cm * 100 + cy % 100) * 10_000 + 5000 + rng.integers(0, 4000, k)
+    taken = pl.concat([population["NO_KK"], population["NIK"]]).cast(pl.Int64)
+    for _ in range(20):
+        clash = pl.Series(kk).is_in(taken.implode()).to_numpy() | pl.Series(kk).is_duplicated().to_numpy()
+        if not clash.any():
+            return _str_ints(kk, 16)
+        kk[clash] += 1
+    raise RuntimeError("could not make an old No KK that Dukcapil does not hold")
+
+
+def _relocate(rng: np.random.Generator, base: pl.DataFrame, cand: np.ndarray, moving: np.ndarray,
+              population: pl.DataFrame, ref: int) -> pl.DataFrame:
+    """Give the households that moved (``moving`` per household: 1 relocated, 2 relocated_old_form)
+    the village, address and, for an old form, No KK the usulan will carry.
+
+    ``relocated``: the usulan is written in the new village, Dukcapil still has the old one.
+    ``relocated_old_form``: Dukcapil already has the new village, address and family card; the
+    usulan copies an old form: the village the family left, its old address and its old No KK.
+    Either way the usulan's village and address differ from the extract's; the NIK never changes.
+    """
+    hh = np.flatnonzero(moving > 0)
+    first = np.searchsorted(cand, hh)  # rows are grouped by household here
+    kode = _moved_villages(rng, base["kode_wilayah"].gather(pl.Series(first)), population["kode_wilayah"])
+    alamat = _alamat(rng, hh.size)
+    own = base["ALAMAT"].gather(pl.Series(first))
+    for _ in range(5):
+        same = np.flatnonzero((alamat == own).to_numpy())
+        if same.size == 0:
+            break
+        alamat = alamat.scatter(same, _alamat(rng, same.size))
+    old_form = moving[hh] == 2
+    kk = base["NO_KK"].gather(pl.Series(first))
+    if old_form.any():
+        rows = np.flatnonzero(old_form)
+        kk = kk.scatter(rows, _old_family_cards(rng, kode.gather(pl.Series(rows)), population, ref))
+    at = np.searchsorted(hh, cand)
+    moved = moving[cand] > 0
+    rows = np.flatnonzero(moved)
+    g = pl.Series(at[rows])
+    return base.with_columns(
+        _relocation=pl.Series(moving[cand].astype(np.int8)),
+        _kode_usulan=base["_kode_usulan"].scatter(rows, kode.gather(g)),
+        _alamat_usulan=base["_alamat_usulan"].scatter(rows, alamat.gather(g)),
+        _kk_usulan=base["_kk_usulan"].scatter(rows, kk.gather(g)),
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Look-alike persons: twins, namesakes, family members a typo lands on
+# ------------------------------------------------------------------------------------------------
+def _digit_matrix(x: np.ndarray) -> np.ndarray:
+    return ((np.asarray(x, dtype=np.int64)[:, None] // 10 ** np.arange(15, -1, -1)) % 10).astype(np.int8)
+
+
+def _one_serial_digit_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """NIKs with the same first 12 digits whose serials differ in exactly one digit."""
+    return (a // 10_000 == b // 10_000) & ((_digit_matrix(a) != _digit_matrix(b)).sum(axis=1) == 1)
+
+
+def _one_typo_apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """16-digit numbers one digit substitution or one adjacent transposition apart."""
+    da, db = _digit_matrix(a), _digit_matrix(b)
+    diff = da != db
+    nd = diff.sum(axis=1)
+    p = np.argmax(diff, axis=1)
+    q = np.minimum(p + 1, 15)
+    i = np.arange(a.size)
+    swapped = diff[i, q] & (da[i, p] == db[i, q]) & (da[i, q] == db[i, p])
+    return (nd == 1) | ((nd == 2) & swapped)
+
+
+def _deliveries(population: pl.DataFrame) -> np.ndarray:
+    """Per person the row of the first-born of their delivery (themselves unless a later-born twin)."""
+    tr = population["twin_root"].to_numpy().astype(np.int64)
+    return np.where(tr >= 0, tr, np.arange(tr.size))
+
+
+def _first_per_row(df: pl.DataFrame, value: str, n: int) -> pl.Series:
+    """The first ``value`` per ``_row`` (by ``value``) as a column of length ``n`` (null where none)."""
+    best = df.group_by("_row").agg(pl.col(value).min())
+    return (pl.DataFrame({"_row": np.arange(n, dtype=np.int64)})
+            .join(best, on="_row", how="left", maintain_order="left")[value])
+
+
+def _lookalikes(population: pl.DataFrame, base: pl.DataFrame, cand: np.ndarray) -> pl.DataFrame:
+    """For every usulan row the real look-alikes a NIK mistake can land on (null where none):
+
+    * ``twin_nik``: a twin of the same sex whose NIK differs in one serial digit;
+    * ``swap_row``: on the first row of a pair of twins proposed together in one file, the
+      other's row (base index);
+    * ``namesake_nik``: a namesake (same name and first 12 NIK digits: birth date, sex, district)
+      in another family card, with another mother, village and address, one serial digit apart;
+    * ``family_nik``: another member of the family card (not a twin) one typo (a digit, or two
+      adjacent swapped) away.
+    """
+    n = base.height
+    deliv = _deliveries(population)
+    own = pl.DataFrame({
+        "_row": np.arange(n, dtype=np.int64), "_pop_row": base["_pop_row"], "nik": base["NIK"].cast(pl.Int64),
+        "sex": base["JENIS_KLMIN"], "hh_id": base["hh_id"], "cand": cand, "delivery": deliv[base["_pop_row"].to_numpy()],
+    })
+    # twins
+    twins = np.flatnonzero(deliv != np.arange(deliv.size))
+    members = np.unique(np.r_[twins, deliv[twins]])
+    sib = pl.DataFrame({"delivery": deliv[members], "o_pop_row": members.astype(np.int64),
+                        "o_nik": population["NIK"].gather(pl.Series(members)).cast(pl.Int64),
+                        "o_sex": population["JENIS_KLMIN"].gather(pl.Series(members))})
+    pairs = own.join(sib, on="delivery").filter(pl.col("o_nik") != pl.col("nik"))
+    ok = _one_serial_digit_apart(pairs["nik"].to_numpy(), pairs["o_nik"].to_numpy()) if pairs.height else np.zeros(0, bool)
+    typo = pairs.filter(pl.Series(ok) & (pl.col("sex") == pl.col("o_sex")))
+    twin_nik = _first_per_row(typo, "o_nik", n)
+    together = (pairs.join(own.select(o_pop_row="_pop_row", o_row="_row", o_cand="cand"), on="o_pop_row")
+                .filter(pl.col("o_cand") == pl.col("cand")))
+    firsts = (together.group_by("delivery", "cand").agg(r=pl.col("_row").unique().sort())
+              .select(first=pl.col("r").list.get(0), second=pl.col("r").list.get(1, null_on_oob=True))
+              .drop_nulls())
+    swap_row = (pl.DataFrame({"_row": np.arange(n, dtype=np.int64)})
+                .join(firsts.select(_row="first", swap_row="second"), on="_row", how="left", maintain_order="left")
+                ["swap_row"])
+    # namesakes
+    keys = base.select(_row=pl.int_range(pl.len(), dtype=pl.Int64), p=pl.col("NIK").str.slice(0, 12), nama="NAMA_LGKP",
+                       nik=pl.col("NIK").cast(pl.Int64), kk="NO_KK", ibu="NAMA_LGKP_IBU", kode="kode_wilayah",
+                       alamat="ALAMAT")
+    others = (population.lazy().select(p=pl.col("NIK").str.slice(0, 12), nama="NAMA_LGKP",
+                                       o_nik=pl.col("NIK").cast(pl.Int64), o_kk="NO_KK", o_ibu="NAMA_LGKP_IBU",
+                                       o_kode="kode_wilayah", o_alamat="ALAMAT")
+              .join(keys.lazy().select("p", "nama").unique(), on=["p", "nama"]).collect(engine="in-memory"))
+    ns = keys.join(others, on=["p", "nama"]).filter(
+        (pl.col("o_nik") != pl.col("nik")) & (pl.col("o_kk") != pl.col("kk")) & (pl.col("o_ibu") != pl.col("ibu"))
+        & (pl.col("o_kode") != pl.col("kode")) & (pl.col("o_alamat") != pl.col("alamat")))
+    ok = _one_serial_digit_apart(ns["nik"].to_numpy(), ns["o_nik"].to_numpy()) if ns.height else np.zeros(0, bool)
+    namesake_nik = _first_per_row(ns.filter(pl.Series(ok)), "o_nik", n)
+    # other members of the family card
+    hh_ids = base["hh_id"].unique()
+    fam = (population.select("hh_id", o_nik=pl.col("NIK").cast(pl.Int64), o_pop_row=pl.int_range(pl.len(), dtype=pl.Int64))
+           .filter(pl.col("hh_id").is_in(hh_ids.implode())))
+    fam = fam.with_columns(o_delivery=pl.Series(deliv[fam["o_pop_row"].to_numpy()]))
+    fp = own.join(fam, on="hh_id").filter((pl.col("o_nik") != pl.col("nik")) & (pl.col("o_delivery") != pl.col("delivery")))
+    ok = _one_typo_apart(fp["nik"].to_numpy(), fp["o_nik"].to_numpy()) if fp.height else np.zeros(0, bool)
+    family_nik = _first_per_row(fp.filter(pl.Series(ok)), "o_nik", n)
+    return pl.DataFrame({
+        "twin_nik": _str_ints_nullable(twin_nik), "swap_row": swap_row,
+        "namesake_nik": _str_ints_nullable(namesake_nik), "family_nik": _str_ints_nullable(family_nik),
+    })
+
+
+def _str_ints_nullable(x: pl.Series) -> pl.Series:
+    return x.cast(pl.String).str.zfill(16)
+
+
+def _lookalike_truth(population: pl.DataFrame, base: pl.DataFrame, typed: np.ndarray, nik_true: np.ndarray,
+                     excluded: np.ndarray) -> tuple[pl.Series, pl.Series]:
+    """``lookalike_nik``: the real Dukcapil NIK, other than the person's own, that a row's NIK digits
+    spell (null otherwise); ``lookalike_relation``: who that is to the person: ``twin`` (same
+    delivery), ``family`` (same family card), ``namesake`` (same name, birth date and sex) or ``other``."""
+    n = typed.size
+    hit = (typed != nik_true) & ~excluded
+    hit &= pl.Series(typed).is_in(population["NIK"].cast(pl.Int64).implode()).to_numpy()
+    rows = np.flatnonzero(hit)
+    nik = pl.Series("lookalike_nik", [None] * n, dtype=pl.String)
+    rel = pl.Series("lookalike_relation", [None] * n, dtype=pl.String)
+    if rows.size == 0:
+        return nik, rel
+    deliv = _deliveries(population)
+    me = base[pl.Series(rows)].select("hh_id", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "_pop_row").with_columns(
+        o_nik=pl.Series(typed[rows]), delivery=pl.Series(deliv[base["_pop_row"].to_numpy()[rows]]))
+    other = (population.select(o_nik=pl.col("NIK").cast(pl.Int64), o_hh="hh_id", o_nama="NAMA_LGKP",
+                               o_tgl="TGL_LHR", o_sex="JENIS_KLMIN", o_pop_row=pl.int_range(pl.len(), dtype=pl.Int64))
+             .filter(pl.col("o_nik").is_in(pl.Series(typed[rows]).implode())))
+    other = other.with_columns(o_delivery=pl.Series(deliv[other["o_pop_row"].to_numpy()]))
+    j = me.join(other, on="o_nik", how="left", maintain_order="left").select(
+        pl.col("o_nik").cast(pl.String).str.zfill(16),
+        pl.when((pl.col("o_hh") == pl.col("hh_id")) & (pl.col("o_delivery") == pl.col("delivery"))).then(pl.lit("twin"))
+        .when(pl.col("o_hh") == pl.col("hh_id")).then(pl.lit("family"))
+        .when((pl.col("o_nama") == pl.col("NAMA_LGKP")) & (pl.col("o_tgl") == pl.col("TGL_LHR"))
+              & (pl.col("o_sex") == pl.col("JENIS_KLMIN"))).then(pl.lit("namesake"))
+        .otherwise(pl.lit("other")).alias("r"))
+    return nik.scatter(rows, j["o_nik"]), rel.scatter(rows, j["r"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Nama panggilan (call names). Each function returns the call name per row, null where its
+# pattern does not apply; the registered name is never returned.
+# ------------------------------------------------------------------------------------------------
+_PANGGILAN_RE = "^(?:" + "|".join(re.escape(w) for w in N.AWALAN_PANGGILAN) + r") (\S+)"
+_NOT_A_CALL_NAME = (N.MUHAMMAD_VARIAN + N.MUHAMMAD_DUKCAPIL
+                    + ("ABDUL", "ABD.", "ANDI", "A.", "TEUKU", "T.", "CUT", "I", "NI", "BR", "BR.")
+                    + N.TIONGHOA_MARGA_LAMA)
+_SU_RE = r"(?:^|\s)SU([BCDGHJKLMNPRSTWY](?:[AEIOU]|[RY][AEIOU])\S{2,})(?:\s|$)"
+
+
+def _call_name_sunda(rng: np.random.Generator, nama: pl.Series, female: np.ndarray, culture: np.ndarray) -> pl.Series:
+    """Sundanese: UJANG / ASEP (boys), NENG / EUIS (girls), alone or before the given name (ASEP RAHMAT)."""
+    n = nama.len()
+    pick = rng.integers(0, 2, n)
+    with_name = rng.random(n) < 0.6
+    boys, girls = N.PANGGILAN_SUNDA_LAKI, N.PANGGILAN_SUNDA_PEREMPUAN
+    g = pl.Series(np.where(female, np.asarray(girls, dtype=object)[pick], np.asarray(boys, dtype=object)[pick]).tolist(),
+                  dtype=pl.String)
+    alt = pl.Series(np.where(female, np.asarray(girls, dtype=object)[1 - pick],
+                             np.asarray(boys, dtype=object)[1 - pick]).tolist(), dtype=pl.String)
+    generic = list(boys + girls)
+    return _expr_on(nama, pl.when(pl.col("sunda")).then(
+        pl.when(pl.col("s").str.extract(r"^(\S+)", 1) == pl.col("g")).then(pl.col("alt")).otherwise(pl.col("g"))
+        .pipe(lambda word: pl.when(pl.col("w") & pl.col("s").str.extract(_GIVEN_RE, 2).is_in(generic).not_())
+              .then(word + " " + pl.col("s").str.extract(_GIVEN_RE, 2)).otherwise(word)))
+        .pipe(lambda call: pl.when(call != pl.col("s")).then(call)),
+        g=g, alt=alt, w=with_name, sunda=culture == _C["sunda"])
+
+
+def _call_name_after_muhammad(nama: pl.Series) -> pl.Series:
+    """The word after MUHAMMAD / SITI / NUR / AHMAD (and their spellings) alone: MUHAMMAD RIZKI -> RIZKI."""
+    w = nama.str.extract(_PANGGILAN_RE, 1)
+    return _expr_on(w, pl.when(~pl.col("s").is_in(list(N.AWALAN_NAMA)) & ~pl.col("s").str.contains(".", literal=True)
+                               & (pl.col("s").str.len_chars() >= 3)).then(pl.col("s")))
+
+
+def _call_name_bali(nama: pl.Series) -> pl.Series:
+    """A Balinese name without I / NI and the birth-order name: I WAYAN SUDARSANA -> SUDARSANA."""
+    return nama.str.extract(_BALI_RE, 2)
+
+
+def _call_name_su(nama: pl.Series, culture: np.ndarray) -> pl.Series:
+    """A Javanese name without its SU-: SUTRISNO -> TRISNO, SUWARNI -> WARNI (that word alone)."""
+    w = nama.str.extract(_SU_RE, 1)
+    return _expr_on(w, pl.when(pl.col("jawa")).then(pl.col("s")), jawa=culture == _C["jawa"])
+
+
+def _call_name_first_word(nama: pl.Series) -> pl.Series:
+    """Only the first word of a multi-word name (not a title, an abbreviation or a clan name)."""
+    w = nama.str.extract(r"^(\S+) \S", 1)
+    return _expr_on(w, pl.when(~pl.col("s").is_in(list(_NOT_A_CALL_NAME)) & ~pl.col("s").str.contains(".", literal=True)
+                               & (pl.col("s").str.len_chars() >= 3)).then(pl.col("s")))
+
+
+def _call_names(rng: np.random.Generator, nama: pl.Series, female: np.ndarray, culture: np.ndarray) -> pl.DataFrame:
+    """One column per call-name kind: the call name each row would get (null where it does not apply)."""
+    return pl.DataFrame({
+        "call_name_sunda": _call_name_sunda(rng, nama, female, culture),
+        "call_name_after_muhammad": _call_name_after_muhammad(nama),
+        "call_name_bali": _call_name_bali(nama),
+        "call_name_su": _call_name_su(nama, culture),
+        "call_name_first_word": _call_name_first_word(nama),
+    })
+
+
 def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, periode: str,
-           noise_rates: Mapping[str, float] | None = None) -> pl.DataFrame:
+           noise_rates: Mapping[str, float] | None = None, noise_mix: str = "dev") -> pl.DataFrame:
     """The proposal rows of ``periode``: whole households, split into files per province, with noise.
 
     Returns the usulan contract columns (:data:`USULAN_COLUMNS`, all strings, as they will be
     written) plus ``kode_prov``, ``file_index``, ``sumber_file``, ``sumber_baris``, ``file_style``
     and the truth: ``true_nik`` (null for ghosts), ``true_no_kk``, ``true_jenis_usulan``,
-    ``noise`` (comma-separated kinds of :data:`DEFAULT_NOISE_RATES`, "" when clean) and
-    ``expect_valid``. Rows are sorted by ``file_index`` and ``sumber_baris``.
+    ``noise`` (comma-separated kinds of :data:`DEFAULT_NOISE_RATES`, "" when clean),
+    ``expect_valid``, ``lookalike_nik`` (the real Dukcapil NIK, not the person's own, that the
+    row's NIK digits spell: the twin, namesake or family member a typo lands on; null otherwise)
+    and ``lookalike_relation`` (that person: ``twin``, ``family``, ``namesake`` or ``other``).
+    Rows are sorted by ``file_index`` and ``sumber_baris``. ``noise_mix`` names the rates
+    (:data:`NOISE_MIXES`); ``noise_rates`` overrides some of them.
 
     Examples
     --------
@@ -1154,7 +1759,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     >>> int(rows["noise"].str.contains("nik_typo").sum()) > 20
     True
     """
-    rates = _resolve_rates(noise_rates)
+    rates = _resolve_rates(noise_rates, noise_mix)
     ref = _day(periode_start(periode))
     n_pop = population.height
     if not 0 < n_rows <= n_pop:
@@ -1184,16 +1789,24 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     cand = np.repeat(np.arange(k), rep)
     keep = ~md[sel][cand] | dead[row_idx]
     row_idx, cand = row_idx[keep][:n_rows], cand[keep][:n_rows]
-    base = population[pl.Series(row_idx)]
+    base = population[pl.Series(row_idx)].with_columns(_pop_row=pl.Series(row_idx.astype(np.int64)))
     jenis = jenis_h[sel][cand]
 
+    # ---- families that moved: decided per household, before the files (a row goes to the
+    # province of the village it carries) -------------------------------------------------------
+    base = base.with_columns(_relocation=pl.Series(np.zeros(n_rows, dtype=np.int8)), _kode_usulan="kode_wilayah",
+                             _alamat_usulan="ALAMAT", _kk_usulan="NO_KK")
+    moving = _relocated_households(rng, k, rates, ~md[sel])
+    if moving.any():
+        base = _relocate(rng, base, cand, moving, population, ref)
+
     # ---- order into files: province, then regency, 1-4 files per province -------------------
-    prov = base["kode_wilayah"].str.slice(0, 2)
-    kab = base["kode_wilayah"].str.slice(0, 4)
+    prov = base["_kode_usulan"].str.slice(0, 2)
+    kab = base["_kode_usulan"].str.slice(0, 4)
     order = pl.DataFrame({"prov": prov, "kab": kab, "cand": cand, "pos": base["pos"], "i": np.arange(n_rows)}) \
         .sort("prov", "kab", "cand", "pos")["i"].to_numpy()
     base, jenis, cand = base[pl.Series(order)], jenis[order], cand[order]
-    prov_np = base["kode_wilayah"].str.slice(0, 2).to_numpy().astype(str)
+    prov_np = base["_kode_usulan"].str.slice(0, 2).to_numpy().astype(str)
     new_hh = np.r_[True, cand[1:] != cand[:-1]]
     prov_codes, prov_i = np.unique(prov_np, return_inverse=True)
     n_files_p = _choice(rng, (0.3, 0.3, 0.25, 0.15), prov_codes.size) + 1
@@ -1210,7 +1823,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     # number files 1.. within the province
     fprov = prov_i[file_start]
     fnum = np.arange(file_start.size) - np.searchsorted(fprov, fprov) + 1
-    kab_first = base["kode_wilayah"].str.slice(0, 4).gather(pl.Series(file_start))
+    kab_first = base["_kode_usulan"].str.slice(0, 4).gather(pl.Series(file_start))
     fnames = pl.DataFrame({"kab": kab_first, "n": fnum}).select(
         pl.format("usulan_{}_{}_{}.csv", "kab", pl.lit(periode), "n"))[:, 0]
     n_files = file_start.size
@@ -1227,6 +1840,8 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     kk_true = base["NO_KK"].cast(pl.Int64).to_numpy()
     hh_rows_rank, hh_rows_n = _group_rank(cand, np.arange(n_rows))
     y0, m0, d0 = _ymd(bd)
+    look = _lookalikes(population, base, cand)
+    call = _call_names(rng, nama, female, culture)
 
     # ---- choose the noise ------------------------------------------------------------------------
     n = n_rows
@@ -1244,16 +1859,40 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
         "name_chinese_form": modern_th,
         "date_swap": (d0 <= 12) & (d0 != m0),
         "invalid_missing_alasan": np.isin(jenis, (2, 3)),
+        "nik_typo_twin": look["twin_nik"].is_not_null().to_numpy(),
+        "nik_swap_twin": look["swap_row"].is_not_null().to_numpy(),
+        "nik_typo_namesake": look["namesake_nik"].is_not_null().to_numpy(),
+        "nik_typo_family": look["family_nik"].is_not_null().to_numpy(),
+        **{kind: call[kind].is_not_null().to_numpy() for kind in NOISE_GROUPS["call_name"]},
+        **{kind: np.zeros(n, dtype=bool) for kind in NOISE_GROUPS["relocation"]},  # drawn per household above
     }
-    fl = _assign_groups(rng, n, rates, applicable)
+    # a swap is drawn on the first twin's row and applied to both
+    fl = _assign_groups(rng, n, rates | {"nik_swap_twin": rates["nik_swap_twin"] / 2}, applicable)
+    relocation = base["_relocation"].to_numpy()
+    fl["relocated"], fl["relocated_old_form"] = relocation == 1, relocation == 2
+    swap_first = np.flatnonzero(fl["nik_swap_twin"])
+    swap_second = look["swap_row"].to_numpy()[swap_first].astype(np.int64) if swap_first.size else swap_first
+    for kind in NOISE_GROUPS["nik_lookalike"]:
+        fl[kind][swap_second] = False
+    fl["nik_swap_twin"][swap_second] = True
     formula_in_nama = rng.random(n) < 0.5
     # conflicts: an invalid field takes precedence over the noise of that field
     clear_name = fl["invalid_empty_nama"] | (fl["invalid_formula"] & formula_in_nama)
-    for kind in NOISE_GROUPS["name"]:
+    for kind in NOISE_GROUPS["name"] + NOISE_GROUPS["call_name"]:
         fl[kind] &= ~clear_name
     for kind in NOISE_GROUPS["date"]:
         fl[kind] &= ~fl["invalid_date"]
     fl["wilayah_style_mixed"] &= ~fl["invalid_wilayah"]
+    # a look-alike NIK is the row's NIK; a call name comes with the right NIK and birth date
+    lookalike = np.any(np.stack([fl[k] for k in NOISE_GROUPS["nik_lookalike"]]), axis=0)
+    for kind in NOISE_GROUPS["call_name"]:
+        fl[kind] &= ~lookalike
+    called = np.any(np.stack([fl[k] for k in NOISE_GROUPS["call_name"]]), axis=0)
+    for kind in NOISE_GROUPS["nik"]:
+        fl[kind] &= ~(lookalike | called)
+    fl["date_swap"] &= ~called
+    for kind in _CALL_NAME_EXCLUDES:
+        fl[kind] &= ~called
     for kind in NOISE_GROUPS["nik_form"]:
         fl[kind] &= ~fl["nik_excel_sci"]
     # one row per file carries characters whose bytes differ between UTF-8 and Windows-1252
@@ -1276,7 +1915,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
                                  _clan_of(rng, g_fam, culture[ghost]), rng.integers(0, 4, ghost.size))
         nama = nama.scatter(ghost, g_names)
         bd[ghost] = g_bd
-        kec = base["kode_wilayah"].str.slice(0, 6).cast(pl.Int64).to_numpy()[ghost]
+        kec = base["_kode_usulan"].str.slice(0, 6).cast(pl.Int64).to_numpy()[ghost]
         g_prefix = kec * 1_000_000 + (gd + 40 * female[ghost]) * 10_000 + gm * 100 + gy % 100
     y, m, d = _ymd(bd)
 
@@ -1300,12 +1939,20 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     nik_val[rows] = kk_true[rows]
     rows = np.flatnonzero(fl["nik_excel_zero16"])
     nik_val[rows] -= nik_val[rows] % 10
+    for kind, col in (("nik_typo_twin", "twin_nik"), ("nik_typo_namesake", "namesake_nik"),
+                      ("nik_typo_family", "family_nik")):
+        rows = np.flatnonzero(fl[kind])
+        if rows.size:
+            nik_val[rows] = look[col].gather(pl.Series(rows)).cast(pl.Int64).to_numpy()
+    nik_val[swap_first], nik_val[swap_second] = nik_true[swap_second], nik_true[swap_first]
     pop_nik = population["NIK"].cast(pl.Int64).to_numpy()
     fab = np.flatnonzero(fl["nik_fabricated"])
     prefixes = np.r_[nik_true[fab] // 10_000, g_prefix if ghost.size else np.zeros(0, np.int64)].astype(np.int64)
     made = _fabricate_serials(rng, prefixes, pop_nik)
     nik_val[fab] = made[: fab.size]
     nik_val[ghost] = made[fab.size:]
+    lookalike_nik, lookalike_relation = _lookalike_truth(population, base, nik_val, nik_true,
+                                                         fl["nik_excel_sci"] | fl["ghost"])
     nik_s = _str_ints(nik_val, 16)
     rows = np.flatnonzero(fl["nik_excel_sci"])
     if rows.size:
@@ -1316,13 +1963,17 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
                          .str.strip_chars_end("0").str.strip_chars_end(".") + "E+15")
         nik_s = nik_s.scatter(rows, sci_s)
     nik_s = _nik_forms(rng, nik_s, fl["nik_apostrophe"], fl["nik_spaces"], fl["nik_quoted"], fl["nik_dot0"])
-    kk_s = base["NO_KK"]
+    kk_s = base["_kk_usulan"]
     kk_form = fl["kk_format"]
     kk_kind = rng.integers(0, 3, n)
     kk_s = _nik_forms(rng, kk_s, kk_form & (kk_kind == 0), kk_form & (kk_kind == 1), np.zeros(n, bool),
                       kk_form & (kk_kind == 2))
 
-    # ---- names -----------------------------------------------------------------------------------
+    # ---- names: a call name first, then the written variants on top of it ---------------------
+    for kind in NOISE_GROUPS["call_name"]:
+        rows = np.flatnonzero(fl[kind])
+        if rows.size:
+            nama = nama.scatter(rows, call[kind].gather(pl.Series(rows)))
     father = _fathers(rng, population, base, culture, y)
     name_ops = {
         "name_spelling": lambda s, r: _spelling_variant(rng, s),
@@ -1365,7 +2016,7 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     long_sex = f_long_sex[file_index] ^ fl["sex_style_mixed"]
     jk = _gather(("L", "P", "LAKI-LAKI", "PEREMPUAN"), female.astype(np.int64) + 2 * long_sex)
     dotted = f_dotted[file_index] ^ fl["wilayah_style_mixed"]
-    kode = base["kode_wilayah"]
+    kode = base["_kode_usulan"]
     rows = np.flatnonzero(fl["invalid_wilayah"])
     if rows.size:
         bad = np.where(rng.random(rows.size) < 0.7,
@@ -1376,11 +2027,11 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     kode_s = _dotted(kode, dotted)
 
     # ---- alamat ----------------------------------------------------------------------------------
-    alamat = base["ALAMAT"]
+    alamat = base["_alamat_usulan"]
     desa = wilayah.villages().select("kode_wilayah", "nama_desa")
     rows = np.flatnonzero(fl["alamat_comma"])
     if rows.size:
-        names = (pl.DataFrame({"kode_wilayah": base["kode_wilayah"].gather(rows)})
+        names = (pl.DataFrame({"kode_wilayah": base["_kode_usulan"].gather(rows)})
                  .join(desa, on="kode_wilayah", how="left", maintain_order="left")["nama_desa"].str.to_uppercase())
         alamat = alamat.scatter(rows, alamat.gather(rows).str.replace(" RT ", ", RT ", literal=True)
                                 + ", DESA " + names)
@@ -1472,6 +2123,8 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
         "true_jenis_usulan": _gather(JENIS_USULAN, jenis),
         "noise": noise,
         "expect_valid": pl.Series(expect_valid),
+        "lookalike_nik": lookalike_nik,
+        "lookalike_relation": lookalike_relation,
     })
 
 

@@ -636,6 +636,71 @@ GRAHA_PERMAI BUMI_ASRI CITRA_INDAH GRIYA_SEJAHTERA TAMAN_KENANGA PESONA_ALAM
 """)
 NAMA_PERUM = tuple(w.replace("_", " ") for w in NAMA_PERUM)
 
+# ----------------------------------------------------------------------------------------------
+# Very common full names (the heavy tail of name frequency). Registers of tens of millions hold
+# tens of thousands of each of these; the generator gives a share of the people of the Muslim-
+# majority cultures one of them, drawn Zipf-like (the first the most common), so that two
+# unrelated people with the same full name are born on the same day in one district. Split by
+# generation: names given before about 1980 and since.
+# ----------------------------------------------------------------------------------------------
+NAMA_UMUM_LAKI_LAMA = (
+    "SLAMET", "SUPARMAN", "SUTRISNO", "AGUS SETIAWAN", "SUYANTO", "AHMAD", "BAMBANG SUTRISNO",
+    "ABDUL RAHMAN", "SUGENG", "SUKIRMAN", "SUPRIYADI", "HERU SANTOSO", "SAMSUL ARIFIN", "USMAN",
+    "SUMARNO", "ABDUL HAMID", "NURDIN", "MUHAMMAD YUSUF", "HASAN", "BUDI SANTOSO", "SUPARDI",
+    "AHMAD SYAFII", "DEDI SUPRIADI", "ASEP SAEPUDIN", "UJANG", "ZAINAL ABIDIN", "SUWARNO",
+)
+NAMA_UMUM_LAKI_MUDA = (
+    "MUHAMMAD RIZKI", "MUHAMMAD FAJAR", "AGUS SETIAWAN", "MUHAMMAD ILHAM", "MUHAMMAD IQBAL",
+    "MUHAMMAD FARHAN", "AHMAD FAUZI", "RIZKY PRATAMA", "ADITYA PRATAMA", "MUHAMMAD RIDWAN",
+    "DEDI SETIAWAN", "EKO PRASETYO", "ANDI SAPUTRA", "MUHAMMAD ARIF", "DIMAS SAPUTRA",
+    "RAHMAT HIDAYAT", "DWI SAPUTRA", "FAJAR NUGROHO", "MUHAMMAD ALFARIZI", "AHMAD RIFAI",
+    "BUDI SANTOSO", "MUHAMMAD HAFIZ", "ILHAM RAMADHAN", "ASEP SAPUTRA", "RIZKI RAMADHAN",
+)
+NAMA_UMUM_PEREMPUAN_LAMA = (
+    "SITI AMINAH", "SRI WAHYUNI", "SITI FATIMAH", "SUMARNI", "SUPARTI", "SRI RAHAYU", "SITI ROHMAH",
+    "SITI MARYAM", "SITI HALIMAH", "NURHAYATI", "SITI KHADIJAH", "SRI LESTARI", "SUMIATI", "TUMINAH",
+    "SITI ZAENAB", "SRI SUNARTI", "PARMI", "SITI MUNAWAROH", "ENDANG SRI WAHYUNI", "SUKARMI",
+    "EUIS", "SITI SALAMAH", "SUWARNI", "SITI ASIAH", "SRI SUMARNI",
+)
+NAMA_UMUM_PEREMPUAN_MUDA = (
+    "NUR HIDAYAH", "SITI NURHAYATI", "NURUL HIDAYAH", "NUR AINI", "DWI LESTARI", "SRI WAHYUNI",
+    "SITI AISYAH", "PUTRI AYU", "FITRI HANDAYANI", "NUR AZIZAH", "INDAH SARI", "ANISA PUTRI",
+    "SITI NURJANAH", "DWI ASTUTI", "EKA PUTRI", "NUR FADILAH", "RATNA SARI", "NUR LAILA",
+    "SITI NUR AISYAH", "FITRIANI", "INDAH PERMATASARI", "NENG SITI", "RIZKA AMELIA", "NOVI ANDRIANI",
+)
+
+# ----------------------------------------------------------------------------------------------
+# Twins. Parents often give twins names that look alike: a rhyming or minimal pair, the same
+# first word, one letter apart, or DWI / TRI (second, third) before the same name.
+# (first twin, second twin, sexes "LL" / "LP" / "PL" / "PP")
+# ----------------------------------------------------------------------------------------------
+KEMBAR_PASANGAN = (
+    ("HASAN", "HUSEIN", "LL"), ("HASAN", "HUSAIN", "LL"), ("FAJAR", "FAJRI", "LL"), ("RAFI", "RAFA", "LL"),
+    ("ARIF", "ARIFIN", "LL"), ("YUSUF", "YUNUS", "LL"), ("RIZAL", "RIZKI", "LL"), ("ANDI", "ANDRI", "LL"),
+    ("DIMAS", "DANU", "LL"), ("RAMA", "RAMLI", "LL"), ("RENDI", "RANDI", "LL"), ("DENI", "DONI", "LL"),
+    ("RIZKI", "RIZKA", "LP"), ("PUTRA", "PUTRI", "LP"), ("FAJAR", "FAJRINA", "LP"), ("NANDA", "NANDI", "PL"),
+    ("ADAM", "HAWA", "LP"), ("RAMA", "SINTA", "LP"), ("DIKA", "DIKI", "PL"), ("ZAKI", "ZAKIA", "LP"),
+    ("ANISA", "ANNISA", "PP"), ("NABILA", "NADIA", "PP"), ("SALWA", "SALMA", "PP"), ("AISYAH", "ANISA", "PP"),
+    ("NAILA", "NAILI", "PP"), ("ZAHRA", "ZAHRO", "PP"), ("RINA", "RINI", "PP"), ("DEWI", "DEWANTI", "PP"),
+)
+# first words a look-alike twin name keeps in front of the word that changes
+AWALAN_NAMA = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAMMAD", "MOH.", "M.", "SITI", "NUR",
+               "NURUL", "AHMAD", "ACHMAD", "ABDUL", "ABD.", "ANDI", "A.", "TEUKU", "T.", "CUT", "SRI", "DWI", "TRI",
+               "EKA")
+
+# ----------------------------------------------------------------------------------------------
+# Nama panggilan: what a village office may write instead of the registered name
+# ----------------------------------------------------------------------------------------------
+# Sundanese forms of address used as names (boy, girl)
+PANGGILAN_SUNDA_LAKI = ("UJANG", "ASEP")
+PANGGILAN_SUNDA_PEREMPUAN = ("NENG", "EUIS")
+# the first word is dropped and the word after it is the call name (MUHAMMAD RIZKI -> RIZKI)
+AWALAN_PANGGILAN = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAMMAD", "MOH.", "M.", "SITI",
+                    "NUR", "AHMAD", "ACHMAD")
+# Balinese birth-order names (after I / NI), dropped in the call name (I WAYAN SUDARSANA -> SUDARSANA)
+BALI_URUTAN_KATA = ("WAYAN", "GEDE", "PUTU", "LUH", "MADE", "KADEK", "NENGAH", "NYOMAN", "KOMANG", "KETUT")
+
+
 # famous full names the generator never emits (a random combination could otherwise hit them)
 NAMA_TERKENAL = (
     "JOKO WIDODO", "SUSILO BAMBANG YUDHOYONO", "PRABOWO SUBIANTO", "MEGAWATI SOEKARNOPUTRI",

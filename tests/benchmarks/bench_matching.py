@@ -26,6 +26,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 import quality  # noqa: E402
 
 
+def padan_run(root: Path, periode: str) -> tuple[pl.DataFrame, float, float]:
+    """``padan run`` on ``root`` in a child process: (the published hasil_usulan, wall seconds, peak
+    RSS in GB of the whole command, Prefect included)."""
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "flows.cli", "run", "--data-root", str(root),
+           "--periode", periode, "--replace"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(proc.stdout[-3000:] + proc.stderr[-3000:])
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
+    hasil = pl.read_parquet(root / "snapshots" / f"periode={periode}" / "hasil_usulan")
+    return hasil, wall, peak_kb / 1024 / 1024
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=2_000_000)
@@ -45,26 +60,20 @@ def main() -> None:
 
         generate_data_root(root, persons=a.persons, usulan=a.usulan, periode=a.periode, seed=a.seed, truth_dir=truth)
         print(f"generated {a.persons:,} persons / {a.usulan:,} usulan in {time.perf_counter() - t0:.1f} s: {root}")
-    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "flows.cli", "run", "--data-root", str(root),
-           "--periode", a.periode, "--replace"]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(proc.stdout[-3000:] + proc.stderr[-3000:])
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1))
-    hasil = pl.read_parquet(root / "snapshots" / f"periode={a.periode}" / "hasil_usulan")
+    hasil, wall, peak_gb = padan_run(root, a.periode)
     m = quality.metrics(hasil, pl.read_parquet(truth / "truth.parquet"))
-    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_kb / 1024 / 1024, 2),
+    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_gb, 2),
              persons=None if a.data_root else a.persons)
-    per_noise = m.pop("per_noise")
+    per_noise, wrong_person = m.pop("per_noise"), m.pop("wrong_person")
     for k, v in m.items():
         print(f"{k:<32}{v:.5f}" if isinstance(v, float) else f"{k:<32}{v}")
     print(f"\n{'noise':<24}{'rows':>8}{'recall':>10}{'false':>8}")
     for r in per_noise:
         print(f"{r['noise']:<24}{r['rows']:>8}{r['recall']:>10.4f}{r['false_matches']:>8}")
+    for r in wrong_person or []:
+        print(f"look-alike {r['noise']:<24}{r['rows']:>8}  wrong person {r['wrong_person_rate']:.4f}")
     if a.json:
-        a.json.write_text(json.dumps({**m, "per_noise": per_noise}, indent=1))
+        a.json.write_text(json.dumps({**m, "per_noise": per_noise, "wrong_person": wrong_person}, indent=1))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,15 @@ print(json.dumps({"seconds": time.perf_counter() - t, "peak_gb": hwm_kb / 1024 /
 STAGES = ["ingest", "match", "register", "rules", "publish", "floor"]
 
 
+def run_stage(root: Path, periode: str, stage: str) -> dict:
+    """One stage of ``STAGE`` in its own child process: ``seconds``, ``peak_gb`` (VmHWM) and
+    ``parse_seconds`` (ingest only). A stage reads what the stages before it left in the work folder."""
+    out = subprocess.run([sys.executable, "-c", STAGE, str(root), periode, stage], capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", nargs="+", default=["250000:5000000", "500000:10000000", "1000000:20000000"])
@@ -95,11 +104,7 @@ def main() -> None:
                            truth_dir=base / "truth")
         print(f"# {rows:,} rows vs {persons:,} persons (generated in {time.perf_counter() - t0:.0f} s)", flush=True)
         for stage in STAGES:
-            out = subprocess.run([sys.executable, "-c", STAGE, str(base / "root"), a.periode, stage],
-                                 capture_output=True, text=True)
-            if out.returncode:
-                sys.exit(out.stderr[-3000:])
-            r = json.loads(out.stdout.strip().splitlines()[-1])
+            r = run_stage(base / "root", a.periode, stage)
             parsed = r.pop("parse_seconds")
             split = [("ingest", parsed), ("validate", r["seconds"] - parsed)] if stage == "ingest" else [(stage, r["seconds"])]
             for name, seconds in split:   # ingest and validate share one process, so one peak

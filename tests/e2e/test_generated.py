@@ -22,7 +22,9 @@ P = "2026-11"
 def generated(request, tmp_path_factory):
     base = tmp_path_factory.mktemp(f"gen{request.param}")
     root, truth = base / "root", base / "truth"
-    generate_data_root(root, persons=6_000, usulan=1_500, periode=P, seed=request.param, truth_dir=truth)
+    # ghosts at 1 % (default 0.4 %): at 1,500 rows the default may draw none that is a valid BARU
+    generate_data_root(root, persons=6_000, usulan=1_500, periode=P, seed=request.param, truth_dir=truth,
+                       noise_rates={"ghost": 0.01})
     summary = monthly_run(data_root=str(root), periode=P)
     hasil = pl.read_parquet(root / "snapshots" / f"periode={P}" / "hasil_usulan")
     return root, summary, hasil, pl.read_parquet(truth / "truth.parquet")

@@ -25,7 +25,9 @@ SEED = 7   # neither the benchmark's development seed nor its held-out one
 def scenario(tmp_path_factory):
     base = tmp_path_factory.mktemp("three-months")
     root, truth = base / "root", base / "root.truth"
-    generate_data_root(root, persons=3_000, usulan=600, periode=M.FIRST, seed=SEED, truth_dir=truth)
+    # ghosts at 1.5 % (default 0.4 %): month 1 must hold some at 600 rows
+    generate_data_root(root, persons=3_000, usulan=600, periode=M.FIRST, seed=SEED, truth_dir=truth,
+                       noise_rates={"ghost": 0.015})
     built = M.build_months(root, truth, rows_per_month=600, seed=SEED, mix=M.DEV)
     for periode in built["months"]:
         monthly_run(data_root=str(root), periode=periode)

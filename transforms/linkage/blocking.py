@@ -4,9 +4,11 @@ Rules (``metode_padan``), strongest first:
 
 ==================  ===========================================================================
 NIK_EXACT           the submitted NIK
-NIK_SATU_EDIT       one digit substituted, or two adjacent digits swapped, after the district part
-KK_KELUARGA         members of the family: the submitted No KK, a No KK typed as NIK, and the
-                    family of the person whose NIK was typed (another member's NIK)
+NIK_SATU_EDIT       one digit substituted, or two adjacent digits swapped, after the district part; for
+                    every row the serial's neighbours (same district and birth-date digits: a twin,
+                    a namesake), for the rows the exact rule leaves open every position
+KK_KELUARGA         members of the family: the submitted No KK and a No KK typed as NIK (for every
+                    row), and the family of the person whose NIK was typed (another member's NIK)
 NIK_EXCEL           the digits Excel kept of a NIK in scientific notation + birth date + sex
 WILAYAH_TGL_JK      same village + birth date (or day/month swapped) + sex, for NIKs beyond repair
 ==================  ===========================================================================
@@ -77,6 +79,13 @@ class Keys:
     kks: pl.Series           # family cards
     excel: pl.DataFrame      # _prefix6, TGL_LHR
     village: pl.DataFrame    # _desa, TGL_LHR
+    serial: pl.Series        # the NIKs' first 12 digits (district + birth date) as integers
+
+
+def serial_block_expr(nik: pl.Expr) -> pl.Expr:
+    """A 16-digit NIK without its serial, as an integer: people of one district with one birth
+    date (twins, namesakes) share it, so a typo in the serial stays inside the block."""
+    return (nik.cast(pl.Int64, strict=False) // 10_000).alias("_serial_block")
 
 
 def _swapped_date_expr(d: str) -> pl.Expr:
@@ -88,13 +97,17 @@ def _swapped_date_expr(d: str) -> pl.Expr:
 def candidate_keys(usulan: pl.DataFrame, *, loose: bool) -> Keys:
     """Keys of the exact rule (``loose=False``) or of all the looser rules (``loose=True``)."""
     nik16 = usulan.filter(pl.col("nik_usulan").str.contains(DIGITS16))
-    if not loose:
-        return Keys(niks=nik16["nik_usulan"].unique(), kks=pl.Series([], dtype=pl.String),
-                    excel=pl.DataFrame(schema={"_prefix6": pl.String, "TGL_LHR": pl.Date}),
-                    village=pl.DataFrame(schema={"_desa": pl.String, "TGL_LHR": pl.Date}))
-    variants = nik_one_edit_variants(usulan)["_variant"]
+    no_serial = pl.Series([], dtype=pl.Int64)
+    # the family card as submitted (and a No KK typed in the NIK field): its members compete with
+    # the exact NIK from the first round on (a twin's NIK typed for the person, or theirs swapped)
     kks = pl.concat([usulan["no_kk_usulan"], nik16["nik_usulan"]]).drop_nulls()
     kks = kks.filter(kks.str.contains(DIGITS16)).unique()
+    if not loose:
+        return Keys(niks=nik16["nik_usulan"].unique(), kks=kks,
+                    excel=pl.DataFrame(schema={"_prefix6": pl.String, "TGL_LHR": pl.Date}),
+                    village=pl.DataFrame(schema={"_desa": pl.String, "TGL_LHR": pl.Date}),
+                    serial=nik16.select(serial_block_expr(pl.col("nik_usulan"))).to_series().drop_nulls().unique())
+    variants = nik_one_edit_variants(usulan)["_variant"]
     excel = (
         usulan.filter(pl.col("nik_rusak_excel"))
         .select(_prefix6=excel_digits_expr("nik_usulan").str.slice(0, 6), TGL_LHR="tgl_lahir")
@@ -106,7 +119,8 @@ def candidate_keys(usulan: pl.DataFrame, *, loose: bool) -> Keys:
         dated.filter(pl.col("tgl_lahir").dt.day() <= 12)
         .select(_desa="kode_wilayah_usulan", TGL_LHR=_swapped_date_expr("tgl_lahir")),
     ]).drop_nulls().unique()
-    return Keys(niks=pl.concat([nik16["nik_usulan"], variants]).unique(), kks=kks, excel=excel, village=village)
+    return Keys(niks=pl.concat([nik16["nik_usulan"], variants]).unique(), kks=kks, excel=excel, village=village,
+                serial=no_serial)
 
 
 def _dated_key(code: pl.Expr, birth: pl.Expr) -> pl.Expr:
@@ -121,6 +135,8 @@ def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
     rows, not the extract. The blocking-key columns are added to the few persons that pass. A NIK
     that the extract holds twice comes back twice: the caller resolves duplicates (and reports them)."""
     cond = pl.col("NIK").is_in(keys.niks.implode())
+    if keys.serial.len():
+        cond = cond | serial_block_expr(pl.col("NIK")).is_in(keys.serial.implode())
     if keys.kks.len():
         cond = cond | pl.col("NO_KK").is_in(keys.kks.implode())
     if keys.excel.height:   # district prefix + birth date, as one composite key (no cross-product superset)
@@ -133,6 +149,15 @@ def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
     return dk_keys(dukcapil.filter(cond.fill_null(False)))
 
 
+def _one_edit(a: pl.Series, b: pl.Series) -> list[bool]:
+    """Whether each pair of equal-length digit strings is one substitution or one adjacent
+    transposition apart."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import cpdist
+
+    return (cpdist(a.to_list(), b.to_list(), scorer=OSA.distance, workers=-1) == 1).tolist()
+
+
 def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> pl.DataFrame:
     """(``_row``, ``nik_padan``, ``metode_padan``) for every candidate, each pair once with the
     strongest rule that found it. ``dk`` is the fetched candidate subset (with ``dk_keys`` columns)."""
@@ -140,17 +165,24 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
     nik16 = u.filter(pl.col("nik_usulan").str.contains(DIGITS16))
     out = [nik16.join(dk.select("NIK"), left_on="nik_usulan", right_on="NIK", how="inner")
            .select("_row", nik_padan="nik_usulan", metode_padan=pl.lit("NIK_EXACT"))]
+    # every row: the serial's one-edit neighbours in its district and birth-date block (a twin, a namesake)
+    block = nik16.select("_row", "nik_usulan", serial_block_expr(pl.col("nik_usulan")))
+    same_block = block.join(dk.select("NIK", serial_block_expr(pl.col("NIK"))), on="_serial_block", how="inner") \
+        .filter(pl.col("NIK") != pl.col("nik_usulan"))
+    if same_block.height:
+        same_block = same_block.filter(pl.Series(_one_edit(same_block["nik_usulan"], same_block["NIK"])))
+    out.append(same_block.select("_row", nik_padan="NIK", metode_padan=pl.lit("NIK_SATU_EDIT")))
+    # every row: the members of the family card as submitted (or typed in the NIK field); the later
+    # round adds the family of the person whose NIK was typed, when the card submitted is another
+    fam_keys = [u.select("_row", _kk="no_kk_usulan"), nik16.select("_row", _kk="nik_usulan")]
     if loose:
         out.append(nik_one_edit_variants(u).join(dk.select("NIK"), left_on="_variant", right_on="NIK", how="inner")
                    .select("_row", nik_padan="_variant", metode_padan=pl.lit("NIK_SATU_EDIT")))
-        typed_family = nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
-        fam_keys = pl.concat([
-            u.select("_row", _kk="no_kk_usulan"),
-            nik16.select("_row", _kk="nik_usulan"),
-            typed_family.select("_row", "_kk"),
-        ]).drop_nulls().unique()
-        out.append(fam_keys.join(dk.select("NIK", _kk="NO_KK"), on="_kk", how="inner")
-                   .select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
+        fam_keys.append(nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
+                        .select("_row", "_kk"))
+    out.append(pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", _kk="NO_KK"), on="_kk", how="inner")
+               .select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
+    if loose:
         excel = (
             u.filter(pl.col("nik_rusak_excel"))
             .with_columns(_digits=excel_digits_expr("nik_usulan"))

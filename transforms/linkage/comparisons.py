@@ -7,12 +7,14 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
+from transforms.callnames import call_name_levels
 from transforms.linkage.blocking import excel_digits_expr
 from transforms.names import nama_key_expr, nama_key_y_expr
 
 COMPARISONS = {
     "cmp_nik": ("SAMA", "SATU_EDIT", "RUSAK_SESUAI", "LAIN"),
-    "cmp_nama": ("SAMA", "MIRIP_TINGGI", "MIRIP", "AGAK", "BEDA"),
+    "cmp_nama": ("SAMA", "MIRIP_TINGGI", "MIRIP", *CALL_NAME_LEVELS, "AGAK", "BEDA"),
     "cmp_tgl": ("SAMA", "TERTUKAR", "SATU_KOMPONEN", "BEDA"),
     "cmp_jk": ("SAMA", "BEDA"),
     "cmp_ibu": ("SAMA", "MIRIP", "BEDA"),
@@ -142,9 +144,33 @@ def date_level_expr(a: str, b: str) -> pl.Expr:
     )
 
 
+DEFAULT_CUTS = {"cmp_nama": {"SAMA": 97, "MIRIP_TINGGI": 90, "MIRIP": 80, "AGAK": 65},
+                "cmp_ibu": {"SAMA": 90, "MIRIP": 70}}
+"""The cut points of the similarity levels (0-100), most similar first; the model file carries the
+ones its weights were estimated with (``rules/matching.yaml`` ``levels``)."""
+
+
+def similar_at_thresholds(score: pl.Expr, cuts: dict[str, float], below: str) -> pl.Expr:
+    """A similarity cut into named levels: the first level whose cut the score reaches, else ``below``
+    (Splink's ``...AtThresholds``)."""
+    return _levels(score, [(cut, name) for name, cut in cuts.items()], below)
+
+
+def nama_similar_at_thresholds(score: pl.Expr, call_name: pl.Expr, cuts: dict[str, float]) -> pl.Expr:
+    """cmp_nama: the similarity levels down to the lowest accepting one (MIRIP), then a call-name
+    pattern's own level where the names are a call name of each other, then AGAK / BEDA."""
+    high = {k: v for k, v in cuts.items() if k in ("SAMA", "MIRIP_TINGGI", "MIRIP")}
+    low = {k: v for k, v in cuts.items() if k == "AGAK"}
+    return pl.coalesce(pl.when(score >= min(high.values())).then(similar_at_thresholds(score, high, "MIRIP")),
+                       call_name, similar_at_thresholds(score, low, "BEDA"))
+
+
 def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFrame, *,
-                       clan_names: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
-    """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison."""
+                       clan_names: dict[str, tuple[str, ...]] | None = None, call_names=None,
+                       cuts: dict[str, dict[str, float]] | None = None) -> pl.DataFrame:
+    """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison.
+    A name below MIRIP that is a call name of the registered one (``call_names``, the model's
+    patterns) gets that pattern's level."""
     p = (
         pairs.join(usulan.select(USULAN_COLUMNS), on="_row", how="left")
         .join(dk.select(DK_COLUMNS), left_on="nik_padan", right_on="NIK", how="left")
@@ -163,10 +189,16 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
     raw = np.flatnonzero(((p["_ka_raw"] != p["_ka"]) | (p["_kb_raw"] != p["_kb"])).fill_null(False).to_numpy())
     if raw.size:
         nama[raw] = np.maximum(nama[raw], name_similarity(p["_ka_raw"].gather(raw), p["_kb_raw"].gather(raw), clan_names))
+    cuts = cuts or DEFAULT_CUTS
+    calls = [None] * p.height
+    if call_names is not None:
+        far = np.flatnonzero((nama < cuts["cmp_nama"]["MIRIP"]) & (p["_ka"].str.len_chars().fill_null(0) > 0).to_numpy())
+        for i, level in zip(far, call_name_levels(p["_ka"], p["_kb"], p["jk"], far, call_names)):
+            calls[i] = level
     ibu = _pair_scores(p["_ia"], p["_ib"], fuzz.token_sort_ratio)
     nik_dist = _pair_scores(p["nik_usulan"], p["nik_padan"], OSA.distance)
     p = p.with_columns(bukti_nama=pl.Series(nama, dtype=pl.Float64).round(1), _ibu=pl.Series(ibu, dtype=pl.Float64),
-                       _nik_dist=pl.Series(nik_dist, dtype=pl.Int64))
+                       _nik_dist=pl.Series(nik_dist, dtype=pl.Int64), _panggilan=pl.Series(calls, dtype=pl.String))
     has_name = pl.col("_ka").str.len_chars().fill_null(0) > 0
     has_ibu = (pl.col("_ia").str.len_chars().fill_null(0) > 0) & (pl.col("_ib").str.len_chars().fill_null(0) > 0)
     excel_ok = pl.col("nik_rusak_excel") & pl.col("nik_padan").str.starts_with(
@@ -177,12 +209,12 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
         .when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$") & (pl.col("_nik_dist") == 1)).then(pl.lit("SATU_EDIT"))
         .when(excel_ok).then(pl.lit("RUSAK_SESUAI"))
         .otherwise(pl.lit("LAIN")),
-        cmp_nama=pl.when(has_name).then(_levels(pl.col("bukti_nama"), [(97, "SAMA"), (90, "MIRIP_TINGGI"),
-                                                                        (80, "MIRIP"), (65, "AGAK")], "BEDA")),
+        cmp_nama=pl.when(has_name).then(nama_similar_at_thresholds(pl.col("bukti_nama"), pl.col("_panggilan"),
+                                                                   cuts["cmp_nama"])),
         cmp_tgl=date_level_expr("tgl_lahir", "TGL_LHR"),
         cmp_jk=pl.when(pl.col("jk").is_null() | pl.col("_jk").is_null()).then(None)
         .when(pl.col("jk") == pl.col("_jk")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
-        cmp_ibu=pl.when(has_ibu).then(_levels(pl.col("_ibu"), [(90, "SAMA"), (70, "MIRIP")], "BEDA")),
+        cmp_ibu=pl.when(has_ibu).then(similar_at_thresholds(pl.col("_ibu"), cuts["cmp_ibu"], "BEDA")),
         cmp_wilayah=pl.when(desa_a.is_null() | desa_b.is_null()).then(None)
         .when(desa_a == desa_b).then(pl.lit("DESA"))
         .when(desa_a.str.slice(0, 6) == desa_b.str.slice(0, 6)).then(pl.lit("KECAMATAN"))
@@ -191,7 +223,7 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
         cmp_kk=pl.when(pl.col("no_kk_usulan").is_null() | pl.col("NO_KK").is_null()).then(None)
         .when(pl.col("no_kk_usulan") == pl.col("NO_KK")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
         bukti_jenis_kelamin=pl.when(pl.col("jk") == pl.col("_jk")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
-        _dukcapil_no_kk=pl.col("NO_KK"),
+        _dukcapil_no_kk=pl.col("NO_KK"), _dukcapil_tgl=pl.col("TGL_LHR"), _dukcapil_jk=pl.col("_jk"),
     ).with_columns(bukti_tgl_lahir=pl.col("cmp_tgl")).select(
         "_row", "nik_padan", "metode_padan", "bukti_nama", "bukti_tgl_lahir", "bukti_jenis_kelamin",
-             "_dukcapil_no_kk", *COMPARISONS)
+        "_dukcapil_no_kk", "_dukcapil_tgl", "_dukcapil_jk", *COMPARISONS)

@@ -9,14 +9,15 @@ shares those with a real person born the same day in the same village).
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 import polars as pl
-from pydantic import AfterValidator, Field, Strict, StrictStr, create_model, model_validator
+from pydantic import AfterValidator, Field, Strict, StrictBool, StrictStr, create_model, model_validator
 
 from rules.base import Problems, RuleModel, one_of
 from transforms.codes import code_expr as _code
 from transforms.linkage.blocking import METHODS
+from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.linkage.comparisons import COMPARISONS
 
 Log2 = Annotated[float, Strict(), Field(allow_inf_nan=False)]
@@ -79,6 +80,58 @@ class Guards(RuleModel):
         description="how far (log2) the best accepted candidate must lead the next")
 
 
+Cut = Annotated[float, Strict(), Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class _Descending(RuleModel):
+    @model_validator(mode="after")
+    def _descending(self):
+        values = list(self.model_dump().items())
+        for (a, x), (b, y) in zip(values, values[1:]):
+            if not x > y:
+                raise Problems(((b,), f"{y} must be below {a} ({x}): levels go from most to least similar"))
+        return self
+
+
+class NamaCuts(_Descending):
+    """cmp_nama: the similarity (0-100) each level needs."""
+
+    SAMA: Cut
+    MIRIP_TINGGI: Cut
+    MIRIP: Cut
+    AGAK: Cut
+
+
+class IbuCuts(_Descending):
+    """cmp_ibu: the similarity (0-100) of the mother's name each level needs."""
+
+    SAMA: Cut
+    MIRIP: Cut
+
+
+class Levels(RuleModel):
+    """The cut points of the similarity levels the weights were estimated with."""
+
+    cmp_nama: NamaCuts
+    cmp_ibu: IbuCuts
+
+    def digest(self) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()[:16]
+
+
+class CallNames(RuleModel):
+    """The call-name patterns (``transforms.callnames``): each a level of cmp_nama of its own."""
+
+    umum: dict[Literal["L", "P"], tuple[NameKey, ...]] = Field({}, description="call names that stand for any name of a sex")
+    awalan: tuple[NameKey, ...] = Field((), description="first words the rest of a name is called by")
+    urutan_bali: tuple[NameKey, ...] = Field((), description="I / NI and the Balinese birth-order names")
+    awalan_kata: tuple[NameKey, ...] = Field((), description="leading letters a word is called without")
+    kata_pertama: StrictBool = Field(False, description="whether the first word alone is a call name")
+
+
 class MatchModel(RuleModel):
     """The identity-linkage model, as written in ``rules/matching.yaml``: Fellegi-Sunter weights
     (``padan train-matching``), thresholds, guards and clan names (policy, edited by hand)."""
@@ -91,6 +144,21 @@ class MatchModel(RuleModel):
     guards: Guards
     clan_names: dict[NameKey, tuple[NameKey, ...]] = Field(
         {}, description="Chinese clan name -> the adopted Indonesian names it may stand for (default none)")
+    call_names: CallNames = Field(CallNames(), description="call-name patterns (default none)")
+    levels: Levels = Field(description="the cut points of the similarity levels")
+    trained_levels: StrictStr = Field(description="digest of the levels the weights were estimated with "
+                                                  "(written by padan train-matching)")
+
+    @model_validator(mode="after")
+    def _weights_fit_the_levels(self) -> "MatchModel":
+        if self.trained_levels != self.levels.digest():
+            raise Problems((("trained_levels",), f"the weights were estimated with other cut points than levels "
+                            f"(digest {self.trained_levels}, levels now {self.levels.digest()}): run padan "
+                            "train-matching for these cut points, or restore the ones the weights were trained on"))
+        return self
+
+    def cuts(self) -> dict[str, dict[str, float]]:
+        return self.levels.model_dump()
 
     def level_weights(self) -> dict[str, dict[str, float]]:
         """The weights as {comparison: {level: log2(m/u)}}."""
@@ -123,7 +191,11 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     date_disagrees = pl.col("cmp_tgl").is_in(["BEDA", "SATU_KOMPONEN"]).fill_null(False)
     exact_ok = (name_ok | nameless | weak_ok) & (~date_disagrees
                                                  | pl.col("cmp_nama").is_in(model.guards.loose_name_levels))
-    guard = (exact & exact_ok) | (~exact & loose_ok)
+    # a call name (its own levels) only with the submitted NIK, and birth date, sex and the family card
+    # or the mother agreeing: never a blanket lowering of the name guard
+    call_ok = pl.col("cmp_nama").is_in(list(CALL_NAME_LEVELS)) & (pl.col("cmp_tgl") == "SAMA") \
+        & (pl.col("cmp_jk") == "SAMA") & ((pl.col("cmp_kk") == "SAMA") | (pl.col("cmp_ibu") == "SAMA"))
+    guard = (exact & (exact_ok | call_ok)) | (~exact & loose_ok)
     v = vectors.with_columns(bobot=match_weight_expr(model))
     # p = 1 / (1 + 2^-w), computed stably
     p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))
@@ -134,6 +206,62 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
         .otherwise(pl.lit("TOLAK"))
     )
 
+
+
+def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
+    """(``_row``, ``_winner``, ``_why``) for rows whose accepted candidates are look-alikes of one
+    another: a twin, a namesake, a family member born the same day.
+
+    Look-alikes share the birth date, and the family card or the NIK's first 12 digits (district,
+    birth date and sex): what they share cancels out, and their NIKs differ by a typo's worth, which
+    is exactly the mistake in question. So between look-alikes the NIK digits do not decide:
+
+    - ``NAMA``: one candidate carries the proposed name (cmp_nama SAMA) and no other does: a twin's
+      NIK typed, or the twins' NIKs swapped, for the person the name names;
+    - ``KELUARGA``: several carry the name (namesakes), one agrees on the family card or the mother
+      and disagrees on neither, every other disagrees on the ones the row gives and agrees on none: a
+      namesake's NIK typed for the person the family names;
+    - ``RAGU`` (no winner: review): neither, and a look-alike of the highest-weighted candidate is
+      closer to the row on the name, or as close on the name and closer on the card or the mother.
+
+    Rows not listed are decided by the weights. ``candidates`` holds the candidates accepted or in
+    review (sorted by weight, highest first) of rows with one accepted and another: a winner is chosen
+    among the accepted ones, a doubt may come from one in review."""
+    a = candidates.with_columns(
+        _same_name=pl.col("cmp_nama") == "SAMA",
+        _fam_ok=((pl.col("cmp_kk") == "SAMA") | (pl.col("cmp_ibu") == "SAMA")).fill_null(False)
+        & (pl.col("cmp_kk") != "BEDA").fill_null(True) & (pl.col("cmp_ibu") != "BEDA").fill_null(True),
+        _fam_bad=((pl.col("cmp_kk") == "BEDA") | (pl.col("cmp_ibu") == "BEDA")).fill_null(False)
+        & (pl.col("cmp_kk") != "SAMA").fill_null(True) & (pl.col("cmp_ibu") != "SAMA").fill_null(True),
+        _p12=pl.col("nik_padan").str.slice(0, 12),
+    )
+
+    def against(lead: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
+        """Every other candidate beside the lead of its row, with the lead's fields (``_w*``)."""
+        w = lead.select("_row", *(pl.col(c).alias(f"_w{c}") for c in (
+            "nik_padan", "_dukcapil_no_kk", "_dukcapil_tgl", "_p12", "bukti_nama", "cmp_nama", "cmp_kk", "cmp_ibu")),
+            *(c for c in ("_why",) if c in lead.columns))
+        o = others.join(w, on="_row", how="inner").filter(pl.col("nik_padan") != pl.col("_wnik_padan"))
+        return o.with_columns(_lookalike=((pl.col("_dukcapil_tgl") == pl.col("_w_dukcapil_tgl")) & (
+            (pl.col("_dukcapil_no_kk") == pl.col("_w_dukcapil_no_kk")) | (pl.col("_p12") == pl.col("_w_p12"))))
+            .fill_null(False))
+
+    acc = a.filter(pl.col("keputusan") == "TERIMA").with_columns(_n_name=pl.col("_same_name").sum().over("_row"))
+    by_name = acc.filter(pl.col("_same_name") & (pl.col("_n_name") == 1)).with_columns(_why=pl.lit("NAMA"))
+    by_family = acc.filter(pl.col("_same_name") & (pl.col("_n_name") > 1) & pl.col("_fam_ok")) \
+        .filter(pl.len().over("_row") == 1).with_columns(_why=pl.lit("KELUARGA"))
+    lead = pl.concat([by_name, by_family])
+    separated = pl.when(pl.col("_why") == "NAMA").then(~pl.col("_same_name")).otherwise(pl.col("_fam_bad"))
+    ok = against(lead, acc).group_by("_row").agg(_ok=(pl.col("_lookalike") & separated).all())
+    won = lead.join(ok.filter(pl.col("_ok")), on="_row", how="semi").select("_row", _winner="nik_padan", _why="_why")
+
+    # the rest: is the highest-weighted candidate beaten on a field that separates look-alikes?
+    top = acc.join(won, on="_row", how="anti").group_by("_row", maintain_order=True).first()
+    closer_kin = lambda c: (pl.col(c) == "SAMA") & (pl.col(f"_w{c}") == "BEDA")  # noqa: E731
+    closer = (pl.col("bukti_nama") > pl.col("_wbukti_nama")) | (
+        (pl.col("cmp_nama") == pl.col("_wcmp_nama")) & (closer_kin("cmp_kk") | closer_kin("cmp_ibu")))
+    doubt = against(top, a).filter(pl.col("_lookalike") & closer.fill_null(False)).select("_row").unique()
+    return pl.concat([won, doubt.with_columns(_winner=pl.lit(None, pl.String), _why=pl.lit("RAGU"))]).sort("_row")
 
 
 def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
@@ -149,7 +277,14 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         .group_by("_row", maintain_order=True)
         .agg(_n_acc=pl.len(), _lead=(pl.col("bobot").first() - pl.col("bobot").slice(1, 1).first()).fill_null(1e9))
     )
-    best = ranked.group_by("_row", maintain_order=True).first()
+    margin = model.guards.ambiguity_margin_bits
+    contested = ranked.filter(pl.col("keputusan") != "TOLAK").join(acc, on="_row", how="semi") \
+        .filter(pl.len().over("_row") > 1)
+    winners = lookalike_contest(contested)
+    # the chosen candidate: a look-alike winner, else the highest weight (a RAGU row has no winner)
+    best = ranked.join(winners, on="_row", how="left").filter(
+        pl.col("_winner").is_null() | (pl.col("nik_padan") == pl.col("_winner"))
+    ).group_by("_row", maintain_order=True).first()
     exact_name_clash = (
         scored.filter((pl.col("cmp_nik") == "SAMA") & (pl.col("cmp_nama") == "BEDA"))
         .select("_row", _clash=pl.lit(True)).unique()
@@ -163,19 +298,22 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         .join(exact_found, on="_row", how="left")
         .with_columns(pl.col("_n_acc").fill_null(0), pl.col("_clash").fill_null(False), pl.col("_exact").fill_null(False))
     )
-    margin = model.guards.ambiguity_margin_bits
-    padan = (pl.col("_n_acc") == 1) | ((pl.col("_n_acc") > 1) & (pl.col("_lead") >= margin))
+    padan = ((pl.col("_n_acc") == 1) | ((pl.col("_n_acc") > 1) & (pl.col("_lead") >= margin)) \
+             | pl.col("_winner").is_not_null()) & (pl.col("_why") != "RAGU").fill_null(True)
     ambiguous = (pl.col("_n_acc") > 1) & ~padan
     no_candidate = pl.col("nik_padan").is_null()
     reasons = pl.concat_list(
         _code(~padan & ~pl.col("_exact") & ~pl.col("nik_rusak_excel"), "NIK_TIDAK_DITEMUKAN"),
         _code(~padan & pl.col("nik_rusak_excel"), "NIK_TIDAK_DAPAT_DIPULIHKAN"),
         _code(~padan & pl.col("_clash"), "NAMA_TIDAK_SESUAI"),
-        _code(ambiguous | (~padan & ~no_candidate & (pl.col("keputusan") == "TINJAU")), "PERLU_VERIFIKASI"),
+        _code(ambiguous | (pl.col("_why") == "RAGU") | (~padan & ~no_candidate & (pl.col("keputusan") == "TINJAU")),
+              "PERLU_VERIFIKASI"),
         _code(~no_candidate & pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"]) & (pl.col("cmp_nik") == "SAMA"),
               "TGL_LAHIR_TIDAK_SESUAI_DUKCAPIL"),
         _code(padan & (pl.col("bukti_jenis_kelamin") == "BEDA"), "JENIS_KELAMIN_TIDAK_SESUAI_DUKCAPIL"),
         _code(padan & (pl.col("_dukcapil_no_kk") != pl.col("no_kk_usulan")), "NO_KK_TIDAK_SESUAI_DUKCAPIL"),
+        _code(pl.col("_why") == "NAMA", "NIK_MILIK_KEMBARAN"),
+        _code(pl.col("_why") == "KELUARGA", "NIK_MILIK_SENAMA"),
     ).list.drop_nulls().list.unique(maintain_order=True)
     return out.with_columns(
         status_padan=pl.when(padan & (pl.col("nik_padan") == pl.col("nik_usulan"))).then(pl.lit("PADAN"))
@@ -185,8 +323,8 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         nik_padan=pl.when(padan).then(pl.col("nik_padan")).otherwise(None),
         no_kk_dukcapil=pl.when(padan).then(pl.col("_dukcapil_no_kk")).otherwise(None),
         skor_padan=pl.col("skor_padan").fill_null(0.0),
-    ).drop("_n_acc", "_lead", "_clash", "_exact", "keputusan", "_dukcapil_no_kk", "nik_usulan", "nik_rusak_excel",
-           "no_kk_usulan", "bobot")
+    ).drop("_n_acc", "_lead", "_clash", "_exact", "keputusan", "_dukcapil_no_kk", "_dukcapil_tgl", "_dukcapil_jk",
+           "_winner", "_why", "nik_usulan", "nik_rusak_excel", "no_kk_usulan", "bobot")
 
 
 def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.DataFrame:

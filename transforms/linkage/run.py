@@ -14,7 +14,8 @@ Fetch = Callable[[blocking.Keys], pl.DataFrame]
 def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
     dk = fetch(blocking.candidate_keys(usulan, loose=loose))
     pairs = blocking.candidate_pairs(usulan, dk, loose=loose)
-    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names)
+    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
+                                             call_names=model.call_names, cuts=model.cuts())
     scored = decide.scored_pairs(vectors, model)
     return decide.row_decisions(usulan, scored, model), dk
 
