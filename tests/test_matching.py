@@ -263,6 +263,8 @@ def test_twins_are_told_apart_by_the_name_not_the_nik_digits(desc, nik, nama, st
     assert (row["status_padan"], row["nik_padan"]) == (status, nik_padan), (desc, row)
     if code:
         assert code in row["alasan_padan"], (desc, row["alasan_padan"])
+    if status == "PADAN":   # the row's own NIK: no warning that it belongs to someone else
+        assert not {"NIK_MILIK_KEMBARAN", "NIK_MILIK_SENAMA"} & set(row["alasan_padan"]), (desc, row["alasan_padan"])
 
 
 def test_twins_nik_swapped_between_their_rows_each_row_gets_its_own_person():
@@ -293,6 +295,8 @@ def test_namesakes_one_serial_apart_are_told_apart_by_the_family(desc, nik, kk, 
     assert (row["status_padan"], row["nik_padan"]) == (status, nik_padan), (desc, row)
     if code:
         assert code in row["alasan_padan"], (desc, row["alasan_padan"])
+    if status == "PADAN":
+        assert not {"NIK_MILIK_KEMBARAN", "NIK_MILIK_SENAMA"} & set(row["alasan_padan"]), (desc, row["alasan_padan"])
 
 
 @pytest.mark.parametrize("nama, registered", [("KARMI", "SITI SUKARMI"), ("PRAPTO", "SUPRAPTO SUSANTO")])
