@@ -267,6 +267,38 @@ def test_twins_are_told_apart_by_the_name_not_the_nik_digits(desc, nik, nama, st
         assert not {"NIK_MILIK_KEMBARAN", "NIK_MILIK_SENAMA"} & set(row["alasan_padan"]), (desc, row["alasan_padan"])
 
 
+TWINS_2 = pl.DataFrame({
+    "NIK": ["3578010807200001", "3578010807200002", "3578016803260001", "3578016803260002", "3578014809100001",
+            "3578014809100002"],
+    "NO_KK": ["3578010103210001"] * 2 + ["3578010601260001"] * 2 + ["3578010801080001"] * 2,
+    "NAMA_LGKP": ["RAKA", "RAKA ARIFIN", "SITI SALWA", "SITI SALMA", "NENG", "NANG"],
+    "TGL_LHR": [D(2020, 7, 8)] * 2 + [D(2026, 3, 28)] * 2 + [D(2010, 9, 8)] * 2,
+    "JENIS_KLMIN": ["LAKI-LAKI"] * 2 + ["PEREMPUAN"] * 4, "NAMA_LGKP_IBU": ["DEA"] * 2 + ["ENDAH"] * 2 + ["SRI"] * 2,
+    "NO_PROP": ["35"] * 6, "NO_KAB": ["78"] * 6, "NO_KEC": ["01"] * 6, "NO_KEL": ["2005"] * 6,
+})
+
+
+def test_a_name_that_is_also_a_generic_call_name_still_names_its_twin():
+    """NENG is a girl's name here and a Sundanese call name for any girl: it still names NENG, not NANG."""
+    row = decide_rows([{"nik_usulan": "3578014809100002", "nama_usulan": "Neng", "no_kk_usulan": "3578010801080001",
+                        "jk": "P", "tgl_lahir": D(2010, 9, 8), "nama_ibu_kandung": "Sri"}], TWINS_2).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"]) == ("PADAN_KOREKSI", "3578014809100001"), row
+    assert "NIK_MILIK_KEMBARAN" in row["alasan_padan"]
+
+
+@pytest.mark.parametrize("desc, nik, nama, kk, jk, tgl", [
+    ("the first word of one twin's name is the other twin's whole name", "3578010807200002", "Raka",
+     "3578010103210001", "L", D(2020, 7, 8)),
+    ("an abbreviation both twins' names fit", "3578016803260002", "Siti S", "3578010601260001", "P", D(2026, 3, 28)),
+])
+def test_twins_no_field_separates_go_to_review(desc, nik, nama, kk, jk, tgl):
+    row = decide_rows([{"nik_usulan": nik, "nama_usulan": nama, "no_kk_usulan": kk, "jk": jk, "tgl_lahir": tgl,
+                        "nama_ibu_kandung": "Dea" if jk == "L" else "Endah"}], TWINS_2).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"]) == ("TIDAK_PADAN", None), (desc, row)
+    assert "PERLU_VERIFIKASI" in row["alasan_padan"], desc
+    assert row["nik_kandidat"] in TWINS_2["NIK"].to_list(), desc
+
+
 def test_twins_nik_swapped_between_their_rows_each_row_gets_its_own_person():
     d = decide_rows([{**TWIN, "nik_usulan": "3578011206100002", "nama_usulan": "AHMAD FAUZAN"},
                      {**TWIN, "nik_usulan": "3578011206100001", "nama_usulan": "AHMAD FAUZI"}])
