@@ -210,7 +210,7 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
 
 CHOICES = {
     "TANPA_KANDIDAT": "tidak ada kandidat di Dukcapil",
-    "TIDAK_ADA_YANG_DITERIMA": "tidak ada kandidat yang lolos ambang dan syarat nama/tanggal lahir",
+    "SEMUA_DITOLAK": "tidak ada kandidat yang lolos ambang dan syarat nama/tanggal lahir",
     "SATU_DITERIMA": "hanya satu kandidat yang lolos ambang dan syarat",
     "SELISIH_BOBOT": "kandidat terpilih unggul dari kandidat berikutnya lebih dari batas selisih bobot",
     "SELISIH_KURANG": "dua kandidat atau lebih lolos dan selisih bobotnya kurang dari batas: perlu verifikasi",
@@ -350,7 +350,7 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
     ).list.drop_nulls().list.unique(maintain_order=True)
     choice = (pl.when(no_candidate).then(pl.lit("TANPA_KANDIDAT"))
               .when(pl.col("_why").is_not_null()).then(pl.col("_why"))
-              .when(pl.col("_n_acc") == 0).then(pl.lit("TIDAK_ADA_YANG_DITERIMA"))
+              .when(pl.col("_n_acc") == 0).then(pl.lit("SEMUA_DITOLAK"))
               .when(pl.col("_n_acc") == 1).then(pl.lit("SATU_DITERIMA"))
               .when(padan).then(pl.lit("SELISIH_BOBOT"))
               .otherwise(pl.lit("SELISIH_KURANG")))
