@@ -118,7 +118,39 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
                 f"NIK {u['bukti_nik'] or '-'}, ibu kandung {u['bukti_ibu'] or '-'}, wilayah {u['bukti_wilayah'] or '-'}, "
                 f"KK {u['bukti_kk'] or '-'})")
             lines.extend(_reason_lines(u["alasan"]))
+            lines.extend(_candidate_lines(snap, u, nik, manifest))
     return "\n".join(lines) + "\n"
+
+
+_FIELDS = {"nik": "NIK", "nama": "nama", "tgl": "tgl lahir", "jk": "jenis kelamin", "ibu": "ibu", "wilayah": "wilayah",
+           "kk": "KK"}
+
+
+def _candidate_lines(snap: Path, row: dict, asked: str | None, manifest: dict) -> list[str]:
+    """The candidates the row's decision weighed (``kandidat_padan``): per field its level and weight,
+    the total, the verdict, which one was chosen and why."""
+    from transforms.linkage.decide import CHOICES
+
+    path = snap / "kandidat_padan" / "kandidat_padan.parquet"
+    if not path.is_file():
+        return []
+    cands = pl.read_parquet(path).filter(
+        (pl.col("kode_prov") == row["kode_prov"]) & (pl.col("sumber_file") == row["sumber_file"])
+        & (pl.col("sumber_baris") == row["sumber_baris"])).sort("peringkat")
+    why = row.get("alasan_pilihan")
+    out = [f"    Kandidat yang dibandingkan ({cands.height}); pilihan: {why or '-'}"
+           + (f" — {CHOICES[why]}" if why in CHOICES else "")]
+    if cands.height >= 2:
+        lead = cands["bobot"][0] - cands["bobot"][1]
+        out.append(f"    selisih bobot peringkat 1 dan 2: {lead:.1f} bit (batas "
+                   f"{manifest.get('matching_model', {}).get('ambiguity_margin_bits', '?')})")
+    for c in cands.iter_rows(named=True):
+        shown = c["nik_kandidat"] if asked and c["nik_kandidat"] == asked else mask_nik(c["nik_kandidat"])
+        fields = ", ".join(f"{label} {c['cmp_' + f] or 'TIDAK_ADA'} {c['bobot_' + f]:+.1f}" for f, label in _FIELDS.items())
+        out.append(f"    #{c['peringkat']} {shown}{' [DIPILIH]' if c['dipilih'] else ''} ({c['metode_padan']}, "
+                   f"awal {c['bobot_awal']:+.1f}): {fields}; total {c['bobot']:+.1f} bit, skor {c['skor_padan']:.3f}, "
+                   f"{c['keputusan']}")
+    return out
 
 
 def _csv(r: io.Root, folder: Path, kind: str) -> pl.DataFrame:

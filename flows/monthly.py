@@ -21,7 +21,7 @@ from flows.stages.common import TASK, common_input, part_files, reference_date, 
 from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset, rejecting_codes
 from transforms import ingest, outcomes, overrides, register, report, wilayah
-from transforms.linkage import blocking
+from transforms.linkage import blocking, evidence
 from transforms.linkage import run as linkage_run
 
 SnapshotExists = release.SnapshotExists
@@ -114,7 +114,10 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     out_path = root.work(periode) / "matched.parquet"
     if not staged:
         io.write_parquet(pl.DataFrame(), out_path)
-        return {"matched": str(out_path), "dukcapil_nik_ganda": 0}
+        empty = pl.DataFrame(schema={"periode": pl.String, "kode_prov": pl.String, "sumber_file": pl.String,
+                                     "sumber_baris": pl.Int64, **evidence.KANDIDAT_SCHEMA}).drop("_row")
+        return {"matched": str(out_path), "dukcapil_nik_ganda": 0,
+                "kandidat_padan": str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet"))}
     usulan = (
         pl.scan_parquet(staged).collect()
         .sort("kode_prov", "sumber_file", "sumber_baris")
@@ -129,7 +132,11 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         duplicates += references.duplicate_niks(found)
         return references.one_row_per_nik(found.lazy()).collect()
 
-    decided, dk = linkage_run.linked(usulan, fetch, model)
+    decided, dk, scored = linkage_run.linked(usulan, fetch, model)
+    kandidat = usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris").join(
+        evidence.candidate_evidence(scored, decided, model), on="_row", how="inner").sort("_row", "peringkat")
+    kandidat_path = io.write_parquet(kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),
+                                     root.work(periode) / "kandidat_padan.parquet")
     active = overrides.active_overrides(pl.read_parquet(common_input(root, periode, "overrides")), periode=periode,
                                         reference_date=reference_date(periode))
     manual_niks = active["nik_padan"].drop_nulls()
@@ -145,7 +152,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         .sort("_row")
     )
     io.write_parquet(out, out_path)
-    return {"matched": str(out_path), "dukcapil_nik_ganda": duplicates}
+    return {"matched": str(out_path), "kandidat_padan": str(kandidat_path), "dukcapil_nik_ganda": duplicates}
 
 
 # The register and the rules are worked per province partition (``register.partition_expr``: the
@@ -331,7 +338,8 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         "contract_version": schemas.CONTRACT_VERSION,
         "rule_set": {"version": rules.version, "sha256": rules.sha256, "source": rules.source},
         "matching_model": {"version": match_model.model.version, "sha256": match_model.sha256,
-                           "source": match_model.source},
+                           "source": match_model.source,
+                           "ambiguity_margin_bits": match_model.model.guards.ambiguity_margin_bits},
         "code_version": io.code_version(),
         "started_at": started,
         "analytics_key": release.key_fingerprint(),
@@ -365,7 +373,8 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     manifest["umpan_balik"] = release.feedback_received(refs["reference"], root, periode)
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": penerima,
               "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": ready["umpan_balik_tidak_dikenal"],
-              "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"]}
+              "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"],
+              "kandidat_padan": matched["kandidat_padan"]}
     lists = {"lists": paid["lists"], "stops": paid["stops"]}
     published = publish_release(data_root, periode, tables, lists, manifest, replace)
     progress.report(stages[3], 1, 1)

@@ -27,7 +27,7 @@ from transforms import analytics, outcomes, payments, report
 
 PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
 SNAPSHOT_TABLES = ("hasil_usulan", "individu", "penerima", "riwayat", "umpan_balik_tidak_dikenal", "pembayaran",
-                   "rekening", "rekonsiliasi")
+                   "rekening", "rekonsiliasi", "kandidat_padan")
 ANALYTICS_TABLES = ("hasil_usulan", "individu", "penerima", "pembayaran", "rekonsiliasi")
 # outputs that carry the run's clock (start time): left out when two runs' results are compared
 TIMED = ("reports/",)
@@ -50,7 +50,7 @@ def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path) -> None
     io.write_parquet(frames["hasil_usulan"], folder / "hasil_usulan" / "hasil_usulan.parquet")
     io.write_parquet(frames["individu"], folder / "individu" / "individu.parquet")
     io.write_partitioned(frames["penerima"], folder / "penerima", ["program", "kode_prov"])
-    for extra in ("riwayat", "umpan_balik_tidak_dikenal", "pembayaran", "rekening", "rekonsiliasi"):
+    for extra in ("riwayat", "umpan_balik_tidak_dikenal", "pembayaran", "rekening", "rekonsiliasi", "kandidat_padan"):
         io.write_parquet(frames[extra], folder / extra / f"{extra}.parquet")
 
 

@@ -390,7 +390,8 @@ class Penerima(pa.DataFrameModel):
         return data.lazyframe.select(~blocked | (pl.col("nominal") == 0))
 
 
+from schemas.matching import KandidatPadan  # noqa: E402
 from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402
 
 OUTPUT_MODELS = {"hasil_usulan": HasilUsulan, "individu": Individu, "penerima": Penerima, "pembayaran": Pembayaran,
-                 "rekening": Rekening, "rekonsiliasi": Rekonsiliasi}
+                 "rekening": Rekening, "rekonsiliasi": Rekonsiliasi, "kandidat_padan": KandidatPadan}

@@ -70,7 +70,7 @@ def decide_one(nik, nama, tgl, jk, *, no_kk="3201010101150001", desa="3201011001
         "kode_wilayah_usulan": [desa],
     }, schema_overrides={"nama_ibu_kandung": pl.String, "tgl_lahir": pl.Date}).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
-    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     return decided.row(0, named=True)
 
 
@@ -124,7 +124,7 @@ def test_two_rows_of_different_people_cannot_both_claim_one_person():
         "kode_wilayah_usulan": ["3201011001"] * 2,
     }, schema_overrides={"nama_ibu_kandung": pl.String}).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
-    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     claims = decided.filter(pl.col("nik_padan") == "3201011505800001")
     assert claims.height == 1 and claims["_row"][0] == 0
     assert "PERLU_VERIFIKASI" in decided.filter(pl.col("_row") == 1)["alasan_padan"][0].to_list()
@@ -145,7 +145,7 @@ def test_a_sibling_with_the_same_name_is_not_taken_for_the_person():
         "kode_wilayah_usulan": ["9202032001"],
     }).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(dk.lazy(), keys).collect()  # noqa: E731
-    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     row = decided.row(0, named=True)
     assert row["nik_padan"] in (None, "9202035609050001"), row
 
@@ -160,7 +160,7 @@ def test_two_rows_of_one_person_with_the_name_abbreviated_in_one_both_keep_the_c
         "kode_wilayah_usulan": ["3201011001"] * 2,
     }, schema_overrides={"nama_ibu_kandung": pl.String}).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
-    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     assert decided.sort("_row")["nik_padan"].to_list() == ["3201011505800001"] * 2
 
 
@@ -201,7 +201,7 @@ def decide_called(nik, nama, tgl, jk, no_kk, ibu=None):
     }, schema_overrides={"nama_ibu_kandung": pl.String, "kode_wilayah_usulan": pl.String}).with_columns(
         pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(CALLED.lazy(), keys).collect()  # noqa: E731
-    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     return decided.row(0, named=True)
 
 
@@ -239,7 +239,7 @@ def decide_rows(rows: list[dict], dukcapil: pl.DataFrame = LOOKALIKES) -> pl.Dat
         "nama_ibu_kandung": pl.String, "no_kk_usulan": pl.String, "kode_wilayah_usulan": pl.String,
         "tgl_lahir": pl.Date}).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(dukcapil.lazy(), keys).collect()  # noqa: E731
-    decided, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     return decided.sort("_row")
 
 

@@ -12,7 +12,7 @@ HASIL_USULAN_SCHEMA = {
     "alasan": pl.List(S), "nik_usulan": S, "nik_padan": S, "status_padan": S, "skor_padan": pl.Float64,
     "metode_padan": S,
     # beyond the contract: the evidence behind the decision and what the province sent
-    "nik_kandidat": S, "bukti_nama": pl.Float64, "bukti_tgl_lahir": S, "bukti_jenis_kelamin": S,
+    "nik_kandidat": S, "alasan_pilihan": S, "bukti_nama": pl.Float64, "bukti_tgl_lahir": S, "bukti_jenis_kelamin": S,
     "bukti_nik": S, "bukti_ibu": S, "bukti_wilayah": S, "bukti_kk": S,
     "no_kk_usulan": S, "nama_usulan": S, "kode_wilayah_usulan": S, "kolom_lain": S,
 }

@@ -83,6 +83,8 @@ def padan_overridden(decided: pl.DataFrame, usulan: pl.DataFrame, active: pl.Dat
         skor_padan=pl.when(padan).then(1.0).when(refuse).then(0.0).otherwise(pl.col("skor_padan")),
         alasan_padan=pl.when(padan).then(pl.lit(["KEPUTUSAN_PADAN_MANUAL"]))
         .when(refuse).then(pl.lit(["KEPUTUSAN_TIDAK_PADAN_MANUAL"])).otherwise(pl.col("alasan_padan")),
+        **({"alasan_pilihan": pl.when(padan | refuse).then(pl.lit("KEPUTUSAN_MANUAL")).otherwise(pl.col("alasan_pilihan"))}
+           if "alasan_pilihan" in decided.columns else {}),
     ).drop("_jenis", "_nik_manual", "_oleh", "_kk_manual", "_typed")
 
 

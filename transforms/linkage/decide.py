@@ -208,6 +208,22 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
 
 
 
+CHOICES = {
+    "TANPA_KANDIDAT": "tidak ada kandidat di Dukcapil",
+    "SEMUA_DITOLAK": "tidak ada kandidat yang lolos ambang dan syarat nama/tanggal lahir",
+    "SATU_DITERIMA": "hanya satu kandidat yang lolos ambang dan syarat",
+    "SELISIH_BOBOT": "kandidat terpilih unggul dari kandidat berikutnya lebih dari batas selisih bobot",
+    "SELISIH_KURANG": "dua kandidat atau lebih lolos dan selisih bobotnya kurang dari batas: perlu verifikasi",
+    "NAMA": "di antara orang yang mirip (kembar/lahir hari yang sama), hanya kandidat ini yang namanya sama",
+    "KELUARGA": "di antara orang senama, hanya kandidat ini yang No KK / nama ibunya sesuai",
+    "RAGU": "ada orang mirip yang sama dekatnya atau lebih dekat pada nama/keluarga: perlu verifikasi",
+    "KLAIM_LAIN": "orang ini juga diusulkan oleh baris lain dengan bukti lebih kuat",
+    "KEPUTUSAN_MANUAL": "diputuskan oleh petugas (keputusan padan manual)",
+}
+"""Why a row's candidate was chosen or none was (``alasan_pilihan``), with the Indonesian text
+``padan explain`` shows."""
+
+
 def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     """(``_row``, ``_winner``, ``_why``) for rows whose accepted candidates are look-alikes of one
     another: a twin, a namesake, a family member born the same day.
@@ -282,7 +298,8 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
     the evidence, ``nik_kandidat`` and ``alasan_padan``.
 
     PADAN / PADAN_KOREKSI on one accepted candidate, or on the best of several when it leads the
-    next by ``ambiguity_margin_bits``; otherwise TIDAK_PADAN with the best candidate kept for review.
+    next by ``ambiguity_margin_bits``, or on the winner of a look-alike contest; otherwise TIDAK_PADAN
+    with the best candidate kept for review. ``alasan_pilihan`` says why (:data:`CHOICES`).
     """
     ranked = scored.sort(["_row", "bobot", "nik_padan"], descending=[False, True, False])
     acc = (
@@ -331,7 +348,14 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         _code((pl.col("_why") == "KELUARGA") & (pl.col("nik_padan") != pl.col("nik_usulan")).fill_null(True),
               "NIK_MILIK_SENAMA"),
     ).list.drop_nulls().list.unique(maintain_order=True)
+    choice = (pl.when(no_candidate).then(pl.lit("TANPA_KANDIDAT"))
+              .when(pl.col("_why").is_not_null()).then(pl.col("_why"))
+              .when(pl.col("_n_acc") == 0).then(pl.lit("SEMUA_DITOLAK"))
+              .when(pl.col("_n_acc") == 1).then(pl.lit("SATU_DITERIMA"))
+              .when(padan).then(pl.lit("SELISIH_BOBOT"))
+              .otherwise(pl.lit("SELISIH_KURANG")))
     return out.with_columns(
+        alasan_pilihan=choice,
         status_padan=pl.when(padan & (pl.col("nik_padan") == pl.col("nik_usulan"))).then(pl.lit("PADAN"))
         .when(padan).then(pl.lit("PADAN_KOREKSI")).otherwise(pl.lit("TIDAK_PADAN")),
         alasan_padan=reasons,
@@ -364,6 +388,7 @@ def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.Data
     d = decided.join(losers, on="_row", how="left", maintain_order="left")
     loser = pl.col("_loser").fill_null(False)
     return d.with_columns(
+        alasan_pilihan=pl.when(loser).then(pl.lit("KLAIM_LAIN")).otherwise(pl.col("alasan_pilihan")),
         status_padan=pl.when(loser).then(pl.lit("TIDAK_PADAN")).otherwise(pl.col("status_padan")),
         alasan_padan=pl.when(loser).then(pl.col("alasan_padan").list.concat(pl.lit(["PERLU_VERIFIKASI"])))
         .otherwise(pl.col("alasan_padan")),

@@ -11,29 +11,33 @@ from transforms.linkage import blocking, comparisons, decide
 Fetch = Callable[[blocking.Keys], pl.DataFrame]
 
 
-def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *,
+           loose: bool) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     dk = fetch(blocking.candidate_keys(usulan, loose=loose))
     pairs = blocking.candidate_pairs(usulan, dk, loose=loose)
     vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
                                              call_names=model.call_names, cuts=model.cuts())
     scored = decide.scored_pairs(vectors, model)
-    return decide.row_decisions(usulan, scored, model), dk
+    return decide.row_decisions(usulan, scored, model), dk, scored
 
 
-def linked(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per-row padan decisions for ``usulan`` (needs ``_row`` and the cleaned columns), and the
-    Dukcapil identity of every candidate that was looked at. ``fetch`` returns the Dukcapil persons
-    that the given keys name (the caller owns the I/O)."""
-    first, dk1 = _round(usulan, fetch, model, loose=False)
+def linked(usulan: pl.DataFrame, fetch: Fetch,
+           model: decide.MatchModel) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Per-row padan decisions for ``usulan`` (needs ``_row`` and the cleaned columns), the Dukcapil
+    identity of every candidate that was looked at, and the scored candidates of the round that
+    decided each row (``evidence.candidate_evidence`` makes the published table of them). ``fetch``
+    returns the Dukcapil persons that the given keys name (the caller owns the I/O)."""
+    first, dk1, scored1 = _round(usulan, fetch, model, loose=False)
     # rows the exact rule left open, and rows it matched despite a disagreeing birth date: the
     # family and other rules may hold a better candidate (a sibling's NIK typed for the person)
     open_rows = first.filter((pl.col("status_padan") == "TIDAK_PADAN")
                              | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])).select("_row")
     if open_rows.height:
-        second, dk2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
+        second, dk2, scored2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
         dk = pl.concat([dk1, dk2], how="vertical_relaxed").unique("NIK", keep="first", maintain_order=True)
+        scored = pl.concat([scored1.join(open_rows, on="_row", how="anti"), scored2], how="vertical_relaxed")
     else:
-        decided, dk = first, dk1
+        decided, dk, scored = first, dk1, scored1
     decided = decide.one_claim_per_person(decided.sort("_row"), usulan)
-    return decided, dk
+    return decided, dk, scored

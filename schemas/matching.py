@@ -1,0 +1,50 @@
+"""The contract of the matching evidence: ``snapshots/periode=<P>/kandidat_padan``, the candidates
+each usulan row's decision weighed (``transforms.linkage.evidence``)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from transforms.linkage.comparisons import COMPARISONS
+
+DIGITS16 = r"^[0-9]{16}$"
+_LEVELS = {c: pa.Field(nullable=True, isin=list(levels)) for c, levels in COMPARISONS.items()}
+
+
+class KandidatPadan(pa.DataFrameModel):
+    """One row per usulan row and candidate it weighed (at most ``evidence.KEEP`` plus the chosen one)."""
+
+    periode: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    kode_prov: str = pa.Field(str_matches=r"^[0-9]{2}$")
+    sumber_file: str = pa.Field()
+    sumber_baris: pl.Int64 = pa.Field(ge=1)
+    peringkat: pl.Int32 = pa.Field(ge=1)
+    nik_kandidat: str = pa.Field(str_matches=DIGITS16)
+    metode_padan: str = pa.Field()
+    cmp_nik: Optional[str] = _LEVELS["cmp_nik"]
+    cmp_nama: Optional[str] = _LEVELS["cmp_nama"]
+    cmp_tgl: Optional[str] = _LEVELS["cmp_tgl"]
+    cmp_jk: Optional[str] = _LEVELS["cmp_jk"]
+    cmp_ibu: Optional[str] = _LEVELS["cmp_ibu"]
+    cmp_wilayah: Optional[str] = _LEVELS["cmp_wilayah"]
+    cmp_kk: Optional[str] = _LEVELS["cmp_kk"]
+    bobot: pl.Float64 = pa.Field()
+    skor_padan: pl.Float64 = pa.Field(ge=0.0, le=1.0)
+    keputusan: str = pa.Field(isin=["TERIMA", "TINJAU", "TOLAK"])
+    dipilih: bool = pa.Field()
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="each_candidate_once_per_row")
+    def once(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.struct("kode_prov", "sumber_file", "sumber_baris", "nik_kandidat").is_duplicated())
+
+    @pa.dataframe_check(name="at_most_one_chosen_per_row")
+    def one_chosen(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("dipilih").cast(pl.Int32).sum().over("kode_prov", "sumber_file", "sumber_baris") <= 1)
