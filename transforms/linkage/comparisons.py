@@ -88,18 +88,21 @@ def same_name(a_key: pl.Series, b_key: pl.Series) -> np.ndarray:
     return out
 
 
-def name_similarity(a_key: pl.Series, b_key: pl.Series, clan_names: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
+def name_similarity(a_key: pl.Series, b_key: pl.Series, clan_names: dict[str, tuple[str, ...]] | None = None,
+                    special: np.ndarray | None = None) -> np.ndarray:
     """0-100 similarity of two name keys: the best of ``ratio`` (typos, first letters included),
     ``token_sort_ratio`` (reordered words) and ``ratio`` without spaces (words run together), on the
     new-spelling keys and on the J->Y keys; then, for the few pairs still below 90 that hold an
-    initial or a clan name, the abbreviation / clan score."""
+    initial or a clan name (and where ``special`` allows, default everywhere), the abbreviation /
+    clan score."""
     a_key, b_key = a_key.alias("a"), b_key.alias("b")
     same = ((a_key == b_key) & (a_key.str.len_chars() > 0)).fill_null(False).to_numpy()
     if same.any():   # most pairs of a month carry the same name: only the others need scoring
         best = np.full(len(a_key), 100.0)
         rest = np.flatnonzero(~same)
         if rest.size:
-            best[rest] = name_similarity(a_key.gather(rest), b_key.gather(rest), clan_names)
+            best[rest] = name_similarity(a_key.gather(rest), b_key.gather(rest), clan_names,
+                                         None if special is None else special[rest])
         return best
     frame = pl.DataFrame({"a": a_key, "b": b_key}).with_columns(
         ay=nama_key_y_expr("a"), by=nama_key_y_expr("b"),
@@ -111,15 +114,16 @@ def name_similarity(a_key: pl.Series, b_key: pl.Series, clan_names: dict[str, tu
         best = np.maximum(best, _pair_scores(frame[a], frame[b], fuzz.token_sort_ratio))
     best = np.maximum(best, _pair_scores(frame["a0"], frame["b0"], fuzz.ratio))
     clans = clan_names or {}
-    special = r"\b[A-Z]\b" + ("|\\b(?:" + "|".join(sorted(clans)) + ")\\b" if clans else "")
+    pattern = r"\b[A-Z]\b" + ("|\\b(?:" + "|".join(sorted(clans)) + ")\\b" if clans else "")
     todo = np.flatnonzero(
-        (best < ABBREVIATION_SCORE)
-        & (frame["a"].str.contains(special).fill_null(False) | frame["b"].str.contains(special).fill_null(False)).to_numpy()
+        (best < ABBREVIATION_SCORE) & (True if special is None else special)
+        & (frame["a"].str.contains(pattern).fill_null(False) | frame["b"].str.contains(pattern).fill_null(False)).to_numpy()
     )
-    a_list, b_list = frame["a"].to_list(), frame["b"].to_list()
-    for i in todo:  # a handful of pairs: initials and clan names are rare
-        if a_list[i] and b_list[i]:
-            best[i] = max(best[i], _abbreviation_or_clan_score(a_list[i], b_list[i], clans))
+    idx = pl.Series(todo)
+    a_list, b_list = frame["a"].gather(idx).to_list(), frame["b"].gather(idx).to_list()
+    for i, a, b in zip(todo, a_list, b_list):  # a handful of pairs: initials and clan names are rare
+        if a and b:
+            best[i] = max(best[i], _abbreviation_or_clan_score(a, b, clans))
     return best
 
 
@@ -170,29 +174,45 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
                        cuts: dict[str, dict[str, float]] | None = None) -> pl.DataFrame:
     """Per pair: the raw evidence (``bukti_nama`` 0-100, ``bukti_ibu``) and one level per comparison.
     A name below MIRIP that is a call name of the registered one (``call_names``, the model's
-    patterns) gets that pattern's level."""
-    p = (
-        pairs.join(usulan.select(USULAN_COLUMNS), on="_row", how="left")
-        .join(dk.select(DK_COLUMNS), left_on="nik_padan", right_on="NIK", how="left")
+    patterns) gets that pattern's level, looked for where it can be accepted: the submitted NIK and
+    birth date."""
+    # name keys once per row and once per person (a row has several candidates, a person several rows)
+    rows = (
+        usulan.select(USULAN_COLUMNS).join(pairs.select("_row").unique(), on="_row", how="semi")
         .with_columns(
             # a formula or a name without letters is no evidence at all (missing), not a disagreement
             _nama=pl.when(pl.col("nama_usulan").str.contains(r"^\s*[=@+\-]|^[^A-Za-z]*$")).then(None)
             .otherwise(pl.col("nama_usulan")),
         )
-        .with_columns(_ka=nama_key_expr("_nama"), _kb=nama_key_expr("NAMA_LGKP"),
-                      _ka_raw=nama_key_expr("_nama", fold_muhammad=False),
-                      _kb_raw=nama_key_expr("NAMA_LGKP", fold_muhammad=False),
-                      _ia=nama_key_expr("nama_ibu_kandung"), _ib=nama_key_expr("NAMA_LGKP_IBU"))
+        .with_columns(_ka=nama_key_expr("_nama"), _ka_raw=nama_key_expr("_nama", fold_muhammad=False),
+                      _ia=nama_key_expr("nama_ibu_kandung"))
     )
-    nama = name_similarity(p["_ka"], p["_kb"], clan_names)
+    persons = (
+        dk.select(DK_COLUMNS).join(pairs.select(NIK="nik_padan").unique(), on="NIK", how="semi")
+        .with_columns(_kb=nama_key_expr("NAMA_LGKP"), _kb_raw=nama_key_expr("NAMA_LGKP", fold_muhammad=False),
+                      _ib=nama_key_expr("NAMA_LGKP_IBU"))
+    )
+    p = (pairs.join(rows, on="_row", how="left", maintain_order="left")
+         .join(persons, left_on="nik_padan", right_on="NIK", how="left", maintain_order="left"))
+    # abbreviations and clan names are scored in Python, so only where a name can still decide: the
+    # submitted NIK, or the birth date (day and month maybe swapped); not every family member's name
+    ta, tb = p["tgl_lahir"], p["TGL_LHR"]
+    swapped = (ta.dt.day() == tb.dt.month()) & (ta.dt.month() == tb.dt.day()) & (ta.dt.year() == tb.dt.year())
+    special = ((p["nik_usulan"] == p["nik_padan"]) | (ta == tb) | swapped).fill_null(False).to_numpy()
+    nama = name_similarity(p["_ka"], p["_kb"], clan_names, special)
     # the unfolded spelling (Muhammad kept) only differs from the folded one on a few pairs
     raw = np.flatnonzero(((p["_ka_raw"] != p["_ka"]) | (p["_kb_raw"] != p["_kb"])).fill_null(False).to_numpy())
     if raw.size:
-        nama[raw] = np.maximum(nama[raw], name_similarity(p["_ka_raw"].gather(raw), p["_kb_raw"].gather(raw), clan_names))
+        nama[raw] = np.maximum(nama[raw], name_similarity(p["_ka_raw"].gather(raw), p["_kb_raw"].gather(raw), clan_names,
+                                                          special[raw]))
     cuts = cuts or DEFAULT_CUTS
     calls = [None] * p.height
     if call_names is not None:
-        far = np.flatnonzero((nama < cuts["cmp_nama"]["MIRIP"]) & (p["_ka"].str.len_chars().fill_null(0) > 0).to_numpy())
+        # only where a call name can be accepted (the submitted NIK and birth date): the family members
+        # and neighbours every row brings are far from the name too, and this check is per pair
+        could = ((p["nik_usulan"] == p["nik_padan"]) & (p["tgl_lahir"] == p["TGL_LHR"])).fill_null(False).to_numpy()
+        far = np.flatnonzero((nama < cuts["cmp_nama"]["MIRIP"]) & could
+                             & (p["_ka"].str.len_chars().fill_null(0) > 0).to_numpy())
         for i, level in zip(far, call_name_levels(p["_ka"], p["_kb"], p["jk"], far, call_names)):
             calls[i] = level
     ibu = _pair_scores(p["_ia"], p["_ib"], fuzz.token_sort_ratio)
