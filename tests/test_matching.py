@@ -269,13 +269,46 @@ def test_twins_are_told_apart_by_the_name_not_the_nik_digits(desc, nik, nama, st
 
 TWINS_2 = pl.DataFrame({
     "NIK": ["3578010807200001", "3578010807200002", "3578016803260001", "3578016803260002", "3578014809100001",
-            "3578014809100002"],
-    "NO_KK": ["3578010103210001"] * 2 + ["3578010601260001"] * 2 + ["3578010801080001"] * 2,
-    "NAMA_LGKP": ["RAKA", "RAKA ARIFIN", "SITI SALWA", "SITI SALMA", "NENG", "NANG"],
-    "TGL_LHR": [D(2020, 7, 8)] * 2 + [D(2026, 3, 28)] * 2 + [D(2010, 9, 8)] * 2,
-    "JENIS_KLMIN": ["LAKI-LAKI"] * 2 + ["PEREMPUAN"] * 4, "NAMA_LGKP_IBU": ["DEA"] * 2 + ["ENDAH"] * 2 + ["SRI"] * 2,
-    "NO_PROP": ["35"] * 6, "NO_KAB": ["78"] * 6, "NO_KEC": ["01"] * 6, "NO_KEL": ["2005"] * 6,
+            "3578014809100002", "3578011311080001", "3578011311080002", "3578012605240001", "3578016605240001"],
+    "NO_KK": ["3578010103210001"] * 2 + ["3578010601260001"] * 2 + ["3578010801080001"] * 2
+    + ["3578011001070001"] * 2 + ["3578010711105001"] * 2,
+    "NAMA_LGKP": ["RAKA", "RAKA ARIFIN", "SITI SALWA", "SITI SALMA", "NENG", "NANG", "FAREL", "FAREL RAHMAT",
+                  "ZADRAK SIDABUTAR", "ZEDRAK SIDABUTAR"],
+    "TGL_LHR": [D(2020, 7, 8)] * 2 + [D(2026, 3, 28)] * 2 + [D(2010, 9, 8)] * 2 + [D(2008, 11, 13)] * 2
+    + [D(2024, 5, 26)] * 2,
+    "JENIS_KLMIN": ["LAKI-LAKI"] * 2 + ["PEREMPUAN"] * 4 + ["LAKI-LAKI"] * 3 + ["PEREMPUAN"],
+    "NAMA_LGKP_IBU": ["DEA"] * 2 + ["ENDAH"] * 2 + ["SRI"] * 2 + ["MUSFIROH"] * 2 + ["MARIANI"] * 2,
+    "NO_PROP": ["35"] * 10, "NO_KAB": ["78"] * 10, "NO_KEC": ["01"] * 10, "NO_KEL": ["2005"] * 10,
 })
+
+
+def test_the_accepted_candidate_is_chosen_over_a_higher_weighted_one_that_failed_its_guard():
+    """ALEL RAHMAT (FAREL RAHMAT mistyped) with his twin FAREL's NIK: the exact NIK weighs more, but its
+    name fails the guard; the twin one serial away is the one accepted, and the one chosen."""
+    row = decide_rows([{"nik_usulan": "3578011311080001", "nama_usulan": "Alel Rahmat", "no_kk_usulan": "3578011001070001",
+                        "jk": "L", "tgl_lahir": D(2008, 11, 13), "nama_ibu_kandung": "Musfiroh"}], TWINS_2).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"]) == ("PADAN_KOREKSI", "3578011311080002"), row
+
+
+def test_a_row_without_a_usable_name_cannot_tell_twins_apart():
+    for nama in ("=SUM(A1:A9)", ""):
+        row = decide_rows([{"nik_usulan": "3578011311080002", "nama_usulan": nama, "no_kk_usulan": "3578011001070001",
+                            "jk": "L", "tgl_lahir": D(2008, 11, 13), "nama_ibu_kandung": "Musfiroh"}],
+                          TWINS_2).row(0, named=True)
+        assert (row["status_padan"], row["nik_padan"]) == ("TIDAK_PADAN", None), (nama, row)
+        assert "PERLU_VERIFIKASI" in row["alasan_padan"]
+    # without look-alikes the card, the birth date and the NIK still suffice
+    assert decide_one("3201011505800001", "=SUM(A1:A9)", D(1980, 5, 15), "L")["status_padan"] == "PADAN"
+
+
+def test_twins_of_the_other_sex_with_swapped_nik_and_an_old_card():
+    """The sister's NIK (day + 40) for the brother, on an old family card: the sex disagrees, so the
+    later round looks one digit away and finds him; the name decides."""
+    row = decide_rows([{"nik_usulan": "3578016605240001", "nama_usulan": "Zadrak Sidabutar",
+                        "no_kk_usulan": "3578090305068972", "jk": "L", "tgl_lahir": D(2024, 5, 26),
+                        "nama_ibu_kandung": "Mariani"}], TWINS_2).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"]) == ("PADAN_KOREKSI", "3578012605240001"), row
+    assert "NIK_MILIK_KEMBARAN" in row["alasan_padan"]
 
 
 def test_a_name_that_is_also_a_generic_call_name_still_names_its_twin():

@@ -241,7 +241,7 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     - ``RAGU`` (no winner: review): neither, and a look-alike of the highest-weighted candidate is
       closer to the row on the name, or at the same name level and not set apart by the card or
       the mother: short of SAMA (``SITI S`` for twins SITI SALWA and SITI SALMA), or closer on the
-      card or the mother.
+      card or the mother; or the row has no usable name at all.
 
     Rows not listed are decided by the weights. ``candidates`` holds the candidates accepted or in
     review (sorted by weight, highest first) of rows with one accepted and another: a winner is chosen
@@ -289,7 +289,9 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     kin_apart = pl.col("_w_fam_ok") & pl.col("_fam_bad")   # the card or mother point to the lead, not to it
     closer = (pl.col("bukti_nama") > pl.col("_wbukti_nama")) | (same_level & ~kin_apart & (
         (pl.col("cmp_nama") != "SAMA") | closer_kin("cmp_kk") | closer_kin("cmp_ibu")))
-    doubt = against(top, a).filter(pl.col("_lookalike") & closer.fill_null(False)).select("_row").unique()
+    # a row without a usable name (empty, a formula) cannot tell look-alikes apart at all
+    nameless = pl.col("_wcmp_nama").is_null()
+    doubt = against(top, a).filter(pl.col("_lookalike") & (closer.fill_null(False) | nameless)).select("_row").unique()
     return pl.concat([won, doubt.with_columns(_winner=pl.lit(None, pl.String), _why=pl.lit("RAGU"))]).sort("_row")
 
 
@@ -301,7 +303,9 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
     next by ``ambiguity_margin_bits``, or on the winner of a look-alike contest; otherwise TIDAK_PADAN
     with the best candidate kept for review. ``alasan_pilihan`` says why (:data:`CHOICES`).
     """
-    ranked = scored.sort(["_row", "bobot", "nik_padan"], descending=[False, True, False])
+    # accepted candidates first: a higher-weighted one that failed its guard is never chosen over one that passed
+    ranked = scored.with_columns(_terima=pl.col("keputusan") == "TERIMA").sort(
+        ["_row", "_terima", "bobot", "nik_padan"], descending=[False, True, True, False]).drop("_terima")
     acc = (
         ranked.filter(pl.col("keputusan") == "TERIMA")
         .group_by("_row", maintain_order=True)

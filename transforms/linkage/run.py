@@ -28,10 +28,12 @@ def linked(usulan: pl.DataFrame, fetch: Fetch,
     decided each row (``evidence.candidate_evidence`` makes the published table of them). ``fetch``
     returns the Dukcapil persons that the given keys name (the caller owns the I/O)."""
     first, dk1, scored1 = _round(usulan, fetch, model, loose=False)
-    # rows the exact rule left open, and rows it matched despite a disagreeing birth date: the
-    # family and other rules may hold a better candidate (a sibling's NIK typed for the person)
+    # rows the first round left open, and rows it matched despite a disagreeing birth date or sex:
+    # the later rules may hold a better candidate (a sibling's NIK, or a twin of the other sex whose
+    # NIK differs in the day digits, typed for the person)
     open_rows = first.filter((pl.col("status_padan") == "TIDAK_PADAN")
-                             | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])).select("_row")
+                             | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])
+                             | (pl.col("cmp_jk") == "BEDA").fill_null(False)).select("_row")
     if open_rows.height:
         second, dk2, scored2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
