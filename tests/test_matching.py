@@ -233,13 +233,13 @@ LOOKALIKES = pl.DataFrame({
 })
 
 
-def decide_rows(rows: list[dict], dukcapil: pl.DataFrame = LOOKALIKES) -> pl.DataFrame:
+def decide_rows(rows: list[dict], dukcapil: pl.DataFrame = LOOKALIKES, model=None) -> pl.DataFrame:
     base = {"nik_rusak_excel": False, "nama_ibu_kandung": None, "no_kk_usulan": None, "kode_wilayah_usulan": None}
     usulan = pl.DataFrame([{"_row": i, **base, **r} for i, r in enumerate(rows)], schema_overrides={
         "nama_ibu_kandung": pl.String, "no_kk_usulan": pl.String, "kode_wilayah_usulan": pl.String,
         "tgl_lahir": pl.Date}).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(dukcapil.lazy(), keys).collect()  # noqa: E731
-    decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
+    decided, _, _ = linkage_run.linked(usulan, fetch, model or load_matching_model().model)
     return decided.sort("_row")
 
 
@@ -283,11 +283,38 @@ TWINS_2 = pl.DataFrame({
 
 
 def test_the_accepted_candidate_is_chosen_over_a_higher_weighted_one_that_failed_its_guard():
-    """ALEL RAHMAT (FAREL RAHMAT mistyped) with his twin FAREL's NIK: the exact NIK weighs more, but its
-    name fails the guard; the twin one serial away is the one accepted, and the one chosen."""
-    row = decide_rows([{"nik_usulan": "3578011311080001", "nama_usulan": "Alel Rahmat", "no_kk_usulan": "3578011001070001",
-                        "jk": "L", "tgl_lahir": D(2008, 11, 13), "nama_ibu_kandung": "Musfiroh"}], TWINS_2).row(0, named=True)
-    assert (row["status_padan"], row["nik_padan"]) == ("PADAN_KOREKSI", "3578011311080002"), row
+    """ALEL RAHMAT (FAREL RAHMAT mistyped) with his twin FAREL's NIK and no mother given: the exact NIK
+    weighs more, but its name fails the guard; the twin one serial away is the one accepted, and the
+    one chosen. With the mother given the exact NIK passes too (all of the family agrees), and the
+    twin closer on the name sends the row to review."""
+    row = {"nik_usulan": "3578011311080001", "nama_usulan": "Alel Rahmat", "no_kk_usulan": "3578011001070001",
+           "jk": "L", "tgl_lahir": D(2008, 11, 13), "nama_ibu_kandung": "Musfiroh"}
+    model = load_matching_model().model
+    strict = model.model_copy(update={"guards": model.guards.model_copy(update={"kin_name_levels": ()})})
+    chosen = decide_rows([row], TWINS_2, strict).row(0, named=True)
+    assert (chosen["status_padan"], chosen["nik_padan"]) == ("PADAN_KOREKSI", "3578011311080002"), chosen
+    assert chosen["alasan_pilihan"] == "SATU_DITERIMA"
+    doubt = decide_rows([row], TWINS_2).row(0, named=True)
+    assert (doubt["status_padan"], doubt["nik_padan"], doubt["alasan_pilihan"]) == ("TIDAK_PADAN", None, "RAGU"), doubt
+
+
+def test_a_badly_typed_name_is_accepted_when_nik_date_sex_card_and_mother_agree():
+    """KUTME for KATMI (two letters of five): with the submitted NIK, the birth date, the sex, the card
+    and the mother all hers; not without the mother, and not on a stranger's card."""
+    base = {"nik_usulan": "3201011505800001", "nama_usulan": "Kutme", "tgl_lahir": D(1980, 5, 15), "jk": "L"}
+    dk = DUKCAPIL.with_columns(NAMA_LGKP=pl.when(pl.col("NIK") == "3201011505800001").then(pl.lit("KATMI"))
+                               .otherwise(pl.col("NAMA_LGKP")))
+    rows = decide_rows([{**base, "no_kk_usulan": "3201010101150001", "nama_ibu_kandung": "Sumiati"},
+                        {**base, "no_kk_usulan": "3201010101150001"},
+                        {**base, "no_kk_usulan": "3201019999990001", "nama_ibu_kandung": "Sumiati"}], dk)
+    assert rows["nik_padan"].to_list() == ["3201011505800001", None, None]
+    # the same with a twin whose name is as far from the row: no field tells them apart
+    twin = DUKCAPIL.filter(pl.col("NIK") == "3201014708850002")   # SITI AMINAH has a same-day sister of her name
+    rows = decide_rows([{"nik_usulan": "3201014708850002", "nama_usulan": "Kutme", "tgl_lahir": D(1985, 8, 7), "jk": "P",
+                         "no_kk_usulan": "3201010101150001", "nama_ibu_kandung": "Ratna"}],
+                       DUKCAPIL.with_columns(NAMA_LGKP=pl.when(pl.col("NIK") == "3201014708850002").then(pl.lit("KATMI"))
+                                             .otherwise(pl.col("NAMA_LGKP"))))
+    assert twin.height == 1 and rows["nik_padan"].to_list() == [None] and rows["alasan_pilihan"][0] == "RAGU"
 
 
 def test_a_row_without_a_usable_name_cannot_tell_twins_apart():

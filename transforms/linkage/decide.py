@@ -72,6 +72,9 @@ class Guards(RuleModel):
     name_accept_levels: tuple[NameLevel, ...] = Field(description="cmp_nama levels that may accept an exact NIK")
     weak_name_levels: tuple[NameLevel, ...] = Field(
         (), description="cmp_nama levels accepted with an exact NIK when birth date, sex and KK agree (default none)")
+    kin_name_levels: tuple[NameLevel, ...] = Field(
+        (), description="cmp_nama levels accepted with an exact NIK when birth date, sex, KK and mother all agree "
+                        "and no look-alike is closer on the name (default none)")
     loose_name_levels: tuple[NameLevel, ...] = Field(description="cmp_nama levels a looser rule may accept")
     loose_kk_name_levels: tuple[NameLevel, ...] = Field(
         (), description="cmp_nama levels a looser rule may accept when the family card agrees (default none)")
@@ -181,6 +184,10 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
         & (pl.col("cmp_kk") == "SAMA")
     exact = pl.col("cmp_nik") == "SAMA"
     # a weaker name (a heavy typo) with the submitted NIK, when birth date, sex and family card all agree
+    # a badly typed name with the submitted NIK when everything of the family agrees: no fabricated
+    # NIK shares the card and the mother (a twin, who does, is weighed by lookalike_contest)
+    kin_ok = pl.col("cmp_nama").is_in(model.guards.kin_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
+        & (pl.col("cmp_jk") == "SAMA") & (pl.col("cmp_kk") == "SAMA") & (pl.col("cmp_ibu") == "SAMA")
     weak_ok = pl.col("cmp_nama").is_in(model.guards.weak_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
         & (pl.col("cmp_jk") == "SAMA") & (pl.col("cmp_kk") == "SAMA")
     loose_name = pl.col("cmp_nama").is_in(model.guards.loose_name_levels) | (
@@ -189,7 +196,7 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
                 & (pl.col("cmp_jk") != "BEDA").fill_null(True))
     # a birth date that disagrees needs a name >= 90: siblings share a surname, a mother and a family card
     date_disagrees = pl.col("cmp_tgl").is_in(["BEDA", "SATU_KOMPONEN"]).fill_null(False)
-    exact_ok = (name_ok | nameless | weak_ok) & (~date_disagrees
+    exact_ok = (name_ok | nameless | weak_ok | kin_ok) & (~date_disagrees
                                                  | pl.col("cmp_nama").is_in(model.guards.loose_name_levels))
     # a call name (its own levels) only with the submitted NIK, and birth date, sex and the family card
     # or the mother agreeing: never a blanket lowering of the name guard
@@ -238,14 +245,14 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     - ``KELUARGA``: several are as close as any on the name (namesakes), one agrees on the family
       card or the mother and disagrees on neither, every other disagrees on the ones the row gives and agrees on none: a
       namesake's NIK typed for the person the family names;
-    - ``RAGU`` (no winner: review): neither, and a look-alike of the highest-weighted candidate is
-      closer to the row on the name, or at the same name level and not set apart by the card or
-      the mother: short of SAMA (``SITI S`` for twins SITI SALWA and SITI SALMA), or closer on the
-      card or the mother; or the row has no usable name at all.
+    - ``RAGU`` (no winner: review): neither, and a look-alike of the highest-weighted candidate that
+      the card and the mother do not set apart (the lead agreeing on them, the look-alike not) is
+      closer to the row on the name, or at the same name level short of SAMA (``SITI S`` for twins
+      SITI SALWA and SITI SALMA) or closer on the card or the mother; or the row has no usable name.
 
-    Rows not listed are decided by the weights. ``candidates`` holds the candidates accepted or in
-    review (sorted by weight, highest first) of rows with one accepted and another: a winner is chosen
-    among the accepted ones, a doubt may come from one in review."""
+    Rows not listed are decided by the weights. ``candidates`` holds every candidate (accepted ones
+    first, then by weight) of rows with one accepted and another: a winner is chosen among the
+    accepted ones, a doubt may come from any look-alike."""
     a = candidates.with_columns(
         _same_name=pl.col("cmp_nama") == "SAMA",
         _fam_ok=((pl.col("cmp_kk") == "SAMA") | (pl.col("cmp_ibu") == "SAMA")).fill_null(False)
@@ -287,11 +294,12 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     closer_kin = lambda c: (pl.col(c) == "SAMA") & (pl.col(f"_w{c}") == "BEDA")  # noqa: E731
     same_level = pl.col("cmp_nama") == pl.col("_wcmp_nama")
     kin_apart = pl.col("_w_fam_ok") & pl.col("_fam_bad")   # the card or mother point to the lead, not to it
-    closer = (pl.col("bukti_nama") > pl.col("_wbukti_nama")) | (same_level & ~kin_apart & (
+    closer = (pl.col("bukti_nama") > pl.col("_wbukti_nama")) | (same_level & (
         (pl.col("cmp_nama") != "SAMA") | closer_kin("cmp_kk") | closer_kin("cmp_ibu")))
-    # a row without a usable name (empty, a formula) cannot tell look-alikes apart at all
+    # a row without a usable name (empty, a formula) cannot tell look-alikes apart by the name at all
     nameless = pl.col("_wcmp_nama").is_null()
-    doubt = against(top, a).filter(pl.col("_lookalike") & (closer.fill_null(False) | nameless)).select("_row").unique()
+    doubt = against(top, a).filter(pl.col("_lookalike") & ~kin_apart.fill_null(False)
+                                   & (closer.fill_null(False) | nameless)).select("_row").unique()
     return pl.concat([won, doubt.with_columns(_winner=pl.lit(None, pl.String), _why=pl.lit("RAGU"))]).sort("_row")
 
 
@@ -312,8 +320,9 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         .agg(_n_acc=pl.len(), _lead=(pl.col("bobot").first() - pl.col("bobot").slice(1, 1).first()).fill_null(1e9))
     )
     margin = model.guards.ambiguity_margin_bits
-    contested = ranked.filter(pl.col("keputusan") != "TOLAK").join(acc, on="_row", how="semi") \
-        .filter(pl.len().over("_row") > 1)
+    contested = ranked.select("_row", "nik_padan", "keputusan", "bukti_nama", "cmp_nama", "cmp_kk", "cmp_ibu",
+                              "_dukcapil_no_kk", "_dukcapil_tgl") \
+        .join(acc, on="_row", how="semi").filter(pl.len().over("_row") > 1)
     winners = lookalike_contest(contested)
     # the chosen candidate: a look-alike winner, else the highest weight (a RAGU row has no winner)
     best = ranked.join(winners, on="_row", how="left").filter(
