@@ -48,23 +48,31 @@ elif stage == "register":   # the partitions on as many threads as the flow's de
     split = m.split_register.fn(root, periode, str(w / "matched.parquet"))
     parts = list(pool.map(lambda p: m.reconcile_partition.fn(root, periode, p), split["groups"]))
     json.dump(m.combine_register.fn(root, periode, parts, split["previous_periode"]), open(w / "reg.json", "w"))
-elif stage == "rules":
-    split = m.split_rules.fn(root, periode, str(w / "individu.parquet"))
+elif stage == "rules":   # the payment stage's preparation (tranches, accounts, ledger) and settlement included
+    from flows.stages import payments as pay
+    reg = json.load(open(w / "reg.json"))
+    split = m.split_rules.fn(root, periode, reg["individu"])
+    ready = pay.prepare_payments.fn(root, periode, reg["previous_periode"], reg["individu"], None)
     parts = list(pool.map(lambda p: m.decide_partition.fn(root, periode, p, None), split["groups"]))
-    json.dump({"penerima": m.combine_rules.fn(root, periode, parts), **split}, open(w / "pen.json", "w"))
+    penerima = m.combine_rules.fn(root, periode, parts)
+    paid = pay.settle_payments.fn(root, periode, penerima, ready["ledger"], None)
+    json.dump({"penerima": penerima, "ready": ready, "paid": paid}, open(w / "pen.json", "w"))
 elif stage == "publish":
     reg, pen = json.load(open(w / "reg.json")), json.load(open(w / "pen.json"))
+    paid = pen["paid"]
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "riwayat": reg["riwayat"],
-              "penerima": pen["penerima"], "umpan_balik_tidak_dikenal": pen["umpan_balik_tidak_dikenal"]}
+              "penerima": pen["penerima"], "umpan_balik_tidak_dikenal": pen["ready"]["umpan_balik_tidak_dikenal"],
+              "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"],
+              "kandidat_padan": str(w / "kandidat_padan.parquet")}
     from flows import release
     from rules import load_matching_model, load_ruleset
     rules, model = load_ruleset(), load_matching_model()
     manifest = {"periode": periode, "run_id": "bench", "started_at": "bench", "karantina": [], "diabaikan": [],
                 "rule_set": {"version": rules.version, "sha256": rules.sha256},
                 "matching_model": {"version": model.model.version, "sha256": model.sha256},
-                "inputs": {"usulan": [], "reference": []}}
+                "inputs": {"usulan": [], "reference": []}, "umpan_balik": {}}
     manifest["input_fingerprint"] = release.input_fingerprint(manifest)
-    m.publish_release.fn(root, periode, tables, manifest, True)
+    m.publish_release.fn(root, periode, tables, {"lists": paid["lists"], "stops": paid["stops"]}, manifest, True)
 elif stage == "floor":
     import duckdb
     con = duckdb.connect()
