@@ -7,8 +7,9 @@ NIK_EXACT           the submitted NIK
 NIK_SATU_EDIT       one digit substituted, or two adjacent digits swapped, after the district part; for
                     every row the serial's neighbours (same district and birth-date digits: a twin,
                     a namesake), for the rows the exact rule leaves open every position
-KK_KELUARGA         members of the family: the submitted No KK and a No KK typed as NIK (for every
-                    row), and the family of the person whose NIK was typed (another member's NIK)
+KK_KELUARGA         members of the family: of the submitted No KK and a No KK typed as NIK, those
+                    born the same day for every row (twins) and all for the rows left open, with the
+                    family of the person whose NIK was typed (another member's NIK)
 NIK_EXCEL           the digits Excel kept of a NIK in scientific notation + birth date + sex
 WILAYAH_TGL_JK      same village + birth date (or day/month swapped) + sex, for NIKs beyond repair
 ==================  ===========================================================================
@@ -180,8 +181,16 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
                    .select("_row", nik_padan="_variant", metode_padan=pl.lit("NIK_SATU_EDIT")))
         fam_keys.append(nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
                         .select("_row", "_kk"))
-    out.append(pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", _kk="NO_KK"), on="_kk", how="inner")
-               .select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
+    family = pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", "TGL_LHR", _kk="NO_KK"), on="_kk",
+                                                            how="inner")
+    if not loose:
+        # the first round needs only the members born the same day (a twin; day and month maybe
+        # swapped): any other member has another birth date, which no first-round decision accepts,
+        # and the later round brings the whole family for the rows left open
+        born = u.select("_row", "tgl_lahir", _swapped=_swapped_date_expr("tgl_lahir"))
+        family = family.join(born, on="_row", how="inner").filter(
+            (pl.col("TGL_LHR") == pl.col("tgl_lahir")) | (pl.col("TGL_LHR") == pl.col("_swapped")))
+    out.append(family.select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
     if loose:
         excel = (
             u.filter(pl.col("nik_rusak_excel"))
