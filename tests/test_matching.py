@@ -68,7 +68,8 @@ def decide_one(nik, nama, tgl, jk, *, no_kk="3201010101150001", desa="3201011001
         "_row": [0], "nik_usulan": [nik], "nik_rusak_excel": ["E+" in nik], "nama_usulan": [nama],
         "tgl_lahir": [tgl], "jk": [jk], "no_kk_usulan": [no_kk], "nama_ibu_kandung": [ibu],
         "kode_wilayah_usulan": [desa],
-    }, schema_overrides={"nama_ibu_kandung": pl.String, "tgl_lahir": pl.Date}).with_columns(pl.col("_row").cast(pl.UInt32))
+    }, schema_overrides={"nama_ibu_kandung": pl.String, "tgl_lahir": pl.Date, "kode_wilayah_usulan": pl.String}
+    ).with_columns(pl.col("_row").cast(pl.UInt32))
     fetch = lambda keys: blocking.fetch_candidates(DUKCAPIL.lazy(), keys).collect()  # noqa: E731
     decided, _, _ = linkage_run.linked(usulan, fetch, load_matching_model().model)
     return decided.row(0, named=True)
@@ -105,6 +106,17 @@ def test_padan_decision(desc, nik, nama, tgl, jk, status, nik_padan, code):
         assert code in row["alasan_padan"], (desc, row["alasan_padan"])
     if status != "TIDAK_PADAN":
         assert 0.99 <= row["skor_padan"] <= 1 and row["metode_padan"], desc
+
+
+def test_another_members_nik_on_an_old_family_card_still_finds_the_family():
+    """AHMAD FAUZI proposed with his father's NIK and a family card number Dukcapil no longer has: the
+    father's card (found through the NIK typed) brings the family in, and AHMAD is the candidate put
+    to review (the card disagreeing keeps the evidence below the accept threshold), not his father."""
+    row = decide_one("3201011505800001", "Ahmad Fauzi", D(2015, 3, 2), "L", no_kk="3201019999990009",
+                     ibu="Siti Aminah", desa=None)   # no village: the family card is the only way in
+    assert (row["status_padan"], row["nik_kandidat"], row["metode_padan"]) == (
+        "TIDAK_PADAN", "3201010203150004", "KK_KELUARGA"), row
+    assert "PERLU_VERIFIKASI" in row["alasan_padan"] and row["skor_padan"] > 0.9
 
 
 def test_one_edit_variants_keep_the_district_and_are_linear():

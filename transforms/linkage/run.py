@@ -11,9 +11,12 @@ from transforms.linkage import blocking, comparisons, decide
 Fetch = Callable[[blocking.Keys], pl.DataFrame]
 
 
-def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *,
-           loose: bool) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    dk = fetch(blocking.candidate_keys(usulan, loose=loose))
+def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool,
+           typed_kks: pl.Series | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    keys = blocking.candidate_keys(usulan, loose=loose)
+    if typed_kks is not None and typed_kks.len():
+        keys.kks = pl.concat([keys.kks, typed_kks]).unique()
+    dk = fetch(keys)
     pairs = blocking.candidate_pairs(usulan, dk, loose=loose)
     vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
                                              call_names=model.call_names, cuts=model.cuts())
@@ -35,7 +38,12 @@ def linked(usulan: pl.DataFrame, fetch: Fetch,
                              | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])
                              | (pl.col("cmp_jk") == "BEDA").fill_null(False)).select("_row")
     if open_rows.height:
-        second, dk2, scored2 = _round(usulan.join(open_rows, on="_row", how="semi"), fetch, model, loose=True)
+        still_open = usulan.join(open_rows, on="_row", how="semi")
+        # the family card of the person whose NIK was typed (found in the first round): when the card
+        # submitted is an old one, only this brings the family in
+        typed_kks = still_open.join(dk1.select("NIK", "NO_KK"), left_on="nik_usulan", right_on="NIK",
+                                    how="inner")["NO_KK"].drop_nulls().unique()
+        second, dk2, scored2 = _round(still_open, fetch, model, loose=True, typed_kks=typed_kks)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
         dk = pl.concat([dk1, dk2], how="vertical_relaxed").unique("NIK", keep="first", maintain_order=True)
         scored = pl.concat([scored1.join(open_rows, on="_row", how="anti"), scored2], how="vertical_relaxed")
