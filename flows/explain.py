@@ -129,7 +129,7 @@ _FIELDS = {"nik": "NIK", "nama": "nama", "tgl": "tgl lahir", "jk": "jenis kelami
 def _candidate_lines(snap: Path, row: dict, asked: str | None, manifest: dict) -> list[str]:
     """The candidates the row's decision weighed (``kandidat_padan``): per field its level and weight,
     the total, the verdict, which one was chosen and why."""
-    from transforms.linkage.decide import CHOICES
+    from transforms.linkage.contest import CHOICES
 
     path = snap / "kandidat_padan" / "kandidat_padan.parquet"
     if not path.is_file():

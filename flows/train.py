@@ -14,7 +14,7 @@ import yaml
 
 from flows import inbox, io, references
 from rules import load_matching_model, matching_model
-from transforms.linkage import blocking, comparisons, decide
+from transforms.linkage import blocking, comparisons, decide, fit
 
 HEADER = """# Padan identity-linkage model: Fellegi-Sunter weights (log2 m/u) per comparison level, thresholds
 # and guards. `weights` and `prior_log2_odds` are written by `padan train-matching` from generated data
@@ -52,7 +52,7 @@ def train(data_root: Path, periode: str, truth_dir: Path, out: Path) -> dict:
     model = load_matching_model(out).model
     truth = pl.read_parquet(truth_dir / "truth.parquet")
     v = labelled_vectors(data_root, periode, truth, model)
-    fitted = decide.fit_weights(v, v["is_match"])
+    fitted = fit.fit_weights(v, v["is_match"])
     n_pairs, n_match = v.height, int(v["is_match"].sum())
     version = f"fs-{dt.date.today():%Y%m%d}"
     new = {

@@ -1,5 +1,6 @@
 """From comparison levels to a decision: Fellegi-Sunter match weights (``rules/matching.yaml``), guards,
-the review band, ambiguity and one-to-one claims.
+the review band, ambiguity (between look-alikes: ``contest``) and one-to-one claims. Training the
+weights is ``fit``.
 
 The weights give a calibrated probability; the guards encode what no weight may overrule: a name
 that disagrees is never outvoted by agreeing NIK digits, birth date, sex or region (a fabricated NIK
@@ -19,6 +20,7 @@ from transforms.codes import code_expr as _code
 from transforms.linkage.blocking import METHODS
 from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.linkage.comparisons import COMPARISONS
+from transforms.linkage.contest import lookalike_contest
 
 Log2 = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 """A log2 weight or odds: a number (an integer is fine), never text or true/false."""
@@ -215,101 +217,13 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
 
 
 
-CHOICES = {
-    "TANPA_KANDIDAT": "tidak ada kandidat di Dukcapil",
-    "SEMUA_DITOLAK": "tidak ada kandidat yang lolos ambang dan syarat nama/tanggal lahir",
-    "SATU_DITERIMA": "hanya satu kandidat yang lolos ambang dan syarat",
-    "SELISIH_BOBOT": "kandidat terpilih unggul dari kandidat berikutnya lebih dari batas selisih bobot",
-    "SELISIH_KURANG": "dua kandidat atau lebih lolos dan selisih bobotnya kurang dari batas: perlu verifikasi",
-    "NAMA": "di antara orang yang mirip (kembar/lahir hari yang sama), hanya kandidat ini yang namanya sama",
-    "KELUARGA": "di antara orang senama, hanya kandidat ini yang No KK / nama ibunya sesuai",
-    "RAGU": "ada orang mirip yang sama dekatnya atau lebih dekat pada nama/keluarga: perlu verifikasi",
-    "KLAIM_LAIN": "orang ini juga diusulkan oleh baris lain dengan bukti lebih kuat",
-    "KEPUTUSAN_MANUAL": "diputuskan oleh petugas (keputusan padan manual)",
-}
-"""Why a row's candidate was chosen or none was (``alasan_pilihan``), with the Indonesian text
-``padan explain`` shows."""
-
-
-def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
-    """(``_row``, ``_winner``, ``_why``) for rows whose accepted candidates are look-alikes of one
-    another: a twin, a namesake, a family member born the same day.
-
-    Look-alikes share the birth date, and the family card or the NIK's first 12 digits (district,
-    birth date and sex): what they share cancels out, and their NIKs differ by a typo's worth, which
-    is exactly the mistake in question. So between look-alikes the NIK digits do not decide:
-
-    - ``NAMA``: one candidate carries the proposed name (cmp_nama SAMA) and no other does, nor is it
-      a call name of another's: a twin's NIK typed, or the twins' NIKs swapped, for the person the
-      name names;
-    - ``KELUARGA``: several are as close as any on the name (namesakes), one agrees on the family
-      card or the mother and disagrees on neither, every other disagrees on the ones the row gives and agrees on none: a
-      namesake's NIK typed for the person the family names;
-    - ``RAGU`` (no winner: review): neither, and a look-alike of the highest-weighted candidate that
-      the card and the mother do not set apart (the lead agreeing on them, the look-alike not) is
-      closer to the row on the name, or at the same name level short of SAMA (``SITI S`` for twins
-      SITI SALWA and SITI SALMA) or closer on the card or the mother; or the row has no usable name.
-
-    Rows not listed are decided by the weights. ``candidates`` holds every candidate (accepted ones
-    first, then by weight) of rows with one accepted and another: a winner is chosen among the
-    accepted ones, a doubt may come from any look-alike."""
-    a = candidates.with_columns(
-        _same_name=pl.col("cmp_nama") == "SAMA",
-        _fam_ok=((pl.col("cmp_kk") == "SAMA") | (pl.col("cmp_ibu") == "SAMA")).fill_null(False)
-        & (pl.col("cmp_kk") != "BEDA").fill_null(True) & (pl.col("cmp_ibu") != "BEDA").fill_null(True),
-        _fam_bad=((pl.col("cmp_kk") == "BEDA") | (pl.col("cmp_ibu") == "BEDA")).fill_null(False)
-        & (pl.col("cmp_kk") != "SAMA").fill_null(True) & (pl.col("cmp_ibu") != "SAMA").fill_null(True),
-        _p12=pl.col("nik_padan").str.slice(0, 12),
-    )
-
-    def against(lead: pl.DataFrame, others: pl.DataFrame) -> pl.DataFrame:
-        """Every other candidate beside the lead of its row, with the lead's fields (``_w*``)."""
-        w = lead.select("_row", *(pl.col(c).alias(f"_w{c}") for c in (
-            "nik_padan", "_dukcapil_no_kk", "_dukcapil_tgl", "_p12", "bukti_nama", "cmp_nama", "cmp_kk", "cmp_ibu",
-            "_fam_ok")),
-            *(c for c in ("_why",) if c in lead.columns))
-        o = others.join(w, on="_row", how="inner").filter(pl.col("nik_padan") != pl.col("_wnik_padan"))
-        return o.with_columns(_lookalike=((pl.col("_dukcapil_tgl") == pl.col("_w_dukcapil_tgl")) & (
-            (pl.col("_dukcapil_no_kk") == pl.col("_w_dukcapil_no_kk")) | (pl.col("_p12") == pl.col("_w_p12"))))
-            .fill_null(False))
-
-    acc = a.filter(pl.col("keputusan") == "TERIMA").with_columns(
-        _n_name=pl.col("_same_name").sum().over("_row"),
-        _best_name=pl.col("bukti_nama") == pl.col("bukti_nama").max().over("_row"))
-    acc = acc.with_columns(_n_best=pl.col("_best_name").sum().over("_row"))
-    by_name = acc.filter(pl.col("_same_name") & (pl.col("_n_name") == 1)).with_columns(_why=pl.lit("NAMA"))
-    by_family = acc.filter(pl.col("_best_name") & (pl.col("_n_best") > 1) & pl.col("_fam_ok")) \
-        .filter(pl.len().over("_row") == 1).with_columns(_why=pl.lit("KELUARGA"))
-    lead = pl.concat([by_name, by_family])
-    # a look-alike whose name is a call name of the proposed one fits it too (a generic call name such
-    # as NENG fits any girl, so it does not): then the name does not separate them
-    fits_too = pl.col("cmp_nama").is_in([lv for lv in CALL_NAME_LEVELS if lv != "PANGGILAN_UMUM"])
-    separated = pl.when(pl.col("_why") == "NAMA").then(~pl.col("_same_name") & ~fits_too) \
-        .otherwise(pl.col("_fam_bad"))
-    ok = against(lead, acc).group_by("_row").agg(_ok=(pl.col("_lookalike") & separated).all())
-    won = lead.join(ok.filter(pl.col("_ok")), on="_row", how="semi").select("_row", _winner="nik_padan", _why="_why")
-
-    # the rest: is the highest-weighted candidate beaten on a field that separates look-alikes?
-    top = acc.join(won, on="_row", how="anti").group_by("_row", maintain_order=True).first()
-    closer_kin = lambda c: (pl.col(c) == "SAMA") & (pl.col(f"_w{c}") == "BEDA")  # noqa: E731
-    same_level = pl.col("cmp_nama") == pl.col("_wcmp_nama")
-    kin_apart = pl.col("_w_fam_ok") & pl.col("_fam_bad")   # the card or mother point to the lead, not to it
-    closer = (pl.col("bukti_nama") > pl.col("_wbukti_nama")) | (same_level & (
-        (pl.col("cmp_nama") != "SAMA") | closer_kin("cmp_kk") | closer_kin("cmp_ibu")))
-    # a row without a usable name (empty, a formula) cannot tell look-alikes apart by the name at all
-    nameless = pl.col("_wcmp_nama").is_null()
-    doubt = against(top, a).filter(pl.col("_lookalike") & ~kin_apart.fill_null(False)
-                                   & (closer.fill_null(False) | nameless)).select("_row").unique()
-    return pl.concat([won, doubt.with_columns(_winner=pl.lit(None, pl.String), _why=pl.lit("RAGU"))]).sort("_row")
-
-
 def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     """One decision per usulan row: ``status_padan``, ``nik_padan``, ``skor_padan``, ``metode_padan``,
     the evidence, ``nik_kandidat`` and ``alasan_padan``.
 
     PADAN / PADAN_KOREKSI on one accepted candidate, or on the best of several when it leads the
     next by ``ambiguity_margin_bits``, or on the winner of a look-alike contest; otherwise TIDAK_PADAN
-    with the best candidate kept for review. ``alasan_pilihan`` says why (:data:`CHOICES`).
+    with the best candidate kept for review. ``alasan_pilihan`` says why (``contest.CHOICES``).
     """
     # accepted candidates first: a higher-weighted one that failed its guard is never chosen over one that passed
     ranked = scored.with_columns(_terima=pl.col("keputusan") == "TERIMA").sort(
@@ -408,32 +322,3 @@ def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.Data
         nik_padan=pl.when(loser).then(None).otherwise(pl.col("nik_padan")),
         no_kk_dukcapil=pl.when(loser).then(None).otherwise(pl.col("no_kk_dukcapil")),
     ).drop("_loser")
-
-
-def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float = 1.0,
-                m_floor: float = 0.005, u_floor: float = 0.001) -> dict:
-    """m/u per comparison level counted on labelled candidate pairs (generated truth), as log2(m/u),
-    and one prior log2-odds of a match. Missing values carry no weight.
-
-    Generated data lacks some of the mistakes real data has (a typo'd family card, a mother's name
-    spelled another way), which would make m of those levels ~0 and their weights absurdly negative.
-    ``m_floor`` keeps every level at least that likely among true matches (and ``u_floor`` among
-    non-matches), so no single unseen disagreement can veto a match that everything else supports.
-    """
-    v = vectors.with_columns(_m=is_match)
-    weights: dict[str, dict[str, float]] = {}
-    for cmp, levels in COMPARISONS.items():
-        counts = v.filter(pl.col(cmp).is_not_null()).group_by(cmp, "_m").len()
-        get = {(r[cmp], r["_m"]): r["len"] for r in counts.to_dicts()}
-        def dist(flag: bool, floor: float) -> dict[str, float]:
-            raw = {lv: get.get((lv, flag), 0) + smoothing for lv in levels}
-            total = sum(raw.values())
-            p = {lv: max(c / total, floor) for lv, c in raw.items()}
-            norm = sum(p.values())
-            return {lv: x / norm for lv, x in p.items()}
-        m, u = dist(True, m_floor), dist(False, u_floor)
-        weights[cmp] = {lv: round(math.log2(m[lv] / u[lv]), 3) for lv in levels}
-    # one prior over all candidate pairs: a per-rule prior would count the NIK evidence twice
-    n_match = int(v["_m"].sum())
-    prior = round(math.log2((n_match + smoothing) / (v.height - n_match + smoothing)), 3)
-    return {"prior_log2_odds": {m: prior for m in METHODS}, "weights": weights}

@@ -1,6 +1,6 @@
 """The evidence behind each row's decision, as published in ``kandidat_padan``: the candidates that
 competed, each one's level and weight per comparison, its total and probability, and which one was
-chosen and why (``decide.CHOICES``)."""
+chosen and why (``contest.CHOICES``)."""
 
 from __future__ import annotations
 
