@@ -69,7 +69,7 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
     from flows.lock import RootLocked, writer_lock
     from flows.monthly import SnapshotExists, monthly_run
     from flows.references import InputContractError
-    from flows.runners import task_runner_from_env
+    from flows.runners import server_for_flow, task_runner_from_env
     from rules import RuleError
 
     monthly_run = monthly_run.with_options(task_runner=task_runner_from_env())
@@ -88,7 +88,7 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
     try:
         # the flow takes the writer lock too (deployments do not come through here); taking it first
         # refuses a second writer before Prefect starts
-        with writer_lock(data_root, command="run", periode=periode), bars:
+        with writer_lock(data_root, command="run", periode=periode), server_for_flow(), bars:
             return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
                                rules_path=str(rules) if rules else None,
                                matching_path=str(matching) if matching else None)
@@ -145,6 +145,9 @@ def run(
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
     from flows.io import check_periode
+    from flows.runners import start_server_early
+
+    start_server_early()   # Prefect's temporary server starts while the files below are checked
 
     try:
         check_periode(periode)
@@ -170,8 +173,10 @@ def load_initial(
     from flows.load_initial import stage_initial_load
 
     from flows.lock import RootLocked, writer_lock
+    from flows.runners import start_server_early
 
     check_periode(periode)
+    start_server_early()
     _check_rule_files(periode, rules, matching)   # before anything is staged
     try:
         with writer_lock(data_root, command="load-initial", periode=periode):   # staging and the run: one writer
@@ -214,6 +219,9 @@ def demo(
 ) -> None:
     """Generate a small demo data root under data/demo/, run the month on it, print the summary."""
     from flows.generate import generate_data_root
+    from flows.runners import start_server_early
+
+    start_server_early()   # starts while the demo data is generated
 
     if DEMO_ROOT.exists():
         shutil.rmtree(DEMO_ROOT)
@@ -223,7 +231,7 @@ def demo(
     if not os.environ.get("PADAN_PSEUDONYM_KEY"):
         os.environ["PADAN_PSEUDONYM_KEY"] = "demo-key-not-a-secret"
         console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
-    console.print("running the monthly flow (a local Prefect server starts on first use, ~20 s) ...")
+    console.print("running the monthly flow ...")
     summary = _run_flow(DEMO_ROOT, periode, replace=True, rules=None)
     print_summary(summary)
     from flows.catalog import write_catalog

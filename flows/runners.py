@@ -14,6 +14,7 @@ root (a shared file system here; object storage is the documented next step, doc
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 
@@ -40,3 +41,98 @@ def task_runner_from_env():
     return DaskTaskRunner(cluster_class="distributed.LocalCluster",
                           cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
                                           "dashboard_address": None})
+
+
+
+class TemporaryServer:
+    """Prefect's temporary API server for one command, started as soon as the command starts.
+
+    Prefect starts its own temporary server only when the flow first needs the API, after importing
+    the server's code in this process (~6.5 s on 2 cores) and then waiting for the child to import it
+    again and migrate its SQLite (~8 s). Started here, the child's start overlaps the command's checks
+    of the rule and input files and the imports of the flow; the flow finds it through
+    ``PREFECT_API_URL``. The child is the one Prefect would start (same module, arguments and
+    environment); it is stopped when the command exits."""
+
+    def __init__(self) -> None:
+        import atexit
+        import socket
+        import subprocess
+        import sys
+
+        import prefect
+        from prefect.settings import get_current_settings
+
+        with socket.socket() as sock:   # a free port, as Prefect picks one
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "error", "--lifespan", "on"], env=env)
+        atexit.register(self.stop)
+
+    def wait(self) -> None:
+        """Until the server answers its health check (Prefect's own start timeout)."""
+        import time
+
+        import httpx
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        with httpx.Client() as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"Prefect's temporary server exited with code {self.process.returncode}")
+                try:
+                    if client.get(f"{self.api_url}/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+        raise RuntimeError(f"Prefect's temporary server did not answer within "
+                           f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+
+
+_server: TemporaryServer | None = None
+
+
+def start_server_early() -> None:
+    """Start the temporary server now when no Prefect server is configured (env, profile or
+    prefect.toml: Prefect's own settings decide) and Prefect would start one itself."""
+    global _server
+    if _server is not None:
+        return
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return
+    _server = TemporaryServer()
+
+
+@contextlib.contextmanager
+def server_for_flow():
+    """Around a flow call: the early server, once it answers, is the flow's API (in this process
+    and, through the environment, in any worker process it starts); without one, Prefect's own
+    behaviour."""
+    if _server is None:
+        yield
+        return
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    _server.wait()
+    os.environ["PREFECT_API_URL"] = _server.api_url
+    with temporary_settings(updates={PREFECT_API_URL: _server.api_url}):
+        yield
