@@ -297,8 +297,8 @@ TWINS_2 = pl.DataFrame({
 def test_the_accepted_candidate_is_chosen_over_a_higher_weighted_one_that_failed_its_guard():
     """ALEL RAHMAT (FAREL RAHMAT mistyped) with his twin FAREL's NIK and no mother given: the exact NIK
     weighs more, but its name fails the guard; the twin one serial away is the one accepted, and the
-    one chosen. With the mother given the exact NIK passes too (all of the family agrees), and the
-    twin closer on the name sends the row to review."""
+    one chosen. With the mother given the exact NIK passes too (all of the family agrees), but its
+    name is a different one while the twin's is near: the twin wins the contest on the name."""
     row = {"nik_usulan": "3578011311080001", "nama_usulan": "Alel Rahmat", "no_kk_usulan": "3578011001070001",
            "jk": "L", "tgl_lahir": D(2008, 11, 13), "nama_ibu_kandung": "Musfiroh"}
     model = load_matching_model().model
@@ -306,8 +306,9 @@ def test_the_accepted_candidate_is_chosen_over_a_higher_weighted_one_that_failed
     chosen = decide_rows([row], TWINS_2, strict).row(0, named=True)
     assert (chosen["status_padan"], chosen["nik_padan"]) == ("PADAN_KOREKSI", "3578011311080002"), chosen
     assert chosen["alasan_pilihan"] == "SATU_DITERIMA"
-    doubt = decide_rows([row], TWINS_2).row(0, named=True)
-    assert (doubt["status_padan"], doubt["nik_padan"], doubt["alasan_pilihan"]) == ("TIDAK_PADAN", None, "RAGU"), doubt
+    both = decide_rows([row], TWINS_2).row(0, named=True)
+    assert (both["status_padan"], both["nik_padan"], both["alasan_pilihan"]) == (
+        "PADAN_KOREKSI", "3578011311080002", "NAMA_MIRIP"), both
 
 
 def test_a_badly_typed_name_is_accepted_when_nik_date_sex_card_and_mother_agree():
@@ -409,3 +410,40 @@ def test_a_javanese_word_without_su_alone_is_a_call_name(nama, registered):
 
     assert call_name_pattern(nama, registered, "P", load_matching_model().model.call_names) \
         == "PANGGILAN_TANPA_AWALAN_KATA"
+
+
+TWINS_3 = pl.DataFrame({
+    "NIK": ["1118086806130001", "1118086806130002", "1118084501680001", "1202012302070001", "1202012302070002",
+            "1202013107950001"],
+    "NO_KK": ["1118082003160001"] * 3 + ["1202010107010001"] * 2 + ["1202019912120001"],
+    "NAMA_LGKP": ["IMELDA", "NURBAITI", "MUSYAROFAH FATIMAH", "MUHAMMAD FAJAR", "MIRZA SYAIFUL", "MIRZA SYAIFUL"],
+    "TGL_LHR": [D(2013, 6, 28)] * 2 + [D(1968, 1, 5)] + [D(2007, 2, 23)] * 2 + [D(1995, 7, 31)],
+    "JENIS_KLMIN": ["PEREMPUAN"] * 3 + ["LAKI-LAKI"] * 3,
+    "NAMA_LGKP_IBU": ["MUSYAROFAH FATIMAH"] * 2 + ["HALIMAH"] + ["CUT MUSLIMAH"] * 2 + ["NURDIN"],
+    "NO_PROP": ["11"] * 3 + ["12"] * 3, "NO_KAB": ["18"] * 3 + ["02"] * 3, "NO_KEC": ["08"] * 3 + ["01"] * 3,
+    "NO_KEL": ["2001"] * 3 + ["2003"] * 3,
+})
+
+
+@pytest.mark.parametrize("desc, row, nik_padan, choice", [
+    ("MMELDA for IMELDA with her twin NURBAITI's NIK: the near name wins over the kin-accepted twin",
+     {"nik_usulan": "1118086806130002", "nama_usulan": "Mmelda", "tgl_lahir": D(2013, 6, 28), "jk": "P",
+      "no_kk_usulan": "1118082003160001", "nama_ibu_kandung": "Musyarofah Fatimah"}, "1118086806130001", "NAMA_MIRIP"),
+    ("MIRZA SYAIIFUL with his twin MUHAMMAD FAJAR's NIK", {
+        "nik_usulan": "1202012302070001", "nama_usulan": "Mirza Syaiiful", "tgl_lahir": D(2007, 2, 23), "jk": "L",
+        "no_kk_usulan": "1202010107010001", "nama_ibu_kandung": "Cut Muslimah"}, "1202012302070002", "NAMA_MIRIP"),
+    ("the same without card and mother: the twin whose NIK was typed is not accepted at all", {
+        "nik_usulan": "1202012302070001", "nama_usulan": "Mirza Syaiiful", "tgl_lahir": D(2007, 2, 23), "jk": "L"},
+     "1202012302070002", "SATU_DITERIMA"),
+    ("a name near neither twin's full name beside the kin-accepted twin: review", {
+        "nik_usulan": "1202012302070001", "nama_usulan": "Mirza", "tgl_lahir": D(2007, 2, 23), "jk": "L",
+        "no_kk_usulan": "1202010107010001", "nama_ibu_kandung": "Cut Muslimah"}, None, None),
+])
+def test_a_twin_whose_name_and_nik_were_both_mistyped(desc, row, nik_padan, choice):
+    d = decide_rows([row], TWINS_3).row(0, named=True)
+    assert d["nik_padan"] == nik_padan, (desc, d)
+    if nik_padan:
+        assert (d["status_padan"], d["alasan_pilihan"]) == ("PADAN_KOREKSI", choice), (desc, d)
+        assert ("NIK_MILIK_KEMBARAN" in d["alasan_padan"]) == (choice == "NAMA_MIRIP"), desc
+    else:
+        assert d["status_padan"] == "TIDAK_PADAN" and "PERLU_VERIFIKASI" in d["alasan_padan"], (desc, d)

@@ -32,6 +32,9 @@ def test_codes_used_in_code_are_catalogued():
                                                    "USULAN_", "BARIS_", "ALASAN_", "PERLU_", "TIDAK_ADA_"))}
     candidates -= {"NIK_EXACT", "NIK_SATU_EDIT", "NIK_EXCEL", "KK_KELUARGA", "TIDAK_PADAN", "JENIS_KLMIN", "NAMA_LGKP",
                    "NAMA_LGKP_IBU", "TGL_LHR", "TGL_MATI", "JENIS_PKRJN"}
+    from transforms.linkage.contest import CHOICES
+
+    candidates -= set(CHOICES)   # alasan_pilihan values (why a candidate was chosen), not reason codes
     assert candidates <= known, candidates - known
 
 

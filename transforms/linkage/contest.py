@@ -16,6 +16,8 @@ CHOICES = {
     "SELISIH_BOBOT": "kandidat terpilih unggul dari kandidat berikutnya lebih dari batas selisih bobot",
     "SELISIH_KURANG": "dua kandidat atau lebih lolos dan selisih bobotnya kurang dari batas: perlu verifikasi",
     "NAMA": "di antara orang yang mirip (kembar/lahir hari yang sama), hanya kandidat ini yang namanya sama",
+    "NAMA_MIRIP": "di antara orang yang mirip (kembar/lahir hari yang sama), hanya kandidat ini yang namanya mirip "
+                  "(salah ketik); nama yang lain berbeda, No KK / nama ibu sesuai",
     "KELUARGA": "di antara orang senama, hanya kandidat ini yang No KK / nama ibunya sesuai",
     "RAGU": "ada orang mirip yang sama dekatnya atau lebih dekat pada nama/keluarga: perlu verifikasi",
     "KLAIM_LAIN": "orang ini juga diusulkan oleh baris lain dengan bukti lebih kuat",
@@ -36,6 +38,10 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     - ``NAMA``: one candidate carries the proposed name (cmp_nama SAMA) and no other does, nor is it
       a call name of another's: a twin's NIK typed, or the twins' NIKs swapped, for the person the
       name names;
+    - ``NAMA_MIRIP``: no candidate carries the proposed name, one comes close (MIRIP_TINGGI / MIRIP:
+      the name mistyped as well as the NIK), agrees on the family card or the mother and disagrees
+      on neither, and every other look-alike, accepted or not, has a different name (BEDA): the
+      twin's NIK typed for a twin whose name was mistyped too;
     - ``KELUARGA``: several are as close as any on the name (namesakes), one agrees on the family
       card or the mother and disagrees on neither, every other disagrees on the ones the row gives and agrees on none: a
       namesake's NIK typed for the person the family names;
@@ -74,6 +80,9 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
     by_name = acc.filter(pl.col("_same_name") & (pl.col("_n_name") == 1)).with_columns(_why=pl.lit("NAMA"))
     by_family = acc.filter(pl.col("_best_name") & (pl.col("_n_best") > 1) & pl.col("_fam_ok")) \
         .filter(pl.len().over("_row") == 1).with_columns(_why=pl.lit("KELUARGA"))
+    near = pl.col("cmp_nama").is_in(["MIRIP_TINGGI", "MIRIP"])
+    by_near_name = acc.filter((pl.col("_n_name") == 0) & (pl.len().over("_row") > 1) & near & pl.col("_fam_ok")) \
+        .filter(pl.len().over("_row") == 1).with_columns(_why=pl.lit("NAMA_MIRIP"))   # one near name among 2+
     lead = pl.concat([by_name, by_family])
     # a look-alike whose name is a call name of the proposed one fits it too (a generic call name such
     # as NENG fits any girl, so it does not): then the name does not separate them
@@ -82,6 +91,13 @@ def lookalike_contest(candidates: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("_fam_bad"))
     ok = against(lead, acc).group_by("_row").agg(_ok=(pl.col("_lookalike") & separated).all())
     won = lead.join(ok.filter(pl.col("_ok")), on="_row", how="semi").select("_row", _winner="nik_padan", _why="_why")
+    # a near name wins only when every other look-alike, accepted or not, is a different name
+    beda = (pl.col("cmp_nama") == "BEDA").fill_null(False)
+    near_ok = against(by_near_name, a).group_by("_row").agg(_ok=pl.when(pl.col("keputusan") == "TERIMA")
+                                                            .then(pl.col("_lookalike") & beda)
+                                                            .otherwise(~pl.col("_lookalike") | beda).all())
+    won = pl.concat([won, by_near_name.join(near_ok.filter(pl.col("_ok")), on="_row", how="semi")
+                     .join(won, on="_row", how="anti").select("_row", _winner="nik_padan", _why="_why")])
 
     # the rest: is the highest-weighted candidate beaten on a field that separates look-alikes?
     top = acc.join(won, on="_row", how="anti").group_by("_row", maintain_order=True).first()

@@ -270,7 +270,7 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
         _code(padan & (pl.col("bukti_jenis_kelamin") == "BEDA"), "JENIS_KELAMIN_TIDAK_SESUAI_DUKCAPIL"),
         _code(padan & (pl.col("_dukcapil_no_kk") != pl.col("no_kk_usulan")), "NO_KK_TIDAK_SESUAI_DUKCAPIL"),
         # only when the look-alike whose NIK was typed lost (not when the row's own NIK won the contest)
-        _code((pl.col("_why") == "NAMA") & (pl.col("nik_padan") != pl.col("nik_usulan")).fill_null(True),
+        _code(pl.col("_why").is_in(["NAMA", "NAMA_MIRIP"]) & (pl.col("nik_padan") != pl.col("nik_usulan")).fill_null(True),
               "NIK_MILIK_KEMBARAN"),
         _code((pl.col("_why") == "KELUARGA") & (pl.col("nik_padan") != pl.col("nik_usulan")).fill_null(True),
               "NIK_MILIK_SENAMA"),
