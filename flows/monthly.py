@@ -21,7 +21,7 @@ from flows.stages.common import TASK, common_input, part_files, reference_date, 
 from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset, rejecting_codes
 from transforms import ingest, outcomes, overrides, register, report, wilayah
-from transforms.linkage import blocking, evidence
+from transforms.linkage import blocking, estimate, evidence
 from transforms.linkage import run as linkage_run
 
 SnapshotExists = release.SnapshotExists
@@ -116,7 +116,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         io.write_parquet(pl.DataFrame(), out_path)
         empty = pl.DataFrame(schema={"periode": pl.String, "kode_prov": pl.String, "sumber_file": pl.String,
                                      "sumber_baris": pl.Int64, **evidence.KANDIDAT_SCHEMA}).drop("_row")
-        return {"matched": str(out_path), "dukcapil_nik_ganda": 0,
+        return {"matched": str(out_path), "dukcapil_nik_ganda": 0, "estimates": None,
                 "kandidat_padan": str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet"))}
     usulan = (
         pl.scan_parquet(staged).collect()
@@ -133,6 +133,9 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         return references.one_row_per_nik(found.lazy()).collect()
 
     decided, dk, scored = linkage_run.linked(usulan, fetch, model)
+    persons = dk_scan.select(pl.len()).collect().item()
+    sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
+    estimates = estimate.estimates(sample, scored, model)
     kandidat = usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris").join(
         evidence.candidate_evidence(scored, decided, model), on="_row", how="inner").sort("_row", "peringkat")
     kandidat_path = io.write_parquet(kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),
@@ -152,7 +155,8 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         .sort("_row")
     )
     io.write_parquet(out, out_path)
-    return {"matched": str(out_path), "kandidat_padan": str(kandidat_path), "dukcapil_nik_ganda": duplicates}
+    return {"matched": str(out_path), "kandidat_padan": str(kandidat_path), "dukcapil_nik_ganda": duplicates,
+            "estimates": estimates}
 
 
 # The register and the rules are worked per province partition (``register.partition_expr``: the
@@ -369,6 +373,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     paid = payment_stage.settle_payments(data_root, periode, penerima, ready["ledger"], rules_path)
 
     manifest["previous_periode"] = reg["previous_periode"]
+    manifest["matching_model"]["estimates"] = matched["estimates"]   # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched["dukcapil_nik_ganda"], "register": rsplit["dukcapil_nik_ganda"]}
     manifest["umpan_balik"] = release.feedback_received(refs["reference"], root, periode)
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": penerima,

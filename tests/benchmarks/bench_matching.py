@@ -6,7 +6,8 @@
 Generates a data root (unless --data-root names one with its truth), runs `padan run` in a child
 process (so its wall time and peak memory are the whole command's, Prefect included), and prints
 precision, recall, F1, false matches on fabricated NIKs and ghosts, recall on Excel-destroyed NIKs,
-and recall per noise kind. `--json` writes the figures as JSON too. Not part of `make test`.
+and recall per noise kind, and how far EM on the month's own pairs moved the m-probabilities
+from their start. `--json` writes the figures as JSON too. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -72,8 +73,31 @@ def main() -> None:
         print(f"{r['noise']:<24}{r['rows']:>8}{r['recall']:>10.4f}{r['false_matches']:>8}")
     for r in wrong_person or []:
         print(f"look-alike {r['noise']:<24}{r['rows']:>8}  wrong person {r['wrong_person_rate']:.4f}")
+    em = em_movement(root, a.periode)
     if a.json:
-        a.json.write_text(json.dumps({**m, "per_noise": per_noise, "wrong_person": wrong_person}, indent=1))
+        a.json.write_text(json.dumps({**m, "per_noise": per_noise, "wrong_person": wrong_person, "em": em}, indent=1))
+
+
+def em_movement(root: Path, periode: str) -> dict | None:
+    """Print how far EM on the month's own pairs moved m from its start (the trained weights), and
+    per level the trained weight beside the estimated one (manifest ``matching_model.estimates``)."""
+    manifest = json.loads((root / "snapshots" / f"periode={periode}" / "_manifest.json").read_text())
+    est = manifest["matching_model"].get("estimates")
+    if not est or not est.get("levels"):
+        print("\nEM: no estimates in the manifest")
+        return est
+    print(f"\nEM: {est['random_pairs']:,} random pairs of {est['persons_sampled']:,} persons (u), "
+          f"{est['candidate_pairs']:,} candidate pairs (m)")
+    for name, run in est["em_sessions"].items():
+        print(f"  session {name:<16} pairs {run['pairs']:>8,}" + (" skipped" if run.get("skipped") else
+              f"  lambda {run['lambda']:.4f}  iterations {run['iterations']}  converged {run['converged']}"))
+    print(f"{'comparison':<14}{'level':<28}{'m start':>9}{'m EM':>9}{'u random':>11}{'w trained':>11}{'w EM':>8}")
+    for cmp, levels in est["levels"].items():
+        for lv, v in levels.items():
+            print(f"{cmp:<14}{lv:<28}{v['m_start']:>9.4f}{v['m']:>9.4f}{v['u']:>11.2e}{v['trained']:>11.2f}"
+                  f"{v['estimated']:>8.2f}")
+        print(f"{'':<14}{'largest change of an m':<28}{est['m_moved'][cmp]:>9.4f}")
+    return est
 
 
 if __name__ == "__main__":

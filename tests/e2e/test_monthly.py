@@ -55,6 +55,12 @@ def test_snapshot_follows_the_contract(published):
     for key in ("periode", "inputs", "tables", "rule_set", "code_version", "started_at", "ended_at"):
         assert key in manifest
     assert manifest["tables"]["hasil_usulan"]["rows"] == h.height
+    # the month's own estimates: u from random pairs of the extract; this month is too small for EM
+    est = manifest["matching_model"]["estimates"]
+    assert est["random_pairs"] > 0 and est["persons_sampled"] > 1
+    assert all(run.get("skipped") for run in est["em_sessions"].values())
+    assert all(v == 0 for v in est["m_moved"].values())
+    assert est["levels"]["cmp_nama"]["SAMA"]["trained"] == 8.405   # rules/matching.yaml, beside the estimate
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"]["usulan"])
     assert summary["snapshot"].endswith(f"periode={P}")
 
