@@ -447,3 +447,45 @@ def test_a_twin_whose_name_and_nik_were_both_mistyped(desc, row, nik_padan, choi
         assert ("NIK_MILIK_KEMBARAN" in d["alasan_padan"]) == (choice == "NAMA_MIRIP"), desc
     else:
         assert d["status_padan"] == "TIDAK_PADAN" and "PERLU_VERIFIKASI" in d["alasan_padan"], (desc, d)
+
+
+MOVED = pl.DataFrame({   # a household that moved: Dukcapil issued card 7371...0007; the form still has the old one
+    "NIK": ["7371021204800001", "7371025507830001", "7371021909100001", "7371022208120001", "7371024404700001"],
+    "NO_KK": ["7371020101200007"] * 4 + ["7371020505050005"],
+    "NAMA_LGKP": ["ANDI MAPPASESSU", "ST NURHAEDAH", "MUHAMMAD RESKI", "NURUL ANNISA", "HJ BASSE"],
+    "TGL_LHR": [D(1980, 4, 12), D(1983, 7, 15), D(2010, 9, 19), D(2012, 8, 22), D(1970, 4, 4)],
+    "JENIS_KLMIN": ["LAKI-LAKI", "PEREMPUAN", "LAKI-LAKI", "PEREMPUAN", "PEREMPUAN"],
+    "NAMA_LGKP_IBU": ["HJ BASSE", "SITTI", "ST NURHAEDAH", "ST NURHAEDAH", "INDO TANG"],
+    "NO_PROP": ["73"] * 5, "NO_KAB": ["71"] * 5, "NO_KEC": ["02"] * 5, "NO_KEL": ["1004"] * 5,
+})
+OLD_CARD = "7371020303990003"
+
+
+def test_an_old_family_card_is_read_as_the_card_its_household_was_matched_into():
+    """Parents found by their own NIK in card ...0007 while the form has the old card: their son,
+    proposed with his sister's NIK, is found in that card and accepted (the card agreeing); with
+    the parents' rows alone pointing nowhere (no household matched), the son's row goes to review."""
+    parents = [{"nik_usulan": "7371021204800001", "nama_usulan": "Andi Mappasessu", "tgl_lahir": D(1980, 4, 12),
+                "jk": "L"},
+               {"nik_usulan": "7371025507830001", "nama_usulan": "St Nurhaedah", "tgl_lahir": D(1983, 7, 15),
+                "jk": "P"}]
+    son = {"nik_usulan": "7371022208120001", "nama_usulan": "Muhammad Reski", "tgl_lahir": D(2010, 9, 19),
+           "jk": "L", "nama_ibu_kandung": "St Nurhaedah"}
+    rows = [{**r, "no_kk_usulan": OLD_CARD} for r in (*parents, son)]
+    d = decide_rows(rows, MOVED)
+    assert d["status_padan"].to_list() == ["PADAN", "PADAN", "PADAN_KOREKSI"], d
+    assert d["nik_padan"].to_list() == ["7371021204800001", "7371025507830001", "7371021909100001"]
+    assert "NO_KK_TIDAK_SESUAI_DUKCAPIL" in d["alasan_padan"][2]   # the form's card still needs updating
+    alone = decide_rows([{**son, "no_kk_usulan": OLD_CARD}], MOVED).row(0, named=True)
+    assert alone["nik_padan"] is None and alone["status_padan"] == "TIDAK_PADAN", alone
+
+
+def test_a_household_whose_members_point_to_two_cards_says_nothing():
+    from transforms.linkage.run import household_cards
+
+    usulan = pl.DataFrame({"_row": [0, 1, 2, 3, 4], "no_kk_usulan": [OLD_CARD, OLD_CARD, OLD_CARD, "X1", "X1"]})
+    decided = pl.DataFrame({"_row": [0, 1, 2, 3, 4], "status_padan": ["PADAN", "PADAN", "TIDAK_PADAN", "PADAN", "PADAN_KOREKSI"],
+                            "no_kk_dukcapil": ["7371020101200007", "7371020505050005", None, "7371020101200007",
+                                               "7371020505050005"]})
+    # OLD_CARD: two Dukcapil cards among its members; X1: one member found by its own NIK, one corrected
+    assert household_cards(usulan, decided).sort("_row").rows() == [(3, "7371020101200007"), (4, "7371020101200007")]

@@ -181,6 +181,8 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
                    .select("_row", nik_padan="_variant", metode_padan=pl.lit("NIK_SATU_EDIT")))
         fam_keys.append(nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
                         .select("_row", "_kk"))
+        if "no_kk_rumah" in u.columns:   # the card the household's other members were matched into
+            fam_keys.append(u.select("_row", _kk="no_kk_rumah"))
     family = pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", "TGL_LHR", _kk="NO_KK"), on="_kk",
                                                             how="inner")
     if not loose:

@@ -178,7 +178,9 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
     birth date."""
     # name keys once per row and once per person (a row has several candidates, a person several rows)
     rows = (
-        usulan.select(USULAN_COLUMNS).join(pairs.select("_row").unique(), on="_row", how="semi")
+        usulan.select(*USULAN_COLUMNS, (pl.col("no_kk_rumah") if "no_kk_rumah" in usulan.columns
+                                        else pl.lit(None, pl.String).alias("no_kk_rumah")))
+        .join(pairs.select("_row").unique(), on="_row", how="semi")
         .with_columns(
             # a formula or a name without letters is no evidence at all (missing), not a disagreement
             _nama=pl.when(pl.col("nama_usulan").str.contains(r"^\s*[=@+\-]|^[^A-Za-z]*$")).then(None)
@@ -240,8 +242,10 @@ def comparison_vectors(pairs: pl.DataFrame, usulan: pl.DataFrame, dk: pl.DataFra
         .when(desa_a.str.slice(0, 6) == desa_b.str.slice(0, 6)).then(pl.lit("KECAMATAN"))
         .when(desa_a.str.slice(0, 4) == desa_b.str.slice(0, 4)).then(pl.lit("KABUPATEN"))
         .otherwise(pl.lit("LAIN")),
+        # the card submitted, or the one the household's other members were matched into (run.household_cards)
         cmp_kk=pl.when(pl.col("no_kk_usulan").is_null() | pl.col("NO_KK").is_null()).then(None)
-        .when(pl.col("no_kk_usulan") == pl.col("NO_KK")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
+        .when((pl.col("no_kk_usulan") == pl.col("NO_KK")) | (pl.col("no_kk_rumah") == pl.col("NO_KK")).fill_null(False))
+        .then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
         bukti_jenis_kelamin=pl.when(pl.col("jk") == pl.col("_jk")).then(pl.lit("SAMA")).otherwise(pl.lit("BEDA")),
         _dukcapil_no_kk=pl.col("NO_KK"), _dukcapil_tgl=pl.col("TGL_LHR"), _dukcapil_jk=pl.col("_jk"),
     ).with_columns(bukti_tgl_lahir=pl.col("cmp_tgl")).select(

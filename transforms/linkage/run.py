@@ -43,6 +43,9 @@ def linked(usulan: pl.DataFrame, fetch: Fetch,
         # submitted is an old one, only this brings the family in
         typed_kks = still_open.join(dk1.select("NIK", "NO_KK"), left_on="nik_usulan", right_on="NIK",
                                     how="inner")["NO_KK"].drop_nulls().unique()
+        # the card the row's household was matched into, when the card submitted is an old one
+        still_open = still_open.join(household_cards(usulan, first), on="_row", how="left")
+        typed_kks = pl.concat([typed_kks, still_open["no_kk_rumah"].drop_nulls()]).unique()
         second, dk2, scored2 = _round(still_open, fetch, model, loose=True, typed_kks=typed_kks)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
         dk = pl.concat([dk1, dk2], how="vertical_relaxed").unique("NIK", keep="first", maintain_order=True)
@@ -51,3 +54,20 @@ def linked(usulan: pl.DataFrame, fetch: Fetch,
         decided, dk, scored = first, dk1, scored1
     decided = decide.one_claim_per_person(decided.sort("_row"), usulan)
     return decided, dk, scored
+
+
+def household_cards(usulan: pl.DataFrame, decided: pl.DataFrame) -> pl.DataFrame:
+    """(``_row``, ``no_kk_rumah``): for the rows of a proposal's family card whose other members were
+    matched (PADAN, their own NIK) into one Dukcapil family card other than the one submitted, that
+    card. A household that moved keeps its old card number on the form while Dukcapil has issued a
+    new one; the members found by their NIK say which. Cards whose members point to several
+    Dukcapil cards say nothing."""
+    padan = decided.filter(pl.col("status_padan") == "PADAN").select("_row", "no_kk_dukcapil")
+    cards = (
+        usulan.select("_row", "no_kk_usulan").join(padan, on="_row", how="inner").drop_nulls()
+        .group_by("no_kk_usulan")
+        .agg(_n=pl.col("no_kk_dukcapil").n_unique(), no_kk_rumah=pl.col("no_kk_dukcapil").min())
+        .filter((pl.col("_n") == 1) & (pl.col("no_kk_rumah") != pl.col("no_kk_usulan")))
+    )
+    return usulan.select("_row", "no_kk_usulan").join(cards, on="no_kk_usulan", how="inner").select(
+        "_row", "no_kk_rumah")
