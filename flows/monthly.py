@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import polars as pl
@@ -132,10 +133,13 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         duplicates += references.duplicate_niks(found)
         return references.one_row_per_nik(found.lazy()).collect()
 
+    t0 = time.perf_counter()
     decided, dk, scored = linkage_run.linked(usulan, fetch, model)
+    t1 = time.perf_counter()
     persons = dk_scan.select(pl.len()).collect().item()
     sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
     estimates = estimate.estimates(sample, scored, model)
+    get_run_logger().info("linkage %.1f s, the month's own estimates %.1f s", t1 - t0, time.perf_counter() - t1)
     kandidat = usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris").join(
         evidence.candidate_evidence(scored, decided, model), on="_row", how="inner").sort("_row", "peringkat")
     kandidat_path = io.write_parquet(kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),

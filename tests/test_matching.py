@@ -489,3 +489,16 @@ def test_a_household_whose_members_point_to_two_cards_says_nothing():
                                                "7371020505050005"]})
     # OLD_CARD: two Dukcapil cards among its members; X1: one member found by its own NIK, one corrected
     assert household_cards(usulan, decided).sort("_row").rows() == [(3, "7371020101200007"), (4, "7371020101200007")]
+
+
+@pytest.mark.parametrize("desc, nama, kk, nik_padan", [
+    ("no birth date, NIK one digit off, her name and her card", "Nurul Annisa", "7371020101200007", "7371022208120001"),
+    ("the same without the card: nothing carries the birth date", "Nurul Annisa", None, None),
+    ("the card, but only the first word of the name", "Nurul", "7371020101200007", None),
+    ("another card", "Nurul Annisa", "7371020505050005", None),
+])
+def test_a_row_without_a_birth_date_needs_the_card_for_a_corrected_nik(desc, nama, kk, nik_padan):
+    row = decide_rows([{"nik_usulan": "7371022208120007", "nama_usulan": nama, "tgl_lahir": None, "jk": "P",
+                        "no_kk_usulan": kk}], MOVED).row(0, named=True)
+    assert row["nik_padan"] == nik_padan, (desc, row)
+    assert row["status_padan"] == ("PADAN_KOREKSI" if nik_padan else "TIDAK_PADAN"), desc

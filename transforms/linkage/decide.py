@@ -81,6 +81,9 @@ class Guards(RuleModel):
     loose_kk_name_levels: tuple[NameLevel, ...] = Field(
         (), description="cmp_nama levels a looser rule may accept when the family card agrees (default none)")
     loose_date_levels: tuple[DateLevel, ...] = Field(description="cmp_tgl levels a looser rule needs")
+    loose_kk_without_date: StrictBool = Field(
+        False, description="whether a looser rule may accept without a birth date on the row (empty or invalid) "
+                           "when the family card agrees and the name is one of loose_name_levels (default no)")
     ambiguity_margin_bits: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] = Field(
         description="how far (log2) the best accepted candidate must lead the next")
 
@@ -194,8 +197,12 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
         & (pl.col("cmp_jk") == "SAMA") & (pl.col("cmp_kk") == "SAMA")
     loose_name = pl.col("cmp_nama").is_in(model.guards.loose_name_levels) | (
         pl.col("cmp_nama").is_in(model.guards.loose_kk_name_levels) & (pl.col("cmp_kk") == "SAMA"))
-    loose_ok = (loose_name & pl.col("cmp_tgl").is_in(model.guards.loose_date_levels)
-                & (pl.col("cmp_jk") != "BEDA").fill_null(True))
+    date_ok = pl.col("cmp_tgl").is_in(model.guards.loose_date_levels)
+    if model.guards.loose_kk_without_date:
+        # no birth date on the row: the card and a close name carry it (a namesake is on another card)
+        date_ok = date_ok | (pl.col("cmp_tgl").is_null() & (pl.col("cmp_kk") == "SAMA")
+                             & pl.col("cmp_nama").is_in(model.guards.loose_name_levels))
+    loose_ok = loose_name & date_ok.fill_null(False) & (pl.col("cmp_jk") != "BEDA").fill_null(True)
     # a birth date that disagrees needs a name >= 90: siblings share a surname, a mother and a family card
     date_disagrees = pl.col("cmp_tgl").is_in(["BEDA", "SATU_KOMPONEN"]).fill_null(False)
     exact_ok = (name_ok | nameless | weak_ok | kin_ok) & (~date_disagrees
