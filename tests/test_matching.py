@@ -502,3 +502,20 @@ def test_a_row_without_a_birth_date_needs_the_card_for_a_corrected_nik(desc, nam
                         "no_kk_usulan": kk}], MOVED).row(0, named=True)
     assert row["nik_padan"] == nik_padan, (desc, row)
     assert row["status_padan"] == ("PADAN_KOREKSI" if nik_padan else "TIDAK_PADAN"), desc
+
+
+@pytest.mark.parametrize("desc, nama, ibu, nik_padan", [
+    ("his father's NIK, his name one letter off, another village of the subdistrict: the card, the "
+     "birth date and the mother say who, whatever the weight of the NIK", "Muhammad Reskii", "St Nurhaedah",
+     "7371021909100001"),
+    ("the same without the mother: the weight decides, and it is short", "Muhammad Reskii", None, None),
+    ("a name that only shares MUHAMMAD: maybe an unregistered twin, so review", "Muhammad Rasyid", "St Nurhaedah",
+     None),
+])
+def test_a_member_of_the_card_born_that_day_of_that_mother(desc, nama, ibu, nik_padan):
+    row = decide_rows([{"nik_usulan": "7371021204800001", "nama_usulan": nama, "tgl_lahir": D(2010, 9, 19), "jk": "L",
+                        "no_kk_usulan": "7371020101200007", "nama_ibu_kandung": ibu,
+                        "kode_wilayah_usulan": "7371021009"}], MOVED).row(0, named=True)
+    assert row["nik_padan"] == nik_padan, (desc, row)
+    assert row["status_padan"] == ("PADAN_KOREKSI" if nik_padan else "TIDAK_PADAN"), desc
+    assert row["skor_padan"] < 0.95, desc   # the rule, not the weight

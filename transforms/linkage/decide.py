@@ -81,6 +81,10 @@ class Guards(RuleModel):
     loose_kk_name_levels: tuple[NameLevel, ...] = Field(
         (), description="cmp_nama levels a looser rule may accept when the family card agrees (default none)")
     loose_date_levels: tuple[DateLevel, ...] = Field(description="cmp_tgl levels a looser rule needs")
+    family_name_levels: tuple[NameLevel, ...] = Field(
+        (), description="cmp_nama levels accepted, whatever the weight, for a candidate found by a looser rule "
+                        "(one edit, the family card) when birth date, card and mother all agree and the sex does "
+                        "not disagree: the person or a twin, and twins are weighed by lookalike_contest (default none)")
     loose_kk_without_date: StrictBool = Field(
         False, description="whether a looser rule may accept without a birth date on the row (empty or invalid) "
                            "when the family card agrees and the name is one of loose_name_levels (default no)")
@@ -212,11 +216,17 @@ def scored_pairs(vectors: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     call_ok = pl.col("cmp_nama").is_in(list(CALL_NAME_LEVELS)) & (pl.col("cmp_tgl") == "SAMA") \
         & (pl.col("cmp_jk") == "SAMA") & ((pl.col("cmp_kk") == "SAMA") | (pl.col("cmp_ibu") == "SAMA"))
     guard = (exact & (exact_ok | call_ok)) | (~exact & loose_ok)
+    # the submitted card's member born that day of that mother, under a name close to the proposed one,
+    # found without the NIK: the weight of a NIK that disagrees would send the person to review
+    family = ~exact & pl.col("cmp_nama").is_in(model.guards.family_name_levels) & (pl.col("cmp_tgl") == "SAMA") \
+        & (pl.col("cmp_kk") == "SAMA") & (pl.col("cmp_ibu") == "SAMA") & (pl.col("cmp_jk") != "BEDA").fill_null(True) \
+        & pl.col("metode_padan").is_in(["NIK_SATU_EDIT", "KK_KELUARGA"])
     v = vectors.with_columns(bobot=match_weight_expr(model))
     # p = 1 / (1 + 2^-w), computed stably
     p = (1.0 / (1.0 + (-pl.col("bobot").clip(-60, 60) * math.log(2)).exp()))
     return v.with_columns(skor_padan=p.round(6)).with_columns(
-        keputusan=pl.when(guard.fill_null(False) & (pl.col("skor_padan") >= model.thresholds.accept))
+        keputusan=pl.when((guard.fill_null(False) & (pl.col("skor_padan") >= model.thresholds.accept))
+                          | family.fill_null(False))
         .then(pl.lit("TERIMA"))
         .when(pl.col("skor_padan") >= model.thresholds.review).then(pl.lit("TINJAU"))
         .otherwise(pl.lit("TOLAK"))
