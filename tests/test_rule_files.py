@@ -62,9 +62,10 @@ weights:
   cmp_wilayah: {DESA: 0.1, KECAMATAN: -3.7, KABUPATEN: 2.3, LAIN: -0.3}
   cmp_kk: {SAMA: 0.2, BEDA: -5.0}
 levels:
+  specs: {cmp_nik: NikOneEdit, cmp_nama: NamaSimilarAtThresholds, cmp_tgl: TanggalLahirDayMonthSwapped, cmp_jk: JenisKelaminExact, cmp_ibu: NamaIbuSimilarAtThresholds, cmp_wilayah: WilayahDesaKecamatanKabupaten, cmp_kk: NoKkExactOrHousehold}
   cmp_nama: {SAMA: 97, MIRIP_TINGGI: 90, MIRIP: 80, AGAK: 65}
   cmp_ibu: {SAMA: 90, MIRIP: 70}
-trained_levels: db958685a51dc212
+trained_levels: 1311ce27c04a0fff
 thresholds:
   accept: 0.95
   review: 0.5
@@ -269,7 +270,9 @@ def test_a_rule_set_is_refused_for_a_periode_before_valid_from(tmp_path):
      "capital letters"),
     ("a misspelled section", "thresholds:", "treshold:", "treshold", "did you mean 'thresholds'"),
     ("cut points changed without retraining", "MIRIP: 80, AGAK: 65}", "MIRIP: 75, AGAK: 65}", "trained_levels",
-     "estimated with other cut points"),
+     "estimated with other specs or cut points"),
+    ("weights estimated for another date comparison", "cmp_tgl: TanggalLahirDayMonthSwapped",
+     "cmp_tgl: TanggalLahirExact", "levels.specs.cmp_tgl", "TanggalLahirDayMonthSwapped"),
     ("cut points out of order", "MIRIP: 80, AGAK: 65}", "MIRIP: 80, AGAK: 85}", "levels.cmp_nama.AGAK",
      "must be below MIRIP"),
     ("a call-name list for a third sex", "  L: [UJANG]", "  X: [UJANG]", "call_names.umum.X", "one of"),
@@ -403,3 +406,15 @@ def test_cli_names_a_rule_file_that_is_not_there(tmp_path):
                                       "--rules", str(tmp_path / "nope.yaml")])
     assert _stderr_lines(result) == [f"{tmp_path / 'nope.yaml'}: cannot be read (No such file or directory); "
                                      "check the path"]
+
+
+def test_every_comparison_names_the_spec_that_computes_it():
+    import typing
+
+    from transforms.linkage.comparisons import COMPARISONS, SPECS
+    from transforms.linkage.decide import Specs
+
+    assert list(SPECS) == list(COMPARISONS) == list(Specs.model_fields)
+    for cmp, field in Specs.model_fields.items():
+        assert typing.get_args(field.annotation) == (SPECS[cmp][0],), cmp
+    assert load_matching_model().model.levels.specs.cmp_kk == "NoKkExactOrHousehold"

@@ -23,6 +23,25 @@ COMPARISONS = {
 }
 """Each comparison's levels, most to least agreeing. A missing value on either side is null (no evidence)."""
 
+SPECS = {
+    "cmp_nik": ("NikOneEdit", "SAMA equal; SATU_EDIT one substitution or adjacent transposition (OSA distance 1) "
+                "of a 16-digit NIK; RUSAK_SESUAI the candidate starts with the digits Excel left; LAIN otherwise"),
+    "cmp_nama": ("NamaSimilarAtThresholds", "the best of token-sort, token-set and abbreviation/clan-name scores "
+                 "(0-100) of the name keys at the cut points of levels.cmp_nama; below MIRIP, a call-name pattern "
+                 "of call_names is its own level"),
+    "cmp_tgl": ("TanggalLahirDayMonthSwapped", "SAMA equal; TERTUKAR day and month swapped; SATU_KOMPONEN one of "
+                "day, month, year differs; BEDA otherwise"),
+    "cmp_jk": ("JenisKelaminExact", "SAMA / BEDA on L/P"),
+    "cmp_ibu": ("NamaIbuSimilarAtThresholds", "token-sort score of the mothers' name keys at the cut points of "
+                "levels.cmp_ibu"),
+    "cmp_wilayah": ("WilayahDesaKecamatanKabupaten", "the longest shared prefix of the 10-digit village codes: "
+                    "DESA, KECAMATAN (6), KABUPATEN (4), LAIN"),
+    "cmp_kk": ("NoKkExactOrHousehold", "SAMA when the candidate's card is the card submitted or the card the row's "
+               "household was matched into (run.household_cards); BEDA otherwise"),
+}
+"""The named spec that computes each comparison, and what it does: ``levels.specs`` in
+``rules/matching.yaml`` names them, so weights estimated with another spec are refused."""
+
 DK_COLUMNS = ["NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "NAMA_LGKP_IBU", "_jk", "_desa"]
 USULAN_COLUMNS = ["_row", "nik_usulan", "nik_rusak_excel", "no_kk_usulan", "nama_usulan", "tgl_lahir", "jk",
                   "nama_ibu_kandung", "kode_wilayah_usulan"]

@@ -121,9 +121,23 @@ class IbuCuts(_Descending):
     MIRIP: Cut
 
 
-class Levels(RuleModel):
-    """The cut points of the similarity levels the weights were estimated with."""
+class Specs(RuleModel):
+    """Which comparison spec computes each comparison (``comparisons.SPECS`` says what each does). This
+    version of Padan implements one per comparison; weights estimated for another are refused."""
 
+    cmp_nik: Literal["NikOneEdit"]
+    cmp_nama: Literal["NamaSimilarAtThresholds"]
+    cmp_tgl: Literal["TanggalLahirDayMonthSwapped"]
+    cmp_jk: Literal["JenisKelaminExact"]
+    cmp_ibu: Literal["NamaIbuSimilarAtThresholds"]
+    cmp_wilayah: Literal["WilayahDesaKecamatanKabupaten"]
+    cmp_kk: Literal["NoKkExactOrHousehold"]
+
+
+class Levels(RuleModel):
+    """The comparison specs and the cut points of their similarity levels the weights were estimated with."""
+
+    specs: Specs
     cmp_nama: NamaCuts
     cmp_ibu: IbuCuts
 
@@ -164,7 +178,7 @@ class MatchModel(RuleModel):
     @model_validator(mode="after")
     def _weights_fit_the_levels(self) -> "MatchModel":
         if self.trained_levels != self.levels.digest():
-            raise Problems((("trained_levels",), f"the weights were estimated with other cut points than levels "
+            raise Problems((("trained_levels",), f"the weights were estimated with other specs or cut points than levels "
                             f"(digest {self.trained_levels}, levels now {self.levels.digest()}): run padan "
                             "train-matching for these cut points, or restore the ones the weights were trained on"))
         return self
