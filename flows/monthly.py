@@ -106,6 +106,19 @@ def read_references(data_root: str, periode: str) -> dict:
     return {"reference": entries, "warnings": warnings}
 
 
+def _logger():
+    """The run's logger inside a flow or task; the module's when a task's function is called directly
+    (the benchmarks do)."""
+    from prefect.exceptions import MissingContextError
+
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        import logging
+
+        return logging.getLogger(__name__)
+
+
 @task(**TASK)
 def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> dict:
     """Candidates, evidence and a padan decision per row. Dukcapil is read only for the persons the
@@ -139,7 +152,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     persons = dk_scan.select(pl.len()).collect().item()
     sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
     estimates = estimate.estimates(sample, scored, model)
-    get_run_logger().info("linkage %.1f s, the month's own estimates %.1f s", t1 - t0, time.perf_counter() - t1)
+    _logger().info("linkage %.1f s, the month's own estimates %.1f s", t1 - t0, time.perf_counter() - t1)
     kandidat = usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris").join(
         evidence.candidate_evidence(scored, decided, model), on="_row", how="inner").sort("_row", "peringkat")
     kandidat_path = io.write_parquet(kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),
