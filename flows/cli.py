@@ -202,7 +202,7 @@ def generate(
 ) -> None:
     """Write a synthetic data root (Dukcapil, DTSEN, SDM Kesos, GIS, feedback, usulan) and its ground truth."""
     from flows.generate import generate_data_root
-    from transforms.synthetic import NOISE_MIXES
+    from synthetic.core import NOISE_MIXES
 
     if mix not in NOISE_MIXES:
         raise typer.BadParameter(f"--mix must be one of {', '.join(sorted(NOISE_MIXES))}", param_hint="--mix")

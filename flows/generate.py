@@ -1,4 +1,4 @@
-"""Write a synthetic data root (and its ground truth) from ``transforms.synthetic``.
+"""Write a synthetic data root (and its ground truth) from ``synthetic.core``.
 
 This is the writer half of the generator: it seeds the random streams, calls the pure functions
 and decides where and how every file goes (per ``shared/spec/contracts.md``). It does not import
@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from transforms import synthetic as S
+from synthetic import core as S
 
 GENERATOR_VERSION = 2  # 2: twins, namesakes, common names, look-alike NIKs, call names, moves
 DUKCAPIL_PART_ROWS = 2_000_000
@@ -93,10 +93,10 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     seed : the one seed every random stream derives from.
     truth_dir : where truth.parquet / truth.json go; default ``<data_root>.truth/``. Must be
         outside the data root.
-    noise_rates : overrides of the mix's rates (kinds of :data:`transforms.synthetic.DEFAULT_NOISE_RATES`).
+    noise_rates : overrides of the mix's rates (kinds of :data:`synthetic.core.DEFAULT_NOISE_RATES`).
     noise_mix : ``"dev"`` (default) or ``"held_out"``: the noise rates
-        (:data:`transforms.synthetic.NOISE_MIXES`) and the population phenomena
-        (:data:`transforms.synthetic.POPULATION_MIXES`: twins, namesakes, common names). The
+        (:data:`synthetic.core.NOISE_MIXES`) and the population phenomena
+        (:data:`synthetic.core.POPULATION_MIXES`: twins, namesakes, common names). The
         held-out mix is for a final measurement only, never for tuning.
     dukcapil_part_rows : above this many persons Dukcapil is written as several part files.
 
@@ -169,7 +169,7 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     kinds = rows["noise"].str.split(",").explode()
     noise_counts = {k: int((kinds == k).sum()) for k in S.DEFAULT_NOISE_RATES}
     meta = {
-        "generator": "transforms.synthetic", "generator_version": GENERATOR_VERSION,
+        "generator": "synthetic.core", "generator_version": GENERATOR_VERSION,
         "params": {"persons": persons, "usulan": usulan, "periode": periode, "seed": seed, "noise_mix": noise_mix,
                    "noise_rates": S._resolve_rates(noise_rates, noise_mix),
                    "population": S.POPULATION_MIXES[noise_mix], "dukcapil_part_rows": dukcapil_part_rows},

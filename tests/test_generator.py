@@ -1,4 +1,4 @@
-"""Invariants of the synthetic data generator (transforms/synthetic.py + flows/generate.py).
+"""Invariants of the synthetic data generator (synthetic/ + flows/generate.py).
 
 One small data root (3,000 persons, 800 usulan rows) is generated per test session, plus a
 second one with the same seed for the determinism check. The CSVs are read back with Python's
@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 
 from flows.generate import generate_data_root
-from transforms import synthetic as S
+from synthetic import core as S
 from transforms import wilayah
 
 PERIODE = "2026-01"

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from flows.generate import generate_data_root  # noqa: E402
-from transforms import synthetic as S  # noqa: E402
+from synthetic import core as S  # noqa: E402
 
 
 def _rss_gb() -> float:

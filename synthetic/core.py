@@ -36,7 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from transforms import synthetic_names as N
+from synthetic import names as N
 from transforms import wilayah
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Word lists for synthetic Indonesian names and addresses (used by ``transforms.synthetic``).
+"""Word lists for synthetic Indonesian names and addresses (used by ``synthetic.core``).
 
 Every list is a plain tuple of upper-case ASCII strings, roughly ordered from more to less common
 (the generator draws with a mild preference for the front of each list). They are common given
