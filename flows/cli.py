@@ -147,14 +147,13 @@ def run(
     from flows.io import check_periode
     from flows.runners import start_server_early
 
-    start_server_early()   # Prefect's temporary server starts while the files below are checked
-
     try:
         check_periode(periode)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
+    start_server_early()   # Prefect's temporary server starts while the files below are checked
     _check_rule_files(periode, rules, matching)
     _check_inputs(data_root, periode)
     print_summary(_run_flow(data_root, periode, replace=replace, rules=rules, matching=matching))
