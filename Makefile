@@ -6,7 +6,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 PY ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: setup demo test bench bench-peer clean
+.PHONY: setup demo test lint format bench bench-peer clean
 
 .tools/bin/uv:
 	$(PY) -m venv .tools
@@ -18,8 +18,17 @@ setup: $(UV)
 demo: setup
 	$(UV) run --frozen padan demo
 
-test: setup
+test: setup lint
 	$(UV) run --frozen pytest -q
+
+# ruff's checks and its formatting (pyproject.toml [tool.ruff]); `make format` rewrites
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: setup
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
 
 # per-stage figures at 1x/2x/4x with the DuckDB floor (docs/scaling.md uses 250000:5000000 and up)
 SIZES ?= 100000:2000000 200000:4000000 400000:8000000

@@ -170,7 +170,6 @@ def load_initial(
     """Start the register from a full DTKS extract: stage it as BARU rows in the period's inbox and run the month."""
     from flows.io import check_periode
     from flows.load_initial import stage_initial_load
-
     from flows.lock import RootLocked, writer_lock
     from flows.runners import start_server_early
 

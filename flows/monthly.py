@@ -3,7 +3,6 @@ an atomically published snapshot. Tasks pass paths, never frames."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import os
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
-from prefect.cache_policies import NO_CACHE
 
 import schemas
 from flows import inbox, io, lock, progress, publish, references, release, runners

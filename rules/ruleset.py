@@ -14,7 +14,12 @@ from pydantic import AfterValidator, Field, StrictBool, StrictInt, StrictStr, fi
 
 from rules.base import Problems, RuleModel, one_of, repeated
 from schemas.vocabulary import (
-    BLOCKING_STATUSES, CANDIDATE_STATUS, JENJANG_SEKOLAH, PKH_FLAG_COMPONENTS, PROGRAMS, STATUSES,
+    BLOCKING_STATUSES,
+    CANDIDATE_STATUS,
+    JENJANG_SEKOLAH,
+    PKH_FLAG_COMPONENTS,
+    PROGRAMS,
+    STATUSES,
 )
 
 

@@ -14,8 +14,21 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.vocabulary import (  # noqa: F401  (re-exported: schemas.STATUSES, schemas.BANKS, ...)
-    AKTIF_TIDAK, AKTIF_YA, BANKS, BLOCKING_STATUSES, GIS_HASIL, HASIL, HUBUNGAN_KELUARGA, JENIS_USULAN,
-    JENJANG_SEKOLAH, PROGRAM_ALIASES, PROGRAMS, STATUS_PADAN, STATUS_REKENING, STATUS_SALUR, STATUSES,
+    AKTIF_TIDAK,
+    AKTIF_YA,
+    BANKS,
+    BLOCKING_STATUSES,
+    GIS_HASIL,
+    HASIL,
+    HUBUNGAN_KELUARGA,
+    JENIS_USULAN,
+    JENJANG_SEKOLAH,
+    PROGRAM_ALIASES,
+    PROGRAMS,
+    STATUS_PADAN,
+    STATUS_REKENING,
+    STATUS_SALUR,
+    STATUSES,
 )
 
 CONTRACT_VERSION = 1
@@ -391,7 +404,7 @@ class Penerima(pa.DataFrameModel):
 
 
 from schemas.matching import KandidatPadan  # noqa: E402
-from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402
+from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402, F401 (BankList: schemas.BankList)
 
 OUTPUT_MODELS = {"hasil_usulan": HasilUsulan, "individu": Individu, "penerima": Penerima, "pembayaran": Pembayaran,
                  "rekening": Rekening, "rekonsiliasi": Rekonsiliasi, "kandidat_padan": KandidatPadan}

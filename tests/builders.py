@@ -91,7 +91,8 @@ def write_root(root: Path, periode: str = "2026-11") -> Path:
         ["BARU", "3201015012120004", "3201010101150001", "NUR HALIMAH", "BOGOR", "10-12-2012", "PEREMPUAN", "ANAK", "", "", "3201011001", "", "", "SMP", ""],
         ["BARU", "3201012010700005", "3201010202160002", "Djoko Widodo Susilo", "BOGOR", "20-10-1970", "LAKI-LAKI", "KEPALA KELUARGA", "", "", "3201011002", "", "", "", ""],
     ]
-    import csv, io
+    import csv
+    import io
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADER)

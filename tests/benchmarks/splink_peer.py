@@ -56,7 +56,7 @@ def _id16_expr(col: str) -> pl.Expr:
 def usulan_for_splink(root: Path, periode: str) -> pl.DataFrame:
     """Every data row of the period's inbox CSVs: the row keys (kode_prov, sumber_file, sumber_baris)
     and ``COLUMNS``. Files the pipeline would quarantine are skipped, as the pipeline skips them."""
-    from flows import inbox, io   # file discovery exactly as the run does it (reads only)
+    from flows import inbox, io  # file discovery exactly as the run does it (reads only)
 
     frames = []
     for entry in inbox.inbox_entries(io.Root(Path(root)), periode):

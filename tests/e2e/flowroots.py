@@ -152,7 +152,7 @@ def worlds(draw):
     lasts = draw(st.permutations(LAST))
     persons: list[Person] = []
     serial = draw(st.integers(1, 9000))
-    for f in range(n_fam):
+    for _ in range(n_fam):
         desa = codes[draw(st.integers(0, len(codes) - 1))]
         kec = desa[:6]
         recorded = draw(birth_dates(2005, 2025))
@@ -409,7 +409,7 @@ def periods(draw, persons: list[Person], ghosts: list[Person]) -> list[Period]:
         used: set[str] = set()
         start = set(planned)
         for _ in range(draw(st.integers(0, 10))):
-            free = lambda ps: [p for p in ps if p.nik not in used]   # noqa: E731
+            free = lambda ps, used=used: [p for p in ps if p.nik not in used]   # noqa: E731
             pools = {
                 "BARU": free(members), "GANDA": free(members), "BERTENTANGAN": free(members),
                 "PERBAIKAN": [p for p in free(members) if p.nik in start],

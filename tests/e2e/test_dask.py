@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 from published import period_outputs
+
 from flows.generate import generate_data_root
 from flows.monthly import monthly_run
 from flows.runners import task_runner_from_env

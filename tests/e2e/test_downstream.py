@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-
 from builders import write_root
+
 from flows.catalog import write_catalog
 from flows.generate import generate_data_root
 from flows.monthly import monthly_run

@@ -8,8 +8,8 @@ import datetime as dt
 import io
 
 import polars as pl
-
 from builders import HEADER, write_root
+
 from flows.explain import explain
 from flows.monthly import monthly_run
 

@@ -16,17 +16,16 @@ each run the published snapshot, manifest and receipts are checked:
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
 
 import polars as pl
-import datetime as dt
-
+from flowroots import HEADER, Person, RootSpec, Row, data_roots, hand_root, published, published_bytes, write_root
 from hypothesis import HealthCheck, example, given, settings
 
 import schemas
-from flowroots import HEADER, Person, Row, RootSpec, data_roots, hand_root, published, published_bytes, write_root
 from flows.monthly import monthly_run
 
 KEY = ["kode_prov", "sumber_file", "sumber_baris"]

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from published import period_outputs
 
 from flows import lock, publish
 from flows.generate import generate_data_root
-from published import period_outputs
 
 P0, P = "2026-10", "2026-11"
 PUBLISH_STEPS = ("release:staged", "publish:before-switch", "publish:after-switch")

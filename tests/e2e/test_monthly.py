@@ -10,10 +10,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from builders import write_root
 from typer.testing import CliRunner
 
 import schemas
-from builders import write_root
 from flows import publish
 from flows.monthly import SnapshotExists, monthly_run
 
@@ -153,7 +153,7 @@ def test_crash_mid_publish_leaves_no_partial_period_and_rerun_completes(tmp_path
         raise OSError("disk pulled out")
 
     monkeypatch.setattr(publish, "_switch", disk_pulled_out)
-    with pytest.raises(Exception):
+    with pytest.raises(OSError, match="disk pulled out"):
         monthly_run(data_root=str(root), periode=P)
     for path in (f"snapshots/periode={P}", f"receipts/periode={P}", f"disbursement/periode={P}",
                  f"reports/periode={P}.html"):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
 from builders import HEADER, write_root
+
 from flows.monthly import monthly_run
 
 

@@ -9,9 +9,9 @@ import shutil
 
 import polars as pl
 import pytest
-
 from builders import HEADER
 from published import period_outputs
+
 from flows.generate import generate_data_root
 from flows.monthly import monthly_run
 from transforms.wilayah import villages

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from builders import write_root
 from typer.testing import CliRunner
 
-from builders import write_root
 from flows.cli import app
 from flows.monthly import monthly_run
 from flows.references import InputContractError

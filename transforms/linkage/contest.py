@@ -8,7 +8,6 @@ import polars as pl
 
 from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 
-
 CHOICES = {
     "TANPA_KANDIDAT": "tidak ada kandidat di Dukcapil",
     "SEMUA_DITOLAK": "tidak ada kandidat yang lolos ambang dan syarat nama/tanggal lahir",

@@ -16,9 +16,9 @@ import polars as pl
 from pydantic import AfterValidator, Field, Strict, StrictBool, StrictStr, create_model, model_validator
 
 from rules.base import Problems, RuleModel, one_of
+from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.codes import code_expr as _code
 from transforms.linkage.blocking import METHODS
-from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.linkage.comparisons import COMPARISONS
 from transforms.linkage.contest import lookalike_contest
 

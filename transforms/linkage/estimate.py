@@ -124,7 +124,7 @@ def em_m(vectors: pl.DataFrame, u: dict, start: dict, prior_log2: float, *, comp
     uu = {cmp: np.array([u[cmp][lv] for lv in COMPARISONS[cmp]]) for cmp in COMPARISONS}
     lam = 2.0 ** prior_log2 / (1 + 2.0 ** prior_log2)
     done, it = False, 0
-    for it in range(1, iterations + 1):
+    for it in range(1, iterations + 1):  # noqa: B007 (it is returned: the iterations run)
         logit = np.full(vectors.height, math.log2(lam / (1 - lam)))
         for cmp, c in codes.items():
             w = np.log2(m[cmp] / uu[cmp])

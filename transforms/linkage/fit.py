@@ -25,7 +25,7 @@ def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float 
     for cmp, levels in COMPARISONS.items():
         counts = v.filter(pl.col(cmp).is_not_null()).group_by(cmp, "_m").len()
         get = {(r[cmp], r["_m"]): r["len"] for r in counts.to_dicts()}
-        def dist(flag: bool, floor: float) -> dict[str, float]:
+        def dist(flag: bool, floor: float, get=get, levels=levels) -> dict[str, float]:
             raw = {lv: get.get((lv, flag), 0) + smoothing for lv in levels}
             total = sum(raw.values())
             p = {lv: max(c / total, floor) for lv, c in raw.items()}
