@@ -39,7 +39,8 @@ def write_catalog(data_root: Path) -> dict:
     present = [t for t in TABLES if any((root.analytics / t).glob("periode=*/data.parquet"))]
     if not present:
         raise FileNotFoundError(
-            f"no pseudonymised zone in {root.analytics}: runs publish it only when PADAN_PSEUDONYM_KEY is set")
+            f"no pseudonymised zone in {root.analytics}: runs publish it only when PADAN_PSEUDONYM_KEY is set"
+        )
     tmp = root.path / ".padan.duckdb.tmp"
     tmp.unlink(missing_ok=True)
     # written in the 1.5 storage format, so that the duckdb command line of 1.x opens it as well as 2.x

@@ -17,15 +17,17 @@ import flows  # noqa: F401  (sets Prefect's environment defaults before any Pref
 # people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Padan: the monthly reconciliation run of the DTKS/DTSEN register.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Padan: the monthly reconciliation run of the DTKS/DTSEN register."
+)
 console = Console()
 err_console = Console(stderr=True)
 
 DEMO_ROOT = Path("data/demo")
 RulesOption = Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")]
-MatchingOption = Annotated[Optional[Path], typer.Option("--matching",
-                                                        help="matching-model YAML (default: rules/matching.yaml)")]
+MatchingOption = Annotated[
+    Optional[Path], typer.Option("--matching", help="matching-model YAML (default: rules/matching.yaml)")
+]
 
 
 def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Path]) -> None:
@@ -61,8 +63,9 @@ def _check_inputs(data_root: Path, periode: str) -> None:
         raise typer.Exit(code=2) from exc
 
 
-def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[Path],
-              matching: Optional[Path] = None) -> dict:
+def _run_flow(
+    data_root: Path, periode: str, *, replace: bool, rules: Optional[Path], matching: Optional[Path] = None
+) -> dict:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows import progress
@@ -74,8 +77,14 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
 
     monthly_run = monthly_run.with_options(task_runner=task_runner_from_env())
 
-    bars = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+    bars = Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
     tasks: dict[str, int] = {}
 
     def draw(stage: str, done: int, total: int) -> None:
@@ -89,9 +98,13 @@ def _run_flow(data_root: Path, periode: str, *, replace: bool, rules: Optional[P
         # the flow takes the writer lock too (deployments do not come through here); taking it first
         # refuses a second writer before Prefect starts
         with writer_lock(data_root, command="run", periode=periode), server_for_flow(), bars:
-            return monthly_run(data_root=str(data_root), periode=periode, replace=replace,
-                               rules_path=str(rules) if rules else None,
-                               matching_path=str(matching) if matching else None)
+            return monthly_run(
+                data_root=str(data_root),
+                periode=periode,
+                replace=replace,
+                rules_path=str(rules) if rules else None,
+                matching_path=str(matching) if matching else None,
+            )
     except SnapshotExists as exc:
         err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
         raise typer.Exit(code=3) from exc
@@ -117,7 +130,9 @@ def print_summary(s: dict) -> None:
     t.add_row("bank-list rows (stopped)", f"{s.get('bank_rows', 0):,} ({s.get('stop_rows', 0):,})")
     console.print(t)
     for q in s["karantina"]:
-        console.print(f"  [yellow]karantina[/yellow] {q['kode_prov']}/{q['file']}: {q['karantina']} ({q['keterangan']})")
+        console.print(
+            f"  [yellow]karantina[/yellow] {q['kode_prov']}/{q['file']}: {q['karantina']} ({q['keterangan']})"
+        )
     for g in s.get("diabaikan", []):
         console.print(f"  [dim]tidak dibaca[/dim] {g['kode_prov']}/{g['file']}: {g['alasan']}")
     p = Table(title="penerima per programme and status")
@@ -153,7 +168,7 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
-    start_server_early()   # Prefect's temporary server starts while the files below are checked
+    start_server_early()  # Prefect's temporary server starts while the files below are checked
     _check_rule_files(periode, rules, matching)
     _check_inputs(data_root, periode)
     print_summary(_run_flow(data_root, periode, replace=replace, rules=rules, matching=matching))
@@ -175,9 +190,9 @@ def load_initial(
 
     check_periode(periode)
     start_server_early()
-    _check_rule_files(periode, rules, matching)   # before anything is staged
+    _check_rule_files(periode, rules, matching)  # before anything is staged
     try:
-        with writer_lock(data_root, command="load-initial", periode=periode):   # staging and the run: one writer
+        with writer_lock(data_root, command="load-initial", periode=periode):  # staging and the run: one writer
             counts = stage_initial_load(data_root, periode, source)
             console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
             summary = _run_flow(data_root, periode, replace=False, rules=rules, matching=matching)
@@ -195,8 +210,12 @@ def generate(
     periode: Annotated[str, typer.Option("--periode")] = "2026-11",
     seed: Annotated[int, typer.Option("--seed")] = 1,
     truth_dir: Annotated[Optional[Path], typer.Option("--truth-dir", help="default: <data-root>.truth/")] = None,
-    mix: Annotated[str, typer.Option("--mix", help="noise and population mix: dev, or held_out (for a final "
-                                     "measurement only, never for tuning)")] = "dev",
+    mix: Annotated[
+        str,
+        typer.Option(
+            "--mix", help="noise and population mix: dev, or held_out (for a final measurement only, never for tuning)"
+        ),
+    ] = "dev",
 ) -> None:
     """Write a synthetic data root (Dukcapil, DTSEN, SDM Kesos, GIS, feedback, usulan) and its ground truth."""
     from flows.generate import generate_data_root
@@ -204,8 +223,9 @@ def generate(
 
     if mix not in NOISE_MIXES:
         raise typer.BadParameter(f"--mix must be one of {', '.join(sorted(NOISE_MIXES))}", param_hint="--mix")
-    summary = generate_data_root(data_root, persons=persons, usulan=usulan, periode=periode, seed=seed,
-                                 truth_dir=truth_dir, noise_mix=mix)
+    summary = generate_data_root(
+        data_root, persons=persons, usulan=usulan, periode=periode, seed=seed, truth_dir=truth_dir, noise_mix=mix
+    )
     console.print(summary)
 
 
@@ -219,7 +239,7 @@ def demo(
     from flows.generate import generate_data_root
     from flows.runners import start_server_early
 
-    start_server_early()   # starts while the demo data is generated
+    start_server_early()  # starts while the demo data is generated
 
     if DEMO_ROOT.exists():
         shutil.rmtree(DEMO_ROOT)
@@ -235,8 +255,12 @@ def demo(
     from flows.catalog import write_catalog
 
     out = write_catalog(DEMO_ROOT)
-    console.print(f"analysts' catalog: {out['catalog']} (try: duckdb {out['catalog']} "
-                  f"\"SELECT * FROM status_per_provinsi ORDER BY ALL\")", soft_wrap=True, highlight=False)
+    console.print(
+        f"analysts' catalog: {out['catalog']} (try: duckdb {out['catalog']} "
+        f'"SELECT * FROM status_per_provinsi ORDER BY ALL")',
+        soft_wrap=True,
+        highlight=False,
+    )
     console.print(f"\nThe snapshot is in [bold]{summary['snapshot']}[/bold]", soft_wrap=True, highlight=False)
 
 

@@ -66,7 +66,8 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
                 f"  - {shown} {name}, {m['hubungan_keluarga'] or '-'}, lahir {m['tanggal_lahir']}, "
                 f"status padan {m['status_padan']}, masuk register {m['periode_masuk']}, "
                 f"sumber {m['sumber_periode']} {m['sumber_file']} baris {m['sumber_baris']}"
-                + (f"; SANGGAH: {m['sanggah_alasan']}" if m["sanggah_alasan"] else ""))
+                + (f"; SANGGAH: {m['sanggah_alasan']}" if m["sanggah_alasan"] else "")
+            )
         lines.append("")
         pen = penerima.filter(pl.col("no_kk") == no_kk)
         if nik:
@@ -92,8 +93,10 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
             for d in mine.sort("tanggal_d").iter_rows(named=True):
                 who = d["nik"] if nik and d["nik"] == nik else mask_nik(d["nik"])
                 until = d["berlaku_sampai"] or "tanpa batas"
-                lines.append(f"  - {d['tanggal']} {d['jenis']} untuk {who} oleh {d['penulis']} (berlaku s.d. {until},"
-                             f" {d['_sumber']} baris {d['_baris']}): {d['alasan']}")
+                lines.append(
+                    f"  - {d['tanggal']} {d['jenis']} untuk {who} oleh {d['penulis']} (berlaku s.d. {until},"
+                    f" {d['_sumber']} baris {d['_baris']}): {d['alasan']}"
+                )
             lines.append("")
     history = snap / "riwayat" / "riwayat.parquet"
     if history.is_file():
@@ -103,9 +106,12 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
             for e in riwayat.iter_rows(named=True):
                 who = "" if nik else f" {mask_nik(e['nik'])}"
                 changes = "; ".join(f"{c['kolom']}: {c['lama']} -> {c['baru']}" for c in e["perubahan"] or [])
-                lines.append(f"  - {e['periode']}{who} {e['peristiwa']} ({e['jenis_usulan']}, {e['sumber_file']} baris "
-                             f"{e['sumber_baris']})" + (f": {e['alasan']}" if e["alasan"] else "")
-                             + (f" [{changes}]" if changes else ""))
+                lines.append(
+                    f"  - {e['periode']}{who} {e['peristiwa']} ({e['jenis_usulan']}, {e['sumber_file']} baris "
+                    f"{e['sumber_baris']})"
+                    + (f": {e['alasan']}" if e["alasan"] else "")
+                    + (f" [{changes}]" if changes else "")
+                )
             lines.append("")
     if rows_about.height:
         lines.append("Usulan periode ini:")
@@ -116,14 +122,22 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
                 f"nama {u['bukti_nama'] if u['bukti_nama'] is not None else '-'}/100, "
                 f"tanggal lahir {u['bukti_tgl_lahir'] or '-'}, jenis kelamin {u['bukti_jenis_kelamin'] or '-'}, "
                 f"NIK {u['bukti_nik'] or '-'}, ibu kandung {u['bukti_ibu'] or '-'}, wilayah {u['bukti_wilayah'] or '-'}, "
-                f"KK {u['bukti_kk'] or '-'})")
+                f"KK {u['bukti_kk'] or '-'})"
+            )
             lines.extend(_reason_lines(u["alasan"]))
             lines.extend(_candidate_lines(snap, u, nik, manifest))
     return "\n".join(lines) + "\n"
 
 
-_FIELDS = {"nik": "NIK", "nama": "nama", "tgl": "tgl lahir", "jk": "jenis kelamin", "ibu": "ibu", "wilayah": "wilayah",
-           "kk": "KK"}
+_FIELDS = {
+    "nik": "NIK",
+    "nama": "nama",
+    "tgl": "tgl lahir",
+    "jk": "jenis kelamin",
+    "ibu": "ibu",
+    "wilayah": "wilayah",
+    "kk": "KK",
+}
 
 
 def _candidate_lines(snap: Path, row: dict, asked: str | None, manifest: dict) -> list[str]:
@@ -134,22 +148,36 @@ def _candidate_lines(snap: Path, row: dict, asked: str | None, manifest: dict) -
     path = snap / "kandidat_padan" / "kandidat_padan.parquet"
     if not path.is_file():
         return []
-    cands = pl.read_parquet(path).filter(
-        (pl.col("kode_prov") == row["kode_prov"]) & (pl.col("sumber_file") == row["sumber_file"])
-        & (pl.col("sumber_baris") == row["sumber_baris"])).sort("peringkat")
+    cands = (
+        pl.read_parquet(path)
+        .filter(
+            (pl.col("kode_prov") == row["kode_prov"])
+            & (pl.col("sumber_file") == row["sumber_file"])
+            & (pl.col("sumber_baris") == row["sumber_baris"])
+        )
+        .sort("peringkat")
+    )
     why = row.get("alasan_pilihan")
-    out = [f"    Kandidat yang dibandingkan ({cands.height}); pilihan: {why or '-'}"
-           + (f" — {CHOICES[why]}" if why in CHOICES else "")]
+    out = [
+        f"    Kandidat yang dibandingkan ({cands.height}); pilihan: {why or '-'}"
+        + (f" — {CHOICES[why]}" if why in CHOICES else "")
+    ]
     if cands.height >= 2:
         lead = cands["bobot"][0] - cands["bobot"][1]
-        out.append(f"    selisih bobot peringkat 1 dan 2: {lead:.1f} bit (batas "
-                   f"{manifest.get('matching_model', {}).get('ambiguity_margin_bits', '?')})")
+        out.append(
+            f"    selisih bobot peringkat 1 dan 2: {lead:.1f} bit (batas "
+            f"{manifest.get('matching_model', {}).get('ambiguity_margin_bits', '?')})"
+        )
     for c in cands.iter_rows(named=True):
         shown = c["nik_kandidat"] if asked and c["nik_kandidat"] == asked else mask_nik(c["nik_kandidat"])
-        fields = ", ".join(f"{label} {c['cmp_' + f] or 'TIDAK_ADA'} {c['bobot_' + f]:+.1f}" for f, label in _FIELDS.items())
-        out.append(f"    #{c['peringkat']} {shown}{' [DIPILIH]' if c['dipilih'] else ''} ({c['metode_padan']}, "
-                   f"awal {c['bobot_awal']:+.1f}): {fields}; total {c['bobot']:+.1f} bit, skor {c['skor_padan']:.3f}, "
-                   f"{c['keputusan']}")
+        fields = ", ".join(
+            f"{label} {c['cmp_' + f] or 'TIDAK_ADA'} {c['bobot_' + f]:+.1f}" for f, label in _FIELDS.items()
+        )
+        out.append(
+            f"    #{c['peringkat']} {shown}{' [DIPILIH]' if c['dipilih'] else ''} ({c['metode_padan']}, "
+            f"awal {c['bobot_awal']:+.1f}): {fields}; total {c['bobot']:+.1f} bit, skor {c['skor_padan']:.3f}, "
+            f"{c['keputusan']}"
+        )
     return out
 
 
@@ -170,7 +198,8 @@ def _reference_lines(r: io.Root, snap: Path, no_kk: str, asked: str | None) -> l
     out.append("  GIS: " + (f"{g['hasil'][-1]} ({g['tgl_verifikasi'][-1]})" if g.height else "belum diverifikasi"))
     card = references.one_row_per_nik(references.scan_dukcapil(r).filter(pl.col("NO_KK") == no_kk)).collect()
     sdm = _csv(r, r.sdm_kesos, "sdm_kesos").filter(
-        pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA)))
+        pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA))
+    )
     staff = dict(zip(sdm["nik"].str.strip_chars().to_list(), sdm["jenis_sdm"].to_list()))
     registered = set(pl.read_parquet(snap / "individu", columns=["nik"])["nik"].to_list())
     occupations = set(load_ruleset().exclusions.occupations)
@@ -184,15 +213,19 @@ def _reference_lines(r: io.Root, snap: Path, no_kk: str, asked: str | None) -> l
             found.append(f"{show(m['NIK'])} ({where}): JENIS_PKRJN {m['JENIS_PKRJN']}")
         if m["NIK"] in staff:
             found.append(f"{show(m['NIK'])} ({where}): SDM Kesos {staff[m['NIK']]} aktif")
-    out.append(f"  Kartu keluarga di Dukcapil: {card.height} orang"
-               + ("; " + "; ".join(found) if found else "; tidak ada anggota yang mengecualikan keluarga"))
+    out.append(
+        f"  Kartu keluarga di Dukcapil: {card.height} orang"
+        + ("; " + "; ".join(found) if found else "; tidak ada anggota yang mengecualikan keluarga")
+    )
     accounts = snap / "rekening" / "rekening.parquet"
     acc = pl.read_parquet(accounts).filter(pl.col("no_kk") == no_kk) if accounts.is_file() else pl.DataFrame()
     if acc.height:
         a = acc.row(0, named=True)
         number = ("*" * 4 + a["no_rekening"][-4:]) if a["no_rekening"] else "-"
-        out.append(f"  Rekening (burekol): {a['bank']} {a['status_rekening']}, nomor {number}, atas nama "
-                   f"{show(a['nik_pengurus'])}, umpan balik {a['periode_umpan_balik']}")
+        out.append(
+            f"  Rekening (burekol): {a['bank']} {a['status_rekening']}, nomor {number}, atas nama "
+            f"{show(a['nik_pengurus'])}, umpan balik {a['periode_umpan_balik']}"
+        )
     else:
         out.append("  Rekening (burekol): belum ada; dibayar lewat PT Pos")
     ledger = snap / "pembayaran" / "pembayaran.parquet"
@@ -201,7 +234,9 @@ def _reference_lines(r: io.Root, snap: Path, no_kk: str, asked: str | None) -> l
     for e in events.iter_rows(named=True):
         rupiah = f"{e['nominal']:,}".replace(",", ".") if e["nominal"] is not None else "-"
         why = f" [{', '.join(e['alasan'])}]" if e["alasan"] else ""
-        out.append(f"    - {e['periode']} {e['program']} {e['tahap']}: {e['peristiwa']} {e['status']}, "
-                   f"{e['bank'] or '-'}, Rp {rupiah} ({e['sumber']}{' baris ' + str(e['sumber_baris']) if e['sumber_baris'] else ''}){why}")
+        out.append(
+            f"    - {e['periode']} {e['program']} {e['tahap']}: {e['peristiwa']} {e['status']}, "
+            f"{e['bank'] or '-'}, Rp {rupiah} ({e['sumber']}{' baris ' + str(e['sumber_baris']) if e['sumber_baris'] else ''}){why}"
+        )
     out.append("")
     return out

@@ -62,8 +62,18 @@ from synthetic import core as S
 GENERATOR_VERSION = 2  # 2: twins, namesakes, common names, look-alike NIKs, call names, moves
 DUKCAPIL_PART_ROWS = 2_000_000
 
-_TRUTH_COLUMNS = ("sumber_file", "sumber_baris", "kode_prov", "jenis_usulan", "true_nik", "true_no_kk", "noise",
-                  "expect_valid", "lookalike_nik", "lookalike_relation")
+_TRUTH_COLUMNS = (
+    "sumber_file",
+    "sumber_baris",
+    "kode_prov",
+    "jenis_usulan",
+    "true_nik",
+    "true_no_kk",
+    "noise",
+    "expect_valid",
+    "lookalike_nik",
+    "lookalike_relation",
+)
 _EXTRA_VALUES = {
     "KETERANGAN": ("", "", "OK", "CEK ULANG", "USULAN DESA", "SUDAH DIVERIFIKASI"),
     "Catatan Petugas": ("", "", "sudah verval", "rumah kosong", "pindah ke kab lain", "cek KK"),
@@ -76,9 +86,18 @@ def default_truth_dir(data_root: Path) -> Path:
     return data_root.parent / f"{data_root.name}.truth"
 
 
-def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: str, seed: int,
-                       truth_dir: Path | None = None, noise_rates: Mapping[str, float] | None = None,
-                       noise_mix: str = "dev", dukcapil_part_rows: int = DUKCAPIL_PART_ROWS) -> dict:
+def generate_data_root(
+    data_root: Path,
+    *,
+    persons: int,
+    usulan: int,
+    periode: str,
+    seed: int,
+    truth_dir: Path | None = None,
+    noise_rates: Mapping[str, float] | None = None,
+    noise_mix: str = "dev",
+    dukcapil_part_rows: int = DUKCAPIL_PART_ROWS,
+) -> dict:
     """Generate a complete data root for ``periode`` and its ground truth; return a small summary.
 
     The same arguments give byte-identical files. Files this generator owns are replaced; other
@@ -134,8 +153,11 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     paths["burekol"] = _write_csv(data_root, f"feedback/{periode}/burekol/burekol.csv", bk)
     paths["salur"] = _write_csv(data_root, f"feedback/{periode}/salur/salur.csv", sl)
 
-    files = (rows.group_by("file_index").agg(pl.col("sumber_file", "kode_prov", "file_style").first(), pl.len())
-             .sort("file_index"))
+    files = (
+        rows.group_by("file_index")
+        .agg(pl.col("sumber_file", "kode_prov", "file_style").first(), pl.len())
+        .sort("file_index")
+    )
     dialects = S.usulan_dialects(r_dialect, files["sumber_file"])
     inbox = data_root / "inbox" / periode
     for old in sorted(inbox.glob("*/usulan_*.csv")) if inbox.is_dir() else []:
@@ -146,39 +168,64 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
         rel = f"inbox/{periode}/{f['kode_prov']}/{f['sumber_file']}"
         part = parts[(f["file_index"],)].sort("sumber_baris")
         _write_usulan_file(data_root / rel, part, d, r_write)
-        file_info.append({
-            "path": rel, "sumber_file": f["sumber_file"], "kode_prov": f["kode_prov"], "rows": f["len"],
-            "style": f["file_style"], "delimiter": d["delimiter"],
-            "encoding": "utf-8-sig" if d["bom"] else d["encoding"],
-            "line_terminator": "CRLF" if d["line_terminator"] == "\r\n" else "LF",
-            "trailing_blank_lines": d["trailing_blank_lines"], "header_case": d["header_case"],
-            "quote_all": d["quote_all"], "extra_column": d["extra_column"], "column_order": d["column_order"],
-        })
+        file_info.append(
+            {
+                "path": rel,
+                "sumber_file": f["sumber_file"],
+                "kode_prov": f["kode_prov"],
+                "rows": f["len"],
+                "style": f["file_style"],
+                "delimiter": d["delimiter"],
+                "encoding": "utf-8-sig" if d["bom"] else d["encoding"],
+                "line_terminator": "CRLF" if d["line_terminator"] == "\r\n" else "LF",
+                "trailing_blank_lines": d["trailing_blank_lines"],
+                "header_case": d["header_case"],
+                "quote_all": d["quote_all"],
+                "extra_column": d["extra_column"],
+                "column_order": d["column_order"],
+            }
+        )
     paths["usulan"] = [fi["path"] for fi in file_info]
 
-    truth = (rows.select(*[c for c in _TRUTH_COLUMNS if c != "jenis_usulan"], jenis_usulan="true_jenis_usulan")
-             .select(_TRUTH_COLUMNS).sort("kode_prov", "sumber_file", "sumber_baris"))
+    truth = (
+        rows.select(*[c for c in _TRUTH_COLUMNS if c != "jenis_usulan"], jenis_usulan="true_jenis_usulan")
+        .select(_TRUTH_COLUMNS)
+        .sort("kode_prov", "sumber_file", "sumber_baris")
+    )
     truth_dir.mkdir(parents=True, exist_ok=True)
     truth.write_parquet(truth_dir / "truth.parquet")
     counts = {
-        "dukcapil": pop.height, "households": int((pop["pos"] == 0).sum()),
-        "deceased": int(pop["TGL_MATI"].is_not_null().sum()), "dtsen": dt.height, "sdm_kesos": sdm.height,
-        "gis": gis.height, "burekol": bk.height, "salur": sl.height, "usulan_rows": rows.height,
+        "dukcapil": pop.height,
+        "households": int((pop["pos"] == 0).sum()),
+        "deceased": int(pop["TGL_MATI"].is_not_null().sum()),
+        "dtsen": dt.height,
+        "sdm_kesos": sdm.height,
+        "gis": gis.height,
+        "burekol": bk.height,
+        "salur": sl.height,
+        "usulan_rows": rows.height,
         "usulan_files": len(file_info),
     }
     kinds = rows["noise"].str.split(",").explode()
     noise_counts = {k: int((kinds == k).sum()) for k in S.DEFAULT_NOISE_RATES}
     meta = {
-        "generator": "synthetic.core", "generator_version": GENERATOR_VERSION,
-        "params": {"persons": persons, "usulan": usulan, "periode": periode, "seed": seed, "noise_mix": noise_mix,
-                   "noise_rates": S._resolve_rates(noise_rates, noise_mix),
-                   "population": S.POPULATION_MIXES[noise_mix], "dukcapil_part_rows": dukcapil_part_rows},
+        "generator": "synthetic.core",
+        "generator_version": GENERATOR_VERSION,
+        "params": {
+            "persons": persons,
+            "usulan": usulan,
+            "periode": periode,
+            "seed": seed,
+            "noise_mix": noise_mix,
+            "noise_rates": S._resolve_rates(noise_rates, noise_mix),
+            "population": S.POPULATION_MIXES[noise_mix],
+            "dukcapil_part_rows": dukcapil_part_rows,
+        },
         "counts": counts,
         "rows_with_noise": int((rows["noise"] != "").sum()),
         "expect_valid": {"true": int(rows["expect_valid"].sum()), "false": int((~rows["expect_valid"]).sum())},
         "noise_counts": noise_counts,
-        "lookalike_counts": dict(sorted(rows["lookalike_relation"].drop_nulls().value_counts()
-                                        .iter_rows())),
+        "lookalike_counts": dict(sorted(rows["lookalike_relation"].drop_nulls().value_counts().iter_rows())),
         "provinces": sorted(pop["NO_PROP"].unique().to_list()),
         "files": file_info,
         "notes": [
@@ -193,8 +240,12 @@ def generate_data_root(data_root: Path, *, persons: int, usulan: int, periode: s
     }
     (truth_dir / "truth.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return {
-        "data_root": str(data_root), "truth_dir": str(truth_dir), "periode": periode, "seed": seed,
-        "counts": counts, "paths": paths | {"truth": str(truth_dir / "truth.parquet")},
+        "data_root": str(data_root),
+        "truth_dir": str(truth_dir),
+        "periode": periode,
+        "seed": seed,
+        "counts": counts,
+        "paths": paths | {"truth": str(truth_dir / "truth.parquet")},
     }
 
 
@@ -247,12 +298,16 @@ def _write_usulan_file(path: Path, part: pl.DataFrame, d: dict, rng: np.random.G
         else:
             vocab = _EXTRA_VALUES[extra]
             values = pl.Series(extra, list(vocab), dtype=pl.String).gather(
-                pl.Series(rng.integers(0, len(vocab), out.height)))
+                pl.Series(rng.integers(0, len(vocab), out.height))
+            )
         out = out.insert_column(0 if d["extra_first"] else out.width, values)
     # an empty cell is written empty (as Excel does), not as ""
     out = out.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in out.columns)
-    text = out.write_csv(separator=d["delimiter"], line_terminator=d["line_terminator"],
-                         quote_style="always" if d["quote_all"] else "necessary")
+    text = out.write_csv(
+        separator=d["delimiter"],
+        line_terminator=d["line_terminator"],
+        quote_style="always" if d["quote_all"] else "necessary",
+    )
     text += d["line_terminator"] * d["trailing_blank_lines"]
     data = text.encode(d["encoding"])  # strict: every generated character exists in Windows-1252
     if d["bom"]:

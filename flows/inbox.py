@@ -30,14 +30,14 @@ class InboxEntry:
     province receipt needs.
     """
 
-    kode_prov: str      # the province folder's name; "" for what lies directly in inbox/<periode>/
-    path: str           # POSIX path relative to the data root (as recorded in the manifest)
-    file: str           # POSIX path relative to the province folder: the rows' ``sumber_file``
+    kode_prov: str  # the province folder's name; "" for what lies directly in inbox/<periode>/
+    path: str  # POSIX path relative to the data root (as recorded in the manifest)
+    file: str  # POSIX path relative to the province folder: the rows' ``sumber_file``
     action: str
     code: str | None = None
-    keterangan: str = ""    # the catalogue's Indonesian explanation of ``code``
-    detail: str = ""        # what exactly, in Indonesian (no personal data)
-    os_path: str = ""       # ``path`` as the file system spells it, to open it (differs for non-UTF-8 names)
+    keterangan: str = ""  # the catalogue's Indonesian explanation of ``code``
+    detail: str = ""  # what exactly, in Indonesian (no personal data)
+    os_path: str = ""  # ``path`` as the file system spells it, to open it (differs for non-UTF-8 names)
 
     @property
     def receipt_row(self) -> dict:
@@ -55,15 +55,23 @@ def _shown(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _entry(root: Root, full: Path, base: Path, action: str, code: str | None = None, detail: str = "",
-           *, folder: bool = False) -> InboxEntry:
+def _entry(
+    root: Root, full: Path, base: Path, action: str, code: str | None = None, detail: str = "", *, folder: bool = False
+) -> InboxEntry:
     rel = [_shown(p) for p in full.relative_to(base).parts]
     kode_prov, inside = (rel[0], rel[1:]) if len(rel) > 1 else ("", rel)
     slash = "/" if folder else ""
     in_root = full.relative_to(root.path).as_posix()
-    return InboxEntry(kode_prov=kode_prov, path=_shown(in_root) + slash, file="/".join(inside) + slash,
-                      action=action, code=code, keterangan=reason_codes()[code].id if code else "", detail=detail,
-                      os_path=in_root)
+    return InboxEntry(
+        kode_prov=kode_prov,
+        path=_shown(in_root) + slash,
+        file="/".join(inside) + slash,
+        action=action,
+        code=code,
+        keterangan=reason_codes()[code].id if code else "",
+        detail=detail,
+        os_path=in_root,
+    )
 
 
 def inbox_entries(root: Root, periode: str, *, provinces: set[str] | None = None) -> list[InboxEntry]:
@@ -94,8 +102,17 @@ def inbox_entries(root: Root, periode: str, *, provinces: set[str] | None = None
             with os.scandir(folder) as it:
                 items = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            out.append(_entry(root, folder, base, QUARANTINE, "FILE_TIDAK_TERBACA",
-                              f"folder tidak dapat dibuka ({type(exc).__name__})", folder=True))
+            out.append(
+                _entry(
+                    root,
+                    folder,
+                    base,
+                    QUARANTINE,
+                    "FILE_TIDAK_TERBACA",
+                    f"folder tidak dapat dibuka ({type(exc).__name__})",
+                    folder=True,
+                )
+            )
             continue
         for item in items:
             full = Path(item.path)
@@ -109,13 +126,22 @@ def inbox_entries(root: Root, periode: str, *, provinces: set[str] | None = None
             elif item.name.startswith("~$"):
                 out.append(_entry(root, full, base, IGNORE, "FILE_KUNCI_OFFICE"))
             elif item.name.lower().endswith(PARTIAL_SUFFIXES):
-                out.append(_entry(root, full, base, NEXT_RUN, "FILE_BELUM_LENGKAP",
-                                  "akhiran " + Path(item.name.lower()).suffix))
+                out.append(
+                    _entry(
+                        root, full, base, NEXT_RUN, "FILE_BELUM_LENGKAP", "akhiran " + Path(item.name.lower()).suffix
+                    )
+                )
             else:
                 entry = _entry(root, full, base, READ)
                 if entry.kode_prov not in provinces:
-                    entry = _entry(root, full, base, QUARANTINE, "FILE_SALAH_PROVINSI",
-                                   f"folder '{entry.kode_prov or '(tanpa folder)'}' bukan kode provinsi")
+                    entry = _entry(
+                        root,
+                        full,
+                        base,
+                        QUARANTINE,
+                        "FILE_SALAH_PROVINSI",
+                        f"folder '{entry.kode_prov or '(tanpa folder)'}' bukan kode provinsi",
+                    )
                 out.append(entry)
     return sorted(out, key=lambda e: e.path)
 
@@ -164,12 +190,12 @@ def read_upload(path: Path, *, max_bytes: int) -> Upload:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        if exc.errno == errno.ELOOP:   # became a link after the walk
+        if exc.errno == errno.ELOOP:  # became a link after the walk
             raise UploadInProgress("berkas berganti menjadi tautan saat dibaca") from exc
         raise
     try:
         opened = os.fstat(fd)
-        data = _read_fd(fd, before.st_size + 1)   # one byte more than expected shows a growing file
+        data = _read_fd(fd, before.st_size + 1)  # one byte more than expected shows a growing file
     finally:
         os.close(fd)
     after = os.lstat(path)

@@ -124,8 +124,9 @@ def csv_strings(raw: bytes) -> pl.DataFrame:
     text, _ = decode_text(raw)
     if not text.strip():
         return pl.DataFrame()
-    df = pl.read_csv(text.encode("utf-8"), separator=sniff_delimiter(text), infer_schema=False,
-                     truncate_ragged_lines=True)
+    df = pl.read_csv(
+        text.encode("utf-8"), separator=sniff_delimiter(text), infer_schema=False, truncate_ragged_lines=True
+    )
     df = df.rename({c: normalise_header(c) for c in df.columns})
     return df.filter(~pl.all_horizontal(pl.all().is_null()))
 
@@ -188,7 +189,8 @@ def latest_snapshot_before(root: Root, periode: str) -> str | None:
     if not root.snapshots.is_dir():
         return None
     found = sorted(
-        p.name.split("=", 1)[1] for p in root.snapshots.glob("periode=*")
+        p.name.split("=", 1)[1]
+        for p in root.snapshots.glob("periode=*")
         if (p / "_manifest.json").is_file() and p.name.split("=", 1)[1] < periode
     )
     return found[-1] if found else None
@@ -204,10 +206,15 @@ def code_version() -> str:
         v = "0+unknown"
     try:
         here = Path(__file__).resolve().parent
-        sha = subprocess.run(["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                             text=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        sha = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=5
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
         if sha:
             v += f"+g{sha}" + (".dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):

@@ -27,11 +27,14 @@ def stage_initial_load(data_root: Path, periode: str, source: Path) -> dict[str,
     df = df.rename({c: ingest.normalise_header(c) for c in df.columns})
     if "jenis_usulan" not in df.columns:
         df = df.with_columns(jenis_usulan=pl.lit("BARU"))
-    df = df.with_columns(jenis_usulan=pl.coalesce(pl.col("jenis_usulan"), pl.lit("BARU")),
-                         _prov=pl.col("kode_wilayah").str.replace_all(r"[^0-9]", "").str.slice(0, 2))
+    df = df.with_columns(
+        jenis_usulan=pl.coalesce(pl.col("jenis_usulan"), pl.lit("BARU")),
+        _prov=pl.col("kode_wilayah").str.replace_all(r"[^0-9]", "").str.slice(0, 2),
+    )
     counts = {}
-    for (prov,), part in sorted(df.partition_by("_prov", as_dict=True, maintain_order=True).items(),
-                                key=lambda kv: str(kv[0][0])):
+    for (prov,), part in sorted(
+        df.partition_by("_prov", as_dict=True, maintain_order=True).items(), key=lambda kv: str(kv[0][0])
+    ):
         folder = root.inbox(periode) / (prov if prov and len(prov) == 2 else "00")
         folder.mkdir(parents=True, exist_ok=True)
         part.drop("_prov").write_csv(folder / f"dtks_awal_{source.stem}.csv")

@@ -28,7 +28,7 @@ from pathlib import Path
 WAIT_ENV = "PADAN_LOCK_WAIT_SECONDS"
 _POLL_SECONDS = 0.5
 
-_held: dict[str, list] = {}          # resolved lock path -> [fd, depth]
+_held: dict[str, list] = {}  # resolved lock path -> [fd, depth]
 _guard = threading.Lock()
 
 
@@ -37,11 +37,18 @@ class RootLocked(RuntimeError):
 
     def __init__(self, lock_path: Path, holder: dict):
         self.holder = holder
-        who = ", ".join(f"{k} {holder[k]}" for k in ("host", "pid", "command", "periode", "started_at")
-                        if holder.get(k) is not None) or "unknown holder"
+        who = (
+            ", ".join(
+                f"{k} {holder[k]}"
+                for k in ("host", "pid", "command", "periode", "started_at")
+                if holder.get(k) is not None
+            )
+            or "unknown holder"
+        )
         super().__init__(
             f"data root is in use by another padan process ({who}); lock {lock_path}. "
-            f"Wait for it to finish, or set {WAIT_ENV} to wait; a crashed holder releases the lock by itself")
+            f"Wait for it to finish, or set {WAIT_ENV} to wait; a crashed holder releases the lock by itself"
+        )
 
 
 def lock_path(root: Path) -> Path:
@@ -58,8 +65,9 @@ def holder(root: Path) -> dict:
 
 
 @contextmanager
-def writer_lock(root: Path, *, command: str, periode: str | None = None,
-                wait_seconds: float | None = None) -> Iterator[dict]:
+def writer_lock(
+    root: Path, *, command: str, periode: str | None = None, wait_seconds: float | None = None
+) -> Iterator[dict]:
     """Hold the data root's writer lock for the ``with`` block.
 
     ``wait_seconds`` (default ``PADAN_LOCK_WAIT_SECONDS``, else 0): how long to wait for another
@@ -98,9 +106,14 @@ def writer_lock(root: Path, *, command: str, periode: str | None = None,
     except BaseException:
         os.close(fd)
         raise
-    stale = holder(root)          # a record left behind means its writer died holding the lock
-    record = {"host": socket.gethostname(), "pid": os.getpid(), "command": command, "periode": periode,
-              "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    stale = holder(root)  # a record left behind means its writer died holding the lock
+    record = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "command": command,
+        "periode": periode,
+        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
     os.ftruncate(fd, 0)
     os.pwrite(fd, (json.dumps(record) + "\n").encode("utf-8"), 0)
     os.fsync(fd)

@@ -30,6 +30,7 @@ SnapshotExists = release.SnapshotExists
 # tasks
 # ---------------------------------------------------------------------------------------------
 
+
 @task(**TASK)
 def discover_inbox(data_root: str, periode: str) -> list[inbox.InboxEntry]:
     """Everything in the period's inbox with what the run does with it (``inbox.inbox_entries``)."""
@@ -48,14 +49,20 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
     run (``FILE_BELUM_LENGKAP``).
     """
     root = io.Root(Path(data_root))
-    out = {"kode_prov": entry.kode_prov, "file": entry.file, "path": entry.path, "action": entry.action,
-           "sha256": None, "rows": 0}
+    out = {
+        "kode_prov": entry.kode_prov,
+        "file": entry.file,
+        "path": entry.path,
+        "action": entry.action,
+        "sha256": None,
+        "rows": 0,
+    }
 
     def not_read(e: inbox.InboxEntry) -> dict:
         return {**out, "action": e.action, "diabaikan": e.code, "keterangan": e.receipt_row["keterangan"]}
 
     def quarantined(code: str, detail: str) -> dict:
-        if entry.action == inbox.QUARANTINE:   # decided by the walk (not a province folder): that reason stands
+        if entry.action == inbox.QUARANTINE:  # decided by the walk (not a province folder): that reason stands
             code, detail = entry.code, entry.detail
         return {**out, "action": inbox.QUARANTINE, "karantina": code, "keterangan": detail}
 
@@ -78,17 +85,27 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
         return quarantined(exc.code, exc.detail)
     except Exception as exc:  # noqa: BLE001  a file we cannot parse must never stop the run
         return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
-    del upload   # the parsed frame is all that is needed from here
+    del upload  # the parsed frame is all that is needed from here
     rows = (
         batch.frame.lazy()
         .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
         .pipe(ingest.cleaned_usulan)
-        .pipe(ingest.validated_usulan, villages=wilayah.villages().lazy(), districts=wilayah.districts().lazy(),
-              reference_date=reference_date(periode))
+        .pipe(
+            ingest.validated_usulan,
+            villages=wilayah.villages().lazy(),
+            districts=wilayah.districts().lazy(),
+            reference_date=reference_date(periode),
+        )
     )
     staged = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
-    return {**out, "rows": pl.scan_parquet(staged).select(pl.len()).collect().item(), "staged": str(staged),
-            "encoding": batch.encoding, "delimiter": batch.delimiter, "kolom_diabaikan": batch.ignored_columns}
+    return {
+        **out,
+        "rows": pl.scan_parquet(staged).select(pl.len()).collect().item(),
+        "staged": str(staged),
+        "encoding": batch.encoding,
+        "delimiter": batch.delimiter,
+        "kolom_diabaikan": batch.ignored_columns,
+    }
 
 
 @task(**TASK)
@@ -99,8 +116,10 @@ def read_references(data_root: str, periode: str) -> dict:
     root = io.Root(Path(data_root))
     frames, entries, warnings = references.read_all(root, periode)
     for name, frame in frames.items():
-        io.write_parquet(frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),
-                         common_input(root, periode, name))
+        io.write_parquet(
+            frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),
+            common_input(root, periode, name),
+        )
     return {"reference": entries, "warnings": warnings}
 
 
@@ -126,15 +145,22 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     out_path = root.work(periode) / "matched.parquet"
     if not staged:
         io.write_parquet(pl.DataFrame(), out_path)
-        empty = pl.DataFrame(schema={"periode": pl.String, "kode_prov": pl.String, "sumber_file": pl.String,
-                                     "sumber_baris": pl.Int64, **evidence.KANDIDAT_SCHEMA}).drop("_row")
-        return {"matched": str(out_path), "dukcapil_nik_ganda": 0, "estimates": None,
-                "kandidat_padan": str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet"))}
-    usulan = (
-        pl.scan_parquet(staged).collect()
-        .sort("kode_prov", "sumber_file", "sumber_baris")
-        .with_row_index("_row")
-    )
+        empty = pl.DataFrame(
+            schema={
+                "periode": pl.String,
+                "kode_prov": pl.String,
+                "sumber_file": pl.String,
+                "sumber_baris": pl.Int64,
+                **evidence.KANDIDAT_SCHEMA,
+            }
+        ).drop("_row")
+        return {
+            "matched": str(out_path),
+            "dukcapil_nik_ganda": 0,
+            "estimates": None,
+            "kandidat_padan": str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet")),
+        }
+    usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
     dk_scan = references.scan_dukcapil(root)
     duplicates = 0
 
@@ -151,27 +177,36 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
     estimates = estimate.estimates(sample, scored, model)
     _logger().info("linkage %.1f s, the month's own estimates %.1f s", t1 - t0, time.perf_counter() - t1)
-    kandidat = usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris").join(
-        evidence.candidate_evidence(scored, decided, model), on="_row", how="inner").sort("_row", "peringkat")
-    kandidat_path = io.write_parquet(kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),
-                                     root.work(periode) / "kandidat_padan.parquet")
-    active = overrides.active_overrides(pl.read_parquet(common_input(root, periode, "overrides")), periode=periode,
-                                        reference_date=reference_date(periode))
+    kandidat = (
+        usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris")
+        .join(evidence.candidate_evidence(scored, decided, model), on="_row", how="inner")
+        .sort("_row", "peringkat")
+    )
+    kandidat_path = io.write_parquet(
+        kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),
+        root.work(periode) / "kandidat_padan.parquet",
+    )
+    active = overrides.active_overrides(
+        pl.read_parquet(common_input(root, periode, "overrides")),
+        periode=periode,
+        reference_date=reference_date(periode),
+    )
     manual_niks = active["nik_padan"].drop_nulls()
     if manual_niks.len():
         manual = references.one_row_per_nik(dk_scan.filter(pl.col("NIK").is_in(manual_niks.implode()))).collect()
         dk = pl.concat([dk, blocking.dk_keys(manual.lazy()).collect()], how="vertical_relaxed").unique(
-            "NIK", keep="first", maintain_order=True)
+            "NIK", keep="first", maintain_order=True
+        )
     decided = overrides.padan_overridden(decided, usulan, active, dk)
     identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
-    out = (
-        usulan.join(decided, on="_row", how="left")
-        .join(identity, on="nik_padan", how="left")
-        .sort("_row")
-    )
+    out = usulan.join(decided, on="_row", how="left").join(identity, on="nik_padan", how="left").sort("_row")
     io.write_parquet(out, out_path)
-    return {"matched": str(out_path), "kandidat_padan": str(kandidat_path), "dukcapil_nik_ganda": duplicates,
-            "estimates": estimates}
+    return {
+        "matched": str(out_path),
+        "kandidat_padan": str(kandidat_path),
+        "dukcapil_nik_ganda": duplicates,
+        "estimates": estimates,
+    }
 
 
 # The register and the rules are worked per province partition (``register.partition_expr``: the
@@ -181,9 +216,27 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
 # threads here or on Dask workers, and each holds only its province's rows.
 
 # the raw CSV strings stay in the staged batches: the register needs the cleaned fields only
-_RAW_COLUMNS = ["nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
-                "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat", "jenjang_sekolah",
-                "alasan", "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
+_RAW_COLUMNS = [
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "alasan",
+    "_row",
+    "cmp_nama",
+    "cmp_tgl",
+    "cmp_jk",
+    "bobot",
+]
 
 
 @task(**TASK)
@@ -194,16 +247,20 @@ def split_register(data_root: str, periode: str, matched: str) -> dict:
     shutil.rmtree(base, ignore_errors=True)
     previous_periode = io.latest_snapshot_before(root, periode)
     rows = pl.scan_parquet(matched)
-    if rows.collect_schema().len():   # a period with no rows leaves a frame with no columns
-        (rows.drop(_RAW_COLUMNS, strict=False)
-         .with_columns(register.register_key_expr())
-         .with_columns(_part=register.partition_expr(pl.coalesce("nik_register", "nik_usulan")))
-         .sink_parquet(pl.PartitionBy(base / "rows", key=["_part"]), mkdir=True))
+    if rows.collect_schema().len():  # a period with no rows leaves a frame with no columns
+        (
+            rows.drop(_RAW_COLUMNS, strict=False)
+            .with_columns(register.register_key_expr())
+            .with_columns(_part=register.partition_expr(pl.coalesce("nik_register", "nik_usulan")))
+            .sink_parquet(pl.PartitionBy(base / "rows", key=["_part"]), mkdir=True)
+        )
     if previous_periode:
-        (pl.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
-         .select(register.INDIVIDU_COLUMNS)
-         .with_columns(_part=register.partition_expr(pl.col("nik")))
-         .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True))
+        (
+            pl.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
+            .select(register.INDIVIDU_COLUMNS)
+            .with_columns(_part=register.partition_expr(pl.col("nik")))
+            .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True)
+        )
     return {"groups": task_groups(base / "rows", base / "previous"), "previous_periode": previous_periode}
 
 
@@ -214,17 +271,20 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     root = io.Root(Path(data_root))
     base = root.work(periode) / "register"
     prev_files = part_files(base / "previous", parts)
-    previous = (pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu())
+    previous = pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu()
     previous, purged = register.unverified_removed(previous, periode=periode)
     row_files = part_files(base / "rows", parts)
     out = base / "out" / parts[0]
     if not row_files:
-        return {"individu": str(io.write_parquet(previous, out / "individu.parquet")),
-                "riwayat": str(io.write_parquet(purged, out / "riwayat.parquet"))}
+        return {
+            "individu": str(io.write_parquet(previous, out / "individu.parquet")),
+            "riwayat": str(io.write_parquet(purged, out / "riwayat.parquet")),
+        }
     rejecting = rejecting_codes()
     lineage = ["kode_prov", "sumber_file", "sumber_baris"]
     rows = (
-        pl.read_parquet(row_files).drop("_part")
+        pl.read_parquet(row_files)
+        .drop("_part")
         .pipe(register.duplicate_codes, rejecting=rejecting)
         .pipe(register.register_codes, previous, rejecting=rejecting)
         .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")), periode=pl.lit(periode))
@@ -232,18 +292,25 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     )
 
     def decided(rows: pl.DataFrame) -> pl.DataFrame:
-        return rows.with_columns(alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat",
-                                                       "alasan_register").list.unique(maintain_order=True)) \
-            .with_columns(hasil=outcomes.hasil_expr("alasan", rejecting))
+        return rows.with_columns(
+            alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat", "alasan_register").list.unique(
+                maintain_order=True
+            )
+        ).with_columns(hasil=outcomes.hasil_expr("alasan", rejecting))
 
     rows = decided(rows)
     # a row whose register record would break the individu contract is refused, never published
     unfit = register.unfit_register_rows(rows.filter(pl.col("hasil") == "DITERIMA"), periode=periode)
     if unfit.height:
-        rows = decided(rows.join(unfit.with_columns(_unfit=pl.lit(True)), on=lineage, how="left", maintain_order="left")
-                       .with_columns(alasan_register=pl.when(pl.col("_unfit").fill_null(False))
-                                     .then(pl.col("alasan_register").list.concat(pl.lit(["DATA_REGISTER_TIDAK_LENGKAP"])))
-                                     .otherwise(pl.col("alasan_register"))).drop("_unfit"))
+        rows = decided(
+            rows.join(unfit.with_columns(_unfit=pl.lit(True)), on=lineage, how="left", maintain_order="left")
+            .with_columns(
+                alasan_register=pl.when(pl.col("_unfit").fill_null(False))
+                .then(pl.col("alasan_register").list.concat(pl.lit(["DATA_REGISTER_TIDAK_LENGKAP"])))
+                .otherwise(pl.col("alasan_register"))
+            )
+            .drop("_unfit")
+        )
     accepted = rows.filter(pl.col("hasil") == "DITERIMA")
     individu = register.individu_after(previous, accepted, periode=periode)
     events = register.riwayat_after(purged, previous, accepted, individu, periode=periode)
@@ -254,8 +321,9 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     }
 
 
-def _combined(parts: list[dict], table: str, empty: pl.DataFrame, sort: list[str],
-              first: pl.LazyFrame | None = None) -> pl.LazyFrame:
+def _combined(
+    parts: list[dict], table: str, empty: pl.DataFrame, sort: list[str], first: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
     frames = ([first] if first is not None else []) + [pl.scan_parquet(p[table]) for p in parts if table in p]
     if not frames:
         return empty.lazy()
@@ -268,13 +336,23 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
     root = io.Root(Path(data_root))
     work = root.work(periode)
     history = root.snapshot(previous_periode) / "riwayat" / "riwayat.parquet" if previous_periode else None
-    previous_riwayat = (pl.scan_parquet(history).select(list(register.RIWAYAT_SCHEMA))
-                        if history and history.is_file() else None)
-    hasil = _combined(parts, "hasil_usulan", pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA),
-                      ["kode_prov", "sumber_file", "sumber_baris"])
+    previous_riwayat = (
+        pl.scan_parquet(history).select(list(register.RIWAYAT_SCHEMA)) if history and history.is_file() else None
+    )
+    hasil = _combined(
+        parts,
+        "hasil_usulan",
+        pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA),
+        ["kode_prov", "sumber_file", "sumber_baris"],
+    )
     individu = _combined(parts, "individu", register.empty_individu(), ["kode_prov", "no_kk", "nik"])
-    riwayat = _combined(parts, "riwayat", register.empty_riwayat(),
-                        ["periode", "kode_prov", "sumber_file", "sumber_baris", "nik"], first=previous_riwayat)
+    riwayat = _combined(
+        parts,
+        "riwayat",
+        register.empty_riwayat(),
+        ["periode", "kode_prov", "sumber_file", "sumber_baris", "nik"],
+        first=previous_riwayat,
+    )
     return {
         "hasil_usulan": str(io.write_parquet(hasil.collect(), work / "hasil_usulan.parquet")),
         "individu": str(io.write_parquet(individu.collect(), work / "individu.parquet")),
@@ -284,8 +362,9 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
 
 
 @task(**TASK)
-def publish_release(data_root: str, periode: str, tables: dict[str, str], lists: dict[str, str], manifest: dict,
-                    replace: bool) -> dict:
+def publish_release(
+    data_root: str, periode: str, tables: dict[str, str], lists: dict[str, str], manifest: dict, replace: bool
+) -> dict:
     """Every output of the period written to a staging tree, then published in one switch (or left
     as published when a rerun gives the same result; repaired when published files went missing)."""
     root = io.Root(Path(data_root))
@@ -293,9 +372,17 @@ def publish_release(data_root: str, periode: str, tables: dict[str, str], lists:
     previous = io.latest_snapshot_before(root, periode)
     prev_pen = pl.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False) if previous else None
     staged = io.new_staging_dir(root, periode)
-    manifest = release.write_release(root, periode, frames, manifest, lists=pl.read_parquet(lists["lists"]),
-                                     stops=pl.read_parquet(lists["stops"]), previous_penerima=prev_pen,
-                                     reference_date=reference_date(periode), staged=staged)
+    manifest = release.write_release(
+        root,
+        periode,
+        frames,
+        manifest,
+        lists=pl.read_parquet(lists["lists"]),
+        stops=pl.read_parquet(lists["stops"]),
+        previous_penerima=prev_pen,
+        reference_date=reference_date(periode),
+        staged=staged,
+    )
     try:
         outcome = release.settle(root, periode, staged, manifest, replace=replace)
     finally:
@@ -307,9 +394,15 @@ def publish_release(data_root: str, periode: str, tables: dict[str, str], lists:
 # the flow
 # ---------------------------------------------------------------------------------------------
 
+
 @flow(name="padan-monthly", log_prints=False, task_runner=runners.task_runner_from_env())
-def monthly_run(data_root: str, periode: str | None = None, replace: bool = False,
-                rules_path: str | None = None, matching_path: str | None = None) -> dict:
+def monthly_run(
+    data_root: str,
+    periode: str | None = None,
+    replace: bool = False,
+    rules_path: str | None = None,
+    matching_path: str | None = None,
+) -> dict:
     """The monthly reconciliation run for one periode (YYYY-MM; default: this month in Asia/Jakarta)
     on one data root. Holds the data root's writer lock for the whole run."""
     if periode is None:
@@ -317,13 +410,17 @@ def monthly_run(data_root: str, periode: str | None = None, replace: bool = Fals
 
         periode = dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
     io.check_periode(periode)
-    check_valid_for(load_ruleset(rules_path), periode)   # rule files refused before the data root is touched
+    check_valid_for(load_ruleset(rules_path), periode)  # rule files refused before the data root is touched
     load_matching_model(matching_path)
     root = io.Root(Path(data_root).resolve())
     with lock.writer_lock(root.path, command="run", periode=periode) as stale:
         if stale:
-            get_run_logger().warning("the previous writer (pid %s, %s) ended without releasing the data root; "
-                                     "what it left unfinished is discarded", stale.get("pid"), stale.get("command"))
+            get_run_logger().warning(
+                "the previous writer (pid %s, %s) ended without releasing the data root; "
+                "what it left unfinished is discarded",
+                stale.get("pid"),
+                stale.get("command"),
+            )
         return _month(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
 
 
@@ -336,19 +433,23 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     publish.recover(root.path)
     io.clear_stale_staging(root)
 
-    refs = read_references(data_root, periode)   # a reference that breaks its contract stops the run here
+    refs = read_references(data_root, periode)  # a reference that breaks its contract stops the run here
     entries = discover_inbox(data_root, periode)
     logger.info("periode %s: %d inbox entries", periode, len(entries))
     futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
     batches = _gathered(futures, "baca & validasi berkas")
     staged = [b["staged"] for b in batches if "staged" in b]
-    quarantined = [{k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")}
-                   for b in batches if "karantina" in b]
+    quarantined = [
+        {k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")} for b in batches if "karantina" in b
+    ]
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
     # files not read (links, hidden, Office locks, uploads in progress): for the province receipts
-    ignored = [{"kode_prov": b["kode_prov"], "file": b["file"], "alasan": b["diabaikan"], "keterangan": b["keterangan"]}
-               for b in batches if "diabaikan" in b]
+    ignored = [
+        {"kode_prov": b["kode_prov"], "file": b["file"], "alasan": b["diabaikan"], "keterangan": b["keterangan"]}
+        for b in batches
+        if "diabaikan" in b
+    ]
     for g in ignored:
         logger.info("not read %s/%s: %s", g["kode_prov"], g["file"], g["alasan"])
     manifest = {
@@ -356,15 +457,21 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         "run_id": f"{started.replace(':', '').replace('-', '')[:15]}-{os.getpid()}",
         "contract_version": schemas.CONTRACT_VERSION,
         "rule_set": {"version": rules.version, "sha256": rules.sha256, "source": rules.source},
-        "matching_model": {"version": match_model.model.version, "sha256": match_model.sha256,
-                           "source": match_model.source,
-                           "ambiguity_margin_bits": match_model.model.guards.ambiguity_margin_bits},
+        "matching_model": {
+            "version": match_model.model.version,
+            "sha256": match_model.sha256,
+            "source": match_model.source,
+            "ambiguity_margin_bits": match_model.model.guards.ambiguity_margin_bits,
+        },
         "code_version": io.code_version(),
         "started_at": started,
         "analytics_key": release.key_fingerprint(),
         "inputs": {
-            "usulan": [{k: b[k] for k in ("kode_prov", "path", "sha256", "rows")}
-                       | {k: b[k] for k in ("karantina", "diabaikan") if k in b} for b in batches],
+            "usulan": [
+                {k: b[k] for k in ("kode_prov", "path", "sha256", "rows")}
+                | {k: b[k] for k in ("karantina", "diabaikan") if k in b}
+                for b in batches
+            ],
             "reference": refs["reference"],
         },
         "peringatan_input": refs["warnings"],
@@ -388,13 +495,20 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     paid = payment_stage.settle_payments(data_root, periode, penerima, ready["ledger"], rules_path)
 
     manifest["previous_periode"] = reg["previous_periode"]
-    manifest["matching_model"]["estimates"] = matched["estimates"]   # u and m of the month's own data (EM)
+    manifest["matching_model"]["estimates"] = matched["estimates"]  # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched["dukcapil_nik_ganda"], "register": rsplit["dukcapil_nik_ganda"]}
     manifest["umpan_balik"] = release.feedback_received(refs["reference"], root, periode)
-    tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "penerima": penerima,
-              "riwayat": reg["riwayat"], "umpan_balik_tidak_dikenal": ready["umpan_balik_tidak_dikenal"],
-              "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"],
-              "kandidat_padan": matched["kandidat_padan"]}
+    tables = {
+        "hasil_usulan": reg["hasil_usulan"],
+        "individu": reg["individu"],
+        "penerima": penerima,
+        "riwayat": reg["riwayat"],
+        "umpan_balik_tidak_dikenal": ready["umpan_balik_tidak_dikenal"],
+        "pembayaran": paid["pembayaran"],
+        "rekening": paid["rekening"],
+        "rekonsiliasi": paid["rekonsiliasi"],
+        "kandidat_padan": matched["kandidat_padan"],
+    }
     lists = {"lists": paid["lists"], "stops": paid["stops"]}
     published = publish_release(data_root, periode, tables, lists, manifest, replace)
     progress.report(stages[3], 1, 1)
@@ -420,16 +534,21 @@ def _artifacts(summary: dict) -> None:
     key = f"padan-{summary['periode']}"
     lines = [f"# Padan periode {summary['periode']}", ""]
     lines += [f"> **PERINGATAN** {w}" for w in summary["peringatan"]] + ([""] if summary["peringatan"] else [])
-    lines += [f"* rows in: {summary['rows_in']:,}; diterima {summary['diterima']:,}; ditolak {summary['ditolak']:,}",
-             f"* padan: {summary['padan']:,} (koreksi {summary['padan_koreksi']:,}); register: {summary['individu']:,}",
-             f"* files quarantined: {len(summary['karantina'])}; feedback about unknown households: "
-             f"{summary['umpan_balik_tidak_dikenal']:,}",
-             f"* bank lists: {summary['bank_rows']:,} rows to pay, {summary['stop_rows']:,} stopped",
-             f"* snapshot: `{summary['snapshot']}`" + (" (unchanged)" if summary["unchanged"] else "")]
+    lines += [
+        f"* rows in: {summary['rows_in']:,}; diterima {summary['diterima']:,}; ditolak {summary['ditolak']:,}",
+        f"* padan: {summary['padan']:,} (koreksi {summary['padan_koreksi']:,}); register: {summary['individu']:,}",
+        f"* files quarantined: {len(summary['karantina'])}; feedback about unknown households: "
+        f"{summary['umpan_balik_tidak_dikenal']:,}",
+        f"* bank lists: {summary['bank_rows']:,} rows to pay, {summary['stop_rows']:,} stopped",
+        f"* snapshot: `{summary['snapshot']}`" + (" (unchanged)" if summary["unchanged"] else ""),
+    ]
     lines += [f"  * karantina {q['kode_prov']}/{q['file']}: {q['karantina']}" for q in summary["karantina"]]
     create_markdown_artifact(key=f"{key}-ringkasan", markdown="\n".join(lines), description="Padan run summary")
-    create_table_artifact(key=f"{key}-penerima", table=summary["penerima"] or [{"program": "-", "status": "-"}],
-                          description="units and nominal per programme and status")
+    create_table_artifact(
+        key=f"{key}-penerima",
+        table=summary["penerima"] or [{"program": "-", "status": "-"}],
+        description="units and nominal per programme and status",
+    )
     if summary["karantina"]:
         create_table_artifact(key=f"{key}-karantina", table=summary["karantina"], description="quarantined files")
 
@@ -438,11 +557,16 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
     snap = Path(published["snapshot"])
     manifest = json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))
     h = pl.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
-    p = pl.read_parquet(snap / "penerima", hive_partitioning=False) if any((snap / "penerima").rglob("*.parquet")) \
+    p = (
+        pl.read_parquet(snap / "penerima", hive_partitioning=False)
+        if any((snap / "penerima").rglob("*.parquet"))
         else pl.DataFrame(schema={"program": pl.String, "status": pl.String, "nominal": pl.Int64})
+    )
     by_status = (
-        p.group_by("program", "status").agg(unit=pl.len(), nominal=pl.col("nominal").sum())
-        .sort("program", "status").to_dicts()
+        p.group_by("program", "status")
+        .agg(unit=pl.len(), nominal=pl.col("nominal").sum())
+        .sort("program", "status")
+        .to_dicts()
     )
     return {
         "periode": periode,
@@ -456,12 +580,16 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "padan": int(h["status_padan"].is_in(["PADAN", "PADAN_KOREKSI"]).sum()) if h.height else 0,
         "padan_koreksi": int((h["status_padan"] == "PADAN_KOREKSI").sum()) if h.height else 0,
         "individu": pl.scan_parquet(snap / "individu" / "individu.parquet").select(pl.len()).collect().item(),
-        "umpan_balik_tidak_dikenal": pl.scan_parquet(snap / "umpan_balik_tidak_dikenal").select(pl.len()).collect().item(),
+        "umpan_balik_tidak_dikenal": pl.scan_parquet(snap / "umpan_balik_tidak_dikenal")
+        .select(pl.len())
+        .collect()
+        .item(),
         "karantina": quarantined,
         "penerima": by_status,
         "report": str(root.report(periode)),
         "disbursement": str(root.disbursement(periode)),
         "analytics": manifest.get("analytics", ""),
         "peringatan": report.warning_lines(manifest),
-        "bank_rows": manifest.get("bank_rows", 0), "stop_rows": manifest.get("stop_rows", 0),
+        "bank_rows": manifest.get("bank_rows", 0),
+        "stop_rows": manifest.get("stop_rows", 0),
     }

@@ -36,9 +36,9 @@ from pathlib import Path
 from flows.io import sha256_file
 
 TOPS = ("snapshots", "receipts", "disbursement", "analytics", "reports")
-FAULT_ENV = "PADAN_FAULT_AT"      # tests: SIGKILL this process at the named step (see ``fault``)
-PAUSE_ENV = "PADAN_PAUSE_AT"      # tests: stop at the named step for a while, as a long run would
-KEEP_GENERATIONS = 2              # the current one and the one it replaced (readers may still be in it)
+FAULT_ENV = "PADAN_FAULT_AT"  # tests: SIGKILL this process at the named step (see ``fault``)
+PAUSE_ENV = "PADAN_PAUSE_AT"  # tests: stop at the named step for a while, as a long run would
+KEEP_GENERATIONS = 2  # the current one and the one it replaced (readers may still be in it)
 
 
 def fault(step: str) -> None:
@@ -127,7 +127,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(src, dst)
-    except OSError:           # another file system (a copied root), or links not allowed
+    except OSError:  # another file system (a copied root), or links not allowed
         shutil.copy2(src, dst)
 
 
@@ -211,7 +211,7 @@ def _switch(root: Path, gen: Path) -> None:
     link = published_link(root)
     tmp = link.with_name(f".published-{uuid.uuid4().hex[:8]}.tmp")
     os.symlink(os.path.relpath(gen, link.parent), tmp)
-    if link.exists() and not link.is_symlink():     # a copied root where the link became a folder
+    if link.exists() and not link.is_symlink():  # a copied root where the link became a folder
         os.rename(link, link.with_name(f".published-old-{uuid.uuid4().hex[:8]}"))
     os.replace(tmp, link)
     _fsync_dir(link.parent)
@@ -231,7 +231,7 @@ def _ensure_top_links(root: Path, *, legacy_too: bool) -> None:
             os.rename(entry, root / ".padan" / f"legacy-{top}-{uuid.uuid4().hex[:8]}")
         tmp = root / f".{top}-{uuid.uuid4().hex[:8]}.tmp"
         os.symlink(target, tmp)
-        os.replace(tmp, entry)       # over a stale link (or nothing) in one step
+        os.replace(tmp, entry)  # over a stale link (or nothing) in one step
 
 
 def collect_garbage(root: Path, *, keep: list[Path]) -> None:

@@ -28,12 +28,24 @@ class InputContractError(ValueError):
 # the contract's columns and how each is conformed ("id": a 16-digit string, also when a careless
 # writer stored it as an integer; never a float, which has lost digits)
 DUKCAPIL_TYPES = {
-    "NIK": "id", "NO_KK": "id", "NAMA_LGKP": "str", "TMPT_LHR": "str", "TGL_LHR": "date", "JENIS_KLMIN": "str",
-    "NAMA_LGKP_IBU": "str", "ALAMAT": "str", "NO_PROP": "str", "NO_KAB": "str", "NO_KEC": "str",
-    "NO_KEL": "str", "JENIS_PKRJN": "str", "STAT_HBKEL": "str", "TGL_MATI": "date",
+    "NIK": "id",
+    "NO_KK": "id",
+    "NAMA_LGKP": "str",
+    "TMPT_LHR": "str",
+    "TGL_LHR": "date",
+    "JENIS_KLMIN": "str",
+    "NAMA_LGKP_IBU": "str",
+    "ALAMAT": "str",
+    "NO_PROP": "str",
+    "NO_KAB": "str",
+    "NO_KEC": "str",
+    "NO_KEL": "str",
+    "JENIS_PKRJN": "str",
+    "STAT_HBKEL": "str",
+    "TGL_MATI": "date",
 }
 DTSEN_TYPES = {"no_kk": "id", "desil": "int", "tgl_update": "date"}
-FILE_ORDER = "_file"     # position of the file in its folder: the tie-breaker among duplicates
+FILE_ORDER = "_file"  # position of the file in its folder: the tie-breaker among duplicates
 SCHEMAS = {"sdm_kesos": schemas.SdmKesos, "gis": schemas.Gis, "burekol": schemas.Burekol, "salur": schemas.Salur}
 
 
@@ -55,19 +67,21 @@ def _conformed(path: Path, types: dict[str, str], index: int, what: str) -> pl.L
     if missing:
         raise InputContractError(
             f"{path}: {what} lacks column(s) {', '.join(missing)} (has: {', '.join(have.names())}); "
-            f"the contract (contracts.md) needs all of {', '.join(types)}: ask for a complete extract")
+            f"the contract (contracts.md) needs all of {', '.join(types)}: ask for a complete extract"
+        )
     exprs = []
     for name, kind in types.items():
         dtype = have[name]
         if kind == "id":
             if dtype == pl.String:
-                exprs.append(pl.col(name))   # untouched, so filters on it reach the Parquet reader
+                exprs.append(pl.col(name))  # untouched, so filters on it reach the Parquet reader
             elif dtype.is_integer():
                 exprs.append(pl.col(name).cast(pl.String).str.zfill(16))
             else:
                 raise InputContractError(
                     f"{path}: column {name} is {dtype}, not a string of 16 digits; a number type loses digits "
-                    f"(floats keep 15-16 significant digits): ask for the file with {name} as text")
+                    f"(floats keep 15-16 significant digits): ask for the file with {name} as text"
+                )
         elif kind == "date":
             exprs.append(pl.col(name) if dtype == pl.Date else _date_expr(name, dtype).alias(name))
         elif kind == "int":
@@ -103,9 +117,15 @@ def one_row_per_nik(dk: pl.LazyFrame) -> pl.LazyFrame:
     content; identical repeats collapse."""
     have = dk.collect_schema().names()
     order = [c for c in DUKCAPIL_TYPES if c in have and c not in ("NIK", "TGL_MATI")]
-    return (dk.sort(["NIK", pl.col("TGL_MATI").is_null(), FILE_ORDER, *order],
-                    descending=[False, False, True] + [False] * len(order), nulls_last=True)
-            .unique("NIK", keep="first", maintain_order=True).drop(FILE_ORDER))
+    return (
+        dk.sort(
+            ["NIK", pl.col("TGL_MATI").is_null(), FILE_ORDER, *order],
+            descending=[False, False, True] + [False] * len(order),
+            nulls_last=True,
+        )
+        .unique("NIK", keep="first", maintain_order=True)
+        .drop(FILE_ORDER)
+    )
 
 
 def duplicate_niks(dk: pl.DataFrame) -> int:
@@ -117,10 +137,11 @@ def duplicate_niks(dk: pl.DataFrame) -> int:
 # CSV references and feedback
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class CsvInput:
-    frame: pl.DataFrame                    # the model's columns, strings, plus _sumber / _baris
-    entries: list[dict]                    # manifest entries of the files read
+    frame: pl.DataFrame  # the model's columns, strings, plus _sumber / _baris
+    entries: list[dict]  # manifest entries of the files read
     warnings: list[dict] = field(default_factory=list)
 
 
@@ -141,13 +162,16 @@ def read_csv_input(folder: Path, model: type[pa.DataFrameModel], kind: str, root
         try:
             df = io.csv_strings(raw)
         except Exception as exc:  # noqa: BLE001  any reason a file cannot be read is the same for the operator
-            raise InputContractError(f"{rel}: {kind} file cannot be read ({exc}); replace it with a CSV "
-                                     f"that has a header row with {', '.join(columns)}") from exc
+            raise InputContractError(
+                f"{rel}: {kind} file cannot be read ({exc}); replace it with a CSV "
+                f"that has a header row with {', '.join(columns)}"
+            ) from exc
         missing = [c for c in required if c not in df.columns]
         if missing and df.height:
             raise InputContractError(
                 f"{rel}: {kind} file lacks column(s) {', '.join(missing)} (has: {', '.join(df.columns) or 'none'}); "
-                f"fix the header (needed: {', '.join(required)}) and run again")
+                f"fix the header (needed: {', '.join(required)}) and run again"
+            )
         df = df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in columns])
         df = df.with_columns(_sumber=pl.lit(rel)).with_row_index("_baris", offset=1)
         warnings += _row_warnings(df, model, rel, kind)
@@ -170,8 +194,9 @@ def _row_warnings(df: pl.DataFrame, model: type[pa.DataFrameModel], rel: str, ki
     out = []
     for (column, check), part in sorted(fc.group_by("column", "check"), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         rows = sorted({int(i) + 1 for i in part["index"].to_list()})
-        out.append({"kind": kind, "path": rel, "column": column, "check": str(check), "rows": len(rows),
-                    "baris": rows[:10]})
+        out.append(
+            {"kind": kind, "path": rel, "column": column, "check": str(check), "rows": len(rows), "baris": rows[:10]}
+        )
     return out
 
 
@@ -184,19 +209,30 @@ def references_ready(root: io.Root, periode: str) -> dict:
     dtsen = scan_dtsen(root)
     if dtsen is not None:
         dtsen.collect_schema()
-    return {"reference": [
-        {"kind": kind, "path": str(f.relative_to(root.path)), "sha256": io.sha256_file(f), "rows": io.parquet_rows(f)}
-        for kind, folder in (("dukcapil", root.dukcapil), ("dtsen", root.dtsen))
-        for f in io.parquet_files(folder)
-    ]}
+    return {
+        "reference": [
+            {
+                "kind": kind,
+                "path": str(f.relative_to(root.path)),
+                "sha256": io.sha256_file(f),
+                "rows": io.parquet_rows(f),
+            }
+            for kind, folder in (("dukcapil", root.dukcapil), ("dtsen", root.dtsen))
+            for f in io.parquet_files(folder)
+        ]
+    }
 
 
 CSV_INPUTS = ("sdm_kesos", "gis", "burekol", "salur")
 
 
 def csv_folder(root: io.Root, periode: str, name: str) -> Path:
-    return {"sdm_kesos": root.sdm_kesos, "gis": root.gis, "burekol": root.feedback(periode, "burekol"),
-            "salur": root.feedback(periode, "salur")}[name]
+    return {
+        "sdm_kesos": root.sdm_kesos,
+        "gis": root.gis,
+        "burekol": root.feedback(periode, "burekol"),
+        "salur": root.feedback(periode, "salur"),
+    }[name]
 
 
 def read_all(root: io.Root, periode: str) -> tuple[dict[str, pl.DataFrame], list[dict], list[dict]]:
@@ -235,5 +271,3 @@ def read_overrides(root: io.Root) -> tuple[pl.DataFrame, list[dict]]:
         return validated_overrides(pl.concat(frames, how="vertical_relaxed") if frames else empty), entries
     except OverrideError as exc:
         raise InputContractError(str(exc)) from exc
-
-

@@ -26,8 +26,17 @@ from flows import io, publish
 from transforms import analytics, outcomes, payments, report
 
 PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
-SNAPSHOT_TABLES = ("hasil_usulan", "individu", "penerima", "riwayat", "umpan_balik_tidak_dikenal", "pembayaran",
-                   "rekening", "rekonsiliasi", "kandidat_padan")
+SNAPSHOT_TABLES = (
+    "hasil_usulan",
+    "individu",
+    "penerima",
+    "riwayat",
+    "umpan_balik_tidak_dikenal",
+    "pembayaran",
+    "rekening",
+    "rekonsiliasi",
+    "kandidat_padan",
+)
 ANALYTICS_TABLES = ("hasil_usulan", "individu", "penerima", "pembayaran", "rekonsiliasi")
 # outputs that carry the run's clock (start time): left out when two runs' results are compared
 TIMED = ("reports/",)
@@ -87,18 +96,29 @@ def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path) 
         write_csv_for_excel(mine, folder / f"{bank}.csv")
         io.write_parquet(stop, folder / f"{bank}_stop.parquet")
         write_csv_for_excel(stop, folder / f"{bank}_stop.csv")
-        digests = {name: io.sha256_file(folder / name) for name in
-                   (f"{bank}.csv", f"{bank}.parquet", f"{bank}_stop.csv")}
+        digests = {
+            name: io.sha256_file(folder / name) for name in (f"{bank}.csv", f"{bank}.parquet", f"{bank}_stop.csv")
+        }
         listed = mine.group_by("program", "tahap").agg(jumlah_baris=pl.len(), total_nominal=pl.col("nominal").sum())
         stopped = stop.group_by("program", "tahap").agg(jumlah_stop=pl.len(), nominal_stop=pl.col("nominal").sum())
-        totals = (listed.join(stopped, on=["program", "tahap"], how="full", coalesce=True)
-                  .with_columns(pl.col("jumlah_baris", "total_nominal", "jumlah_stop", "nominal_stop").fill_null(0)
-                                .cast(pl.Int64))
-                  .select("program", "tahap", "jumlah_baris", "total_nominal",
-                          sha256=pl.lit(digests[f"{bank}.csv"]), sha256_parquet=pl.lit(digests[f"{bank}.parquet"]),
-                          jumlah_stop="jumlah_stop", nominal_stop="nominal_stop",
-                          sha256_stop=pl.lit(digests[f"{bank}_stop.csv"]))
-                  .sort("program", "tahap"))
+        totals = (
+            listed.join(stopped, on=["program", "tahap"], how="full", coalesce=True)
+            .with_columns(
+                pl.col("jumlah_baris", "total_nominal", "jumlah_stop", "nominal_stop").fill_null(0).cast(pl.Int64)
+            )
+            .select(
+                "program",
+                "tahap",
+                "jumlah_baris",
+                "total_nominal",
+                sha256=pl.lit(digests[f"{bank}.csv"]),
+                sha256_parquet=pl.lit(digests[f"{bank}.parquet"]),
+                jumlah_stop="jumlah_stop",
+                nominal_stop="nominal_stop",
+                sha256_stop=pl.lit(digests[f"{bank}_stop.csv"]),
+            )
+            .sort("program", "tahap")
+        )
         write_csv_for_excel(totals, folder / f"{bank}_kontrol.csv")
     return lists.height
 
@@ -110,18 +130,22 @@ def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_
         return f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
     for name in ANALYTICS_TABLES:
         frame = frames[name]
-        if name == "pembayaran":                    # the ledger is cumulative: the period's own events
+        if name == "pembayaran":  # the ledger is cumulative: the period's own events
             frame = frame.filter(pl.col("periode") == periode)
         anon = analytics.pseudonymised(frame, key=key, reference_date=reference_date)
-        io.write_parquet(anon.with_columns(periode=pl.lit(periode)), folder / name / f"periode={periode}" / "data.parquet")
+        io.write_parquet(
+            anon.with_columns(periode=pl.lit(periode)), folder / name / f"periode={periode}" / "data.parquet"
+        )
     events = frames["riwayat"].filter(pl.col("periode") == periode)
-    io.write_parquet(analytics.riwayat_pseudonymised(events, key=key),
-                     folder / "riwayat" / f"periode={periode}" / "data.parquet")
+    io.write_parquet(
+        analytics.riwayat_pseudonymised(events, key=key), folder / "riwayat" / f"periode={periode}" / "data.parquet"
+    )
     return "published"
 
 
-def write_report(frames: dict[str, pl.DataFrame], previous_penerima: pl.DataFrame | None, manifest: dict, *,
-                 periode: str, path: Path) -> None:
+def write_report(
+    frames: dict[str, pl.DataFrame], previous_penerima: pl.DataFrame | None, manifest: dict, *, periode: str, path: Path
+) -> None:
     figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], previous_penerima)
     figures["rekonsiliasi"] = frames["rekonsiliasi"]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,8 +159,11 @@ def feedback_received(entries: list[dict], root: io.Root, periode: str) -> dict:
     out = {}
     for kind in ("burekol", "salur"):
         files = [e for e in entries if e.get("kind") == kind]
-        out[kind] = {"berkas": [e["path"] for e in files], "baris": sum(e["rows"] for e in files),
-                     "folder": str(root.feedback(periode, kind).relative_to(root.path))}
+        out[kind] = {
+            "berkas": [e["path"] for e in files],
+            "baris": sum(e["rows"] for e in files),
+            "folder": str(root.feedback(periode, kind).relative_to(root.path)),
+        }
     out["tidak_ada"] = [k for k in ("burekol", "salur") if not out[k]["berkas"]]
     return out
 
@@ -152,10 +179,17 @@ def input_fingerprint(manifest: dict) -> str:
     """One digest of everything a run's result depends on besides the code: every input file's
     sha256, the rule set and the matching model."""
     inputs = manifest["inputs"]
-    files = sorted((e.get("kind", "usulan"), e["path"], e["sha256"] or "")
-                   for group in ("usulan", "reference") for e in inputs.get(group, []))
-    body = {"files": files, "rule_set": manifest["rule_set"]["sha256"], "matching": manifest["matching_model"]["sha256"],
-            "analytics": manifest.get("analytics_key")}
+    files = sorted(
+        (e.get("kind", "usulan"), e["path"], e["sha256"] or "")
+        for group in ("usulan", "reference")
+        for e in inputs.get(group, [])
+    )
+    body = {
+        "files": files,
+        "rule_set": manifest["rule_set"]["sha256"],
+        "matching": manifest["matching_model"]["sha256"],
+        "analytics": manifest.get("analytics_key"),
+    }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -164,22 +198,41 @@ def content(files: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in files.items() if not k.startswith(TIMED)}
 
 
-def write_release(root: io.Root, periode: str, frames: dict[str, pl.DataFrame], manifest: dict, *,
-                  lists: pl.DataFrame, stops: pl.DataFrame, previous_penerima: pl.DataFrame | None,
-                  reference_date: dt.date, staged: Path) -> dict:
+def write_release(
+    root: io.Root,
+    periode: str,
+    frames: dict[str, pl.DataFrame],
+    manifest: dict,
+    *,
+    lists: pl.DataFrame,
+    stops: pl.DataFrame,
+    previous_penerima: pl.DataFrame | None,
+    reference_date: dt.date,
+    staged: Path,
+) -> dict:
     """Every output of the period into ``staged``; returns the manifest written (with ``files``:
     the sha256 of every file of the release but the manifest itself)."""
     snap = staged / "snapshots" / f"periode={periode}"
     write_snapshot_tables(frames, snap)
-    write_receipts(frames["hasil_usulan"], manifest["karantina"], manifest.get("diabaikan", []),
-                   staged / "receipts" / f"periode={periode}")
+    write_receipts(
+        frames["hasil_usulan"],
+        manifest["karantina"],
+        manifest.get("diabaikan", []),
+        staged / "receipts" / f"periode={periode}",
+    )
     bank_rows = write_bank_lists(lists, stops, folder=staged / "disbursement" / f"periode={periode}")
-    manifest = {**manifest, "tables": {n: {"rows": frames[n].height} for n in SNAPSHOT_TABLES},
-                "bank_rows": bank_rows, "stop_rows": stops.height,
-                "analytics": write_analytics(frames, periode=periode, reference_date=reference_date,
-                                             folder=staged / "analytics")}
-    write_report(frames, previous_penerima, manifest, periode=periode,
-                 path=staged / "reports" / f"periode={periode}.html")
+    manifest = {
+        **manifest,
+        "tables": {n: {"rows": frames[n].height} for n in SNAPSHOT_TABLES},
+        "bank_rows": bank_rows,
+        "stop_rows": stops.height,
+        "analytics": write_analytics(
+            frames, periode=periode, reference_date=reference_date, folder=staged / "analytics"
+        ),
+    }
+    write_report(
+        frames, previous_penerima, manifest, periode=periode, path=staged / "reports" / f"periode={periode}.html"
+    )
     manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     manifest["files"] = publish.digest(staged)
     io.write_json(manifest, snap / "_manifest.json")
@@ -205,8 +258,10 @@ def refuse_changed_inputs(root: io.Root, periode: str, fingerprint: str, *, repl
     differ from this run's is replaced only with ``--replace``."""
     old = published_manifest(root, periode)
     if old and not replace and old.get("input_fingerprint") not in (None, fingerprint):
-        raise SnapshotExists(f"periode {periode} is already published from different input files or rules "
-                             f"(sha256); rerun with --replace to replace it")
+        raise SnapshotExists(
+            f"periode {periode} is already published from different input files or rules "
+            f"(sha256); rerun with --replace to replace it"
+        )
 
 
 def _pointer_stale(root: io.Root) -> bool:
@@ -230,8 +285,9 @@ def settle(root: io.Root, periode: str, staged: Path, manifest: dict, *, replace
     manifest_path = staged / "snapshots" / f"periode={periode}" / "_manifest.json"
     archive_as = None
     if old is not None:
-        same = (old.get("input_fingerprint") == manifest["input_fingerprint"]
-                and content(old.get("files", {})) == content(manifest["files"]))
+        same = old.get("input_fingerprint") == manifest["input_fingerprint"] and content(
+            old.get("files", {})
+        ) == content(manifest["files"])
         if same:
             bad = publish.problems(root.path, old.get("files", {}))
             if _pointer_stale(root):
@@ -240,16 +296,26 @@ def settle(root: io.Root, periode: str, staged: Path, manifest: dict, *, replace
                 return {"unchanged": True, "repaired": []}
             manifest = {**manifest, "repairs": bad}
         elif not replace:
-            what = "different input files or rules" if old.get("input_fingerprint") != manifest["input_fingerprint"] \
+            what = (
+                "different input files or rules"
+                if old.get("input_fingerprint") != manifest["input_fingerprint"]
                 else "different content"
-            raise SnapshotExists(f"periode {periode} is already published with {what}; "
-                                 f"rerun with --replace to replace it")
+            )
+            raise SnapshotExists(
+                f"periode {periode} is already published with {what}; rerun with --replace to replace it"
+            )
         else:
             archive_as = str(old.get("run_id") or old.get("started_at") or "unknown").replace(":", "")
-            manifest = {**manifest, "replaces": {
-                "run_id": old.get("run_id"), "started_at": old.get("started_at"),
-                "code_version": old.get("code_version"), "input_fingerprint": old.get("input_fingerprint"),
-                "archived_in": f".padan/replaced/periode={periode}/{archive_as}"}}
+            manifest = {
+                **manifest,
+                "replaces": {
+                    "run_id": old.get("run_id"),
+                    "started_at": old.get("started_at"),
+                    "code_version": old.get("code_version"),
+                    "input_fingerprint": old.get("input_fingerprint"),
+                    "archived_in": f".padan/replaced/periode={periode}/{archive_as}",
+                },
+            }
         io.write_json(manifest, manifest_path)
     publish.publish_period(root.path, periode, staged, archive_as=archive_as)
     return {"unchanged": False, "repaired": manifest.get("repairs", [])}

@@ -38,10 +38,10 @@ def task_runner_from_env():
     if address:
         return DaskTaskRunner(address=address)
     workers = int(os.environ.get("PADAN_DASK_WORKERS", "2"))
-    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                          cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                          "dashboard_address": None})
-
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None},
+    )
 
 
 class TemporaryServer:
@@ -63,16 +63,37 @@ class TemporaryServer:
         import prefect
         from prefect.settings import get_current_settings
 
-        with socket.socket() as sock:   # a free port, as Prefect picks one
+        with socket.socket() as sock:  # a free port, as Prefect picks one
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.api_url = f"http://127.0.0.1:{port}/api"
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1", **get_current_settings().to_environment_variables(exclude_unset=True)}
+        env = {
+            **os.environ,
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
+            **get_current_settings().to_environment_variables(exclude_unset=True),
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "error", "--lifespan", "on"], env=env)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(prefect.__module_path__.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            env=env,
+        )
         atexit.register(self.stop)
 
     def wait(self) -> None:
@@ -93,8 +114,10 @@ class TemporaryServer:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.1)
-        raise RuntimeError(f"Prefect's temporary server did not answer within "
-                           f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} s")
+        raise RuntimeError(
+            f"Prefect's temporary server did not answer within "
+            f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} s"
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

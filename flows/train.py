@@ -35,16 +35,19 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
         if "staged" in out:
             staged.append(out["staged"])
     usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
-    dk = references.one_row_per_nik(blocking.fetch_candidates(references.scan_dukcapil(root),
-                                                              blocking.candidate_keys(usulan, loose=True))).collect()
+    dk = references.one_row_per_nik(
+        blocking.fetch_candidates(references.scan_dukcapil(root), blocking.candidate_keys(usulan, loose=True))
+    ).collect()
     pairs = blocking.candidate_pairs(usulan, dk, loose=True)
-    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
-                                             call_names=model.call_names, cuts=model.cuts())
+    vectors = comparisons.comparison_vectors(
+        pairs, usulan, dk, clan_names=model.clan_names, call_names=model.call_names, cuts=model.cuts()
+    )
     keys = ["kode_prov", "sumber_file", "sumber_baris"]
     t = truth.select(*keys, "true_nik").with_columns(pl.col("sumber_baris").cast(pl.Int64))
     rows = usulan.select("_row", *keys).join(t, on=keys, how="left")
     return vectors.join(rows.select("_row", "true_nik"), on="_row", how="left").with_columns(
-        is_match=(pl.col("nik_padan") == pl.col("true_nik")).fill_null(False))
+        is_match=(pl.col("nik_padan") == pl.col("true_nik")).fill_null(False)
+    )
 
 
 def train(data_root: Path, periode: str, truth_dir: Path, out: Path) -> dict:
@@ -58,9 +61,10 @@ def train(data_root: Path, periode: str, truth_dir: Path, out: Path) -> dict:
     new = {
         "version": version,
         "trained_on": f"{data_root.name} periode {periode}: {truth.height} usulan rows, {n_pairs} candidate pairs, "
-                      f"{n_match} true matches",
+        f"{n_match} true matches",
         **fitted,
-        "levels": model.cuts(), "trained_levels": model.levels.digest(),   # the cut points these weights fit
+        "levels": model.cuts(),
+        "trained_levels": model.levels.digest(),  # the cut points these weights fit
         **{k: current[k] for k in ("thresholds", "guards", "clan_names", "call_names") if k in current},
     }
     matching_model(new, source=f"{out} (as trained)")  # refuse to write a model that would not load

@@ -23,8 +23,18 @@ from rules.ruleset import Disbursement, Exclusions, Pengurus, Pkh, Programme, Ru
 if TYPE_CHECKING:
     from transforms.linkage.decide import MatchModel
 
-__all__ = ["RuleError", "RuleSet", "LoadedModel", "load_ruleset", "check_valid_for", "load_matching_model",
-           "matching_model", "reason_codes", "rejecting_codes", "catalogue_markdown"]
+__all__ = [
+    "RuleError",
+    "RuleSet",
+    "LoadedModel",
+    "load_ruleset",
+    "check_valid_for",
+    "load_matching_model",
+    "matching_model",
+    "reason_codes",
+    "rejecting_codes",
+    "catalogue_markdown",
+]
 
 DEFAULT_RULESET = "2026.yaml"
 DEFAULT_MATCHING = "matching.yaml"
@@ -88,8 +98,9 @@ def _read(path: str | Path | None, default: str) -> tuple[bytes, str]:
     try:
         return Path(path).read_bytes(), str(path)
     except OSError as exc:
-        raise RuleError(str(path), [("", f"cannot be read ({exc.strerror or type(exc).__name__}); check the path")]) \
-            from None
+        raise RuleError(
+            str(path), [("", f"cannot be read ({exc.strerror or type(exc).__name__}); check the path")]
+        ) from None
 
 
 def load_ruleset(path: str | Path | None = None) -> RuleSet:
@@ -102,9 +113,16 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
 def check_valid_for(ruleset: RuleSet, periode: str) -> None:
     """Refuse to decide ``periode`` (YYYY-MM) with a rule set that starts later (``valid_from``)."""
     if periode < ruleset.valid_from:
-        raise RuleError(ruleset.source, [(
-            "valid_from", f"rule set {ruleset.version} is valid from {ruleset.valid_from}, after periode {periode}; "
-                          f"run {periode} with the rule set that was in force then (--rules)")])
+        raise RuleError(
+            ruleset.source,
+            [
+                (
+                    "valid_from",
+                    f"rule set {ruleset.version} is valid from {ruleset.valid_from}, after periode {periode}; "
+                    f"run {periode} with the rule set that was in force then (--rules)",
+                )
+            ],
+        )
 
 
 @dataclass(frozen=True)
@@ -136,8 +154,10 @@ def reason_codes() -> dict[str, ReasonCode]:
     out = {}
     for code, v in data["codes"].items():
         if v["severity"] not in SEVERITIES:
-            raise RuleError("rules/reason_codes.yaml", [(f"codes.{code}.severity", f"'{v['severity']}' is not one of "
-                                                         f"{', '.join(SEVERITIES)}")])
+            raise RuleError(
+                "rules/reason_codes.yaml",
+                [(f"codes.{code}.severity", f"'{v['severity']}' is not one of {', '.join(SEVERITIES)}")],
+            )
         out[code] = ReasonCode(code=code, severity=v["severity"], id=v["id"], en=v["en"], tindakan=v["tindakan"])
     return out
 

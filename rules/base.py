@@ -25,8 +25,9 @@ class RuleError(ValueError):
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {path}: {text}" if path else f"{source}: {text}"
-                                   for path, text in problems))
+        super().__init__(
+            "\n".join(f"{source}: {path}: {text}" if path else f"{source}: {text}" for path, text in problems)
+        )
 
 
 class RuleModel(BaseModel):
@@ -75,6 +76,7 @@ def repeated(values: Iterable[object], what: str) -> list[tuple[tuple[int], str]
 
 # --- reading -----------------------------------------------------------------------------------
 
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """yaml.SafeLoader, except that a key given twice in one mapping is an error (PyYAML keeps the
     last one silently: a copied programme block whose name was not changed would vanish)."""
@@ -86,8 +88,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, Hashable) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key '{key}' is given twice in the same mapping (YAML would keep only the "
-                    "last); keep one", key_node.start_mark)
+                    None,
+                    None,
+                    f"key '{key}' is given twice in the same mapping (YAML would keep only the last); keep one",
+                    key_node.start_mark,
+                )
             if isinstance(key, Hashable):
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -123,12 +128,13 @@ def validated(model: type[M], data: Any, source: str) -> M:
 
 # --- pydantic's errors in our words ------------------------------------------------------------
 
+
 def problems(exc: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
     """Each error of ``exc`` as (dotted key path, what is wrong and what to do)."""
     out = []
     for e in exc.errors(include_url=False):
         loc = tuple(e["loc"])
-        if loc and loc[-1] == "[key]":    # the key of a mapping was refused, not its value
+        if loc and loc[-1] == "[key]":  # the key of a mapping was refused, not its value
             loc = loc[:-1]
         err = (e.get("ctx") or {}).get("error")
         if isinstance(err, Problems):
@@ -162,8 +168,12 @@ _EXPECTED = {
     "model_type": "a mapping of 'key: value' lines",
     "model_attributes_type": "a mapping of 'key: value' lines",
 }
-_BOUNDS = {"greater_than": ("gt", "greater than"), "greater_than_equal": ("ge", "at least"),
-           "less_than": ("lt", "less than"), "less_than_equal": ("le", "at most")}
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
 
 
 def _text(e: dict, model: type[BaseModel], loc: tuple) -> str:
@@ -172,8 +182,10 @@ def _text(e: dict, model: type[BaseModel], loc: tuple) -> str:
         keys = _keys_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), keys, n=1)
         todo = f"did you mean '{close[0]}'?" if close else "remove it or correct the spelling"
-        return (f"unknown key (nothing reads it: a misspelled key would leave its default in force); {todo} "
-                f"(keys here: {', '.join(keys)})")
+        return (
+            f"unknown key (nothing reads it: a misspelled key would leave its default in force); {todo} "
+            f"(keys here: {', '.join(keys)})"
+        )
     if kind == "missing":
         field = _field_at(model, loc)
         about = f" ({field.description})" if field is not None and field.description else ""

@@ -33,8 +33,10 @@ def _occupation(value: str) -> str:
     if not value.strip():
         raise ValueError("an occupation must not be empty text")
     if value != value.strip().upper():
-        raise ValueError(f"'{value}' would never match: Dukcapil's JENIS_PKRJN is compared in capitals, without "
-                         f"surrounding spaces; write '{value.strip().upper()}'")
+        raise ValueError(
+            f"'{value}' would never match: Dukcapil's JENIS_PKRJN is compared in capitals, without "
+            f"surrounding spaces; write '{value.strip().upper()}'"
+        )
     return value
 
 
@@ -51,20 +53,28 @@ class Programme(RuleModel):
 
     unit: Literal["household", "person"] = Field(description="household: decided per no_kk; person: per nik")
     deciles: tuple[Annotated[StrictInt, Field(ge=1, le=10)], ...] = Field(
-        min_length=1, description="the DTSEN deciles (1 = poorest ... 10) that qualify")
+        min_length=1, description="the DTSEN deciles (1 = poorest ... 10) that qualify"
+    )
     requires_component: StrictBool = Field(
-        False, description="true: a household qualifies only with a PKH component, and is paid its components")
+        False, description="true: a household qualifies only with a PKH component, and is paid its components"
+    )
     monthly_amount: Rupiah | None = Field(
-        None, description="rupiah per unit per month; required unless requires_component")
+        None, description="rupiah per unit per month; required unless requires_component"
+    )
     paid_by_bank: StrictBool = Field(
-        True, description="true: burekol accounts, salur feedback and the banks' payment lists apply; "
-                          "false for a premium paid to an institution (PBI-JKN to BPJS)")
+        True,
+        description="true: burekol accounts, salur feedback and the banks' payment lists apply; "
+        "false for a premium paid to an institution (PBI-JKN to BPJS)",
+    )
     tranche_months: Annotated[StrictInt, Field(ge=1, le=12)] = Field(
         description="months of one tranche (tahap): tahap n of a year covers months (n-1)*k+1 .. n*k, so 3 "
-                    "gives tahap 1-4 = Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec; nominal = annual entitlement x k / 12")
+        "gives tahap 1-4 = Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec; nominal = annual entitlement x k / 12"
+    )
     list_in_months: tuple[Annotated[StrictInt, Field(ge=1, le=12)], ...] | None = Field(
-        None, description="the months of a tahap (1 = its first) in which its payment may be listed; a unit "
-                          "that becomes payable later in the tahap waits for the next one. Default: every month")
+        None,
+        description="the months of a tahap (1 = its first) in which its payment may be listed; a unit "
+        "that becomes payable later in the tahap waits for the next one. Default: every month",
+    )
 
     @field_validator("tranche_months")
     @classmethod
@@ -84,18 +94,39 @@ class Programme(RuleModel):
     def _amount_source(self) -> Programme:
         found = []
         if self.unit == "person" and self.requires_component:
-            found.append((("requires_component",), "PKH components are counted per household: a person programme "
-                          "cannot require one; remove it or make the unit household"))
+            found.append(
+                (
+                    ("requires_component",),
+                    "PKH components are counted per household: a person programme "
+                    "cannot require one; remove it or make the unit household",
+                )
+            )
         if self.requires_component and self.monthly_amount is not None:
-            found.append((("monthly_amount",), "is never paid: a programme with requires_component pays its "
-                          "households' PKH components (pkh.components); remove it"))
+            found.append(
+                (
+                    ("monthly_amount",),
+                    "is never paid: a programme with requires_component pays its "
+                    "households' PKH components (pkh.components); remove it",
+                )
+            )
         if not self.requires_component and self.monthly_amount is None:
-            found.append((("monthly_amount",), "missing: a programme without requires_component pays monthly_amount "
-                          "(whole rupiah per unit per month); add it"))
+            found.append(
+                (
+                    ("monthly_amount",),
+                    "missing: a programme without requires_component pays monthly_amount "
+                    "(whole rupiah per unit per month); add it",
+                )
+            )
         months = self.list_in_months or ()
         found += [(("list_in_months",) + p[0], p[1]) for p in repeated(months, "month")]
-        found += [(("list_in_months", i), f"{m} is not a month of a tahap of {self.tranche_months} month(s): use "
-                   f"1..{self.tranche_months}") for i, m in enumerate(months) if m > self.tranche_months]
+        found += [
+            (
+                ("list_in_months", i),
+                f"{m} is not a month of a tahap of {self.tranche_months} month(s): use 1..{self.tranche_months}",
+            )
+            for i, m in enumerate(months)
+            if m > self.tranche_months
+        ]
         if self.list_in_months == ():
             found.append((("list_in_months",), "empty: the tahap could never be listed; name at least one month"))
         if found:
@@ -124,18 +155,30 @@ class Pkh(RuleModel):
     """PKH: the components a household member can bring, and how many count."""
 
     max_components: Annotated[StrictInt, Field(ge=1)] = Field(
-        description="components counted per household, the highest-valued first")
+        description="components counted per household, the highest-valued first"
+    )
     components: dict[StrictStr, PkhComponent] = Field(min_length=1)
 
     @field_validator("components")
     @classmethod
     def _engine_knows(cls, components: dict[str, PkhComponent]) -> dict[str, PkhComponent]:
-        unknown = [name for name, c in components.items()
-                   if name not in PKH_FLAG_COMPONENTS and c.school is None and c.min_age is None and c.max_age is None]
+        unknown = [
+            name
+            for name, c in components.items()
+            if name not in PKH_FLAG_COMPONENTS and c.school is None and c.min_age is None and c.max_age is None
+        ]
         if unknown:
-            raise Problems(*[((name,), f"the engine cannot tell who brings '{name}': only "
-                              f"{' and '.join(PKH_FLAG_COMPONENTS)} are recognised by name; give any other component "
-                              "school, min_age or max_age (or correct the name)") for name in unknown])
+            raise Problems(
+                *[
+                    (
+                        (name,),
+                        f"the engine cannot tell who brings '{name}': only "
+                        f"{' and '.join(PKH_FLAG_COMPONENTS)} are recognised by name; give any other component "
+                        "school, min_age or max_age (or correct the name)",
+                    )
+                    for name in unknown
+                ]
+            )
         return components
 
 
@@ -143,9 +186,11 @@ class Exclusions(RuleModel):
     """Exclusions beyond the ones that always apply (dead per Dukcapil, NIK not padan)."""
 
     occupations: tuple[Annotated[StrictStr, AfterValidator(_occupation)], ...] = Field(
-        min_length=1, description="Dukcapil JENIS_PKRJN values of civil servants, military and police")
+        min_length=1, description="Dukcapil JENIS_PKRJN values of civil servants, military and police"
+    )
     sdm_kesos_active: StrictBool = Field(
-        True, description="true: a household with active social-welfare staff is OVERLAP SDM KESOS")
+        True, description="true: a household with active social-welfare staff is OVERLAP SDM KESOS"
+    )
 
 
 class Disbursement(RuleModel):
@@ -159,11 +204,16 @@ class Disbursement(RuleModel):
         found = repeated(statuses, "status")
         for i, s in enumerate(statuses):
             if s in BLOCKING_STATUSES:
-                found.append(((i,), f"'{s}' stops payment (its nominal is 0), so it can never be on a payment list; "
-                              "remove it"))
+                found.append(
+                    ((i,), f"'{s}' stops payment (its nominal is 0), so it can never be on a payment list; remove it")
+                )
             elif s in ("SUKSES SPM", "PROSES SPM"):
-                found.append(((i,), f"'{s}' is paid or being paid already: listing it again would pay the tranche "
-                              "twice; remove it"))
+                found.append(
+                    (
+                        (i,),
+                        f"'{s}' is paid or being paid already: listing it again would pay the tranche twice; remove it",
+                    )
+                )
         if found:
             raise Problems(*found)
         return statuses
@@ -179,9 +229,11 @@ class Pengurus(RuleModel):
     oldest first). Once burekol reports an account, its holder is the payee."""
 
     order: tuple[Literal[PENGURUS_KINDS], ...] = Field(  # type: ignore[valid-type]
-        PENGURUS_KINDS, min_length=1, description="the kinds of member, in order of preference")
+        PENGURUS_KINDS, min_length=1, description="the kinds of member, in order of preference"
+    )
     min_age: Annotated[StrictInt, Field(ge=15, le=25)] = Field(
-        17, description="the youngest age a pengurus may have (a KTP is issued at 17)")
+        17, description="the youngest age a pengurus may have (a KTP is issued at 17)"
+    )
 
     @field_validator("order")
     @classmethod
@@ -195,13 +247,15 @@ class RuleFile(RuleModel):
     """A whole rule set, as written in ``rules/<year>.yaml``."""
 
     version: Annotated[StrictStr, Field(min_length=1)] = Field(
-        description="recorded in every manifest; quote it, e.g. \"2026.1\"")
+        description='recorded in every manifest; quote it, e.g. "2026.1"'
+    )
     valid_from: Periode = Field(description="the first periode (YYYY-MM) the rule set may decide")
     programmes: dict[ProgrammeName, Programme] = Field(min_length=1)
     pkh: Pkh
     exclusions: Exclusions
     status_precedence: tuple[Status, ...] = Field(
-        description="every status once, first wins; SK/CALON PENERIMA (no reason applies) last")
+        description="every status once, first wins; SK/CALON PENERIMA (no reason applies) last"
+    )
     disbursement: Disbursement
     pengurus: Pengurus = Field(Pengurus(), description="who is paid for a household without an account")
 
@@ -213,8 +267,13 @@ class RuleFile(RuleModel):
         if missing:
             found.append(((), f"missing {', '.join(missing)}: list every status of the contracts exactly once"))
         if CANDIDATE_STATUS in precedence and precedence[-1] != CANDIDATE_STATUS:
-            found.append(((precedence.index(CANDIDATE_STATUS),), f"{CANDIDATE_STATUS} is what a unit gets when no "
-                          "reason implies another status, so it is always last; move it to the end"))
+            found.append(
+                (
+                    (precedence.index(CANDIDATE_STATUS),),
+                    f"{CANDIDATE_STATUS} is what a unit gets when no "
+                    "reason implies another status, so it is always last; move it to the end",
+                )
+            )
         if found:
             raise Problems(*found)
         return precedence

@@ -41,12 +41,30 @@ KODE_WILAYAH10 = r"^[0-9]{10}$"
 # ---------------------------------------------------------------------------------------------
 
 USULAN_COLUMNS = (
-    "jenis_usulan", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-    "hubungan_keluarga", "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat",
-    "jenjang_sekolah", "alasan",
+    "jenis_usulan",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "alasan",
 )
 USULAN_REQUIRED = (
-    "jenis_usulan", "nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "hubungan_keluarga",
+    "jenis_usulan",
+    "nik",
+    "no_kk",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
     "kode_wilayah",
 )
 
@@ -91,8 +109,12 @@ USULAN_ROW_RULES: dict[str, pl.Expr] = {
     "NIK_TANGGAL_TIDAK_VALID": pl.col("_is16") & ~pl.col("_nik_date_ok"),
     "NIK_NOMOR_URUT_0000": pl.col("_is16") & (_nik.str.slice(12, 4) == "0000"),
     "NIK_WILAYAH_TIDAK_DIKENAL": pl.col("_is16") & ~pl.col("_kec_ok"),
-    "NIK_JENIS_KELAMIN_TIDAK_SESUAI": pl.col("_is16") & pl.col("jk").is_not_null() & (pl.col("_nik_sex") != pl.col("jk")),
-    "NIK_TGL_LAHIR_TIDAK_SESUAI": pl.col("_is16") & pl.col("_nik_date_ok") & _tgl.is_not_null()
+    "NIK_JENIS_KELAMIN_TIDAK_SESUAI": pl.col("_is16")
+    & pl.col("jk").is_not_null()
+    & (pl.col("_nik_sex") != pl.col("jk")),
+    "NIK_TGL_LAHIR_TIDAK_SESUAI": pl.col("_is16")
+    & pl.col("_nik_date_ok")
+    & _tgl.is_not_null()
     & (pl.col("_nik_ddmmyy") != _tgl.dt.strftime("%d%m%y")),
     "NO_KK_KOSONG": pl.col("no_kk_usulan").is_null(),
     "NO_KK_FORMAT_SALAH": pl.col("no_kk_usulan").is_not_null() & ~pl.col("no_kk_usulan").str.contains(r"^[0-9]{16}$"),
@@ -110,10 +132,30 @@ USULAN_ROW_RULES: dict[str, pl.Expr] = {
     "ALASAN_KOSONG": pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) & pl.col("alasan_usulan").is_null(),
 }
 USULAN_ROW_INPUTS = [
-    "kode_prov", "jenis", "nik_usulan", "nik_rusak_excel", "no_kk_usulan", "nama_usulan", "tgl_lahir", "jk",
-    "hubungan", "kode_wilayah_usulan", "alasan_usulan", "_is16", "_nik_date_ok", "_nik_ddmmyy", "_nik_sex",
-    "_kec_ok", "_desa_ok", "_desa_prov", "_tanggal_lahir_diisi", "_ref_date", "_formula", "_too_long",
-    "_kolom_berlebih", "_karakter_tidak_sah",
+    "kode_prov",
+    "jenis",
+    "nik_usulan",
+    "nik_rusak_excel",
+    "no_kk_usulan",
+    "nama_usulan",
+    "tgl_lahir",
+    "jk",
+    "hubungan",
+    "kode_wilayah_usulan",
+    "alasan_usulan",
+    "_is16",
+    "_nik_date_ok",
+    "_nik_ddmmyy",
+    "_nik_sex",
+    "_kec_ok",
+    "_desa_ok",
+    "_desa_prov",
+    "_tanggal_lahir_diisi",
+    "_ref_date",
+    "_formula",
+    "_too_long",
+    "_kolom_berlebih",
+    "_karakter_tidak_sah",
 ]
 
 
@@ -124,10 +166,14 @@ def _rule_check(code: str, problem: pl.Expr) -> pa.Check:
 UsulanRow = pa.DataFrameSchema(
     name="UsulanRow",
     columns={
-        "jenis": pa.Column(str, nullable=True), "nik_usulan": pa.Column(str, nullable=True),
-        "nik_rusak_excel": pa.Column(bool), "no_kk_usulan": pa.Column(str, nullable=True),
-        "nama_usulan": pa.Column(str, nullable=True), "tgl_lahir": pa.Column(pl.Date, nullable=True),
-        "jk": pa.Column(str, nullable=True), "hubungan": pa.Column(str, nullable=True),
+        "jenis": pa.Column(str, nullable=True),
+        "nik_usulan": pa.Column(str, nullable=True),
+        "nik_rusak_excel": pa.Column(bool),
+        "no_kk_usulan": pa.Column(str, nullable=True),
+        "nama_usulan": pa.Column(str, nullable=True),
+        "tgl_lahir": pa.Column(pl.Date, nullable=True),
+        "jk": pa.Column(str, nullable=True),
+        "hubungan": pa.Column(str, nullable=True),
         "kode_wilayah_usulan": pa.Column(str, nullable=True),
     },
     checks=[_rule_check(code, problem) for code, problem in USULAN_ROW_RULES.items()],
@@ -152,10 +198,15 @@ def usulan_row_codes(rows: pl.DataFrame) -> pl.Series:
         raise ValueError(f"usulan rows do not have the expected columns/types: {schema_level.rows()[:3]}")
     per_row = (
         fc.filter(pl.col("index").is_not_null() & pl.col("check").is_in(list(order)))
-        .select(index=pl.col("index").cast(pl.Int64), kode=pl.col("check"),
-                _o=pl.col("check").replace_strict(order, return_dtype=pl.Int64))
-        .unique().sort("index", "_o")
-        .group_by("index", maintain_order=True).agg(pl.col("kode"))
+        .select(
+            index=pl.col("index").cast(pl.Int64),
+            kode=pl.col("check"),
+            _o=pl.col("check").replace_strict(order, return_dtype=pl.Int64),
+        )
+        .unique()
+        .sort("index", "_o")
+        .group_by("index", maintain_order=True)
+        .agg(pl.col("kode"))
     )
     return (
         pl.DataFrame({"index": pl.int_range(rows.height, eager=True).cast(pl.Int64)})
@@ -272,7 +323,9 @@ class Gis(_NoKkChecks):
     @pa.check("tgl_verifikasi", name="tgl_verifikasi_YYYY-MM-DD")
     def date_ok(cls, data: PolarsData) -> pl.LazyFrame:
         c = pl.col(data.key)
-        return data.lazyframe.select(c.is_null() | c.str.strip_chars().str.to_date("%Y-%m-%d", strict=False).is_not_null())
+        return data.lazyframe.select(
+            c.is_null() | c.str.strip_chars().str.to_date("%Y-%m-%d", strict=False).is_not_null()
+        )
 
 
 class Burekol(_NoKkChecks):
@@ -311,8 +364,9 @@ class Salur(_NoKkChecks):
 
     @pa.check("program", name="program_known")
     def program_ok(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(feedback_value_expr(data.key).replace(PROGRAM_ALIASES)
-                                     .is_in(list(PROGRAMS)).fill_null(True))
+        return data.lazyframe.select(
+            feedback_value_expr(data.key).replace(PROGRAM_ALIASES).is_in(list(PROGRAMS)).fill_null(True)
+        )
 
     @pa.check("status", name="status_salur_known")
     def status_ok(cls, data: PolarsData) -> pl.LazyFrame:
@@ -366,7 +420,7 @@ class Individu(pa.DataFrameModel):
     tanggal_lahir: pl.Date = pa.Field()
     jenis_kelamin: str = pa.Field(isin=["L", "P"])
     kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
-    status_padan: str = pa.Field(isin=["PADAN", "PADAN_KOREKSI"])   # only Dukcapil-verified people are registered
+    status_padan: str = pa.Field(isin=["PADAN", "PADAN_KOREKSI"])  # only Dukcapil-verified people are registered
     periode_masuk: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
     sumber_periode: str = pa.Field()
     sumber_file: str = pa.Field()
@@ -406,5 +460,12 @@ class Penerima(pa.DataFrameModel):
 from schemas.matching import KandidatPadan  # noqa: E402
 from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402, F401 (BankList: schemas.BankList)
 
-OUTPUT_MODELS = {"hasil_usulan": HasilUsulan, "individu": Individu, "penerima": Penerima, "pembayaran": Pembayaran,
-                 "rekening": Rekening, "rekonsiliasi": Rekonsiliasi, "kandidat_padan": KandidatPadan}
+OUTPUT_MODELS = {
+    "hasil_usulan": HasilUsulan,
+    "individu": Individu,
+    "penerima": Penerima,
+    "pembayaran": Pembayaran,
+    "rekening": Rekening,
+    "rekonsiliasi": Rekonsiliasi,
+    "kandidat_padan": KandidatPadan,
+}

@@ -42,9 +42,12 @@ class KandidatPadan(pa.DataFrameModel):
 
     @pa.dataframe_check(name="each_candidate_once_per_row")
     def once(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(~pl.struct("kode_prov", "sumber_file", "sumber_baris", "nik_kandidat").is_duplicated())
+        return data.lazyframe.select(
+            ~pl.struct("kode_prov", "sumber_file", "sumber_baris", "nik_kandidat").is_duplicated()
+        )
 
     @pa.dataframe_check(name="at_most_one_chosen_per_row")
     def one_chosen(cls, data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(
-            pl.col("dipilih").cast(pl.Int32).sum().over("kode_prov", "sumber_file", "sumber_baris") <= 1)
+            pl.col("dipilih").cast(pl.Int32).sum().over("kode_prov", "sumber_file", "sumber_baris") <= 1
+        )

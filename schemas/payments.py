@@ -63,10 +63,11 @@ class Pembayaran(pa.DataFrameModel):
     def listed_once(cls, data: PolarsData) -> pl.LazyFrame:
         key = ["program", "no_kk", "tahap"]
         before = pl.col("status").shift(1).over(key, order_by=["periode", "_o"])
-        return (data.lazyframe
-                .with_columns(_o=pl.col("peristiwa").replace_strict({"UMPAN_BALIK": 0, "DIDAFTAR": 1, "DIHENTIKAN": 2},
-                                                                   return_dtype=pl.Int8))
-                .select((pl.col("peristiwa") != "DIDAFTAR") | before.is_null() | before.is_in(["GAGAL OMSPAN", "SI"])))
+        return data.lazyframe.with_columns(
+            _o=pl.col("peristiwa").replace_strict(
+                {"UMPAN_BALIK": 0, "DIDAFTAR": 1, "DIHENTIKAN": 2}, return_dtype=pl.Int8
+            )
+        ).select((pl.col("peristiwa") != "DIDAFTAR") | before.is_null() | before.is_in(["GAGAL OMSPAN", "SI"]))
 
 
 class Rekening(pa.DataFrameModel):
@@ -82,9 +83,14 @@ class Rekening(pa.DataFrameModel):
 
     @pa.dataframe_check(name="an_active_account_names_bank_number_and_holder")
     def active(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select((pl.col("status_rekening") != "AKTIF").fill_null(True)
-                                     | (pl.col("bank").is_in(list(BANKS)) & pl.col("no_rekening").is_not_null()
-                                        & pl.col("nik_pengurus").str.contains(DIGITS16).fill_null(False)))
+        return data.lazyframe.select(
+            (pl.col("status_rekening") != "AKTIF").fill_null(True)
+            | (
+                pl.col("bank").is_in(list(BANKS))
+                & pl.col("no_rekening").is_not_null()
+                & pl.col("nik_pengurus").str.contains(DIGITS16).fill_null(False)
+            )
+        )
 
 
 class Rekonsiliasi(pa.DataFrameModel):
@@ -99,8 +105,10 @@ class Rekonsiliasi(pa.DataFrameModel):
 
     @pa.dataframe_check(name="entitled_is_listed_plus_awaiting_plus_paid_plus_held")
     def reconciles(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("unit_berhak") == pl.col("unit_didaftar") + pl.col("unit_menunggu")
-                                     + pl.col("unit_dibayar") + pl.col("unit_ditahan"))
+        return data.lazyframe.select(
+            pl.col("unit_berhak")
+            == pl.col("unit_didaftar") + pl.col("unit_menunggu") + pl.col("unit_dibayar") + pl.col("unit_ditahan")
+        )
 
 
 _ = STATUS_REKENING  # the registry keeps whatever the bank wrote; the vocabulary is checked on input

@@ -61,13 +61,38 @@ __all__ = [
 # Contract column lists
 # ------------------------------------------------------------------------------------------------
 DUKCAPIL_COLUMNS = (
-    "NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "NAMA_LGKP_IBU", "ALAMAT",
-    "NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL", "JENIS_PKRJN", "STAT_HBKEL", "TGL_MATI",
+    "NIK",
+    "NO_KK",
+    "NAMA_LGKP",
+    "TMPT_LHR",
+    "TGL_LHR",
+    "JENIS_KLMIN",
+    "NAMA_LGKP_IBU",
+    "ALAMAT",
+    "NO_PROP",
+    "NO_KAB",
+    "NO_KEC",
+    "NO_KEL",
+    "JENIS_PKRJN",
+    "STAT_HBKEL",
+    "TGL_MATI",
 )
 USULAN_COLUMNS = (
-    "jenis_usulan", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-    "hubungan_keluarga", "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat",
-    "jenjang_sekolah", "alasan",
+    "jenis_usulan",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "alasan",
 )
 
 # ------------------------------------------------------------------------------------------------
@@ -76,91 +101,120 @@ USULAN_COLUMNS = (
 # ------------------------------------------------------------------------------------------------
 DEFAULT_NOISE_RATES: dict[str, float] = {
     # identity of the NIK (at most one per row)
-    "nik_typo": 0.015,            # one digit substituted
-    "nik_transpose": 0.010,       # two adjacent (different) digits swapped
-    "nik_other_member": 0.006,    # the NIK of another member of the same household
-    "nik_is_kk": 0.004,           # the No KK typed into the NIK column
-    "nik_fabricated": 0.004,      # real person, NIK not in Dukcapil: same region+birth digits, new serial
-    "ghost": 0.004,               # a person not in Dukcapil at all (new name/birth date, fabricated NIK)
-    "nik_excel_sci": 0.008,       # Excel scientific notation 3.20101E+15 (digits lost for good)
-    "nik_excel_zero16": 0.004,    # Excel kept 15 digits: the 16th became 0
+    "nik_typo": 0.015,  # one digit substituted
+    "nik_transpose": 0.010,  # two adjacent (different) digits swapped
+    "nik_other_member": 0.006,  # the NIK of another member of the same household
+    "nik_is_kk": 0.004,  # the No KK typed into the NIK column
+    "nik_fabricated": 0.004,  # real person, NIK not in Dukcapil: same region+birth digits, new serial
+    "ghost": 0.004,  # a person not in Dukcapil at all (new name/birth date, fabricated NIK)
+    "nik_excel_sci": 0.008,  # Excel scientific notation 3.20101E+15 (digits lost for good)
+    "nik_excel_zero16": 0.004,  # Excel kept 15 digits: the 16th became 0
     # written form of NIK / No KK (the digits are intact)
-    "nik_apostrophe": 0.008,      # '3201...
-    "nik_spaces": 0.008,          # surrounding spaces
-    "nik_quoted": 0.004,          # literal double quotes around the value
-    "nik_dot0": 0.005,            # trailing .0
-    "kk_format": 0.008,           # No KK with apostrophe, spaces or .0
+    "nik_apostrophe": 0.008,  # '3201...
+    "nik_spaces": 0.008,  # surrounding spaces
+    "nik_quoted": 0.004,  # literal double quotes around the value
+    "nik_dot0": 0.005,  # trailing .0
+    "kk_format": 0.008,  # No KK with apostrophe, spaces or .0
     # name variants (at most one per row)
-    "name_spelling": 0.012,       # old/new spelling swap: oe/u dj/j tj/c j/y sj/sy ch/kh
-    "name_muhammad": 0.004,       # Muhammad/Muhamad/Mohammad/Moh./M. ...
-    "name_title": 0.006,          # H./Hj./Drs./Ir. before, S.Pd./S.E. ... after
-    "name_bin": 0.004,            # + BIN/BINTI father's name
-    "name_case": 0.008,           # lower case or Title Case
-    "name_spaces": 0.006,         # doubled / leading / trailing spaces
-    "name_typo": 0.012,           # one character substituted, dropped or doubled
-    "name_abbrev": 0.005,         # middle (or last) word abbreviated to its initial
-    "name_reorder": 0.004,        # first word moved to the end, or last to the front
-    "name_chinese_form": 0.001,   # Indonesianised family name written as the clan name (SALIM -> LIEM)
+    "name_spelling": 0.012,  # old/new spelling swap: oe/u dj/j tj/c j/y sj/sy ch/kh
+    "name_muhammad": 0.004,  # Muhammad/Muhamad/Mohammad/Moh./M. ...
+    "name_title": 0.006,  # H./Hj./Drs./Ir. before, S.Pd./S.E. ... after
+    "name_bin": 0.004,  # + BIN/BINTI father's name
+    "name_case": 0.008,  # lower case or Title Case
+    "name_spaces": 0.006,  # doubled / leading / trailing spaces
+    "name_typo": 0.012,  # one character substituted, dropped or doubled
+    "name_abbrev": 0.005,  # middle (or last) word abbreviated to its initial
+    "name_reorder": 0.004,  # first word moved to the end, or last to the front
+    "name_chinese_form": 0.001,  # Indonesianised family name written as the clan name (SALIM -> LIEM)
     # birth date (at most one per row)
-    "date_swap": 0.006,           # day and month swapped (only where both are <= 12 and differ)
-    "date_excel_serial": 0.008,   # days since 1899-12-30
-    "date_format_mixed": 0.010,   # another valid format than the rest of the file
+    "date_swap": 0.006,  # day and month swapped (only where both are <= 12 and differ)
+    "date_excel_serial": 0.008,  # days since 1899-12-30
+    "date_format_mixed": 0.010,  # another valid format than the rest of the file
     # other written forms
-    "sex_style_mixed": 0.010,     # L/P in a LAKI-LAKI/PEREMPUAN file or the reverse
+    "sex_style_mixed": 0.010,  # L/P in a LAKI-LAKI/PEREMPUAN file or the reverse
     "wilayah_style_mixed": 0.010,  # dotted code in an undotted file or the reverse
     # alamat (at most one per row); one alamat_nonascii row is forced into every file
     "alamat_comma": 0.010,
     "alamat_quote": 0.004,
-    "alamat_newline": 0.004,      # a line break inside the (quoted) field
-    "alamat_nonascii": 0.003,     # – ’ É: characters that differ between UTF-8 and Windows-1252
+    "alamat_newline": 0.004,  # a line break inside the (quoted) field
+    "alamat_nonascii": 0.003,  # – ’ É: characters that differ between UTF-8 and Windows-1252
     # rows a careful operator must reject (expect_valid = False; at most one per row)
     "invalid_empty_nama": 0.002,
     "invalid_date": 0.002,
     "invalid_jenis_usulan": 0.002,
-    "invalid_wilayah": 0.002,     # a village code that does not exist
-    "invalid_formula": 0.0015,    # =HYPERLINK(...) and friends, in nama or alamat
+    "invalid_wilayah": 0.002,  # a village code that does not exist
+    "invalid_formula": 0.0015,  # =HYPERLINK(...) and friends, in nama or alamat
     "invalid_missing_alasan": 0.001,  # HAPUS/SANGGAH without alasan (only those rows)
     # a NIK that lands on a real look-alike person (at most one per row; the row's own NIK digits
     # are replaced, so the "nik" kinds above do not apply to it). Rates are of all rows; a kind is
     # drawn only where its look-alike exists.
-    "nik_typo_twin": 0.003,       # one serial digit mistyped: exactly the (same-sex) twin's NIK
-    "nik_swap_twin": 0.002,       # both twins' rows in the file carry each other's NIK (counted per row)
-    "nik_typo_namesake": 0.003,   # one serial digit mistyped: exactly a namesake's NIK (same name, birth date,
-                                  # sex; another KK, mother, village and address)
-    "nik_typo_family": 0.001,     # one digit mistyped or two swapped: exactly another member of the family card
-                                  # (only ~0.1-0.2% of rows have such a relative: this caps the kind's rate)
+    "nik_typo_twin": 0.003,  # one serial digit mistyped: exactly the (same-sex) twin's NIK
+    "nik_swap_twin": 0.002,  # both twins' rows in the file carry each other's NIK (counted per row)
+    "nik_typo_namesake": 0.003,  # one serial digit mistyped: exactly a namesake's NIK (same name, birth date,
+    # sex; another KK, mother, village and address)
+    "nik_typo_family": 0.001,  # one digit mistyped or two swapped: exactly another member of the family card
+    # (only ~0.1-0.2% of rows have such a relative: this caps the kind's rate)
     # nama panggilan instead of the registered name; NIK, birth date, sex, KK and mother stay right
-    "call_name_sunda": 0.002,     # UJANG / ASEP for boys, NENG / EUIS for girls (Sundanese), alone or before a name
+    "call_name_sunda": 0.002,  # UJANG / ASEP for boys, NENG / EUIS for girls (Sundanese), alone or before a name
     "call_name_after_muhammad": 0.004,  # the word after MUHAMMAD / SITI / NUR / AHMAD alone (MUHAMMAD RIZKI -> RIZKI)
-    "call_name_bali": 0.001,      # without I / NI and the birth-order name (I WAYAN SUDARSANA -> SUDARSANA)
-    "call_name_su": 0.002,        # SU- dropped from a Javanese name (SUTRISNO -> TRISNO)
+    "call_name_bali": 0.001,  # without I / NI and the birth-order name (I WAYAN SUDARSANA -> SUDARSANA)
+    "call_name_su": 0.002,  # SU- dropped from a Javanese name (SUTRISNO -> TRISNO)
     "call_name_first_word": 0.004,  # only the first word of a multi-word name
     # the family moved (whole households; at most one per household)
-    "relocated": 0.004,           # the usulan has the new village and address, Dukcapil still the old ones
+    "relocated": 0.004,  # the usulan has the new village and address, Dukcapil still the old ones
     "relocated_old_form": 0.003,  # Dukcapil has the new village, address and No KK; the usulan an old form's
 }
 
 NOISE_GROUPS: dict[str, tuple[str, ...]] = {
-    "nik": ("nik_typo", "nik_transpose", "nik_other_member", "nik_is_kk", "nik_fabricated", "ghost",
-            "nik_excel_sci", "nik_excel_zero16"),
+    "nik": (
+        "nik_typo",
+        "nik_transpose",
+        "nik_other_member",
+        "nik_is_kk",
+        "nik_fabricated",
+        "ghost",
+        "nik_excel_sci",
+        "nik_excel_zero16",
+    ),
     "nik_form": ("nik_apostrophe", "nik_spaces", "nik_quoted", "nik_dot0"),
     "kk_form": ("kk_format",),
-    "name": ("name_spelling", "name_muhammad", "name_title", "name_bin", "name_case", "name_spaces",
-             "name_typo", "name_abbrev", "name_reorder", "name_chinese_form"),
+    "name": (
+        "name_spelling",
+        "name_muhammad",
+        "name_title",
+        "name_bin",
+        "name_case",
+        "name_spaces",
+        "name_typo",
+        "name_abbrev",
+        "name_reorder",
+        "name_chinese_form",
+    ),
     "date": ("date_swap", "date_excel_serial", "date_format_mixed"),
     "sex": ("sex_style_mixed",),
     "wilayah": ("wilayah_style_mixed",),
     "alamat": ("alamat_comma", "alamat_quote", "alamat_newline", "alamat_nonascii"),
-    "invalid": ("invalid_empty_nama", "invalid_date", "invalid_jenis_usulan", "invalid_wilayah",
-                "invalid_formula", "invalid_missing_alasan"),
+    "invalid": (
+        "invalid_empty_nama",
+        "invalid_date",
+        "invalid_jenis_usulan",
+        "invalid_wilayah",
+        "invalid_formula",
+        "invalid_missing_alasan",
+    ),
     # how the groups below combine with the others: a look-alike NIK replaces the NIK, so it clears
     # the "nik" kinds of its row; a call name comes with a right NIK and birth date, so it clears
     # the "nik" kinds and date_swap, gives way to a look-alike NIK and to an invalid nama, and
     # excludes the name kinds that need the registered words (muhammad, bin, abbrev, reorder,
     # chinese_form) while spelling, title, case, spaces and typo still apply on top of it.
     "nik_lookalike": ("nik_typo_twin", "nik_swap_twin", "nik_typo_namesake", "nik_typo_family"),
-    "call_name": ("call_name_sunda", "call_name_after_muhammad", "call_name_bali", "call_name_su",
-                  "call_name_first_word"),
+    "call_name": (
+        "call_name_sunda",
+        "call_name_after_muhammad",
+        "call_name_bali",
+        "call_name_su",
+        "call_name_first_word",
+    ),
     "relocation": ("relocated", "relocated_old_form"),
 }
 INVALID_KINDS = NOISE_GROUPS["invalid"]
@@ -173,16 +227,33 @@ _CALL_NAME_EXCLUDES = ("name_muhammad", "name_bin", "name_abbrev", "name_reorder
 # to choose thresholds, weights or rules, and never train on it.
 NOISE_MIXES: dict[str, dict[str, float]] = {
     "dev": DEFAULT_NOISE_RATES,
-    "held_out": DEFAULT_NOISE_RATES | {
-        "nik_typo": 0.030, "nik_transpose": 0.020, "nik_other_member": 0.010, "nik_excel_sci": 0.012,
-        "nik_fabricated": 0.006, "ghost": 0.006,
-        "name_spelling": 0.020, "name_muhammad": 0.008, "name_title": 0.010, "name_typo": 0.025,
-        "name_abbrev": 0.008, "name_reorder": 0.006,
-        "date_swap": 0.010, "date_excel_serial": 0.012,
-        "nik_typo_twin": 0.006, "nik_swap_twin": 0.004, "nik_typo_namesake": 0.008, "nik_typo_family": 0.002,
-        "call_name_sunda": 0.004, "call_name_after_muhammad": 0.008, "call_name_bali": 0.002,
-        "call_name_su": 0.004, "call_name_first_word": 0.008,
-        "relocated": 0.008, "relocated_old_form": 0.006,
+    "held_out": DEFAULT_NOISE_RATES
+    | {
+        "nik_typo": 0.030,
+        "nik_transpose": 0.020,
+        "nik_other_member": 0.010,
+        "nik_excel_sci": 0.012,
+        "nik_fabricated": 0.006,
+        "ghost": 0.006,
+        "name_spelling": 0.020,
+        "name_muhammad": 0.008,
+        "name_title": 0.010,
+        "name_typo": 0.025,
+        "name_abbrev": 0.008,
+        "name_reorder": 0.006,
+        "date_swap": 0.010,
+        "date_excel_serial": 0.012,
+        "nik_typo_twin": 0.006,
+        "nik_swap_twin": 0.004,
+        "nik_typo_namesake": 0.008,
+        "nik_typo_family": 0.002,
+        "call_name_sunda": 0.004,
+        "call_name_after_muhammad": 0.008,
+        "call_name_bali": 0.002,
+        "call_name_su": 0.004,
+        "call_name_first_word": 0.008,
+        "relocated": 0.008,
+        "relocated_old_form": 0.006,
     },
 }
 
@@ -193,37 +264,75 @@ ROLES = ("KEPALA KELUARGA", "ISTRI", "SUAMI", "ANAK", "CUCU", "ORANG TUA", "MERT
 KK, ISTRI, SUAMI, ANAK, CUCU, ORANG_TUA, MERTUA, FAMILI = range(8)
 
 PEKERJAAN = (
-    "BELUM/TIDAK BEKERJA", "PELAJAR/MAHASISWA", "MENGURUS RUMAH TANGGA", "PETANI/PEKEBUN",
-    "BURUH HARIAN LEPAS", "WIRASWASTA", "KARYAWAN SWASTA", "PEDAGANG", "NELAYAN/PERIKANAN",
-    "BURUH TANI/PERKEBUNAN", "SOPIR", "TUKANG BATU", "GURU", "PENSIUNAN",
-    "PEGAWAI NEGERI SIPIL", "TENTARA NASIONAL INDONESIA", "KEPOLISIAN RI",
+    "BELUM/TIDAK BEKERJA",
+    "PELAJAR/MAHASISWA",
+    "MENGURUS RUMAH TANGGA",
+    "PETANI/PEKEBUN",
+    "BURUH HARIAN LEPAS",
+    "WIRASWASTA",
+    "KARYAWAN SWASTA",
+    "PEDAGANG",
+    "NELAYAN/PERIKANAN",
+    "BURUH TANI/PERKEBUNAN",
+    "SOPIR",
+    "TUKANG BATU",
+    "GURU",
+    "PENSIUNAN",
+    "PEGAWAI NEGERI SIPIL",
+    "TENTARA NASIONAL INDONESIA",
+    "KEPOLISIAN RI",
 )
 _PK = {name: i for i, name in enumerate(PEKERJAAN)}
 # working-age mix (PNS / TNI / POLRI are drawn separately, ~1.5% of 20-57 year olds)
 _KERJA_DEWASA = {
-    "PETANI/PEKEBUN": 0.22, "BURUH HARIAN LEPAS": 0.18, "WIRASWASTA": 0.16, "KARYAWAN SWASTA": 0.13,
-    "PEDAGANG": 0.08, "BURUH TANI/PERKEBUNAN": 0.06, "NELAYAN/PERIKANAN": 0.04, "SOPIR": 0.02,
-    "TUKANG BATU": 0.02, "GURU": 0.02, "BELUM/TIDAK BEKERJA": 0.07,
+    "PETANI/PEKEBUN": 0.22,
+    "BURUH HARIAN LEPAS": 0.18,
+    "WIRASWASTA": 0.16,
+    "KARYAWAN SWASTA": 0.13,
+    "PEDAGANG": 0.08,
+    "BURUH TANI/PERKEBUNAN": 0.06,
+    "NELAYAN/PERIKANAN": 0.04,
+    "SOPIR": 0.02,
+    "TUKANG BATU": 0.02,
+    "GURU": 0.02,
+    "BELUM/TIDAK BEKERJA": 0.07,
 }
 _KERJA_LANSIA = {
-    "BELUM/TIDAK BEKERJA": 0.35, "PETANI/PEKEBUN": 0.25, "PENSIUNAN": 0.10, "WIRASWASTA": 0.10,
-    "PEDAGANG": 0.08, "BURUH TANI/PERKEBUNAN": 0.07, "BURUH HARIAN LEPAS": 0.05,
+    "BELUM/TIDAK BEKERJA": 0.35,
+    "PETANI/PEKEBUN": 0.25,
+    "PENSIUNAN": 0.10,
+    "WIRASWASTA": 0.10,
+    "PEDAGANG": 0.08,
+    "BURUH TANI/PERKEBUNAN": 0.07,
+    "BURUH HARIAN LEPAS": 0.05,
 }
 
 JENIS_USULAN = ("BARU", "PERBAIKAN", "HAPUS", "SANGGAH")
 _JENIS_P = (0.85, 0.06, 0.05, 0.04)
 _ALASAN_HAPUS = ("PINDAH", "PINDAH DOMISILI", "MAMPU", "TIDAK DITEMUKAN", "DATA GANDA")
-_ALASAN_SANGGAH = ("MAMPU", "PNS", "RUMAH MEWAH", "MEMILIKI KENDARAAN RODA 4", "BUKAN WARGA SETEMPAT",
-                   "TIDAK LAYAK MENERIMA", "SUDAH PINDAH")
+_ALASAN_SANGGAH = (
+    "MAMPU",
+    "PNS",
+    "RUMAH MEWAH",
+    "MEMILIKI KENDARAAN RODA 4",
+    "BUKAN WARGA SETEMPAT",
+    "TIDAK LAYAK MENERIMA",
+    "SUDAH PINDAH",
+)
 _ALASAN_PERBAIKAN = ("PERBAIKAN NAMA", "PERBAIKAN TANGGAL LAHIR", "PERBAIKAN ALAMAT", "PERBAIKAN NIK", "")
 
 # Coarse island bounding boxes (lat_min, lat_max, lon_min, lon_max) by the first digit of the
 # province code (1 Sumatra, 2 Riau Islands, 3 Java, 5 Bali/Nusa Tenggara, 6 Kalimantan,
 # 7 Sulawesi, 8 Maluku, 9 Papua). Only used to make GIS coordinates plausible.
 _PULAU_BBOX = {
-    "1": (-5.9, 5.6, 95.2, 106.0), "2": (-1.0, 4.5, 103.3, 108.8), "3": (-8.6, -6.0, 105.2, 114.5),
-    "5": (-10.8, -8.1, 114.5, 125.0), "6": (-4.0, 4.3, 108.9, 118.9), "7": (-5.9, 1.9, 119.0, 125.3),
-    "8": (-8.3, 2.6, 124.3, 134.9), "9": (-9.0, -0.3, 130.9, 141.0),
+    "1": (-5.9, 5.6, 95.2, 106.0),
+    "2": (-1.0, 4.5, 103.3, 108.8),
+    "3": (-8.6, -6.0, 105.2, 114.5),
+    "5": (-10.8, -8.1, 114.5, 125.0),
+    "6": (-4.0, 4.3, 108.9, 118.9),
+    "7": (-5.9, 1.9, 119.0, 125.3),
+    "8": (-8.3, 2.6, 124.3, 134.9),
+    "9": (-9.0, -0.3, 130.9, 141.0),
 }
 
 _YEAR = 365.2425
@@ -232,22 +341,42 @@ _EXCEL_EPOCH = (dt.date(1899, 12, 30) - dt.date(1970, 1, 1)).days  # -25569
 # ------------------------------------------------------------------------------------------------
 # Cultures and name patterns
 # ------------------------------------------------------------------------------------------------
-CULTURES = ("jawa", "sunda", "islam", "batak", "minang", "bugis", "bali", "aceh", "tionghoa",
-            "minahasa", "maluku", "ntt", "papua", "modern", "tionghoa_lama")
+CULTURES = (
+    "jawa",
+    "sunda",
+    "islam",
+    "batak",
+    "minang",
+    "bugis",
+    "bali",
+    "aceh",
+    "tionghoa",
+    "minahasa",
+    "maluku",
+    "ntt",
+    "papua",
+    "modern",
+    "tionghoa_lama",
+)
 _C = {name: i for i, name in enumerate(CULTURES)}
 # cultures whose names were written in the old spelling before 1972 (and may be re-spelled)
 _EJAAN_CULTURES = tuple(_C[c] for c in ("jawa", "sunda", "islam", "minang", "bugis", "aceh", "modern"))
 _MUSLIM_CULTURES = tuple(_C[c] for c in ("jawa", "sunda", "islam", "minang", "bugis", "aceh", "modern"))
-_FAM_LIST = {"batak": "M_BATAK", "tionghoa": "M_TH", "minahasa": "M_MINAHASA", "maluku": "M_MALUKU",
-             "ntt": "M_NTT", "papua": "M_PAPUA"}
+_FAM_LIST = {
+    "batak": "M_BATAK",
+    "tionghoa": "M_TH",
+    "minahasa": "M_MINAHASA",
+    "maluku": "M_MALUKU",
+    "ntt": "M_NTT",
+    "papua": "M_PAPUA",
+}
 
 # culture mix per province (exact code first, then the first digit, then "*")
 _CULTURE_MIX: dict[str, dict[str, float]] = {
     "11": {"aceh": 0.72, "islam": 0.13, "jawa": 0.08, "batak": 0.04, "tionghoa": 0.03},
     "12": {"batak": 0.42, "jawa": 0.22, "islam": 0.18, "tionghoa": 0.08, "minang": 0.06, "aceh": 0.04},
     "13": {"minang": 0.82, "islam": 0.08, "jawa": 0.05, "batak": 0.03, "tionghoa": 0.02},
-    "31": {"jawa": 0.33, "sunda": 0.2, "islam": 0.2, "tionghoa": 0.1, "batak": 0.07, "minahasa": 0.04,
-           "minang": 0.06},
+    "31": {"jawa": 0.33, "sunda": 0.2, "islam": 0.2, "tionghoa": 0.1, "batak": 0.07, "minahasa": 0.04, "minang": 0.06},
     "32": {"sunda": 0.72, "islam": 0.13, "jawa": 0.1, "tionghoa": 0.03, "batak": 0.02},
     "36": {"sunda": 0.5, "jawa": 0.2, "islam": 0.2, "tionghoa": 0.06, "batak": 0.04},
     "33": {"jawa": 0.82, "islam": 0.14, "tionghoa": 0.03, "ntt": 0.01},
@@ -260,14 +389,12 @@ _CULTURE_MIX: dict[str, dict[str, float]] = {
     "75": {"islam": 0.7, "bugis": 0.2, "minahasa": 0.05, "jawa": 0.05},
     "81": {"maluku": 0.55, "islam": 0.35, "bugis": 0.07, "tionghoa": 0.03},
     "82": {"islam": 0.6, "maluku": 0.3, "bugis": 0.1},
-    "1": {"jawa": 0.35, "islam": 0.25, "minang": 0.15, "batak": 0.1, "tionghoa": 0.06, "sunda": 0.05,
-          "bugis": 0.04},
+    "1": {"jawa": 0.35, "islam": 0.25, "minang": 0.15, "batak": 0.1, "tionghoa": 0.06, "sunda": 0.05, "bugis": 0.04},
     "2": {"islam": 0.35, "jawa": 0.25, "tionghoa": 0.15, "batak": 0.1, "minang": 0.1, "bugis": 0.05},
     "6": {"islam": 0.35, "jawa": 0.3, "bugis": 0.1, "tionghoa": 0.1, "ntt": 0.1, "batak": 0.05},
     "7": {"bugis": 0.6, "islam": 0.25, "jawa": 0.08, "minahasa": 0.07},
     "9": {"papua": 0.74, "islam": 0.08, "jawa": 0.08, "bugis": 0.05, "maluku": 0.05},
-    "*": {"jawa": 0.45, "islam": 0.25, "sunda": 0.1, "bugis": 0.05, "batak": 0.05, "minang": 0.05,
-          "tionghoa": 0.05},
+    "*": {"jawa": 0.45, "islam": 0.25, "sunda": 0.1, "bugis": 0.05, "batak": 0.05, "minang": 0.05, "tionghoa": 0.05},
 }
 
 
@@ -276,23 +403,47 @@ def _jawa_komposit(awalan: tuple[str, ...], akhiran: tuple[str, ...]) -> tuple[s
 
 
 _LISTS: dict[str, tuple[str, ...]] = {
-    "ISLAM_L": N.ISLAM_LAKI, "ISLAM_P": N.ISLAM_PEREMPUAN, "ABDUL": ("ABDUL", "ABDUL", "ABD."),
-    "ABDUL_X": N.ISLAM_ABDUL, "MUH": N.MUHAMMAD_DUKCAPIL, "AWALAN_P": N.AWALAN_PEREMPUAN,
-    "JAWA_L": N.JAWA_LAKI, "JAWA_P": N.JAWA_PEREMPUAN,
+    "ISLAM_L": N.ISLAM_LAKI,
+    "ISLAM_P": N.ISLAM_PEREMPUAN,
+    "ABDUL": ("ABDUL", "ABDUL", "ABD."),
+    "ABDUL_X": N.ISLAM_ABDUL,
+    "MUH": N.MUHAMMAD_DUKCAPIL,
+    "AWALAN_P": N.AWALAN_PEREMPUAN,
+    "JAWA_L": N.JAWA_LAKI,
+    "JAWA_P": N.JAWA_PEREMPUAN,
     "JAWA_KL": _jawa_komposit(N.JAWA_AWALAN_LAKI, N.JAWA_AKHIRAN_LAKI),
     "JAWA_KP": _jawa_komposit(N.JAWA_AWALAN_PEREMPUAN, N.JAWA_AKHIRAN_PEREMPUAN),
-    "SUNDA_L": N.SUNDA_LAKI, "SUNDA_P": N.SUNDA_PEREMPUAN,
-    "MODERN_L": N.MODERN_LAKI, "MODERN_P": N.MODERN_PEREMPUAN,
-    "BLK_L": N.BELAKANG_LAKI, "BLK_P": N.BELAKANG_PEREMPUAN,
-    "BATAK_L": N.BATAK_LAKI, "BATAK_P": N.BATAK_PEREMPUAN, "BR": ("BR", "BR", "BR."),
-    "MINANG_L": N.MINANG_LAKI, "MINANG_P": N.MINANG_PEREMPUAN,
-    "BUGIS_L": N.BUGIS_LAKI, "BUGIS_P": N.BUGIS_PEREMPUAN, "ANDI": ("ANDI", "ANDI", "A."),
-    "BALI_L": N.BALI_LAKI, "BALI_P": N.BALI_PEREMPUAN,
-    "ACEH_L": N.ACEH_LAKI, "ACEH_P": N.ACEH_PEREMPUAN, "TEUKU": ("TEUKU", "T."), "CUT": ("CUT",),
-    "KRISTEN_L": N.KRISTEN_LAKI, "KRISTEN_P": N.KRISTEN_PEREMPUAN,
-    "TH_L": N.TIONGHOA_LAKI, "TH_P": N.TIONGHOA_PEREMPUAN, "SYL": N.TIONGHOA_SUKU_KATA,
-    "M_BATAK": N.BATAK_MARGA, "M_TH": N.TIONGHOA_MARGA, "M_TH_LAMA": N.TIONGHOA_MARGA_LAMA,
-    "M_MINAHASA": N.MARGA_MINAHASA, "M_MALUKU": N.MARGA_MALUKU, "M_NTT": N.MARGA_NTT,
+    "SUNDA_L": N.SUNDA_LAKI,
+    "SUNDA_P": N.SUNDA_PEREMPUAN,
+    "MODERN_L": N.MODERN_LAKI,
+    "MODERN_P": N.MODERN_PEREMPUAN,
+    "BLK_L": N.BELAKANG_LAKI,
+    "BLK_P": N.BELAKANG_PEREMPUAN,
+    "BATAK_L": N.BATAK_LAKI,
+    "BATAK_P": N.BATAK_PEREMPUAN,
+    "BR": ("BR", "BR", "BR."),
+    "MINANG_L": N.MINANG_LAKI,
+    "MINANG_P": N.MINANG_PEREMPUAN,
+    "BUGIS_L": N.BUGIS_LAKI,
+    "BUGIS_P": N.BUGIS_PEREMPUAN,
+    "ANDI": ("ANDI", "ANDI", "A."),
+    "BALI_L": N.BALI_LAKI,
+    "BALI_P": N.BALI_PEREMPUAN,
+    "ACEH_L": N.ACEH_LAKI,
+    "ACEH_P": N.ACEH_PEREMPUAN,
+    "TEUKU": ("TEUKU", "T."),
+    "CUT": ("CUT",),
+    "KRISTEN_L": N.KRISTEN_LAKI,
+    "KRISTEN_P": N.KRISTEN_PEREMPUAN,
+    "TH_L": N.TIONGHOA_LAKI,
+    "TH_P": N.TIONGHOA_PEREMPUAN,
+    "SYL": N.TIONGHOA_SUKU_KATA,
+    "M_BATAK": N.BATAK_MARGA,
+    "M_TH": N.TIONGHOA_MARGA,
+    "M_TH_LAMA": N.TIONGHOA_MARGA_LAMA,
+    "M_MINAHASA": N.MARGA_MINAHASA,
+    "M_MALUKU": N.MARGA_MALUKU,
+    "M_NTT": N.MARGA_NTT,
     "M_PAPUA": N.MARGA_PAPUA,
 }
 for _o in range(4):
@@ -308,58 +459,162 @@ for _name, _words in _LISTS.items():
 _POOL = pl.Series("word", _POOL_WORDS, dtype=pl.String)
 
 _Pat = tuple[tuple[float, tuple[str, ...]], ...]
-_CHRISTIAN_L: _Pat = ((50, ("KRISTEN_L", "FAM")), (35, ("KRISTEN_L", "KRISTEN_L", "FAM")),
-                      (15, ("KRISTEN_L", "MODERN_L", "FAM")))
-_CHRISTIAN_P: _Pat = ((50, ("KRISTEN_P", "FAM")), (35, ("KRISTEN_P", "KRISTEN_P", "FAM")),
-                      (15, ("KRISTEN_P", "MODERN_P", "FAM")))
+_CHRISTIAN_L: _Pat = (
+    (50, ("KRISTEN_L", "FAM")),
+    (35, ("KRISTEN_L", "KRISTEN_L", "FAM")),
+    (15, ("KRISTEN_L", "MODERN_L", "FAM")),
+)
+_CHRISTIAN_P: _Pat = (
+    (50, ("KRISTEN_P", "FAM")),
+    (35, ("KRISTEN_P", "KRISTEN_P", "FAM")),
+    (15, ("KRISTEN_P", "MODERN_P", "FAM")),
+)
 _PATTERNS: dict[tuple[str, int], _Pat] = {
-    ("jawa", 0): ((25, ("JAWA_L",)), (15, ("JAWA_KL",)), (15, ("JAWA_L", "JAWA_L")), (15, ("JAWA_L", "BLK_L")),
-                  (10, ("ISLAM_L", "JAWA_L")), (5, ("MUH", "JAWA_L")), (10, ("JAWA_L", "JAWA_L", "BLK_L")),
-                  (5, ("ISLAM_L", "ISLAM_L"))),
-    ("jawa", 1): ((28, ("JAWA_P",)), (15, ("JAWA_KP",)), (20, ("AWALAN_P", "JAWA_P")), (15, ("JAWA_P", "BLK_P")),
-                  (10, ("ISLAM_P", "JAWA_P")), (7, ("JAWA_P", "JAWA_P", "BLK_P")),
-                  (5, ("AWALAN_P", "JAWA_P", "BLK_P"))),
-    ("sunda", 0): ((30, ("SUNDA_L",)), (20, ("SUNDA_L", "SUNDA_L")), (20, ("SUNDA_L", "BLK_L")),
-                   (15, ("ISLAM_L", "SUNDA_L")), (5, ("MUH", "SUNDA_L")), (10, ("SUNDA_L", "ISLAM_L", "BLK_L"))),
-    ("sunda", 1): ((35, ("SUNDA_P",)), (20, ("SUNDA_P", "SUNDA_P")), (15, ("AWALAN_P", "SUNDA_P")),
-                   (15, ("SUNDA_P", "BLK_P")), (15, ("ISLAM_P", "SUNDA_P"))),
-    ("islam", 0): ((22, ("MUH", "ISLAM_L")), (25, ("ISLAM_L", "ISLAM_L")), (15, ("ABDUL", "ABDUL_X")),
-                   (10, ("ISLAM_L",)), (10, ("ISLAM_L", "ISLAM_L", "BLK_L")), (10, ("MUH", "ISLAM_L", "ISLAM_L")),
-                   (8, ("ISLAM_L", "BLK_L"))),
-    ("islam", 1): ((35, ("AWALAN_P", "ISLAM_P")), (20, ("ISLAM_P",)), (25, ("ISLAM_P", "ISLAM_P")),
-                   (20, ("ISLAM_P", "BLK_P"))),
-    ("batak", 0): ((40, ("BATAK_L", "FAM")), (20, ("KRISTEN_L", "FAM")), (20, ("BATAK_L", "BATAK_L", "FAM")),
-                   (10, ("ISLAM_L", "FAM")), (10, ("KRISTEN_L", "BATAK_L", "FAM"))),
-    ("batak", 1): ((35, ("BATAK_P", "FAM")), (25, ("BATAK_P", "BR", "FAM")), (15, ("KRISTEN_P", "FAM")),
-                   (10, ("KRISTEN_P", "BR", "FAM")), (10, ("ISLAM_P", "FAM")), (5, ("BATAK_P", "BATAK_P", "FAM"))),
-    ("minang", 0): ((30, ("MINANG_L",)), (20, ("MINANG_L", "MINANG_L")), (20, ("ISLAM_L", "MINANG_L")),
-                    (10, ("MUH", "MINANG_L")), (20, ("MINANG_L", "BLK_L"))),
-    ("minang", 1): ((35, ("MINANG_P",)), (20, ("MINANG_P", "MINANG_P")), (25, ("AWALAN_P", "MINANG_P")),
-                    (20, ("ISLAM_P", "MINANG_P"))),
-    ("bugis", 0): ((25, ("BUGIS_L",)), (10, ("ANDI", "BUGIS_L")), (20, ("BUGIS_L", "BUGIS_L")),
-                   (15, ("MUH", "BUGIS_L")), (20, ("ISLAM_L", "BUGIS_L")), (10, ("ANDI", "ISLAM_L", "BUGIS_L"))),
-    ("bugis", 1): ((30, ("BUGIS_P",)), (10, ("ANDI", "BUGIS_P")), (30, ("ISLAM_P", "BUGIS_P")),
-                   (15, ("AWALAN_P", "BUGIS_P")), (15, ("BUGIS_P", "BUGIS_P"))),
+    ("jawa", 0): (
+        (25, ("JAWA_L",)),
+        (15, ("JAWA_KL",)),
+        (15, ("JAWA_L", "JAWA_L")),
+        (15, ("JAWA_L", "BLK_L")),
+        (10, ("ISLAM_L", "JAWA_L")),
+        (5, ("MUH", "JAWA_L")),
+        (10, ("JAWA_L", "JAWA_L", "BLK_L")),
+        (5, ("ISLAM_L", "ISLAM_L")),
+    ),
+    ("jawa", 1): (
+        (28, ("JAWA_P",)),
+        (15, ("JAWA_KP",)),
+        (20, ("AWALAN_P", "JAWA_P")),
+        (15, ("JAWA_P", "BLK_P")),
+        (10, ("ISLAM_P", "JAWA_P")),
+        (7, ("JAWA_P", "JAWA_P", "BLK_P")),
+        (5, ("AWALAN_P", "JAWA_P", "BLK_P")),
+    ),
+    ("sunda", 0): (
+        (30, ("SUNDA_L",)),
+        (20, ("SUNDA_L", "SUNDA_L")),
+        (20, ("SUNDA_L", "BLK_L")),
+        (15, ("ISLAM_L", "SUNDA_L")),
+        (5, ("MUH", "SUNDA_L")),
+        (10, ("SUNDA_L", "ISLAM_L", "BLK_L")),
+    ),
+    ("sunda", 1): (
+        (35, ("SUNDA_P",)),
+        (20, ("SUNDA_P", "SUNDA_P")),
+        (15, ("AWALAN_P", "SUNDA_P")),
+        (15, ("SUNDA_P", "BLK_P")),
+        (15, ("ISLAM_P", "SUNDA_P")),
+    ),
+    ("islam", 0): (
+        (22, ("MUH", "ISLAM_L")),
+        (25, ("ISLAM_L", "ISLAM_L")),
+        (15, ("ABDUL", "ABDUL_X")),
+        (10, ("ISLAM_L",)),
+        (10, ("ISLAM_L", "ISLAM_L", "BLK_L")),
+        (10, ("MUH", "ISLAM_L", "ISLAM_L")),
+        (8, ("ISLAM_L", "BLK_L")),
+    ),
+    ("islam", 1): (
+        (35, ("AWALAN_P", "ISLAM_P")),
+        (20, ("ISLAM_P",)),
+        (25, ("ISLAM_P", "ISLAM_P")),
+        (20, ("ISLAM_P", "BLK_P")),
+    ),
+    ("batak", 0): (
+        (40, ("BATAK_L", "FAM")),
+        (20, ("KRISTEN_L", "FAM")),
+        (20, ("BATAK_L", "BATAK_L", "FAM")),
+        (10, ("ISLAM_L", "FAM")),
+        (10, ("KRISTEN_L", "BATAK_L", "FAM")),
+    ),
+    ("batak", 1): (
+        (35, ("BATAK_P", "FAM")),
+        (25, ("BATAK_P", "BR", "FAM")),
+        (15, ("KRISTEN_P", "FAM")),
+        (10, ("KRISTEN_P", "BR", "FAM")),
+        (10, ("ISLAM_P", "FAM")),
+        (5, ("BATAK_P", "BATAK_P", "FAM")),
+    ),
+    ("minang", 0): (
+        (30, ("MINANG_L",)),
+        (20, ("MINANG_L", "MINANG_L")),
+        (20, ("ISLAM_L", "MINANG_L")),
+        (10, ("MUH", "MINANG_L")),
+        (20, ("MINANG_L", "BLK_L")),
+    ),
+    ("minang", 1): (
+        (35, ("MINANG_P",)),
+        (20, ("MINANG_P", "MINANG_P")),
+        (25, ("AWALAN_P", "MINANG_P")),
+        (20, ("ISLAM_P", "MINANG_P")),
+    ),
+    ("bugis", 0): (
+        (25, ("BUGIS_L",)),
+        (10, ("ANDI", "BUGIS_L")),
+        (20, ("BUGIS_L", "BUGIS_L")),
+        (15, ("MUH", "BUGIS_L")),
+        (20, ("ISLAM_L", "BUGIS_L")),
+        (10, ("ANDI", "ISLAM_L", "BUGIS_L")),
+    ),
+    ("bugis", 1): (
+        (30, ("BUGIS_P",)),
+        (10, ("ANDI", "BUGIS_P")),
+        (30, ("ISLAM_P", "BUGIS_P")),
+        (15, ("AWALAN_P", "BUGIS_P")),
+        (15, ("BUGIS_P", "BUGIS_P")),
+    ),
     ("bali", 0): ((45, ("ORDER", "BALI_L")), (45, ("ORDER", "BALI_L", "BALI_L")), (10, ("BALI_L", "BALI_L"))),
     ("bali", 1): ((45, ("ORDER", "BALI_P")), (45, ("ORDER", "BALI_P", "BALI_P")), (10, ("BALI_P", "BALI_P"))),
-    ("aceh", 0): ((30, ("ISLAM_L", "ACEH_L")), (20, ("ACEH_L",)), (10, ("TEUKU", "ACEH_L")),
-                  (20, ("MUH", "ACEH_L")), (20, ("ACEH_L", "ISLAM_L"))),
-    ("aceh", 1): ((10, ("CUT", "ACEH_P")), (30, ("ACEH_P",)), (30, ("AWALAN_P", "ACEH_P")),
-                  (30, ("ISLAM_P", "ACEH_P"))),
-    ("tionghoa", 0): ((40, ("TH_L", "FAM")), (20, ("TH_L", "TH_L", "FAM")), (20, ("KRISTEN_L", "FAM")),
-                      (10, ("TH_L",)), (10, ("JAWA_L", "FAM"))),
-    ("tionghoa", 1): ((40, ("TH_P", "FAM")), (20, ("TH_P", "TH_P", "FAM")), (20, ("KRISTEN_P", "FAM")),
-                      (10, ("TH_P",)), (10, ("TH_P", "BLK_P"))),
+    ("aceh", 0): (
+        (30, ("ISLAM_L", "ACEH_L")),
+        (20, ("ACEH_L",)),
+        (10, ("TEUKU", "ACEH_L")),
+        (20, ("MUH", "ACEH_L")),
+        (20, ("ACEH_L", "ISLAM_L")),
+    ),
+    ("aceh", 1): (
+        (10, ("CUT", "ACEH_P")),
+        (30, ("ACEH_P",)),
+        (30, ("AWALAN_P", "ACEH_P")),
+        (30, ("ISLAM_P", "ACEH_P")),
+    ),
+    ("tionghoa", 0): (
+        (40, ("TH_L", "FAM")),
+        (20, ("TH_L", "TH_L", "FAM")),
+        (20, ("KRISTEN_L", "FAM")),
+        (10, ("TH_L",)),
+        (10, ("JAWA_L", "FAM")),
+    ),
+    ("tionghoa", 1): (
+        (40, ("TH_P", "FAM")),
+        (20, ("TH_P", "TH_P", "FAM")),
+        (20, ("KRISTEN_P", "FAM")),
+        (10, ("TH_P",)),
+        (10, ("TH_P", "BLK_P")),
+    ),
     ("tionghoa_lama", 0): ((100, ("CLAN", "SYL", "SYL")),),
     ("tionghoa_lama", 1): ((100, ("CLAN", "SYL", "SYL")),),
-    ("minahasa", 0): _CHRISTIAN_L, ("minahasa", 1): _CHRISTIAN_P,
-    ("maluku", 0): _CHRISTIAN_L, ("maluku", 1): _CHRISTIAN_P,
-    ("ntt", 0): _CHRISTIAN_L, ("ntt", 1): _CHRISTIAN_P,
-    ("papua", 0): _CHRISTIAN_L, ("papua", 1): _CHRISTIAN_P,
-    ("modern", 0): ((35, ("MODERN_L", "BLK_L")), (20, ("MODERN_L", "MODERN_L")), (15, ("MUH", "MODERN_L", "BLK_L")),
-                    (20, ("MODERN_L", "MODERN_L", "BLK_L")), (10, ("MODERN_L",))),
-    ("modern", 1): ((35, ("MODERN_P", "BLK_P")), (20, ("MODERN_P", "MODERN_P")), (10, ("AWALAN_P", "MODERN_P")),
-                    (25, ("MODERN_P", "MODERN_P", "BLK_P")), (10, ("MODERN_P",))),
+    ("minahasa", 0): _CHRISTIAN_L,
+    ("minahasa", 1): _CHRISTIAN_P,
+    ("maluku", 0): _CHRISTIAN_L,
+    ("maluku", 1): _CHRISTIAN_P,
+    ("ntt", 0): _CHRISTIAN_L,
+    ("ntt", 1): _CHRISTIAN_P,
+    ("papua", 0): _CHRISTIAN_L,
+    ("papua", 1): _CHRISTIAN_P,
+    ("modern", 0): (
+        (35, ("MODERN_L", "BLK_L")),
+        (20, ("MODERN_L", "MODERN_L")),
+        (15, ("MUH", "MODERN_L", "BLK_L")),
+        (20, ("MODERN_L", "MODERN_L", "BLK_L")),
+        (10, ("MODERN_L",)),
+    ),
+    ("modern", 1): (
+        (35, ("MODERN_P", "BLK_P")),
+        (20, ("MODERN_P", "MODERN_P")),
+        (10, ("AWALAN_P", "MODERN_P")),
+        (25, ("MODERN_P", "MODERN_P", "BLK_P")),
+        (10, ("MODERN_P",)),
+    ),
 }
 
 # Indonesianised Chinese family name (pool index) -> clan name (pool index)
@@ -452,8 +707,9 @@ def _str_ints(x: np.ndarray, width: int) -> pl.Series:
 def _regency_names() -> tuple[np.ndarray, pl.Series]:
     """4-digit regency codes (sorted) and their place names as written in TMPT_LHR (upper case)."""
     kab = wilayah.regions().filter(pl.col("level") == 2).sort("kode")
-    nama = (kab["nama"].str.replace(r"^(Kabupaten Administrasi|Kota Administrasi|Kabupaten|Kota)\s+", "")
-            .str.to_uppercase())
+    nama = (
+        kab["nama"].str.replace(r"^(Kabupaten Administrasi|Kota Administrasi|Kabupaten|Kota)\s+", "").str.to_uppercase()
+    )
     return kab["kode"].cast(pl.Int64).to_numpy(), nama
 
 
@@ -495,16 +751,27 @@ def _modern_spelling_expr(col: pl.Expr, flags: list[pl.Expr]) -> pl.Expr:
     col = pl.when(oe).then(col.str.replace_all("OE", "U", literal=True)).otherwise(col)
     col = pl.when(ch).then(col.str.replace_all("CH", "KH", literal=True)).otherwise(col)
     col = pl.when(tj).then(col.str.replace_all("TJ", "C", literal=True)).otherwise(col)
-    jy = (col.str.replace_all("DJ", "\x00", literal=True).str.replace_all("J", "Y", literal=True)
-          .str.replace_all("\x00", "J", literal=True))
+    jy = (
+        col.str.replace_all("DJ", "\x00", literal=True)
+        .str.replace_all("J", "Y", literal=True)
+        .str.replace_all("\x00", "J", literal=True)
+    )
     return pl.when(j).then(jy).otherwise(col)
 
 
 _NAME_CHUNK = 1_000_000
 
 
-def _compose_names(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
-                   fam: np.ndarray, clan: np.ndarray, order: np.ndarray, common_share: float = 0.0) -> pl.Series:
+def _compose_names(
+    rng: np.random.Generator,
+    culture: np.ndarray,
+    female: np.ndarray,
+    birth_year: np.ndarray,
+    fam: np.ndarray,
+    clan: np.ndarray,
+    order: np.ndarray,
+    common_share: float = 0.0,
+) -> pl.Series:
     """Full upper-case names, composed from the word pools by culture, sex and generation.
 
     ``common_share`` of the people of the Muslim-majority cultures get one of the very common full
@@ -514,15 +781,19 @@ def _compose_names(rng: np.random.Generator, culture: np.ndarray, female: np.nda
     if culture.size <= _NAME_CHUNK:
         return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order, common_share)
     parts = [
-        _compose_names_chunk(rng, *(a[i:i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)),
-                             common_share)
+        _compose_names_chunk(
+            rng, *(a[i : i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)), common_share
+        )
         for i in range(0, culture.size, _NAME_CHUNK)
     ]
     return pl.concat(parts, rechunk=True)
 
 
-_COMMON_LISTS = ((N.NAMA_UMUM_LAKI_LAMA, N.NAMA_UMUM_LAKI_MUDA), (N.NAMA_UMUM_PEREMPUAN_LAMA, N.NAMA_UMUM_PEREMPUAN_MUDA))
-_COMMON_ZIPF = 1.1   # the k-th most common name is about k**-1.1 times as frequent as the first
+_COMMON_LISTS = (
+    (N.NAMA_UMUM_LAKI_LAMA, N.NAMA_UMUM_LAKI_MUDA),
+    (N.NAMA_UMUM_PEREMPUAN_LAMA, N.NAMA_UMUM_PEREMPUAN_MUDA),
+)
+_COMMON_ZIPF = 1.1  # the k-th most common name is about k**-1.1 times as frequent as the first
 _COMMON_YOUNG_FROM = 1980
 
 
@@ -541,8 +812,16 @@ def _common_names(rng: np.random.Generator, female: np.ndarray, birth_year: np.n
     return pl.Series(out.tolist(), dtype=pl.String)
 
 
-def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, birth_year: np.ndarray,
-                         fam: np.ndarray, clan: np.ndarray, order: np.ndarray, common_share: float = 0.0) -> pl.Series:
+def _compose_names_chunk(
+    rng: np.random.Generator,
+    culture: np.ndarray,
+    female: np.ndarray,
+    birth_year: np.ndarray,
+    fam: np.ndarray,
+    clan: np.ndarray,
+    order: np.ndarray,
+    common_share: float = 0.0,
+) -> pl.Series:
     n = culture.size
     cult = culture.astype(np.int64).copy()
     young = (birth_year >= 1988) & np.isin(cult, _EJAAN_CULTURES) & (rng.random(n) < 0.55)
@@ -577,13 +856,13 @@ def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: 
                         parts[k, sel] = _draw(rng, tok, sel.size)
     frame = pl.DataFrame({f"p{k}": parts[k] for k in range(4)})
     words = [
-        _POOL.gather(frame.select(pl.when(pl.col(f"p{k}") >= 0).then(pl.col(f"p{k}"))).to_series())
-        for k in range(4)
+        _POOL.gather(frame.select(pl.when(pl.col(f"p{k}") >= 0).then(pl.col(f"p{k}"))).to_series()) for k in range(4)
     ]
     # a word never repeats right after itself (SITI SITI)
     for k in range(1, 4):
-        words[k] = pl.select(pl.when(pl.lit(words[k]) != pl.lit(words[k - 1]).fill_null(""))
-                             .then(pl.lit(words[k]))).to_series()
+        words[k] = pl.select(
+            pl.when(pl.lit(words[k]) != pl.lit(words[k - 1]).fill_null("")).then(pl.lit(words[k]))
+        ).to_series()
     names = pl.DataFrame({f"w{k}": w for k, w in enumerate(words)}).select(
         pl.concat_str([f"w{k}" for k in range(4)], separator=" ", ignore_nulls=True).alias("nama")
     )["nama"]
@@ -593,15 +872,20 @@ def _compose_names_chunk(rng: np.random.Generator, culture: np.ndarray, female: 
         if rows.size:
             names = names.scatter(rows, _common_names(rng, female[rows], birth_year[rows]))
     # old spelling for older people of the cultures that used it
-    p_old = np.where(birth_year < 1960, 0.35, np.where(birth_year < 1972, 0.2, np.where(birth_year < 1985, 0.05, 0.005)))
+    p_old = np.where(
+        birth_year < 1960, 0.35, np.where(birth_year < 1972, 0.2, np.where(birth_year < 1985, 0.05, 0.005))
+    )
     old = np.flatnonzero(np.isin(culture, _EJAAN_CULTURES) & (rng.random(n) < p_old))
     profile = _choice(rng, tuple(p for p, _ in _OLD_PROFILES), old.size)
     for pi, (_, rules) in enumerate(_OLD_PROFILES):
         rows = old[profile == pi]
         pairs = [N.EJAAN_LAMA[i] for i in rules]
         # one simultaneous pass equals the rules applied in order (leftmost-first: SY before Y)
-        names = _subset_apply(names, rows, lambda s, pairs=pairs: s.str.replace_many(
-            [a for a, _ in pairs], [b for _, b in pairs], leftmost=True))
+        names = _subset_apply(
+            names,
+            rows,
+            lambda s, pairs=pairs: s.str.replace_many([a for a, _ in pairs], [b for _, b in pairs], leftmost=True),
+        )
     # never a famous full name
     famous = names.is_in(list(N.NAMA_TERKENAL)).to_numpy()
     if famous.any():
@@ -670,20 +954,24 @@ POPULATION_MIXES: dict[str, dict[str, float]] = {
     # the development population
     "dev": {"twin_rate": 0.015, "twin_lookalike_share": 0.6, "namesake_rate": 0.01, "common_name_share": 0.05},
     # held out: never tune against it (see NOISE_MIXES)
-    "held_out": {"twin_rate": 0.02, "twin_lookalike_share": 0.75, "namesake_rate": 0.02,
-                 "common_name_share": 0.08},
+    "held_out": {"twin_rate": 0.02, "twin_lookalike_share": 0.75, "namesake_rate": 0.02, "common_name_share": 0.08},
 }
-_TWIN_SAME_SEX = 0.65      # monozygotic twins (about a third) plus half of the dizygotic ones
-_TWIN_CONSECUTIVE = 0.9    # twins registered together get consecutive serials; the rest were registered apart
+_TWIN_SAME_SEX = 0.65  # monozygotic twins (about a third) plus half of the dizygotic ones
+_TWIN_CONSECUTIVE = 0.9  # twins registered together get consecutive serials; the rest were registered apart
 _NAMESAKE_MAX_SHIFT = 2.0  # years a namesake's birth date may move to meet the other's
-_SIBLING_GAP = 300         # days at least between two deliveries of one mother
+_SIBLING_GAP = 300  # days at least between two deliveries of one mother
 
 
-def population(rng: np.random.Generator, n_persons: int, *, periode: str,
-               twin_rate: float = POPULATION_MIXES["dev"]["twin_rate"],
-               twin_lookalike_share: float = POPULATION_MIXES["dev"]["twin_lookalike_share"],
-               namesake_rate: float = POPULATION_MIXES["dev"]["namesake_rate"],
-               common_name_share: float = POPULATION_MIXES["dev"]["common_name_share"]) -> pl.DataFrame:
+def population(
+    rng: np.random.Generator,
+    n_persons: int,
+    *,
+    periode: str,
+    twin_rate: float = POPULATION_MIXES["dev"]["twin_rate"],
+    twin_lookalike_share: float = POPULATION_MIXES["dev"]["twin_lookalike_share"],
+    namesake_rate: float = POPULATION_MIXES["dev"]["namesake_rate"],
+    common_name_share: float = POPULATION_MIXES["dev"]["common_name_share"],
+) -> pl.DataFrame:
     """The civil-registry population: ``n_persons`` people in households of 1-8.
 
     Returns the Dukcapil contract columns (:data:`DUKCAPIL_COLUMNS`) plus helper columns:
@@ -802,8 +1090,9 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str,
     m = el
     par = np.where(role[m] == MERTUA, spouse_bd[hh][m], head_bd[hh][m])
     k = int(m.sum())
-    bd[m] = np.maximum(np.minimum(par - _years(18) - 2 - _years(u(k) * 14), ref - _years(60) - _years(u(k) * 6)),
-                       ref - _years(100))
+    bd[m] = np.maximum(
+        np.minimum(par - _years(18) - 2 - _years(u(k) * 14), ref - _years(60) - _years(u(k) * 6)), ref - _years(100)
+    )
     m = role == FAMILI
     bd[m] = ref - _years(rng.uniform(2, 70, int(m.sum()))) - 1
     bd_lo[m], bd_hi[m] = ref - _years(70) - 1, ref - _years(2) - 1
@@ -904,9 +1193,16 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str,
         extra = np.where(female[rows], _draw(rng, "BLK_P", rows.size), _draw(rng, "BLK_L", rows.size))
         nama = nama.scatter(rows, nama.gather(rows) + " " + _gather(_POOL, extra))
     ibu_fam = _fam_draw(rng, culture)
-    nama_ibu = _compose_names(rng, culture, np.ones(n, dtype=bool), y - 26, ibu_fam,
-                              _clan_of(rng, ibu_fam, culture), np.minimum(_skewed(rng, 4, n, 1.5), 3),
-                              common_name_share)
+    nama_ibu = _compose_names(
+        rng,
+        culture,
+        np.ones(n, dtype=bool),
+        y - 26,
+        ibu_fam,
+        _clan_of(rng, ibu_fam, culture),
+        np.minimum(_skewed(rng, 4, n, 1.5), 3),
+        common_name_share,
+    )
     # children whose mother does not live in the household still share one mother
     first_anak = start + 1 + has_sp
     rows = np.flatnonzero(role == ANAK)
@@ -914,8 +1210,11 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str,
     # mothers who live in the household
     mother_h = np.where(head_f, start, np.where(has_sp, start + 1, -1))
     elder_start = start + 1 + has_sp + n_anak + n_cucu
-    elder_f_h = np.where(n_elder == 2, elder_start + 1,
-                         np.where((n_elder == 1) & female[np.minimum(elder_start, n - 1)], elder_start, -1))
+    elder_f_h = np.where(
+        n_elder == 2,
+        elder_start + 1,
+        np.where((n_elder == 1) & female[np.minimum(elder_start, n - 1)], elder_start, -1),
+    )
     src = np.full(n, -1, dtype=np.int64)
     m = (role == ANAK) & (mother_h[hh] >= 0)
     src[m] = mother_h[hh][m]
@@ -937,26 +1236,28 @@ def population(rng: np.random.Generator, n_persons: int, *, periode: str,
     alamat_h = _alamat(rng, H)
     pk = _pekerjaan(rng, age, female, role)
 
-    frame = pl.DataFrame({
-        "NIK": nik_s,
-        "NO_KK": pl.Series(kk[hh]).cast(pl.String),
-        "NAMA_LGKP": nama,
-        "TMPT_LHR": tmpt,
-        "TGL_LHR": pl.Series(bd.astype(np.int32)).cast(pl.Date),
-        "JENIS_KLMIN": _gather(("LAKI-LAKI", "PEREMPUAN"), female.astype(np.int64)),
-        "NAMA_LGKP_IBU": nama_ibu,
-        "ALAMAT": alamat_h.gather(pl.Series(hh)),
-        "kode_wilayah": v_code.gather(pl.Series(hv[hh])),
-        "JENIS_PKRJN": _gather(PEKERJAAN, pk),
-        "STAT_HBKEL": _gather(ROLES, role),
-        "TGL_MATI": tgl_mati,
-        "hh_id": pl.Series(hh.astype(np.int32)),
-        "pos": pl.Series(pos.astype(np.int8)),
-        "culture": pl.Series(culture.astype(np.int8)),
-        "fam": pl.Series(fam.astype(np.int32)),
-        "nik_grp_n": pl.Series(grp_n.astype(np.int16)),
-        "twin_root": pl.Series(np.where(twin, twin_root, -1).astype(np.int32)),
-    })
+    frame = pl.DataFrame(
+        {
+            "NIK": nik_s,
+            "NO_KK": pl.Series(kk[hh]).cast(pl.String),
+            "NAMA_LGKP": nama,
+            "TMPT_LHR": tmpt,
+            "TGL_LHR": pl.Series(bd.astype(np.int32)).cast(pl.Date),
+            "JENIS_KLMIN": _gather(("LAKI-LAKI", "PEREMPUAN"), female.astype(np.int64)),
+            "NAMA_LGKP_IBU": nama_ibu,
+            "ALAMAT": alamat_h.gather(pl.Series(hh)),
+            "kode_wilayah": v_code.gather(pl.Series(hv[hh])),
+            "JENIS_PKRJN": _gather(PEKERJAAN, pk),
+            "STAT_HBKEL": _gather(ROLES, role),
+            "TGL_MATI": tgl_mati,
+            "hh_id": pl.Series(hh.astype(np.int32)),
+            "pos": pl.Series(pos.astype(np.int8)),
+            "culture": pl.Series(culture.astype(np.int8)),
+            "fam": pl.Series(fam.astype(np.int32)),
+            "nik_grp_n": pl.Series(grp_n.astype(np.int16)),
+            "twin_root": pl.Series(np.where(twin, twin_root, -1).astype(np.int32)),
+        }
+    )
     return frame.with_columns(
         NO_PROP=pl.col("kode_wilayah").str.slice(0, 2),
         NO_KAB=pl.col("kode_wilayah").str.slice(2, 2),
@@ -982,9 +1283,18 @@ def _twin_roots(rng: np.random.Generator, role: np.ndarray, hh: np.ndarray, twin
     return np.maximum.accumulate(np.where(follows, 0, idx))
 
 
-def _namesake_pairs(rng: np.random.Generator, culture: np.ndarray, female: np.ndarray, bd: np.ndarray,
-                    bd_lo: np.ndarray, bd_hi: np.ndarray, hh: np.ndarray, village: np.ndarray,
-                    eligible: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+def _namesake_pairs(
+    rng: np.random.Generator,
+    culture: np.ndarray,
+    female: np.ndarray,
+    bd: np.ndarray,
+    bd_lo: np.ndarray,
+    bd_hi: np.ndarray,
+    hh: np.ndarray,
+    village: np.ndarray,
+    eligible: np.ndarray,
+    rate: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Disjoint pairs (x, y) of unrelated people who become namesakes: ``y`` takes ``x``'s birth date.
 
     Candidates are people of a Muslim-majority culture (no family name to clash) outside a twin
@@ -998,10 +1308,9 @@ def _namesake_pairs(rng: np.random.Generator, culture: np.ndarray, female: np.nd
     if rate <= 0 or cand.size < 2:
         return none, none
     cand = cand[np.lexsort((bd[cand], female[cand], culture[cand]))]
-    a, b = cand[0:cand.size - 1:2], cand[1::2]
+    a, b = cand[0 : cand.size - 1 : 2], cand[1::2]
     near = np.abs(bd[a] - bd[b]) <= _years(_NAMESAKE_MAX_SHIFT)
-    ok = ((culture[a] == culture[b]) & (female[a] == female[b]) & (hh[a] != hh[b]) & (village[a] != village[b])
-          & near)
+    ok = (culture[a] == culture[b]) & (female[a] == female[b]) & (hh[a] != hh[b]) & (village[a] != village[b]) & near
     b_moves = ok & (bd[a] >= bd_lo[b]) & (bd[a] <= bd_hi[b])
     a_moves = ok & ~b_moves & (bd[b] >= bd_lo[a]) & (bd[b] <= bd_hi[a])
     x, y = np.where(b_moves, a, b), np.where(b_moves, b, a)
@@ -1012,12 +1321,18 @@ def _namesake_pairs(rng: np.random.Generator, culture: np.ndarray, female: np.nd
 
 
 _AWALAN_RE = "|".join(re.escape(w) for w in N.AWALAN_NAMA)
-_GIVEN_RE = rf"^((?:(?:{_AWALAN_RE}) )*)(\S+)(.*)$"   # prefix words, the given word, the rest
+_GIVEN_RE = rf"^((?:(?:{_AWALAN_RE}) )*)(\S+)(.*)$"  # prefix words, the given word, the rest
 _BALI_RE = r"^((?:I|NI)(?: (?:" + "|".join(N.BALI_URUTAN_KATA) + r"))+) (.+)$"
 
 
-def _twin_lookalike_names(rng: np.random.Generator, nama: pl.Series, twin_root: np.ndarray, female: np.ndarray,
-                          culture: np.ndarray, share: float) -> pl.Series:
+def _twin_lookalike_names(
+    rng: np.random.Generator,
+    nama: pl.Series,
+    twin_root: np.ndarray,
+    female: np.ndarray,
+    culture: np.ndarray,
+    share: float,
+) -> pl.Series:
     """Names of twins that look alike: ``share`` of the twins born second (or third) get a name made
     from the sibling born just before them, in one of the ways families do it:
 
@@ -1038,9 +1353,11 @@ def _twin_lookalike_names(rng: np.random.Generator, nama: pl.Series, twin_root: 
     if follower.size == 0:
         return nama
     depth = follower - twin_root[follower]
-    style = np.where(np.isin(culture[follower], _MUSLIM_CULTURES) & (depth == 1),
-                     _choice(rng, (0.25, 0.15, 0.25, 0.35), follower.size),   # pair, dwi_tri, same_first, one_letter
-                     np.where(rng.random(follower.size) < 0.5, 2, 3))
+    style = np.where(
+        np.isin(culture[follower], _MUSLIM_CULTURES) & (depth == 1),
+        _choice(rng, (0.25, 0.15, 0.25, 0.35), follower.size),  # pair, dwi_tri, same_first, one_letter
+        np.where(rng.random(follower.size) < 0.5, 2, 3),
+    )
     style = np.where(culture[follower] == _C["bali"], 4, style)
     pairs = N.KEMBAR_PASANGAN
     sexes = np.array([{"LL": 0, "LP": 1, "PL": 2, "PP": 3}[p[2]] for p in pairs])
@@ -1054,12 +1371,21 @@ def _twin_lookalike_names(rng: np.random.Generator, nama: pl.Series, twin_root: 
         for ci in range(4):
             m = combo == ci
             pick[m] = np.flatnonzero(sexes == ci)[rng.integers(0, int((sexes == ci).sum()), int(m.sum()))]
-        df = pl.DataFrame({
-            "a": a, "own": own, "st": st, "fem": female[rows], "same_sex": female[rows] == female[prev],
-            "p0": _gather([p[0] for p in pairs], pick), "p1": _gather([p[1] for p in pairs], pick),
-        })
+        df = pl.DataFrame(
+            {
+                "a": a,
+                "own": own,
+                "st": st,
+                "fem": female[rows],
+                "same_sex": female[rows] == female[prev],
+                "p0": _gather([p[0] for p in pairs], pick),
+                "p1": _gather([p[1] for p in pairs], pick),
+            }
+        )
         pre, given, rest = (pl.col("a").str.extract(_GIVEN_RE, i) for i in (1, 2, 3))
-        pre_b = pl.when(pl.col("same_sex")).then(pre).otherwise(pl.lit(""))  # no SITI for a brother, no MUHAMMAD for a sister
+        pre_b = (
+            pl.when(pl.col("same_sex")).then(pre).otherwise(pl.lit(""))
+        )  # no SITI for a brother, no MUHAMMAD for a sister
         last = pl.col("a").str.extract(r"(\S+)$", 1)
         own_last = pl.col("own").str.extract(r"(\S+)$", 1)
         # one letter: the final vowel after a consonant follows the sex (RIZKI / RIZKA), else the first vowel
@@ -1067,33 +1393,72 @@ def _twin_lookalike_names(rng: np.random.Generator, nama: pl.Series, twin_root: 
         ends_cv = given.str.contains(r"[^AEIOU][AEIOU]$")
         first_v = given.str.extract(r"^[^AEIOU]*([AEIOU])", 1)
         swapped_v = first_v.replace_strict(["A", "E", "I", "O", "U"], ["E", "A", "E", "A", "A"], default="A")
-        g1 = (pl.when(ends_cv & pl.col("fem")).then(
-                  pl.when(given.str.ends_with("A")).then(given.str.replace(r"A$", "I")).otherwise(given.str.replace(r"[EIOU]$", "A")))
-              .when(ends_cv).then(
-                  pl.when(given.str.ends_with("I")).then(given.str.replace(r"I$", "O")).otherwise(given.str.replace(r"[AEOU]$", "I")))
-              .otherwise(pl.concat_str([given.str.extract(r"^([^AEIOU]*)[AEIOU]", 1), swapped_v,
-                                        given.str.replace(r"^[^AEIOU]*[AEIOU]", "")])))
+        g1 = (
+            pl.when(ends_cv & pl.col("fem"))
+            .then(
+                pl.when(given.str.ends_with("A"))
+                .then(given.str.replace(r"A$", "I"))
+                .otherwise(given.str.replace(r"[EIOU]$", "A"))
+            )
+            .when(ends_cv)
+            .then(
+                pl.when(given.str.ends_with("I"))
+                .then(given.str.replace(r"I$", "O"))
+                .otherwise(given.str.replace(r"[AEOU]$", "I"))
+            )
+            .otherwise(
+                pl.concat_str(
+                    [
+                        given.str.extract(r"^([^AEIOU]*)[AEIOU]", 1),
+                        swapped_v,
+                        given.str.replace(r"^[^AEIOU]*[AEIOU]", ""),
+                    ]
+                )
+            )
+        )
         bali_a = pl.col("a").str.extract(_BALI_RE, 2)
         bali_own = pl.col("own").str.extract(_BALI_RE, 1)
-        new_b = (pl.when(pl.col("st") == 0).then(pre_b + pl.col("p1") + rest)
-                 .when(pl.col("st") == 1).then("TRI " + last)
-                 .when((pl.col("st") == 2) & pl.col("same_sex")).then(pre + given + " " + own_last)
-                 .when((pl.col("st") == 4) & bali_a.is_not_null() & bali_own.is_not_null()).then(bali_own + " " + bali_a)
-                 .otherwise(pre_b + g1 + rest))
-        new_a = (pl.when(pl.col("st") == 0).then(pre + pl.col("p0") + rest)
-                 .when(pl.col("st") == 1).then("DWI " + last)
-                 .otherwise(pl.col("a")))
-        out = df.with_columns(root=nama.gather(twin_root[rows]), extra=_gather(_POOL, np.where(
-            female[rows], _draw(rng, "BLK_P", rows.size), _draw(rng, "BLK_L", rows.size)))).select(
-            new_a=new_a.fill_null(pl.col("a")), new_b=new_b, a="a", own="own", root="root", extra="extra")
+        new_b = (
+            pl.when(pl.col("st") == 0)
+            .then(pre_b + pl.col("p1") + rest)
+            .when(pl.col("st") == 1)
+            .then("TRI " + last)
+            .when((pl.col("st") == 2) & pl.col("same_sex"))
+            .then(pre + given + " " + own_last)
+            .when((pl.col("st") == 4) & bali_a.is_not_null() & bali_own.is_not_null())
+            .then(bali_own + " " + bali_a)
+            .otherwise(pre_b + g1 + rest)
+        )
+        new_a = (
+            pl.when(pl.col("st") == 0)
+            .then(pre + pl.col("p0") + rest)
+            .when(pl.col("st") == 1)
+            .then("DWI " + last)
+            .otherwise(pl.col("a"))
+        )
+        out = df.with_columns(
+            root=nama.gather(twin_root[rows]),
+            extra=_gather(
+                _POOL, np.where(female[rows], _draw(rng, "BLK_P", rows.size), _draw(rng, "BLK_L", rows.size))
+            ),
+        ).select(new_a=new_a.fill_null(pl.col("a")), new_b=new_b, a="a", own="own", root="root", extra="extra")
         # no two children of one delivery share a name: else the composed name, else one more word
         new_a = pl.when(pl.col("new_a") == pl.col("new_b")).then(pl.col("a")).otherwise(pl.col("new_a"))
-        clash = [pl.col("new_a"), pl.col("root")]   # the sibling just before, the first-born
-        out = out.with_columns(new_a=new_a).with_columns(new_b=pl.when(
-            pl.col("new_b").is_null() | (pl.col("new_b") == "") | pl.any_horizontal(pl.col("new_b") == c for c in clash))
-            .then(pl.col("own")).otherwise(pl.col("new_b")))
-        out = out.with_columns(new_b=pl.when(pl.any_horizontal(pl.col("new_b") == c for c in clash))
-                               .then(pl.col("new_b") + " " + pl.col("extra")).otherwise(pl.col("new_b")))
+        clash = [pl.col("new_a"), pl.col("root")]  # the sibling just before, the first-born
+        out = out.with_columns(new_a=new_a).with_columns(
+            new_b=pl.when(
+                pl.col("new_b").is_null()
+                | (pl.col("new_b") == "")
+                | pl.any_horizontal(pl.col("new_b") == c for c in clash)
+            )
+            .then(pl.col("own"))
+            .otherwise(pl.col("new_b"))
+        )
+        out = out.with_columns(
+            new_b=pl.when(pl.any_horizontal(pl.col("new_b") == c for c in clash))
+            .then(pl.col("new_b") + " " + pl.col("extra"))
+            .otherwise(pl.col("new_b"))
+        )
         nama = nama.scatter(prev, out["new_a"]).scatter(rows, out["new_b"])
     return nama
 
@@ -1105,19 +1470,32 @@ def _alamat(rng: np.random.Generator, n: int) -> pl.Series:
     dusun = _gather(N.NAMA_DUSUN, _skewed(rng, len(N.NAMA_DUSUN), n, 1.3))
     kamp = _gather(N.NAMA_KAMPUNG, _skewed(rng, len(N.NAMA_KAMPUNG), n, 1.3))
     perum = _gather(N.NAMA_PERUM, rng.integers(0, len(N.NAMA_PERUM), n))
-    df = pl.DataFrame({
-        "kind": kind, "jalan": jalan, "dusun": dusun, "kamp": kamp, "perum": perum,
-        "no": rng.integers(1, 200, n), "blok": _gather(tuple("ABCDEFGH"), rng.integers(0, 8, n)),
-        "rt": _str_ints(rng.integers(1, 21, n), 3), "rw": _str_ints(rng.integers(1, 16, n), 3),
-    })
+    df = pl.DataFrame(
+        {
+            "kind": kind,
+            "jalan": jalan,
+            "dusun": dusun,
+            "kamp": kamp,
+            "perum": perum,
+            "no": rng.integers(1, 200, n),
+            "blok": _gather(tuple("ABCDEFGH"), rng.integers(0, 8, n)),
+            "rt": _str_ints(rng.integers(1, 21, n), 3),
+            "rw": _str_ints(rng.integers(1, 16, n), 3),
+        }
+    )
     rtrw = pl.format(" RT {} RW {}", "rt", "rw")
     return df.select(
-        pl.when(pl.col("kind") == 0).then(pl.format("JL. {} NO. {}", "jalan", "no"))
-        .when(pl.col("kind") == 1).then(pl.format("DUSUN {}", "dusun"))
-        .when(pl.col("kind") == 2).then(pl.format("KP. {}", "kamp"))
-        .when(pl.col("kind") == 3).then(pl.format("GG. {} NO. {}", "jalan", "no"))
+        pl.when(pl.col("kind") == 0)
+        .then(pl.format("JL. {} NO. {}", "jalan", "no"))
+        .when(pl.col("kind") == 1)
+        .then(pl.format("DUSUN {}", "dusun"))
+        .when(pl.col("kind") == 2)
+        .then(pl.format("KP. {}", "kamp"))
+        .when(pl.col("kind") == 3)
+        .then(pl.format("GG. {} NO. {}", "jalan", "no"))
         .otherwise(pl.format("PERUM {} BLOK {}{}", "perum", "blok", "no"))
-        .add(rtrw).alias("ALAMAT")
+        .add(rtrw)
+        .alias("ALAMAT")
     )["ALAMAT"]
 
 
@@ -1138,8 +1516,9 @@ def _pekerjaan(rng: np.random.Generator, age: np.ndarray, female: np.ndarray, ro
     irt = (age >= 18) & female & np.isin(role, (ISTRI, KK, MERTUA, ORANG_TUA)) & (rng.random(n) < 0.45)
     out[irt] = _PK["MENGURUS RUMAH TANGGA"]
     aparat = (age >= 20) & (age < 58) & (rng.random(n) < 0.015)
-    out[aparat] = np.array([_PK["PEGAWAI NEGERI SIPIL"], _PK["TENTARA NASIONAL INDONESIA"],
-                            _PK["KEPOLISIAN RI"]])[_choice(rng, (0.6, 0.2, 0.2), int(aparat.sum()))]
+    out[aparat] = np.array([_PK["PEGAWAI NEGERI SIPIL"], _PK["TENTARA NASIONAL INDONESIA"], _PK["KEPOLISIAN RI"]])[
+        _choice(rng, (0.6, 0.2, 0.2), int(aparat.sum()))
+    ]
     return out
 
 
@@ -1159,11 +1538,13 @@ def dtsen(rng: np.random.Generator, population: pl.DataFrame, *, periode: str) -
     p = (0.16, 0.14, 0.11, 0.09, 0.09, 0.09, 0.09, 0.08, 0.08, 0.07)
     desil = _choice(rng, p, h) + 1
     upd = ref - rng.integers(1, 731, h)
-    return pl.DataFrame({
-        "no_kk": kk,
-        "desil": pl.Series(desil.astype(np.int32)),
-        "tgl_update": pl.Series(upd.astype(np.int32)).cast(pl.Date),
-    }).filter(pl.Series(keep))
+    return pl.DataFrame(
+        {
+            "no_kk": kk,
+            "desil": pl.Series(desil.astype(np.int32)),
+            "tgl_update": pl.Series(upd.astype(np.int32)).cast(pl.Date),
+        }
+    ).filter(pl.Series(keep))
 
 
 def sdm_kesos(rng: np.random.Generator, population: pl.DataFrame) -> pl.DataFrame:
@@ -1177,18 +1558,21 @@ def sdm_kesos(rng: np.random.Generator, population: pl.DataFrame) -> pl.DataFram
     k = rows.height
     jenis = ("PENDAMPING PKH", "TKSK", "PSM", "TAGANA", "PENDAMPING REHSOS", "SAKTI PEKSOS", "KARANG TARUNA")
     dotted = rng.random(k) < 0.25
-    return pl.DataFrame({
-        "nik": rows["NIK"],
-        "nama": rows["NAMA_LGKP"],
-        "jenis_sdm": _gather(jenis, _choice(rng, (0.4, 0.15, 0.2, 0.08, 0.07, 0.05, 0.05), k)),
-        "kode_wilayah": _dotted(rows["kode_wilayah"], dotted),
-        "aktif": _gather(("Y", "N"), (rng.random(k) >= 0.85).astype(np.int64)),
-    })
+    return pl.DataFrame(
+        {
+            "nik": rows["NIK"],
+            "nama": rows["NAMA_LGKP"],
+            "jenis_sdm": _gather(jenis, _choice(rng, (0.4, 0.15, 0.2, 0.08, 0.07, 0.05, 0.05), k)),
+            "kode_wilayah": _dotted(rows["kode_wilayah"], dotted),
+            "aktif": _gather(("Y", "N"), (rng.random(k) >= 0.85).astype(np.int64)),
+        }
+    )
 
 
 def _dotted(code: pl.Series, dotted: np.ndarray) -> pl.Series:
-    dots = pl.concat_str([code.str.slice(0, 2), code.str.slice(2, 2), code.str.slice(4, 2), code.str.slice(6)],
-                         separator=".")
+    dots = pl.concat_str(
+        [code.str.slice(0, 2), code.str.slice(2, 2), code.str.slice(4, 2), code.str.slice(6)], separator="."
+    )
     return pl.select(pl.when(pl.lit(pl.Series(dotted))).then(dots).otherwise(code)).to_series().alias(code.name)
 
 
@@ -1211,17 +1595,20 @@ def gis(rng: np.random.Generator, population: pl.DataFrame, *, periode: str) -> 
     lat = np.round(clat[vi] + rng.normal(0, 0.01, k), 6)
     lon = np.round(clon[vi] + rng.normal(0, 0.01, k), 6)
     tgl = ref - rng.integers(1, 366, k)
-    return pl.DataFrame({
-        "no_kk": rows["NO_KK"],
-        "hasil": _gather(("LAYAK", "TIDAK LAYAK"), (rng.random(k) < 0.15).astype(np.int64)),
-        "tgl_verifikasi": pl.Series(tgl.astype(np.int32)).cast(pl.Date).dt.strftime("%Y-%m-%d"),
-        "lat": pl.Series(lat),
-        "lon": pl.Series(lon),
-    })
+    return pl.DataFrame(
+        {
+            "no_kk": rows["NO_KK"],
+            "hasil": _gather(("LAYAK", "TIDAK LAYAK"), (rng.random(k) < 0.15).astype(np.int64)),
+            "tgl_verifikasi": pl.Series(tgl.astype(np.int32)).cast(pl.Date).dt.strftime("%Y-%m-%d"),
+            "lat": pl.Series(lat),
+            "lon": pl.Series(lon),
+        }
+    )
 
 
-def _pick_households(rng: np.random.Generator, population: pl.DataFrame, share: float,
-                     dtsen_frame: pl.DataFrame | None) -> pl.DataFrame:
+def _pick_households(
+    rng: np.random.Generator, population: pl.DataFrame, share: float, dtsen_frame: pl.DataFrame | None
+) -> pl.DataFrame:
     """~``share`` of households; with DTSEN, mostly (~90%) from deciles 1-4 (the paid ones)."""
     hh = _households(population).select("NO_KK", "hh_id")
     h = hh.height
@@ -1238,11 +1625,17 @@ def _pick_households(rng: np.random.Generator, population: pl.DataFrame, share: 
 def _pengurus(population: pl.DataFrame, hh_ids: pl.Series) -> pl.Series:
     """The NIK that manages the household's aid: the wife if there is one, else the head."""
     fam = population.filter(pl.col("hh_id").is_in(hh_ids.implode()) & (pl.col("pos") <= 1))
-    chosen = (fam.with_columns(pri=pl.when(pl.col("STAT_HBKEL") == "ISTRI").then(0)
-                               .when(pl.col("pos") == 0).then(1).otherwise(2))
-              .sort("hh_id", "pri").group_by("hh_id", maintain_order=True).first())
-    return (pl.DataFrame({"hh_id": hh_ids}).join(chosen.select("hh_id", "NIK"), on="hh_id", how="left",
-                                                 maintain_order="left")["NIK"])
+    chosen = (
+        fam.with_columns(
+            pri=pl.when(pl.col("STAT_HBKEL") == "ISTRI").then(0).when(pl.col("pos") == 0).then(1).otherwise(2)
+        )
+        .sort("hh_id", "pri")
+        .group_by("hh_id", maintain_order=True)
+        .first()
+    )
+    return pl.DataFrame({"hh_id": hh_ids}).join(
+        chosen.select("hh_id", "NIK"), on="hh_id", how="left", maintain_order="left"
+    )["NIK"]
 
 
 def burekol(rng: np.random.Generator, population: pl.DataFrame, *, dtsen: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -1254,38 +1647,56 @@ def burekol(rng: np.random.Generator, population: pl.DataFrame, *, dtsen: pl.Dat
     lengths = np.array([15, 10, 16, 13, 12])[bank_i]
     digits = rng.integers(0, 10, size=(k, 16))
     digits[:, 0] = rng.integers(1, 10, size=k)
-    full = pl.Series(np.frombuffer((digits + ord("0")).astype(np.uint8).tobytes(), dtype="S16").astype(str),
-                     dtype=pl.String)
+    full = pl.Series(
+        np.frombuffer((digits + ord("0")).astype(np.uint8).tobytes(), dtype="S16").astype(str), dtype=pl.String
+    )
     rek = full.str.slice(0, pl.Series(lengths))
     rek = pl.select(pl.when(pl.lit(pl.Series(status_i == 0))).then(rek).otherwise(pl.lit(""))).to_series()
-    return pl.DataFrame({
-        "no_kk": rows["NO_KK"],
-        "nik_pengurus": _pengurus(population, rows["hh_id"]),
-        "bank": _gather(("BRI", "BNI", "BTN", "MANDIRI", "POS"), bank_i),
-        "status_rekening": _gather(("AKTIF", "PROSES", "GAGAL"), status_i),
-        "no_rekening": rek,
-    })
+    return pl.DataFrame(
+        {
+            "no_kk": rows["NO_KK"],
+            "nik_pengurus": _pengurus(population, rows["hh_id"]),
+            "bank": _gather(("BRI", "BNI", "BTN", "MANDIRI", "POS"), bank_i),
+            "status_rekening": _gather(("AKTIF", "PROSES", "GAGAL"), status_i),
+            "no_rekening": rek,
+        }
+    )
 
 
-def salur(rng: np.random.Generator, population: pl.DataFrame, *, periode: str,
-          dtsen: pl.DataFrame | None = None) -> pl.DataFrame:
+def salur(
+    rng: np.random.Generator, population: pl.DataFrame, *, periode: str, dtsen: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Disbursement results for a few % of households (PKH and/or BPNT), quarterly amounts in rupiah."""
     ref = _day(periode_start(periode))
     rows = _pick_households(rng, population, 0.04, dtsen)
     k = rows.height
     members = population.filter(pl.col("hh_id").is_in(rows["hh_id"].implode()) & pl.col("TGL_MATI").is_null())
     age = (ref - members["TGL_LHR"].cast(pl.Int32).to_numpy()) / _YEAR
-    comp = pl.DataFrame({
-        "hh_id": members["hh_id"],
-        "c06": age < 7, "sd": (age >= 7) & (age < 13), "smp": (age >= 13) & (age < 16),
-        "sma": (age >= 16) & (age < 19), "lansia": age >= 60,
-    }).group_by("hh_id").agg(pl.all().sum())
+    comp = (
+        pl.DataFrame(
+            {
+                "hh_id": members["hh_id"],
+                "c06": age < 7,
+                "sd": (age >= 7) & (age < 13),
+                "smp": (age >= 13) & (age < 16),
+                "sma": (age >= 16) & (age < 19),
+                "lansia": age >= 60,
+            }
+        )
+        .group_by("hh_id")
+        .agg(pl.all().sum())
+    )
     comp = pl.DataFrame({"hh_id": rows["hh_id"]}).join(comp, on="hh_id", how="left", maintain_order="left").fill_null(0)
     # at most 4 components, the dearest first; quarterly tranche = yearly / 4
     left = np.full(k, 4)
     total = np.zeros(k, dtype=np.int64)
-    for col, amount in (("c06", 3_000_000), ("lansia", 2_400_000), ("sma", 2_000_000), ("smp", 1_500_000),
-                        ("sd", 900_000)):
+    for col, amount in (
+        ("c06", 3_000_000),
+        ("lansia", 2_400_000),
+        ("sma", 2_000_000),
+        ("smp", 1_500_000),
+        ("sd", 900_000),
+    ):
         take = np.minimum(comp[col].to_numpy(), left)
         total += take * amount
         left -= take
@@ -1314,8 +1725,14 @@ def salur(rng: np.random.Generator, population: pl.DataFrame, *, periode: str,
 _DATE_FORMATS = ("DD-MM-YYYY", "DD/MM/YYYY", "YYYY-MM-DD")
 _INVALID_DATES = ("00-00-0000", "TIDAK TAHU", "-", "", "32/13/{y}", "31-02-{y}", "{y}-14-40", "??-??-{y}")
 _INVALID_JENIS = ("TAMBAH", "UBAH", "GANTI", "MUTASI", "USUL BARU")
-_FORMULAS = ('=HYPERLINK("x")', '=HYPERLINK("http://bit.ly/bansos","KLIK")', "=SUM(A1:A9)",
-             "=CMD|' /C calc'!A0", '=IMPORTXML("http://x","//a")', "@SUM(1+1)")
+_FORMULAS = (
+    '=HYPERLINK("x")',
+    '=HYPERLINK("http://bit.ly/bansos","KLIK")',
+    "=SUM(A1:A9)",
+    "=CMD|' /C calc'!A0",
+    '=IMPORTXML("http://x","//a")',
+    "@SUM(1+1)",
+)
 _NONASCII = (" – ", " GG. SA’ADAH", " (DEPAN CAFÉ)")
 
 
@@ -1335,8 +1752,9 @@ def _resolve_rates(noise_rates: Mapping[str, float] | None, noise_mix: str = "de
     return rates
 
 
-def _assign_groups(rng: np.random.Generator, n: int, rates: dict[str, float],
-                   applicable: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _assign_groups(
+    rng: np.random.Generator, n: int, rates: dict[str, float], applicable: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
     """One boolean array per noise kind; within a group a row gets at most one kind.
 
     A kind that applies only to some rows is drawn among those still free in its group at
@@ -1361,8 +1779,13 @@ def _fabricate_serials(rng: np.random.Generator, prefixes: np.ndarray, populatio
     if prefixes.size == 0:
         return prefixes.astype(np.int64)
     pop_prefix = pl.Series("p", population_nik // 10_000)
-    counts = (pl.DataFrame({"p": pop_prefix}).filter(pl.col("p").is_in(pl.Series(np.unique(prefixes)).implode()))
-              .group_by("p").len().sort("p"))
+    counts = (
+        pl.DataFrame({"p": pop_prefix})
+        .filter(pl.col("p").is_in(pl.Series(np.unique(prefixes)).implode()))
+        .group_by("p")
+        .len()
+        .sort("p")
+    )
     cp = np.r_[counts["p"].to_numpy().astype(np.int64), np.iinfo(np.int64).max]  # sentinel: never matches
     cn = np.r_[counts["len"].to_numpy().astype(np.int64), 0]
     i = np.searchsorted(cp, prefixes)
@@ -1380,9 +1803,12 @@ def _fabricate_serials(rng: np.random.Generator, prefixes: np.ndarray, populatio
 def _render_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, fmt: np.ndarray) -> pl.Series:
     df = pl.DataFrame({"y": _str_ints(y, 4), "m": _str_ints(m, 2), "d": _str_ints(d, 2), "f": fmt})
     return df.select(
-        pl.when(pl.col("f") == 0).then(pl.format("{}-{}-{}", "d", "m", "y"))
-        .when(pl.col("f") == 1).then(pl.format("{}/{}/{}", "d", "m", "y"))
-        .otherwise(pl.format("{}-{}-{}", "y", "m", "d")).alias("tanggal_lahir")
+        pl.when(pl.col("f") == 0)
+        .then(pl.format("{}-{}-{}", "d", "m", "y"))
+        .when(pl.col("f") == 1)
+        .then(pl.format("{}/{}/{}", "d", "m", "y"))
+        .otherwise(pl.format("{}-{}-{}", "y", "m", "d"))
+        .alias("tanggal_lahir")
     )["tanggal_lahir"]
 
 
@@ -1404,18 +1830,30 @@ def _name_typo(rng: np.random.Generator, s: pl.Series) -> pl.Series:
     p = np.floor(rng.random(n) * length).astype(np.int64)
     op = rng.integers(0, 4, n)  # 0,1 substitute, 2 drop, 3 double
     letter = _gather(tuple("ABCDEFGHIJKLMNOPRSTUWY"), rng.integers(0, 22, n))
-    out = _expr_on(s, pl.when(pl.col("op") <= 1)
-                   .then(pl.concat_str([pl.col("s").str.slice(0, pl.col("p")), pl.col("c"),
-                                        pl.col("s").str.slice(pl.col("p") + 1)]))
-                   .when(pl.col("op") == 2)
-                   .then(pl.concat_str([pl.col("s").str.slice(0, pl.col("p")), pl.col("s").str.slice(pl.col("p") + 1)]))
-                   .otherwise(pl.concat_str([pl.col("s").str.slice(0, pl.col("p") + 1), pl.col("s").str.slice(pl.col("p"))])),
-                   p=p, op=op, c=letter)
+    out = _expr_on(
+        s,
+        pl.when(pl.col("op") <= 1)
+        .then(
+            pl.concat_str([pl.col("s").str.slice(0, pl.col("p")), pl.col("c"), pl.col("s").str.slice(pl.col("p") + 1)])
+        )
+        .when(pl.col("op") == 2)
+        .then(pl.concat_str([pl.col("s").str.slice(0, pl.col("p")), pl.col("s").str.slice(pl.col("p") + 1)]))
+        .otherwise(pl.concat_str([pl.col("s").str.slice(0, pl.col("p") + 1), pl.col("s").str.slice(pl.col("p"))])),
+        p=p,
+        op=op,
+        c=letter,
+    )
     same = (out == s).to_numpy()
     if same.any():  # a substitution by the same letter: double that letter instead
         rows = np.flatnonzero(same)
-        out = out.scatter(rows, _expr_on(s.gather(rows), pl.concat_str(
-            [pl.col("s").str.slice(0, pl.col("p") + 1), pl.col("s").str.slice(pl.col("p"))]), p=p[rows]))
+        out = out.scatter(
+            rows,
+            _expr_on(
+                s.gather(rows),
+                pl.concat_str([pl.col("s").str.slice(0, pl.col("p") + 1), pl.col("s").str.slice(pl.col("p"))]),
+                p=p[rows],
+            ),
+        )
     return out
 
 
@@ -1443,11 +1881,12 @@ def _muhammad_variant(rng: np.random.Generator, s: pl.Series) -> pl.Series:
 # ------------------------------------------------------------------------------------------------
 # Families that moved
 # ------------------------------------------------------------------------------------------------
-_MOVE_SAME_REGENCY = 0.7   # most moves stay in the regency; the rest go to another province
+_MOVE_SAME_REGENCY = 0.7  # most moves stay in the regency; the rest go to another province
 
 
-def _relocated_households(rng: np.random.Generator, k: int, rates: Mapping[str, float],
-                          eligible: np.ndarray) -> np.ndarray:
+def _relocated_households(
+    rng: np.random.Generator, k: int, rates: Mapping[str, float], eligible: np.ndarray
+) -> np.ndarray:
     """Per proposed household: 0 stayed, 1 ``relocated``, 2 ``relocated_old_form`` (drawn at the kinds' rates)."""
     u = rng.random(k)
     p1, p2 = rates["relocated"], rates["relocated_old_form"]
@@ -1501,8 +1940,14 @@ def _old_family_cards(rng: np.random.Generator, kode: pl.Series, population: pl.
     raise RuntimeError("could not make an old No KK that Dukcapil does not hold")
 
 
-def _relocate(rng: np.random.Generator, base: pl.DataFrame, cand: np.ndarray, moving: np.ndarray,
-              population: pl.DataFrame, ref: int) -> pl.DataFrame:
+def _relocate(
+    rng: np.random.Generator,
+    base: pl.DataFrame,
+    cand: np.ndarray,
+    moving: np.ndarray,
+    population: pl.DataFrame,
+    ref: int,
+) -> pl.DataFrame:
     """Give the households that moved (``moving`` per household: 1 relocated, 2 relocated_old_form)
     the village, address and, for an old form, No KK the usulan will carry.
 
@@ -1571,8 +2016,9 @@ def _deliveries(population: pl.DataFrame) -> np.ndarray:
 def _first_per_row(df: pl.DataFrame, value: str, n: int) -> pl.Series:
     """The first ``value`` per ``_row`` (by ``value``) as a column of length ``n`` (null where none)."""
     best = df.group_by("_row").agg(pl.col(value).min())
-    return (pl.DataFrame({"_row": np.arange(n, dtype=np.int64)})
-            .join(best, on="_row", how="left", maintain_order="left")[value])
+    return pl.DataFrame({"_row": np.arange(n, dtype=np.int64)}).join(
+        best, on="_row", how="left", maintain_order="left"
+    )[value]
 
 
 def _lookalikes(population: pl.DataFrame, base: pl.DataFrame, cand: np.ndarray) -> pl.DataFrame:
@@ -1588,61 +2034,110 @@ def _lookalikes(population: pl.DataFrame, base: pl.DataFrame, cand: np.ndarray) 
     """
     n = base.height
     deliv = _deliveries(population)
-    own = pl.DataFrame({
-        "_row": np.arange(n, dtype=np.int64), "_pop_row": base["_pop_row"], "nik": base["NIK"].cast(pl.Int64),
-        "sex": base["JENIS_KLMIN"], "hh_id": base["hh_id"], "cand": cand, "delivery": deliv[base["_pop_row"].to_numpy()],
-    })
+    own = pl.DataFrame(
+        {
+            "_row": np.arange(n, dtype=np.int64),
+            "_pop_row": base["_pop_row"],
+            "nik": base["NIK"].cast(pl.Int64),
+            "sex": base["JENIS_KLMIN"],
+            "hh_id": base["hh_id"],
+            "cand": cand,
+            "delivery": deliv[base["_pop_row"].to_numpy()],
+        }
+    )
     # twins
     twins = np.flatnonzero(deliv != np.arange(deliv.size))
     members = np.unique(np.r_[twins, deliv[twins]])
-    sib = pl.DataFrame({"delivery": deliv[members], "o_pop_row": members.astype(np.int64),
-                        "o_nik": population["NIK"].gather(pl.Series(members)).cast(pl.Int64),
-                        "o_sex": population["JENIS_KLMIN"].gather(pl.Series(members))})
+    sib = pl.DataFrame(
+        {
+            "delivery": deliv[members],
+            "o_pop_row": members.astype(np.int64),
+            "o_nik": population["NIK"].gather(pl.Series(members)).cast(pl.Int64),
+            "o_sex": population["JENIS_KLMIN"].gather(pl.Series(members)),
+        }
+    )
     pairs = own.join(sib, on="delivery").filter(pl.col("o_nik") != pl.col("nik"))
-    ok = _one_serial_digit_apart(pairs["nik"].to_numpy(), pairs["o_nik"].to_numpy()) if pairs.height else np.zeros(0, bool)
+    ok = (
+        _one_serial_digit_apart(pairs["nik"].to_numpy(), pairs["o_nik"].to_numpy())
+        if pairs.height
+        else np.zeros(0, bool)
+    )
     typo = pairs.filter(pl.Series(ok) & (pl.col("sex") == pl.col("o_sex")))
     twin_nik = _first_per_row(typo, "o_nik", n)
-    together = (pairs.join(own.select(o_pop_row="_pop_row", o_row="_row", o_cand="cand"), on="o_pop_row")
-                .filter(pl.col("o_cand") == pl.col("cand")))
-    firsts = (together.group_by("delivery", "cand").agg(r=pl.col("_row").unique().sort())
-              .select(first=pl.col("r").list.get(0), second=pl.col("r").list.get(1, null_on_oob=True))
-              .drop_nulls())
-    swap_row = (pl.DataFrame({"_row": np.arange(n, dtype=np.int64)})
-                .join(firsts.select(_row="first", swap_row="second"), on="_row", how="left", maintain_order="left")
-                ["swap_row"])
+    together = pairs.join(own.select(o_pop_row="_pop_row", o_row="_row", o_cand="cand"), on="o_pop_row").filter(
+        pl.col("o_cand") == pl.col("cand")
+    )
+    firsts = (
+        together.group_by("delivery", "cand")
+        .agg(r=pl.col("_row").unique().sort())
+        .select(first=pl.col("r").list.get(0), second=pl.col("r").list.get(1, null_on_oob=True))
+        .drop_nulls()
+    )
+    swap_row = pl.DataFrame({"_row": np.arange(n, dtype=np.int64)}).join(
+        firsts.select(_row="first", swap_row="second"), on="_row", how="left", maintain_order="left"
+    )["swap_row"]
     # namesakes
-    keys = base.select(_row=pl.int_range(pl.len(), dtype=pl.Int64), p=pl.col("NIK").str.slice(0, 12), nama="NAMA_LGKP",
-                       nik=pl.col("NIK").cast(pl.Int64), kk="NO_KK", ibu="NAMA_LGKP_IBU", kode="kode_wilayah",
-                       alamat="ALAMAT")
-    others = (population.lazy().select(p=pl.col("NIK").str.slice(0, 12), nama="NAMA_LGKP",
-                                       o_nik=pl.col("NIK").cast(pl.Int64), o_kk="NO_KK", o_ibu="NAMA_LGKP_IBU",
-                                       o_kode="kode_wilayah", o_alamat="ALAMAT")
-              .join(keys.lazy().select("p", "nama").unique(), on=["p", "nama"]).collect(engine="in-memory"))
+    keys = base.select(
+        _row=pl.int_range(pl.len(), dtype=pl.Int64),
+        p=pl.col("NIK").str.slice(0, 12),
+        nama="NAMA_LGKP",
+        nik=pl.col("NIK").cast(pl.Int64),
+        kk="NO_KK",
+        ibu="NAMA_LGKP_IBU",
+        kode="kode_wilayah",
+        alamat="ALAMAT",
+    )
+    others = (
+        population.lazy()
+        .select(
+            p=pl.col("NIK").str.slice(0, 12),
+            nama="NAMA_LGKP",
+            o_nik=pl.col("NIK").cast(pl.Int64),
+            o_kk="NO_KK",
+            o_ibu="NAMA_LGKP_IBU",
+            o_kode="kode_wilayah",
+            o_alamat="ALAMAT",
+        )
+        .join(keys.lazy().select("p", "nama").unique(), on=["p", "nama"])
+        .collect(engine="in-memory")
+    )
     ns = keys.join(others, on=["p", "nama"]).filter(
-        (pl.col("o_nik") != pl.col("nik")) & (pl.col("o_kk") != pl.col("kk")) & (pl.col("o_ibu") != pl.col("ibu"))
-        & (pl.col("o_kode") != pl.col("kode")) & (pl.col("o_alamat") != pl.col("alamat")))
+        (pl.col("o_nik") != pl.col("nik"))
+        & (pl.col("o_kk") != pl.col("kk"))
+        & (pl.col("o_ibu") != pl.col("ibu"))
+        & (pl.col("o_kode") != pl.col("kode"))
+        & (pl.col("o_alamat") != pl.col("alamat"))
+    )
     ok = _one_serial_digit_apart(ns["nik"].to_numpy(), ns["o_nik"].to_numpy()) if ns.height else np.zeros(0, bool)
     namesake_nik = _first_per_row(ns.filter(pl.Series(ok)), "o_nik", n)
     # other members of the family card
     hh_ids = base["hh_id"].unique()
-    fam = (population.select("hh_id", o_nik=pl.col("NIK").cast(pl.Int64), o_pop_row=pl.int_range(pl.len(), dtype=pl.Int64))
-           .filter(pl.col("hh_id").is_in(hh_ids.implode())))
+    fam = population.select(
+        "hh_id", o_nik=pl.col("NIK").cast(pl.Int64), o_pop_row=pl.int_range(pl.len(), dtype=pl.Int64)
+    ).filter(pl.col("hh_id").is_in(hh_ids.implode()))
     fam = fam.with_columns(o_delivery=pl.Series(deliv[fam["o_pop_row"].to_numpy()]))
-    fp = own.join(fam, on="hh_id").filter((pl.col("o_nik") != pl.col("nik")) & (pl.col("o_delivery") != pl.col("delivery")))
+    fp = own.join(fam, on="hh_id").filter(
+        (pl.col("o_nik") != pl.col("nik")) & (pl.col("o_delivery") != pl.col("delivery"))
+    )
     ok = _one_typo_apart(fp["nik"].to_numpy(), fp["o_nik"].to_numpy()) if fp.height else np.zeros(0, bool)
     family_nik = _first_per_row(fp.filter(pl.Series(ok)), "o_nik", n)
-    return pl.DataFrame({
-        "twin_nik": _str_ints_nullable(twin_nik), "swap_row": swap_row,
-        "namesake_nik": _str_ints_nullable(namesake_nik), "family_nik": _str_ints_nullable(family_nik),
-    })
+    return pl.DataFrame(
+        {
+            "twin_nik": _str_ints_nullable(twin_nik),
+            "swap_row": swap_row,
+            "namesake_nik": _str_ints_nullable(namesake_nik),
+            "family_nik": _str_ints_nullable(family_nik),
+        }
+    )
 
 
 def _str_ints_nullable(x: pl.Series) -> pl.Series:
     return x.cast(pl.String).str.zfill(16)
 
 
-def _lookalike_truth(population: pl.DataFrame, base: pl.DataFrame, typed: np.ndarray, nik_true: np.ndarray,
-                     excluded: np.ndarray) -> tuple[pl.Series, pl.Series]:
+def _lookalike_truth(
+    population: pl.DataFrame, base: pl.DataFrame, typed: np.ndarray, nik_true: np.ndarray, excluded: np.ndarray
+) -> tuple[pl.Series, pl.Series]:
     """``lookalike_nik``: the real Dukcapil NIK, other than the person's own, that a row's NIK digits
     spell (null otherwise); ``lookalike_relation``: who that is to the person: ``twin`` (same
     delivery), ``family`` (same family card), ``namesake`` (same name, birth date and sex) or ``other``."""
@@ -1655,19 +2150,35 @@ def _lookalike_truth(population: pl.DataFrame, base: pl.DataFrame, typed: np.nda
     if rows.size == 0:
         return nik, rel
     deliv = _deliveries(population)
-    me = base[pl.Series(rows)].select("hh_id", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "_pop_row").with_columns(
-        o_nik=pl.Series(typed[rows]), delivery=pl.Series(deliv[base["_pop_row"].to_numpy()[rows]]))
-    other = (population.select(o_nik=pl.col("NIK").cast(pl.Int64), o_hh="hh_id", o_nama="NAMA_LGKP",
-                               o_tgl="TGL_LHR", o_sex="JENIS_KLMIN", o_pop_row=pl.int_range(pl.len(), dtype=pl.Int64))
-             .filter(pl.col("o_nik").is_in(pl.Series(typed[rows]).implode())))
+    me = (
+        base[pl.Series(rows)]
+        .select("hh_id", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "_pop_row")
+        .with_columns(o_nik=pl.Series(typed[rows]), delivery=pl.Series(deliv[base["_pop_row"].to_numpy()[rows]]))
+    )
+    other = population.select(
+        o_nik=pl.col("NIK").cast(pl.Int64),
+        o_hh="hh_id",
+        o_nama="NAMA_LGKP",
+        o_tgl="TGL_LHR",
+        o_sex="JENIS_KLMIN",
+        o_pop_row=pl.int_range(pl.len(), dtype=pl.Int64),
+    ).filter(pl.col("o_nik").is_in(pl.Series(typed[rows]).implode()))
     other = other.with_columns(o_delivery=pl.Series(deliv[other["o_pop_row"].to_numpy()]))
     j = me.join(other, on="o_nik", how="left", maintain_order="left").select(
         pl.col("o_nik").cast(pl.String).str.zfill(16),
-        pl.when((pl.col("o_hh") == pl.col("hh_id")) & (pl.col("o_delivery") == pl.col("delivery"))).then(pl.lit("twin"))
-        .when(pl.col("o_hh") == pl.col("hh_id")).then(pl.lit("family"))
-        .when((pl.col("o_nama") == pl.col("NAMA_LGKP")) & (pl.col("o_tgl") == pl.col("TGL_LHR"))
-              & (pl.col("o_sex") == pl.col("JENIS_KLMIN"))).then(pl.lit("namesake"))
-        .otherwise(pl.lit("other")).alias("r"))
+        pl.when((pl.col("o_hh") == pl.col("hh_id")) & (pl.col("o_delivery") == pl.col("delivery")))
+        .then(pl.lit("twin"))
+        .when(pl.col("o_hh") == pl.col("hh_id"))
+        .then(pl.lit("family"))
+        .when(
+            (pl.col("o_nama") == pl.col("NAMA_LGKP"))
+            & (pl.col("o_tgl") == pl.col("TGL_LHR"))
+            & (pl.col("o_sex") == pl.col("JENIS_KLMIN"))
+        )
+        .then(pl.lit("namesake"))
+        .otherwise(pl.lit("other"))
+        .alias("r"),
+    )
     return nik.scatter(rows, j["o_nik"]), rel.scatter(rows, j["r"])
 
 
@@ -1676,9 +2187,12 @@ def _lookalike_truth(population: pl.DataFrame, base: pl.DataFrame, typed: np.nda
 # pattern does not apply; the registered name is never returned.
 # ------------------------------------------------------------------------------------------------
 _PANGGILAN_RE = "^(?:" + "|".join(re.escape(w) for w in N.AWALAN_PANGGILAN) + r") (\S+)"
-_NOT_A_CALL_NAME = (N.MUHAMMAD_VARIAN + N.MUHAMMAD_DUKCAPIL
-                    + ("ABDUL", "ABD.", "ANDI", "A.", "TEUKU", "T.", "CUT", "I", "NI", "BR", "BR.")
-                    + N.TIONGHOA_MARGA_LAMA)
+_NOT_A_CALL_NAME = (
+    N.MUHAMMAD_VARIAN
+    + N.MUHAMMAD_DUKCAPIL
+    + ("ABDUL", "ABD.", "ANDI", "A.", "TEUKU", "T.", "CUT", "I", "NI", "BR", "BR.")
+    + N.TIONGHOA_MARGA_LAMA
+)
 _SU_RE = r"(?:^|\s)SU([BCDGHJKLMNPRSTWY](?:[AEIOU]|[RY][AEIOU])\S{2,})(?:\s|$)"
 
 
@@ -1688,24 +2202,49 @@ def _call_name_sunda(rng: np.random.Generator, nama: pl.Series, female: np.ndarr
     pick = rng.integers(0, 2, n)
     with_name = rng.random(n) < 0.6
     boys, girls = N.PANGGILAN_SUNDA_LAKI, N.PANGGILAN_SUNDA_PEREMPUAN
-    g = pl.Series(np.where(female, np.asarray(girls, dtype=object)[pick], np.asarray(boys, dtype=object)[pick]).tolist(),
-                  dtype=pl.String)
-    alt = pl.Series(np.where(female, np.asarray(girls, dtype=object)[1 - pick],
-                             np.asarray(boys, dtype=object)[1 - pick]).tolist(), dtype=pl.String)
+    g = pl.Series(
+        np.where(female, np.asarray(girls, dtype=object)[pick], np.asarray(boys, dtype=object)[pick]).tolist(),
+        dtype=pl.String,
+    )
+    alt = pl.Series(
+        np.where(female, np.asarray(girls, dtype=object)[1 - pick], np.asarray(boys, dtype=object)[1 - pick]).tolist(),
+        dtype=pl.String,
+    )
     generic = list(boys + girls)
-    return _expr_on(nama, pl.when(pl.col("sunda")).then(
-        pl.when(pl.col("s").str.extract(r"^(\S+)", 1) == pl.col("g")).then(pl.col("alt")).otherwise(pl.col("g"))
-        .pipe(lambda word: pl.when(pl.col("w") & pl.col("s").str.extract(_GIVEN_RE, 2).is_in(generic).not_())
-              .then(word + " " + pl.col("s").str.extract(_GIVEN_RE, 2)).otherwise(word)))
+    return _expr_on(
+        nama,
+        pl.when(pl.col("sunda"))
+        .then(
+            pl.when(pl.col("s").str.extract(r"^(\S+)", 1) == pl.col("g"))
+            .then(pl.col("alt"))
+            .otherwise(pl.col("g"))
+            .pipe(
+                lambda word: (
+                    pl.when(pl.col("w") & pl.col("s").str.extract(_GIVEN_RE, 2).is_in(generic).not_())
+                    .then(word + " " + pl.col("s").str.extract(_GIVEN_RE, 2))
+                    .otherwise(word)
+                )
+            )
+        )
         .pipe(lambda call: pl.when(call != pl.col("s")).then(call)),
-        g=g, alt=alt, w=with_name, sunda=culture == _C["sunda"])
+        g=g,
+        alt=alt,
+        w=with_name,
+        sunda=culture == _C["sunda"],
+    )
 
 
 def _call_name_after_muhammad(nama: pl.Series) -> pl.Series:
     """The word after MUHAMMAD / SITI / NUR / AHMAD (and their spellings) alone: MUHAMMAD RIZKI -> RIZKI."""
     w = nama.str.extract(_PANGGILAN_RE, 1)
-    return _expr_on(w, pl.when(~pl.col("s").is_in(list(N.AWALAN_NAMA)) & ~pl.col("s").str.contains(".", literal=True)
-                               & (pl.col("s").str.len_chars() >= 3)).then(pl.col("s")))
+    return _expr_on(
+        w,
+        pl.when(
+            ~pl.col("s").is_in(list(N.AWALAN_NAMA))
+            & ~pl.col("s").str.contains(".", literal=True)
+            & (pl.col("s").str.len_chars() >= 3)
+        ).then(pl.col("s")),
+    )
 
 
 def _call_name_bali(nama: pl.Series) -> pl.Series:
@@ -1722,23 +2261,38 @@ def _call_name_su(nama: pl.Series, culture: np.ndarray) -> pl.Series:
 def _call_name_first_word(nama: pl.Series) -> pl.Series:
     """Only the first word of a multi-word name (not a title, an abbreviation or a clan name)."""
     w = nama.str.extract(r"^(\S+) \S", 1)
-    return _expr_on(w, pl.when(~pl.col("s").is_in(list(_NOT_A_CALL_NAME)) & ~pl.col("s").str.contains(".", literal=True)
-                               & (pl.col("s").str.len_chars() >= 3)).then(pl.col("s")))
+    return _expr_on(
+        w,
+        pl.when(
+            ~pl.col("s").is_in(list(_NOT_A_CALL_NAME))
+            & ~pl.col("s").str.contains(".", literal=True)
+            & (pl.col("s").str.len_chars() >= 3)
+        ).then(pl.col("s")),
+    )
 
 
 def _call_names(rng: np.random.Generator, nama: pl.Series, female: np.ndarray, culture: np.ndarray) -> pl.DataFrame:
     """One column per call-name kind: the call name each row would get (null where it does not apply)."""
-    return pl.DataFrame({
-        "call_name_sunda": _call_name_sunda(rng, nama, female, culture),
-        "call_name_after_muhammad": _call_name_after_muhammad(nama),
-        "call_name_bali": _call_name_bali(nama),
-        "call_name_su": _call_name_su(nama, culture),
-        "call_name_first_word": _call_name_first_word(nama),
-    })
+    return pl.DataFrame(
+        {
+            "call_name_sunda": _call_name_sunda(rng, nama, female, culture),
+            "call_name_after_muhammad": _call_name_after_muhammad(nama),
+            "call_name_bali": _call_name_bali(nama),
+            "call_name_su": _call_name_su(nama, culture),
+            "call_name_first_word": _call_name_first_word(nama),
+        }
+    )
 
 
-def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, periode: str,
-           noise_rates: Mapping[str, float] | None = None, noise_mix: str = "dev") -> pl.DataFrame:
+def usulan(
+    rng: np.random.Generator,
+    population: pl.DataFrame,
+    n_rows: int,
+    *,
+    periode: str,
+    noise_rates: Mapping[str, float] | None = None,
+    noise_mix: str = "dev",
+) -> pl.DataFrame:
     """The proposal rows of ``periode``: whole households, split into files per province, with noise.
 
     Returns the usulan contract columns (:data:`USULAN_COLUMNS`, all strings, as they will be
@@ -1794,8 +2348,12 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
 
     # ---- families that moved: decided per household, before the files (a row goes to the
     # province of the village it carries) -------------------------------------------------------
-    base = base.with_columns(_relocation=pl.Series(np.zeros(n_rows, dtype=np.int8)), _kode_usulan="kode_wilayah",
-                             _alamat_usulan="ALAMAT", _kk_usulan="NO_KK")
+    base = base.with_columns(
+        _relocation=pl.Series(np.zeros(n_rows, dtype=np.int8)),
+        _kode_usulan="kode_wilayah",
+        _alamat_usulan="ALAMAT",
+        _kk_usulan="NO_KK",
+    )
     moving = _relocated_households(rng, k, rates, ~md[sel])
     if moving.any():
         base = _relocate(rng, base, cand, moving, population, ref)
@@ -1803,8 +2361,11 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     # ---- order into files: province, then regency, 1-4 files per province -------------------
     prov = base["_kode_usulan"].str.slice(0, 2)
     kab = base["_kode_usulan"].str.slice(0, 4)
-    order = pl.DataFrame({"prov": prov, "kab": kab, "cand": cand, "pos": base["pos"], "i": np.arange(n_rows)}) \
-        .sort("prov", "kab", "cand", "pos")["i"].to_numpy()
+    order = (
+        pl.DataFrame({"prov": prov, "kab": kab, "cand": cand, "pos": base["pos"], "i": np.arange(n_rows)})
+        .sort("prov", "kab", "cand", "pos")["i"]
+        .to_numpy()
+    )
     base, jenis, cand = base[pl.Series(order)], jenis[order], cand[order]
     prov_np = base["_kode_usulan"].str.slice(0, 2).to_numpy().astype(str)
     new_hh = np.r_[True, cand[1:] != cand[:-1]]
@@ -1825,7 +2386,8 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     fnum = np.arange(file_start.size) - np.searchsorted(fprov, fprov) + 1
     kab_first = base["_kode_usulan"].str.slice(0, 4).gather(pl.Series(file_start))
     fnames = pl.DataFrame({"kab": kab_first, "n": fnum}).select(
-        pl.format("usulan_{}_{}_{}.csv", "kab", pl.lit(periode), "n"))[:, 0]
+        pl.format("usulan_{}_{}_{}.csv", "kab", pl.lit(periode), "n")
+    )[:, 0]
     n_files = file_start.size
     f_date = _choice(rng, (0.45, 0.35, 0.20), n_files)
     f_long_sex = rng.random(n_files) < 0.25
@@ -1911,8 +2473,15 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
         g_bd = np.clip(bd[ghost] + rng.integers(-700, 700, ghost.size), ref - _years(90), ref - 2)
         gy, gm, gd = _ymd(g_bd)
         g_fam = base["fam"].to_numpy().astype(np.int64)[ghost]
-        g_names = _compose_names(rng, culture[ghost], female[ghost], gy, g_fam,
-                                 _clan_of(rng, g_fam, culture[ghost]), rng.integers(0, 4, ghost.size))
+        g_names = _compose_names(
+            rng,
+            culture[ghost],
+            female[ghost],
+            gy,
+            g_fam,
+            _clan_of(rng, g_fam, culture[ghost]),
+            rng.integers(0, 4, ghost.size),
+        )
         nama = nama.scatter(ghost, g_names)
         bd[ghost] = g_bd
         kec = base["_kode_usulan"].str.slice(0, 6).cast(pl.Int64).to_numpy()[ghost]
@@ -1939,8 +2508,11 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     nik_val[rows] = kk_true[rows]
     rows = np.flatnonzero(fl["nik_excel_zero16"])
     nik_val[rows] -= nik_val[rows] % 10
-    for kind, col in (("nik_typo_twin", "twin_nik"), ("nik_typo_namesake", "namesake_nik"),
-                      ("nik_typo_family", "family_nik")):
+    for kind, col in (
+        ("nik_typo_twin", "twin_nik"),
+        ("nik_typo_namesake", "namesake_nik"),
+        ("nik_typo_family", "family_nik"),
+    ):
         rows = np.flatnonzero(fl[kind])
         if rows.size:
             nik_val[rows] = look[col].gather(pl.Series(rows)).cast(pl.Int64).to_numpy()
@@ -1950,24 +2522,31 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     prefixes = np.r_[nik_true[fab] // 10_000, g_prefix if ghost.size else np.zeros(0, np.int64)].astype(np.int64)
     made = _fabricate_serials(rng, prefixes, pop_nik)
     nik_val[fab] = made[: fab.size]
-    nik_val[ghost] = made[fab.size:]
-    lookalike_nik, lookalike_relation = _lookalike_truth(population, base, nik_val, nik_true,
-                                                         fl["nik_excel_sci"] | fl["ghost"])
+    nik_val[ghost] = made[fab.size :]
+    lookalike_nik, lookalike_relation = _lookalike_truth(
+        population, base, nik_val, nik_true, fl["nik_excel_sci"] | fl["ghost"]
+    )
     nik_s = _str_ints(nik_val, 16)
     rows = np.flatnonzero(fl["nik_excel_sci"])
     if rows.size:
         lead = nik_true[rows] // 10**10 + ((nik_true[rows] // 10**9) % 10 >= 5)
         # Excel shows 6 significant digits: 3201012345678901 -> 3.20101E+15
         lead_s = pl.Series(lead).cast(pl.String)
-        sci_s = _expr_on(lead_s, (pl.col("s").str.slice(0, 1) + "." + pl.col("s").str.slice(1))
-                         .str.strip_chars_end("0").str.strip_chars_end(".") + "E+15")
+        sci_s = _expr_on(
+            lead_s,
+            (pl.col("s").str.slice(0, 1) + "." + pl.col("s").str.slice(1))
+            .str.strip_chars_end("0")
+            .str.strip_chars_end(".")
+            + "E+15",
+        )
         nik_s = nik_s.scatter(rows, sci_s)
     nik_s = _nik_forms(rng, nik_s, fl["nik_apostrophe"], fl["nik_spaces"], fl["nik_quoted"], fl["nik_dot0"])
     kk_s = base["_kk_usulan"]
     kk_form = fl["kk_format"]
     kk_kind = rng.integers(0, 3, n)
-    kk_s = _nik_forms(rng, kk_s, kk_form & (kk_kind == 0), kk_form & (kk_kind == 1), np.zeros(n, bool),
-                      kk_form & (kk_kind == 2))
+    kk_s = _nik_forms(
+        rng, kk_s, kk_form & (kk_kind == 0), kk_form & (kk_kind == 1), np.zeros(n, bool), kk_form & (kk_kind == 2)
+    )
 
     # ---- names: a call name first, then the written variants on top of it ---------------------
     for kind in NOISE_GROUPS["call_name"]:
@@ -1980,17 +2559,26 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
         "name_muhammad": lambda s, r: _muhammad_variant(rng, s),
         "name_title": lambda s, r: _title_variant(rng, s, female[r]),
         "name_bin": lambda s, r: s + pl.Series(np.where(female[r], " BINTI ", " BIN ")) + father.gather(r),
-        "name_case": lambda s, r: _expr_on(s, pl.when(pl.col("lo")).then(pl.col("s").str.to_lowercase())
-                                           .otherwise(pl.col("s").str.to_titlecase()), lo=rng.random(r.size) < 0.5),
+        "name_case": lambda s, r: _expr_on(
+            s,
+            pl.when(pl.col("lo")).then(pl.col("s").str.to_lowercase()).otherwise(pl.col("s").str.to_titlecase()),
+            lo=rng.random(r.size) < 0.5,
+        ),
         "name_spaces": lambda s, r: _space_variant(rng, s),
         "name_typo": lambda s, r: _name_typo(rng, s),
-        "name_abbrev": lambda s, r: _expr_on(s, pl.when(pl.col("s").str.count_matches(" ") >= 2)
-                                             .then(pl.col("s").str.replace(r"^(\S+) (\S)\S* ", "${1} ${2}. "))
-                                             .otherwise(pl.col("s").str.replace(r"^(\S+) (\S)\S*$", "${1} ${2}"))),
-        "name_reorder": lambda s, r: _expr_on(s, pl.when(pl.col("first"))
-                                              .then(pl.col("s").str.replace(r"^(\S+) (.+)$", "${2} ${1}"))
-                                              .otherwise(pl.col("s").str.replace(r"^(.+) (\S+)$", "${2} ${1}")),
-                                              first=rng.random(r.size) < 0.5),
+        "name_abbrev": lambda s, r: _expr_on(
+            s,
+            pl.when(pl.col("s").str.count_matches(" ") >= 2)
+            .then(pl.col("s").str.replace(r"^(\S+) (\S)\S* ", "${1} ${2}. "))
+            .otherwise(pl.col("s").str.replace(r"^(\S+) (\S)\S*$", "${1} ${2}")),
+        ),
+        "name_reorder": lambda s, r: _expr_on(
+            s,
+            pl.when(pl.col("first"))
+            .then(pl.col("s").str.replace(r"^(\S+) (.+)$", "${2} ${1}"))
+            .otherwise(pl.col("s").str.replace(r"^(.+) (\S+)$", "${2} ${1}")),
+            first=rng.random(r.size) < 0.5,
+        ),
         "name_chinese_form": lambda s, r: _chinese_form(s),
     }
     for kind, op in name_ops.items():
@@ -2019,10 +2607,13 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     kode = base["_kode_usulan"]
     rows = np.flatnonzero(fl["invalid_wilayah"])
     if rows.size:
-        bad = np.where(rng.random(rows.size) < 0.7,
-                       kode.gather(rows).str.slice(0, 6).cast(pl.Int64).to_numpy() * 10_000 + 9000
-                       + rng.integers(0, 1000, rows.size),
-                       9_900_000_000 + rng.integers(0, 100_000_000, rows.size))
+        bad = np.where(
+            rng.random(rows.size) < 0.7,
+            kode.gather(rows).str.slice(0, 6).cast(pl.Int64).to_numpy() * 10_000
+            + 9000
+            + rng.integers(0, 1000, rows.size),
+            9_900_000_000 + rng.integers(0, 100_000_000, rows.size),
+        )
         kode = kode.scatter(rows, _str_ints(bad, 10))
     kode_s = _dotted(kode, dotted)
 
@@ -2031,10 +2622,14 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     desa = wilayah.villages().select("kode_wilayah", "nama_desa")
     rows = np.flatnonzero(fl["alamat_comma"])
     if rows.size:
-        names = (pl.DataFrame({"kode_wilayah": base["_kode_usulan"].gather(rows)})
-                 .join(desa, on="kode_wilayah", how="left", maintain_order="left")["nama_desa"].str.to_uppercase())
-        alamat = alamat.scatter(rows, alamat.gather(rows).str.replace(" RT ", ", RT ", literal=True)
-                                + ", DESA " + names)
+        names = (
+            pl.DataFrame({"kode_wilayah": base["_kode_usulan"].gather(rows)})
+            .join(desa, on="kode_wilayah", how="left", maintain_order="left")["nama_desa"]
+            .str.to_uppercase()
+        )
+        alamat = alamat.scatter(
+            rows, alamat.gather(rows).str.replace(" RT ", ", RT ", literal=True) + ", DESA " + names
+        )
     rows = np.flatnonzero(fl["alamat_quote"])
     alamat = _subset_apply(alamat, rows, lambda s: s.str.replace(r"^(JL\.|GG\.|DUSUN|KP\.|PERUM) (\S+)", '${1} "${2}"'))
     rows = np.flatnonzero(fl["alamat_newline"])
@@ -2043,8 +2638,14 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     if rows.size:
         v = rng.integers(0, len(_NONASCII), rows.size)
         sub = alamat.gather(rows)
-        sub = _expr_on(sub, pl.when(pl.col("v") == 0).then(pl.col("s").str.replace(" RT ", " – RT ", literal=True))
-                       .otherwise(pl.col("s") + pl.col("tail")), v=v, tail=_gather(_NONASCII, v))
+        sub = _expr_on(
+            sub,
+            pl.when(pl.col("v") == 0)
+            .then(pl.col("s").str.replace(" RT ", " – RT ", literal=True))
+            .otherwise(pl.col("s") + pl.col("tail")),
+            v=v,
+            tail=_gather(_NONASCII, v),
+        )
         alamat = alamat.scatter(rows, sub)
 
     # ---- the rest of the row ---------------------------------------------------------------------
@@ -2052,14 +2653,25 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     u = rng.random(n)
     hamil = female & (age >= 18) & (age <= 45) & (u < 0.05) & np.isin(base["STAT_HBKEL"].to_numpy(), ROLES[:4])
     disab = rng.random(n) < np.where(age >= 60, 0.03, 0.008)
-    sek = np.select([(age >= 7) & (age < 13) & (u < 0.93), (age >= 13) & (age < 16) & (u < 0.85),
-                     (age >= 16) & (age < 19) & (u < 0.75)], [1, 2, 3], 0)
+    sek = np.select(
+        [
+            (age >= 7) & (age < 13) & (u < 0.93),
+            (age >= 13) & (age < 16) & (u < 0.85),
+            (age >= 16) & (age < 19) & (u < 0.75),
+        ],
+        [1, 2, 3],
+        0,
+    )
     alasan_i = rng.random(n)
     alasan = pl.select(
-        pl.when(pl.lit(pl.Series(jenis == 2) & pl.Series(md[sel][cand]))).then(pl.lit("MENINGGAL DUNIA"))
-        .when(pl.lit(pl.Series(jenis == 2))).then(pl.lit(_gather(_ALASAN_HAPUS, (alasan_i * 5).astype(np.int64))))
-        .when(pl.lit(pl.Series(jenis == 3))).then(pl.lit(_gather(_ALASAN_SANGGAH, (alasan_i * 7).astype(np.int64))))
-        .when(pl.lit(pl.Series(jenis == 1))).then(pl.lit(_gather(_ALASAN_PERBAIKAN, (alasan_i * 5).astype(np.int64))))
+        pl.when(pl.lit(pl.Series(jenis == 2) & pl.Series(md[sel][cand])))
+        .then(pl.lit("MENINGGAL DUNIA"))
+        .when(pl.lit(pl.Series(jenis == 2)))
+        .then(pl.lit(_gather(_ALASAN_HAPUS, (alasan_i * 5).astype(np.int64))))
+        .when(pl.lit(pl.Series(jenis == 3)))
+        .then(pl.lit(_gather(_ALASAN_SANGGAH, (alasan_i * 7).astype(np.int64))))
+        .when(pl.lit(pl.Series(jenis == 1)))
+        .then(pl.lit(_gather(_ALASAN_PERBAIKAN, (alasan_i * 5).astype(np.int64))))
         .otherwise(pl.lit(""))
     ).to_series()
     jenis_s = _gather(JENIS_USULAN, jenis)
@@ -2070,11 +2682,15 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     rows = np.flatnonzero(fl["invalid_date"])
     if rows.size:
         t = _gather(_INVALID_DATES, rng.integers(0, len(_INVALID_DATES), rows.size))
-        tgl = tgl.scatter(rows, _expr_on(t, pl.col("s").str.replace("{y}", pl.col("y"), literal=True),
-                                         y=_str_ints(y[rows], 4)))
+        tgl = tgl.scatter(
+            rows, _expr_on(t, pl.col("s").str.replace("{y}", pl.col("y"), literal=True), y=_str_ints(y[rows], 4))
+        )
     rows = np.flatnonzero(fl["invalid_jenis_usulan"])
-    jenis_s = jenis_s.scatter(rows, _gather(_INVALID_JENIS, rng.integers(0, len(_INVALID_JENIS), rows.size))) \
-        if rows.size else jenis_s
+    jenis_s = (
+        jenis_s.scatter(rows, _gather(_INVALID_JENIS, rng.integers(0, len(_INVALID_JENIS), rows.size)))
+        if rows.size
+        else jenis_s
+    )
     rows = np.flatnonzero(fl["invalid_formula"])
     if rows.size:
         f = _gather(_FORMULAS, rng.integers(0, len(_FORMULAS), rows.size))
@@ -2087,56 +2703,76 @@ def usulan(rng: np.random.Generator, population: pl.DataFrame, n_rows: int, *, p
     # ---- truth -----------------------------------------------------------------------------------
     kinds = list(DEFAULT_NOISE_RATES)
     noise = pl.DataFrame({k: fl[k] for k in kinds}).select(
-        pl.concat_str([pl.when(pl.col(k)).then(pl.lit(k)) for k in kinds], separator=",", ignore_nulls=True)
-        .alias("noise"))["noise"]
+        pl.concat_str([pl.when(pl.col(k)).then(pl.lit(k)) for k in kinds], separator=",", ignore_nulls=True).alias(
+            "noise"
+        )
+    )["noise"]
     expect_valid = ~np.any(np.stack([fl[k] for k in INVALID_KINDS]), axis=0)
-    true_nik = pl.select(pl.when(pl.lit(pl.Series(fl["ghost"]))).then(pl.lit(None, pl.String))
-                         .otherwise(pl.lit(base["NIK"]))).to_series()
-    style = pl.DataFrame({
-        "d": _gather(_DATE_FORMATS, f_date), "s": _gather(("L/P", "LAKI-LAKI/PEREMPUAN"), f_long_sex.astype(np.int64)),
-        "w": _gather(("plain", "dotted"), f_dotted.astype(np.int64)),
-    }).select(pl.format("tanggal_lahir={};jenis_kelamin={};kode_wilayah={}", "d", "s", "w"))[:, 0]
+    true_nik = pl.select(
+        pl.when(pl.lit(pl.Series(fl["ghost"]))).then(pl.lit(None, pl.String)).otherwise(pl.lit(base["NIK"]))
+    ).to_series()
+    style = pl.DataFrame(
+        {
+            "d": _gather(_DATE_FORMATS, f_date),
+            "s": _gather(("L/P", "LAKI-LAKI/PEREMPUAN"), f_long_sex.astype(np.int64)),
+            "w": _gather(("plain", "dotted"), f_dotted.astype(np.int64)),
+        }
+    ).select(pl.format("tanggal_lahir={};jenis_kelamin={};kode_wilayah={}", "d", "s", "w"))[:, 0]
 
-    return pl.DataFrame({
-        "jenis_usulan": jenis_s,
-        "nik": nik_s,
-        "no_kk": kk_s,
-        "nama": nama,
-        "tempat_lahir": base["TMPT_LHR"],
-        "tanggal_lahir": tgl,
-        "jenis_kelamin": jk,
-        "hubungan_keluarga": base["STAT_HBKEL"],
-        "nama_ibu_kandung": base["NAMA_LGKP_IBU"],
-        "alamat": alamat,
-        "kode_wilayah": kode_s,
-        "hamil": _gather(("N", "Y"), hamil.astype(np.int64)),
-        "disabilitas_berat": _gather(("N", "Y"), disab.astype(np.int64)),
-        "jenjang_sekolah": _gather(("TIDAK", "SD", "SMP", "SMA"), sek),
-        "alasan": alasan,
-        "kode_prov": pl.Series(prov_np),
-        "file_index": pl.Series(file_index.astype(np.int32)),
-        "sumber_file": fnames.gather(pl.Series(file_index)),
-        "sumber_baris": pl.Series(sumber_baris.astype(np.int32)),
-        "file_style": style.gather(pl.Series(file_index)),
-        "true_nik": true_nik,
-        "true_no_kk": base["NO_KK"],
-        "true_jenis_usulan": _gather(JENIS_USULAN, jenis),
-        "noise": noise,
-        "expect_valid": pl.Series(expect_valid),
-        "lookalike_nik": lookalike_nik,
-        "lookalike_relation": lookalike_relation,
-    })
+    return pl.DataFrame(
+        {
+            "jenis_usulan": jenis_s,
+            "nik": nik_s,
+            "no_kk": kk_s,
+            "nama": nama,
+            "tempat_lahir": base["TMPT_LHR"],
+            "tanggal_lahir": tgl,
+            "jenis_kelamin": jk,
+            "hubungan_keluarga": base["STAT_HBKEL"],
+            "nama_ibu_kandung": base["NAMA_LGKP_IBU"],
+            "alamat": alamat,
+            "kode_wilayah": kode_s,
+            "hamil": _gather(("N", "Y"), hamil.astype(np.int64)),
+            "disabilitas_berat": _gather(("N", "Y"), disab.astype(np.int64)),
+            "jenjang_sekolah": _gather(("TIDAK", "SD", "SMP", "SMA"), sek),
+            "alasan": alasan,
+            "kode_prov": pl.Series(prov_np),
+            "file_index": pl.Series(file_index.astype(np.int32)),
+            "sumber_file": fnames.gather(pl.Series(file_index)),
+            "sumber_baris": pl.Series(sumber_baris.astype(np.int32)),
+            "file_style": style.gather(pl.Series(file_index)),
+            "true_nik": true_nik,
+            "true_no_kk": base["NO_KK"],
+            "true_jenis_usulan": _gather(JENIS_USULAN, jenis),
+            "noise": noise,
+            "expect_valid": pl.Series(expect_valid),
+            "lookalike_nik": lookalike_nik,
+            "lookalike_relation": lookalike_relation,
+        }
+    )
 
 
-def _nik_forms(rng: np.random.Generator, s: pl.Series, apostrophe: np.ndarray, spaces: np.ndarray,
-               quoted: np.ndarray, dot0: np.ndarray) -> pl.Series:
+def _nik_forms(
+    rng: np.random.Generator,
+    s: pl.Series,
+    apostrophe: np.ndarray,
+    spaces: np.ndarray,
+    quoted: np.ndarray,
+    dot0: np.ndarray,
+) -> pl.Series:
     n = s.len()
     sp = _gather((" {} ", "{} ", "  {}", " {}  "), rng.integers(0, 4, n))
-    e = (pl.when(pl.col("a")).then("'" + pl.col("s"))
-         .when(pl.col("sp")).then(pl.col("pad").str.replace("{}", pl.col("s"), literal=True))
-         .when(pl.col("q")).then('"' + pl.col("s") + '"')
-         .when(pl.col("d")).then(pl.col("s") + ".0")
-         .otherwise(pl.col("s")))
+    e = (
+        pl.when(pl.col("a"))
+        .then("'" + pl.col("s"))
+        .when(pl.col("sp"))
+        .then(pl.col("pad").str.replace("{}", pl.col("s"), literal=True))
+        .when(pl.col("q"))
+        .then('"' + pl.col("s") + '"')
+        .when(pl.col("d"))
+        .then(pl.col("s") + ".0")
+        .otherwise(pl.col("s"))
+    )
     return _expr_on(s, e, a=apostrophe, sp=spaces, q=quoted, d=dot0, pad=sp)
 
 
@@ -2145,8 +2781,13 @@ def _title_variant(rng: np.random.Generator, s: pl.Series, female: np.ndarray) -
     pre = np.where(female, _draw_list(rng, N.GELAR_DEPAN_PEREMPUAN, n), _draw_list(rng, N.GELAR_DEPAN_LAKI, n))
     post = _draw_list(rng, N.GELAR_BELAKANG, n)
     before = rng.random(n) < 0.6
-    return _expr_on(s, pl.when(pl.col("b")).then(pl.col("pre") + " " + pl.col("s")).otherwise(pl.col("s") + pl.col("post")),
-                    b=before, pre=pl.Series(pre), post=pl.Series(post))
+    return _expr_on(
+        s,
+        pl.when(pl.col("b")).then(pl.col("pre") + " " + pl.col("s")).otherwise(pl.col("s") + pl.col("post")),
+        b=before,
+        pre=pl.Series(pre),
+        post=pl.Series(post),
+    )
 
 
 def _draw_list(rng: np.random.Generator, words: tuple[str, ...], n: int) -> np.ndarray:
@@ -2155,11 +2796,17 @@ def _draw_list(rng: np.random.Generator, words: tuple[str, ...], n: int) -> np.n
 
 def _space_variant(rng: np.random.Generator, s: pl.Series) -> pl.Series:
     v = rng.integers(0, 4, s.len())
-    return _expr_on(s, pl.when((pl.col("v") == 0) & pl.col("s").str.contains(" "))
-                    .then(pl.col("s").str.replace(" ", "  ", literal=True))
-                    .when(pl.col("v") == 1).then(" " + pl.col("s"))
-                    .when(pl.col("v") == 2).then(pl.col("s") + "  ")
-                    .otherwise(" " + pl.col("s").str.replace_all(" ", "  ", literal=True) + " "), v=v)
+    return _expr_on(
+        s,
+        pl.when((pl.col("v") == 0) & pl.col("s").str.contains(" "))
+        .then(pl.col("s").str.replace(" ", "  ", literal=True))
+        .when(pl.col("v") == 1)
+        .then(" " + pl.col("s"))
+        .when(pl.col("v") == 2)
+        .then(pl.col("s") + "  ")
+        .otherwise(" " + pl.col("s").str.replace_all(" ", "  ", literal=True) + " "),
+        v=v,
+    )
 
 
 def _chinese_form(s: pl.Series) -> pl.Series:
@@ -2169,20 +2816,33 @@ def _chinese_form(s: pl.Series) -> pl.Series:
     return out
 
 
-def _fathers(rng: np.random.Generator, population: pl.DataFrame, base: pl.DataFrame, culture: np.ndarray,
-             birth_year: np.ndarray) -> pl.Series:
+def _fathers(
+    rng: np.random.Generator, population: pl.DataFrame, base: pl.DataFrame, culture: np.ndarray, birth_year: np.ndarray
+) -> pl.Series:
     """For BIN/BINTI: the father's name (the male head or SUAMI for children), else a made-up one."""
     n = base.height
     hh_ids = base["hh_id"]
-    dads = (population.filter(pl.col("hh_id").is_in(hh_ids.unique().implode())
-                              & (((pl.col("STAT_HBKEL") == "KEPALA KELUARGA") & (pl.col("JENIS_KLMIN") == "LAKI-LAKI"))
-                                 | (pl.col("STAT_HBKEL") == "SUAMI")))
-            .select("hh_id", dad="NAMA_LGKP"))
-    known = (pl.DataFrame({"hh_id": hh_ids, "role": base["STAT_HBKEL"]})
-             .join(dads, on="hh_id", how="left", maintain_order="left")
-             .select(pl.when(pl.col("role") == "ANAK").then(pl.col("dad")))["dad"])
-    made = _compose_names(rng, culture, np.zeros(n, dtype=bool), birth_year - 28, np.full(n, -1), np.full(n, -1),
-                          np.zeros(n, dtype=np.int64))
+    dads = population.filter(
+        pl.col("hh_id").is_in(hh_ids.unique().implode())
+        & (
+            ((pl.col("STAT_HBKEL") == "KEPALA KELUARGA") & (pl.col("JENIS_KLMIN") == "LAKI-LAKI"))
+            | (pl.col("STAT_HBKEL") == "SUAMI")
+        )
+    ).select("hh_id", dad="NAMA_LGKP")
+    known = (
+        pl.DataFrame({"hh_id": hh_ids, "role": base["STAT_HBKEL"]})
+        .join(dads, on="hh_id", how="left", maintain_order="left")
+        .select(pl.when(pl.col("role") == "ANAK").then(pl.col("dad")))["dad"]
+    )
+    made = _compose_names(
+        rng,
+        culture,
+        np.zeros(n, dtype=bool),
+        birth_year - 28,
+        np.full(n, -1),
+        np.full(n, -1),
+        np.zeros(n, dtype=np.int64),
+    )
     # a father's "name" for bin/binti is usually just his first one or two words
     made = made.str.extract(r"^(\S+(?: \S+)?)", 1)
     return known.fill_null(made)
@@ -2209,18 +2869,22 @@ def usulan_dialects(rng: np.random.Generator, files: pl.Series | list[str]) -> p
     orders = np.where(shuffled[:, None], np.argsort(keys, axis=1), np.arange(len(USULAN_COLUMNS))[None, :])
     cols = pl.DataFrame({f"c{j}": _gather(USULAN_COLUMNS, orders[:, j]) for j in range(len(USULAN_COLUMNS))})
     column_order = cols.select(pl.concat_str(pl.all(), separator=",").alias("o"))["o"]
-    return pl.DataFrame({
-        "sumber_file": names,
-        "delimiter": _gather((",", ";"), (rng.random(k) < 0.35).astype(np.int64)),
-        "encoding": _gather(("utf-8", "utf-8", "cp1252"), enc),
-        "bom": pl.Series(enc == 1),
-        "line_terminator": _gather(("\n", "\r\n"), (rng.random(k) < 0.5).astype(np.int64)),
-        "trailing_blank_lines": pl.Series(np.where(rng.random(k) < 0.3, rng.integers(1, 4, k), 0).astype(np.int32)),
-        "header_case": _gather(("lower", "upper", "title", "spaced"), _choice(rng, (0.5, 0.25, 0.1, 0.15), k)),
-        "quote_all": pl.Series(rng.random(k) < 0.15),
-        "extra_column": pl.select(pl.when(pl.lit(pl.Series(extra > 0)))
-                                  .then(pl.lit(_gather(("", "NO", "KETERANGAN", "Catatan Petugas"), extra))))
-        .to_series(),
-        "extra_first": pl.Series(rng.random(k) < 0.5),
-        "column_order": column_order,
-    })
+    return pl.DataFrame(
+        {
+            "sumber_file": names,
+            "delimiter": _gather((",", ";"), (rng.random(k) < 0.35).astype(np.int64)),
+            "encoding": _gather(("utf-8", "utf-8", "cp1252"), enc),
+            "bom": pl.Series(enc == 1),
+            "line_terminator": _gather(("\n", "\r\n"), (rng.random(k) < 0.5).astype(np.int64)),
+            "trailing_blank_lines": pl.Series(np.where(rng.random(k) < 0.3, rng.integers(1, 4, k), 0).astype(np.int32)),
+            "header_case": _gather(("lower", "upper", "title", "spaced"), _choice(rng, (0.5, 0.25, 0.1, 0.15), k)),
+            "quote_all": pl.Series(rng.random(k) < 0.15),
+            "extra_column": pl.select(
+                pl.when(pl.lit(pl.Series(extra > 0))).then(
+                    pl.lit(_gather(("", "NO", "KETERANGAN", "Catatan Petugas"), extra))
+                )
+            ).to_series(),
+            "extra_first": pl.Series(rng.random(k) < 0.5),
+            "column_order": column_order,
+        }
+    )

@@ -80,8 +80,19 @@ MUHYI MUIZ RAUF SALIM WAHHAB ZAKI KHALIK GHANI MUHAIMIN MUNIF ROHMAN SATAR FATTA
 
 # the ways MUHAMMAD is registered (first the most common); usulan variants draw from the same set
 MUHAMMAD_DUKCAPIL = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAMMAD", "MOH.", "M.")
-MUHAMMAD_VARIAN = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOHAMAD", "MOCHAMMAD", "MOCHAMAD", "MOCH.",
-                   "MOH.", "M.", "MUHAMMED", "MUHAMAT")
+MUHAMMAD_VARIAN = (
+    "MUHAMMAD",
+    "MUHAMAD",
+    "MOHAMMAD",
+    "MOHAMAD",
+    "MOCHAMMAD",
+    "MOCHAMAD",
+    "MOCH.",
+    "MOH.",
+    "M.",
+    "MUHAMMED",
+    "MUHAMAT",
+)
 
 # first words that many women's names start with
 AWALAN_PEREMPUAN = ("SITI", "NUR", "SRI", "DEWI", "DWI", "TRI", "EKA", "ENDANG", "NURUL", "RATNA")
@@ -370,10 +381,10 @@ SAHRIANI SALMIAH SARIPAH SUDARMI SUWARNI SYAHRIANI WIRDAYANTI YUSNIATI
 # Balinese: birth-order prefix + given names
 # ----------------------------------------------------------------------------------------------
 BALI_URUTAN_LAKI = (
-    ("I WAYAN", "I PUTU", "I GEDE", "I GEDE PUTU"),          # first-born
-    ("I MADE", "I KADEK", "I NENGAH"),                       # second
-    ("I NYOMAN", "I KOMANG"),                                # third
-    ("I KETUT",),                                            # fourth
+    ("I WAYAN", "I PUTU", "I GEDE", "I GEDE PUTU"),  # first-born
+    ("I MADE", "I KADEK", "I NENGAH"),  # second
+    ("I NYOMAN", "I KOMANG"),  # third
+    ("I KETUT",),  # fourth
 )
 BALI_URUTAN_PEREMPUAN = (
     ("NI WAYAN", "NI PUTU", "NI LUH", "NI LUH PUTU"),
@@ -572,12 +583,30 @@ SISKA SRI SUSY TERESA VIVIAN WENNY YOSEPHINE YUNITA MEIDY MEILIANA LIANAWATI SUS
 
 # Indonesianised family name -> the clan name it came from (two written forms of one family)
 TIONGHOA_BENTUK = (
-    ("SALIM", "LIEM"), ("HALIM", "LIM"), ("LIMANTO", "LIEM"), ("LIMAN", "LIM"), ("LIMANTARA", "LIM"),
-    ("WIJAYA", "OEI"), ("WIDJAJA", "OEI"), ("TANOTO", "TAN"), ("TANUWIJAYA", "TAN"),
-    ("TANUDJAJA", "TAN"), ("TANZIL", "TAN"), ("TANJAYA", "TAN"), ("TANUJAYA", "TAN"),
-    ("GUNAWAN", "GO"), ("GOZALI", "GO"), ("KUSUMA", "KWEE"), ("ONGKO", "ONG"),
-    ("ONGKOWIJOYO", "ONG"), ("TEJA", "THE"), ("TEDJA", "THE"), ("SUSANTO", "SIE"),
-    ("GUNADI", "GOUW"), ("CAHYADI", "TJOA"), ("HADINATA", "HO"),
+    ("SALIM", "LIEM"),
+    ("HALIM", "LIM"),
+    ("LIMANTO", "LIEM"),
+    ("LIMAN", "LIM"),
+    ("LIMANTARA", "LIM"),
+    ("WIJAYA", "OEI"),
+    ("WIDJAJA", "OEI"),
+    ("TANOTO", "TAN"),
+    ("TANUWIJAYA", "TAN"),
+    ("TANUDJAJA", "TAN"),
+    ("TANZIL", "TAN"),
+    ("TANJAYA", "TAN"),
+    ("TANUJAYA", "TAN"),
+    ("GUNAWAN", "GO"),
+    ("GOZALI", "GO"),
+    ("KUSUMA", "KWEE"),
+    ("ONGKO", "ONG"),
+    ("ONGKOWIJOYO", "ONG"),
+    ("TEJA", "THE"),
+    ("TEDJA", "THE"),
+    ("SUSANTO", "SIE"),
+    ("GUNADI", "GOUW"),
+    ("CAHYADI", "TJOA"),
+    ("HADINATA", "HO"),
 )
 
 # ----------------------------------------------------------------------------------------------
@@ -644,29 +673,113 @@ NAMA_PERUM = tuple(w.replace("_", " ") for w in NAMA_PERUM)
 # generation: names given before about 1980 and since.
 # ----------------------------------------------------------------------------------------------
 NAMA_UMUM_LAKI_LAMA = (
-    "SLAMET", "SUPARMAN", "SUTRISNO", "AGUS SETIAWAN", "SUYANTO", "AHMAD", "BAMBANG SUTRISNO",
-    "ABDUL RAHMAN", "SUGENG", "SUKIRMAN", "SUPRIYADI", "HERU SANTOSO", "SAMSUL ARIFIN", "USMAN",
-    "SUMARNO", "ABDUL HAMID", "NURDIN", "MUHAMMAD YUSUF", "HASAN", "BUDI SANTOSO", "SUPARDI",
-    "AHMAD SYAFII", "DEDI SUPRIADI", "ASEP SAEPUDIN", "UJANG", "ZAINAL ABIDIN", "SUWARNO",
+    "SLAMET",
+    "SUPARMAN",
+    "SUTRISNO",
+    "AGUS SETIAWAN",
+    "SUYANTO",
+    "AHMAD",
+    "BAMBANG SUTRISNO",
+    "ABDUL RAHMAN",
+    "SUGENG",
+    "SUKIRMAN",
+    "SUPRIYADI",
+    "HERU SANTOSO",
+    "SAMSUL ARIFIN",
+    "USMAN",
+    "SUMARNO",
+    "ABDUL HAMID",
+    "NURDIN",
+    "MUHAMMAD YUSUF",
+    "HASAN",
+    "BUDI SANTOSO",
+    "SUPARDI",
+    "AHMAD SYAFII",
+    "DEDI SUPRIADI",
+    "ASEP SAEPUDIN",
+    "UJANG",
+    "ZAINAL ABIDIN",
+    "SUWARNO",
 )
 NAMA_UMUM_LAKI_MUDA = (
-    "MUHAMMAD RIZKI", "MUHAMMAD FAJAR", "AGUS SETIAWAN", "MUHAMMAD ILHAM", "MUHAMMAD IQBAL",
-    "MUHAMMAD FARHAN", "AHMAD FAUZI", "RIZKY PRATAMA", "ADITYA PRATAMA", "MUHAMMAD RIDWAN",
-    "DEDI SETIAWAN", "EKO PRASETYO", "ANDI SAPUTRA", "MUHAMMAD ARIF", "DIMAS SAPUTRA",
-    "RAHMAT HIDAYAT", "DWI SAPUTRA", "FAJAR NUGROHO", "MUHAMMAD ALFARIZI", "AHMAD RIFAI",
-    "BUDI SANTOSO", "MUHAMMAD HAFIZ", "ILHAM RAMADHAN", "ASEP SAPUTRA", "RIZKI RAMADHAN",
+    "MUHAMMAD RIZKI",
+    "MUHAMMAD FAJAR",
+    "AGUS SETIAWAN",
+    "MUHAMMAD ILHAM",
+    "MUHAMMAD IQBAL",
+    "MUHAMMAD FARHAN",
+    "AHMAD FAUZI",
+    "RIZKY PRATAMA",
+    "ADITYA PRATAMA",
+    "MUHAMMAD RIDWAN",
+    "DEDI SETIAWAN",
+    "EKO PRASETYO",
+    "ANDI SAPUTRA",
+    "MUHAMMAD ARIF",
+    "DIMAS SAPUTRA",
+    "RAHMAT HIDAYAT",
+    "DWI SAPUTRA",
+    "FAJAR NUGROHO",
+    "MUHAMMAD ALFARIZI",
+    "AHMAD RIFAI",
+    "BUDI SANTOSO",
+    "MUHAMMAD HAFIZ",
+    "ILHAM RAMADHAN",
+    "ASEP SAPUTRA",
+    "RIZKI RAMADHAN",
 )
 NAMA_UMUM_PEREMPUAN_LAMA = (
-    "SITI AMINAH", "SRI WAHYUNI", "SITI FATIMAH", "SUMARNI", "SUPARTI", "SRI RAHAYU", "SITI ROHMAH",
-    "SITI MARYAM", "SITI HALIMAH", "NURHAYATI", "SITI KHADIJAH", "SRI LESTARI", "SUMIATI", "TUMINAH",
-    "SITI ZAENAB", "SRI SUNARTI", "PARMI", "SITI MUNAWAROH", "ENDANG SRI WAHYUNI", "SUKARMI",
-    "EUIS", "SITI SALAMAH", "SUWARNI", "SITI ASIAH", "SRI SUMARNI",
+    "SITI AMINAH",
+    "SRI WAHYUNI",
+    "SITI FATIMAH",
+    "SUMARNI",
+    "SUPARTI",
+    "SRI RAHAYU",
+    "SITI ROHMAH",
+    "SITI MARYAM",
+    "SITI HALIMAH",
+    "NURHAYATI",
+    "SITI KHADIJAH",
+    "SRI LESTARI",
+    "SUMIATI",
+    "TUMINAH",
+    "SITI ZAENAB",
+    "SRI SUNARTI",
+    "PARMI",
+    "SITI MUNAWAROH",
+    "ENDANG SRI WAHYUNI",
+    "SUKARMI",
+    "EUIS",
+    "SITI SALAMAH",
+    "SUWARNI",
+    "SITI ASIAH",
+    "SRI SUMARNI",
 )
 NAMA_UMUM_PEREMPUAN_MUDA = (
-    "NUR HIDAYAH", "SITI NURHAYATI", "NURUL HIDAYAH", "NUR AINI", "DWI LESTARI", "SRI WAHYUNI",
-    "SITI AISYAH", "PUTRI AYU", "FITRI HANDAYANI", "NUR AZIZAH", "INDAH SARI", "ANISA PUTRI",
-    "SITI NURJANAH", "DWI ASTUTI", "EKA PUTRI", "NUR FADILAH", "RATNA SARI", "NUR LAILA",
-    "SITI NUR AISYAH", "FITRIANI", "INDAH PERMATASARI", "NENG SITI", "RIZKA AMELIA", "NOVI ANDRIANI",
+    "NUR HIDAYAH",
+    "SITI NURHAYATI",
+    "NURUL HIDAYAH",
+    "NUR AINI",
+    "DWI LESTARI",
+    "SRI WAHYUNI",
+    "SITI AISYAH",
+    "PUTRI AYU",
+    "FITRI HANDAYANI",
+    "NUR AZIZAH",
+    "INDAH SARI",
+    "ANISA PUTRI",
+    "SITI NURJANAH",
+    "DWI ASTUTI",
+    "EKA PUTRI",
+    "NUR FADILAH",
+    "RATNA SARI",
+    "NUR LAILA",
+    "SITI NUR AISYAH",
+    "FITRIANI",
+    "INDAH PERMATASARI",
+    "NENG SITI",
+    "RIZKA AMELIA",
+    "NOVI ANDRIANI",
 )
 
 # ----------------------------------------------------------------------------------------------
@@ -675,18 +788,62 @@ NAMA_UMUM_PEREMPUAN_MUDA = (
 # (first twin, second twin, sexes "LL" / "LP" / "PL" / "PP")
 # ----------------------------------------------------------------------------------------------
 KEMBAR_PASANGAN = (
-    ("HASAN", "HUSEIN", "LL"), ("HASAN", "HUSAIN", "LL"), ("FAJAR", "FAJRI", "LL"), ("RAFI", "RAFA", "LL"),
-    ("ARIF", "ARIFIN", "LL"), ("YUSUF", "YUNUS", "LL"), ("RIZAL", "RIZKI", "LL"), ("ANDI", "ANDRI", "LL"),
-    ("DIMAS", "DANU", "LL"), ("RAMA", "RAMLI", "LL"), ("RENDI", "RANDI", "LL"), ("DENI", "DONI", "LL"),
-    ("RIZKI", "RIZKA", "LP"), ("PUTRA", "PUTRI", "LP"), ("FAJAR", "FAJRINA", "LP"), ("NANDA", "NANDI", "PL"),
-    ("ADAM", "HAWA", "LP"), ("RAMA", "SINTA", "LP"), ("DIKA", "DIKI", "PL"), ("ZAKI", "ZAKIA", "LP"),
-    ("ANISA", "ANNISA", "PP"), ("NABILA", "NADIA", "PP"), ("SALWA", "SALMA", "PP"), ("AISYAH", "ANISA", "PP"),
-    ("NAILA", "NAILI", "PP"), ("ZAHRA", "ZAHRO", "PP"), ("RINA", "RINI", "PP"), ("DEWI", "DEWANTI", "PP"),
+    ("HASAN", "HUSEIN", "LL"),
+    ("HASAN", "HUSAIN", "LL"),
+    ("FAJAR", "FAJRI", "LL"),
+    ("RAFI", "RAFA", "LL"),
+    ("ARIF", "ARIFIN", "LL"),
+    ("YUSUF", "YUNUS", "LL"),
+    ("RIZAL", "RIZKI", "LL"),
+    ("ANDI", "ANDRI", "LL"),
+    ("DIMAS", "DANU", "LL"),
+    ("RAMA", "RAMLI", "LL"),
+    ("RENDI", "RANDI", "LL"),
+    ("DENI", "DONI", "LL"),
+    ("RIZKI", "RIZKA", "LP"),
+    ("PUTRA", "PUTRI", "LP"),
+    ("FAJAR", "FAJRINA", "LP"),
+    ("NANDA", "NANDI", "PL"),
+    ("ADAM", "HAWA", "LP"),
+    ("RAMA", "SINTA", "LP"),
+    ("DIKA", "DIKI", "PL"),
+    ("ZAKI", "ZAKIA", "LP"),
+    ("ANISA", "ANNISA", "PP"),
+    ("NABILA", "NADIA", "PP"),
+    ("SALWA", "SALMA", "PP"),
+    ("AISYAH", "ANISA", "PP"),
+    ("NAILA", "NAILI", "PP"),
+    ("ZAHRA", "ZAHRO", "PP"),
+    ("RINA", "RINI", "PP"),
+    ("DEWI", "DEWANTI", "PP"),
 )
 # first words a look-alike twin name keeps in front of the word that changes
-AWALAN_NAMA = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAMMAD", "MOH.", "M.", "SITI", "NUR",
-               "NURUL", "AHMAD", "ACHMAD", "ABDUL", "ABD.", "ANDI", "A.", "TEUKU", "T.", "CUT", "SRI", "DWI", "TRI",
-               "EKA")
+AWALAN_NAMA = (
+    "MUHAMMAD",
+    "MUHAMAD",
+    "MOHAMMAD",
+    "MOCHAMAD",
+    "MOHAMAD",
+    "MOCHAMMAD",
+    "MOH.",
+    "M.",
+    "SITI",
+    "NUR",
+    "NURUL",
+    "AHMAD",
+    "ACHMAD",
+    "ABDUL",
+    "ABD.",
+    "ANDI",
+    "A.",
+    "TEUKU",
+    "T.",
+    "CUT",
+    "SRI",
+    "DWI",
+    "TRI",
+    "EKA",
+)
 
 # ----------------------------------------------------------------------------------------------
 # Nama panggilan: what a village office may write instead of the registered name
@@ -695,16 +852,40 @@ AWALAN_NAMA = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAM
 PANGGILAN_SUNDA_LAKI = ("UJANG", "ASEP")
 PANGGILAN_SUNDA_PEREMPUAN = ("NENG", "EUIS")
 # the first word is dropped and the word after it is the call name (MUHAMMAD RIZKI -> RIZKI)
-AWALAN_PANGGILAN = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAMMAD", "MOH.", "M.", "SITI",
-                    "NUR", "AHMAD", "ACHMAD")
+AWALAN_PANGGILAN = (
+    "MUHAMMAD",
+    "MUHAMAD",
+    "MOHAMMAD",
+    "MOCHAMAD",
+    "MOHAMAD",
+    "MOCHAMMAD",
+    "MOH.",
+    "M.",
+    "SITI",
+    "NUR",
+    "AHMAD",
+    "ACHMAD",
+)
 # Balinese birth-order names (after I / NI), dropped in the call name (I WAYAN SUDARSANA -> SUDARSANA)
 BALI_URUTAN_KATA = ("WAYAN", "GEDE", "PUTU", "LUH", "MADE", "KADEK", "NENGAH", "NYOMAN", "KOMANG", "KETUT")
 
 
 # famous full names the generator never emits (a random combination could otherwise hit them)
 NAMA_TERKENAL = (
-    "JOKO WIDODO", "SUSILO BAMBANG YUDHOYONO", "PRABOWO SUBIANTO", "MEGAWATI SOEKARNOPUTRI",
-    "BACHARUDDIN JUSUF HABIBIE", "ABDURRAHMAN WAHID", "SOEHARTO", "MUHAMMAD HATTA",
-    "GIBRAN RAKABUMING RAKA", "ANIES BASWEDAN", "GANJAR PRANOWO", "SRI MULYANI INDRAWATI",
-    "JUSUF KALLA", "MARUF AMIN", "BASUKI TJAHAJA PURNAMA", "RIDWAN KAMIL",
+    "JOKO WIDODO",
+    "SUSILO BAMBANG YUDHOYONO",
+    "PRABOWO SUBIANTO",
+    "MEGAWATI SOEKARNOPUTRI",
+    "BACHARUDDIN JUSUF HABIBIE",
+    "ABDURRAHMAN WAHID",
+    "SOEHARTO",
+    "MUHAMMAD HATTA",
+    "GIBRAN RAKABUMING RAKA",
+    "ANIES BASWEDAN",
+    "GANJAR PRANOWO",
+    "SRI MULYANI INDRAWATI",
+    "JUSUF KALLA",
+    "MARUF AMIN",
+    "BASUKI TJAHAJA PURNAMA",
+    "RIDWAN KAMIL",
 )

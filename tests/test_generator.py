@@ -72,8 +72,14 @@ def usulan_rows(root) -> pl.DataFrame:
         header, rows, _ = _read_usulan_csv(path)
         for i, r in enumerate(rows, start=1):
             rec = dict(zip(header, r, strict=True))
-            records.append({"sumber_file": path.name, "sumber_baris": i, "kode_prov_dir": path.parent.name,
-                            **{c: rec[c] for c in S.USULAN_COLUMNS}})
+            records.append(
+                {
+                    "sumber_file": path.name,
+                    "sumber_baris": i,
+                    "kode_prov_dir": path.parent.name,
+                    **{c: rec[c] for c in S.USULAN_COLUMNS},
+                }
+            )
     return pl.DataFrame(records)
 
 
@@ -145,8 +151,11 @@ def test_roles_sex_and_ages(dukcapil):
     assert (d["age"] >= 60).sum() > 0.03 * d.height
     assert (d["TGL_LHR"] < ref).all()
     # children are at least 18 years younger than both parents
-    parents = d.filter(pl.col("STAT_HBKEL").is_in(["KEPALA KELUARGA", "ISTRI", "SUAMI"])).group_by("NO_KK").agg(
-        youngest_parent=pl.col("TGL_LHR").max())
+    parents = (
+        d.filter(pl.col("STAT_HBKEL").is_in(["KEPALA KELUARGA", "ISTRI", "SUAMI"]))
+        .group_by("NO_KK")
+        .agg(youngest_parent=pl.col("TGL_LHR").max())
+    )
     kids = d.filter(pl.col("STAT_HBKEL") == "ANAK").join(parents, on="NO_KK")
     gap = (kids["TGL_LHR"] - kids["youngest_parent"]).dt.total_days() / 365.2425
     assert gap.min() >= 18
@@ -238,20 +247,28 @@ def test_files_are_written_as_recorded(root):
 
 def test_clean_rows_carry_the_dukcapil_values(truth, usulan_rows, dukcapil):
     j = truth.join(usulan_rows, on=["sumber_file", "sumber_baris"]).join(
-        dukcapil, left_on="true_nik", right_on="NIK", how="left")
+        dukcapil, left_on="true_nik", right_on="NIK", how="left"
+    )
     clean = j.filter(pl.col("noise") == "")
     assert clean.height > 0.6 * j.height
     assert (clean["nik"] == clean["true_nik"]).all()
     assert (clean["no_kk"] == clean["NO_KK"]).all()
     assert (clean["nama"] == clean["NAMA_LGKP"]).all()
     assert (clean["jenis_usulan"] == clean["jenis_usulan_right"]).all()  # truth vs CSV
-    assert clean["kode_wilayah"].str.replace_all(".", "", literal=True).is_in(
-        wilayah.villages()["kode_wilayah"].implode()).all()
+    assert (
+        clean["kode_wilayah"]
+        .str.replace_all(".", "", literal=True)
+        .is_in(wilayah.villages()["kode_wilayah"].implode())
+        .all()
+    )
     # every clean date parses in one of the three contract formats and equals TGL_LHR
-    parsed = clean.select(pl.coalesce(
-        pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
-        pl.col("tanggal_lahir").str.to_date("%d/%m/%Y", strict=False),
-        pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False)))[:, 0]
+    parsed = clean.select(
+        pl.coalesce(
+            pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
+            pl.col("tanggal_lahir").str.to_date("%d/%m/%Y", strict=False),
+            pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False),
+        )
+    )[:, 0]
     assert (parsed == clean["TGL_LHR"]).all()
 
 
@@ -280,8 +297,7 @@ def test_noise_is_what_the_truth_says(truth, usulan_rows, dukcapil):
     assert clean_nik.str.contains(r"^[0-9]{16}$").all()
     assert not clean_nik.is_in(dukcapil_niks.implode()).any()
     assert rows("ghost")["true_nik"].is_null().all()
-    assert (clean_nik.str.slice(0, 12) == fab["true_nik"].str.slice(0, 12)).filter(
-        fab["true_nik"].is_not_null()).all()
+    assert (clean_nik.str.slice(0, 12) == fab["true_nik"].str.slice(0, 12)).filter(fab["true_nik"].is_not_null()).all()
     # expect_valid is false exactly for the invalid kinds
     invalid = j["noise"].str.contains("invalid_")
     assert (j["expect_valid"] == ~invalid).all() and invalid.sum() > 0
@@ -317,8 +333,11 @@ def test_same_seed_gives_identical_bytes(root, tmp_path):
 # Balinese ones) with the new kinds at raised rates, checked on the frames the writer writes.
 # ---------------------------------------------------------------------------------------------
 PHEN_SEED, PHEN_PERSONS, PHEN_ROWS = 35, 30_000, 10_000
-_RAISED = {**{k: 0.01 for k in S.NOISE_GROUPS["nik_lookalike"] + S.NOISE_GROUPS["call_name"]},
-           "relocated": 0.01, "relocated_old_form": 0.01}
+_RAISED = {
+    **{k: 0.01 for k in S.NOISE_GROUPS["nik_lookalike"] + S.NOISE_GROUPS["call_name"]},
+    "relocated": 0.01,
+    "relocated_old_form": 0.01,
+}
 _NIK_FORMS = r"nik_(apostrophe|spaces|quoted|dot0)"
 
 
@@ -340,10 +359,25 @@ def _typed_nik(col: str = "nik") -> pl.Expr:
 
 
 def _with_person(rows: pl.DataFrame, pop: pl.DataFrame, on: str, prefix: str) -> pl.DataFrame:
-    cols = ["NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT",
-            "TMPT_LHR", "hh_id"]
-    return rows.join(pop.select(cols).rename({c: f"{prefix}{c}" for c in cols}), left_on=on,
-                     right_on=f"{prefix}NIK", how="left", maintain_order="left")
+    cols = [
+        "NIK",
+        "NO_KK",
+        "NAMA_LGKP",
+        "TGL_LHR",
+        "JENIS_KLMIN",
+        "NAMA_LGKP_IBU",
+        "kode_wilayah",
+        "ALAMAT",
+        "TMPT_LHR",
+        "hh_id",
+    ]
+    return rows.join(
+        pop.select(cols).rename({c: f"{prefix}{c}" for c in cols}),
+        left_on=on,
+        right_on=f"{prefix}NIK",
+        how="left",
+        maintain_order="left",
+    )
 
 
 def _digits_apart(a: str, b: str) -> list[int]:
@@ -354,24 +388,41 @@ def test_twins_share_card_birth_date_mother_and_registration(phen, dukcapil):
     pop = phen[0]
     for people in (dukcapil, pop):
         kids = people.filter(pl.col("STAT_HBKEL") == "ANAK")
-        deliveries = kids.group_by("NO_KK", "TGL_LHR").agg(pl.len(), pl.col("NAMA_LGKP_IBU").n_unique().alias("ibu"),
-                                                           pl.col("TMPT_LHR").n_unique().alias("tmpt"),
-                                                           pl.col("NIK").str.slice(0, 6).n_unique().alias("kec"))
+        deliveries = kids.group_by("NO_KK", "TGL_LHR").agg(
+            pl.len(),
+            pl.col("NAMA_LGKP_IBU").n_unique().alias("ibu"),
+            pl.col("TMPT_LHR").n_unique().alias("tmpt"),
+            pl.col("NIK").str.slice(0, 6).n_unique().alias("kec"),
+        )
         twins = deliveries.filter(pl.col("len") >= 2)
-        assert 0.007 < twins.height / deliveries.height < 0.03   # 1-2% of births are twins
+        assert 0.007 < twins.height / deliveries.height < 0.03  # 1-2% of births are twins
         assert (twins["ibu"] == 1).all() and (twins["tmpt"] == 1).all() and (twins["kec"] == 1).all()
         # other siblings are at least 300 days apart: a shared birth date in a card means twins
-        gaps = (kids.sort("NO_KK", "TGL_LHR").select(pl.col("TGL_LHR").diff().over("NO_KK").dt.total_days())[:, 0]
-                .drop_nulls())
+        gaps = (
+            kids.sort("NO_KK", "TGL_LHR")
+            .select(pl.col("TGL_LHR").diff().over("NO_KK").dt.total_days())[:, 0]
+            .drop_nulls()
+        )
         assert ((gaps == 0) | (gaps >= 300)).all()
-    assert 0 < twins.filter(pl.col("len") >= 3).height < 0.1 * twins.height   # a few triplets
+    assert 0 < twins.filter(pl.col("len") >= 3).height < 0.1 * twins.height  # a few triplets
     # same-sex twins share the NIK's first 12 digits; registered together, their serials are consecutive
-    first_two = (pop.filter(pl.col("twin_root") >= 0)
-                 .join(pop.with_row_index("r").select(pl.col("r").cast(pl.Int32), sib_nik="NIK", sib_sex="JENIS_KLMIN",
-                                                      sib_kk="NO_KK", sib_tgl="TGL_LHR", sib_ibu="NAMA_LGKP_IBU"),
-                       left_on="twin_root", right_on="r"))
-    assert ((first_two["NO_KK"] == first_two["sib_kk"]) & (first_two["TGL_LHR"] == first_two["sib_tgl"])
-            & (first_two["NAMA_LGKP_IBU"] == first_two["sib_ibu"])).all()
+    first_two = pop.filter(pl.col("twin_root") >= 0).join(
+        pop.with_row_index("r").select(
+            pl.col("r").cast(pl.Int32),
+            sib_nik="NIK",
+            sib_sex="JENIS_KLMIN",
+            sib_kk="NO_KK",
+            sib_tgl="TGL_LHR",
+            sib_ibu="NAMA_LGKP_IBU",
+        ),
+        left_on="twin_root",
+        right_on="r",
+    )
+    assert (
+        (first_two["NO_KK"] == first_two["sib_kk"])
+        & (first_two["TGL_LHR"] == first_two["sib_tgl"])
+        & (first_two["NAMA_LGKP_IBU"] == first_two["sib_ibu"])
+    ).all()
     same_sex = first_two.filter(pl.col("JENIS_KLMIN") == pl.col("sib_sex"))
     assert 0.5 < same_sex.height / first_two.height < 0.8
     assert (same_sex["NIK"].str.slice(0, 12) == same_sex["sib_nik"].str.slice(0, 12)).all()
@@ -381,19 +432,30 @@ def test_twins_share_card_birth_date_mother_and_registration(phen, dukcapil):
     assert np.mean(one_digit) > 0.8
     # the family's surname, and a good share of look-alike given names
     from rapidfuzz.distance import Levenshtein
+
     fam = first_two.filter(pl.col("fam") >= 0)
-    assert fam.height and (fam["NAMA_LGKP"].str.extract(r"(\S+)$") == pop["NAMA_LGKP"].gather(
-        fam["twin_root"]).str.extract(r"(\S+)$")).mean() > 0.8
+    assert (
+        fam.height
+        and (
+            fam["NAMA_LGKP"].str.extract(r"(\S+)$") == pop["NAMA_LGKP"].gather(fam["twin_root"]).str.extract(r"(\S+)$")
+        ).mean()
+        > 0.8
+    )
     sib_names = pop["NAMA_LGKP"].gather(first_two["twin_root"])
-    alike = [Levenshtein.normalized_similarity(a, b) >= 0.6 for a, b in zip(first_two["NAMA_LGKP"], sib_names, strict=True)]
+    alike = [
+        Levenshtein.normalized_similarity(a, b) >= 0.6 for a, b in zip(first_two["NAMA_LGKP"], sib_names, strict=True)
+    ]
     assert 0.3 < np.mean(alike) < 0.9
     assert (first_two["NAMA_LGKP"] != sib_names).all()
 
 
 def test_serials_count_up_from_0001_within_district_birth_date_and_sex(phen, dukcapil):
     for people in (dukcapil, phen[0]):
-        groups = (people.select(p=pl.col("NIK").str.slice(0, 12), s=pl.col("NIK").str.slice(12).cast(pl.Int32))
-                  .group_by("p").agg(pl.col("s").sort(), pl.len()))
+        groups = (
+            people.select(p=pl.col("NIK").str.slice(0, 12), s=pl.col("NIK").str.slice(12).cast(pl.Int32))
+            .group_by("p")
+            .agg(pl.col("s").sort(), pl.len())
+        )
         assert groups.select((pl.col("s") == pl.int_ranges(1, pl.col("len") + 1, dtype=pl.Int32)).all()).item()
         assert groups["len"].max() >= 2
 
@@ -402,11 +464,14 @@ def test_common_full_names_are_heavy_tailed_and_namesakes_share_twelve_nik_digit
     pop = phen[0]
     counts = pop["NAMA_LGKP"].value_counts(sort=True)["count"].to_numpy()
     assert counts[0] > 0.003 * pop.height and counts[:20].sum() > 0.02 * pop.height
-    assert (counts == 1).sum() > 0.6 * pop.height   # and still a long tail of rare names
-    ns = (pop.with_columns(p=pl.col("NIK").str.slice(0, 12))
-          .filter(pl.len().over("p", "NAMA_LGKP") == 2).sort("p", "NAMA_LGKP", "NIK")
-          .group_by("p", "NAMA_LGKP", maintain_order=True)
-          .agg(pl.col("NIK", "NO_KK", "NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT", "TGL_LHR", "JENIS_KLMIN")))
+    assert (counts == 1).sum() > 0.6 * pop.height  # and still a long tail of rare names
+    ns = (
+        pop.with_columns(p=pl.col("NIK").str.slice(0, 12))
+        .filter(pl.len().over("p", "NAMA_LGKP") == 2)
+        .sort("p", "NAMA_LGKP", "NIK")
+        .group_by("p", "NAMA_LGKP", maintain_order=True)
+        .agg(pl.col("NIK", "NO_KK", "NAMA_LGKP_IBU", "kode_wilayah", "ALAMAT", "TGL_LHR", "JENIS_KLMIN"))
+    )
     assert 0.004 < 2 * ns.height / pop.height < 0.03
     first, second = (ns.select(pl.all().exclude("p", "NAMA_LGKP").list.get(i)) for i in (0, 1))
     assert (first["TGL_LHR"] == second["TGL_LHR"]).all() and (first["JENIS_KLMIN"] == second["JENIS_KLMIN"]).all()
@@ -423,11 +488,15 @@ def test_nik_typo_twin_lands_exactly_on_the_twin(phen):
     assert 0.002 < t.height / rows.height
     assert (t.select(_typed_nik())[:, 0] == t["lookalike_nik"]).all()
     assert (t["lookalike_relation"] == "twin").all()
-    assert ((t["tw_NO_KK"] == t["me_NO_KK"]) & (t["tw_TGL_LHR"] == t["me_TGL_LHR"])
-            & (t["tw_JENIS_KLMIN"] == t["me_JENIS_KLMIN"]) & (t["tw_NAMA_LGKP_IBU"] == t["me_NAMA_LGKP_IBU"])).all()
+    assert (
+        (t["tw_NO_KK"] == t["me_NO_KK"])
+        & (t["tw_TGL_LHR"] == t["me_TGL_LHR"])
+        & (t["tw_JENIS_KLMIN"] == t["me_JENIS_KLMIN"])
+        & (t["tw_NAMA_LGKP_IBU"] == t["me_NAMA_LGKP_IBU"])
+    ).all()
     for got, true in zip(t["lookalike_nik"], t["true_nik"], strict=True):
         (p,) = _digits_apart(got, true)
-        assert p >= 12   # in the serial
+        assert p >= 12  # in the serial
 
 
 def test_nik_swap_twin_rows_carry_each_others_nik(phen):
@@ -445,7 +514,9 @@ def test_nik_swap_twin_rows_carry_each_others_nik(phen):
 
 def test_nik_typo_namesake_lands_on_a_namesake_of_another_family(phen):
     pop, rows = phen
-    t = _with_person(_with_person(_kind(rows, "nik_typo_namesake"), pop, "true_nik", "me_"), pop, "lookalike_nik", "ns_")
+    t = _with_person(
+        _with_person(_kind(rows, "nik_typo_namesake"), pop, "true_nik", "me_"), pop, "lookalike_nik", "ns_"
+    )
     assert 0.003 < t.height / rows.height
     assert (t.select(_typed_nik())[:, 0] == t["lookalike_nik"]).all()
     assert (t["lookalike_relation"] == "namesake").all()
@@ -481,27 +552,41 @@ def test_lookalike_truth_names_real_other_people(phen, truth, dukcapil):
     # every look-alike kind records its person; only a look-alike, a family member's or a damaged NIK lands on one
     la_kinds = "|".join(S.NOISE_GROUPS["nik_lookalike"])
     assert rows.filter(pl.col("noise").str.contains(la_kinds))["lookalike_nik"].null_count() == 0
-    assert rows.filter(pl.col("lookalike_nik").is_not_null()
-                       & ~pl.col("noise").str.contains(la_kinds + "|nik_typo|nik_transpose|nik_other_member|nik_excel_zero16")
-                       ).height == 0
+    assert (
+        rows.filter(
+            pl.col("lookalike_nik").is_not_null()
+            & ~pl.col("noise").str.contains(la_kinds + "|nik_typo|nik_transpose|nik_other_member|nik_excel_zero16")
+        ).height
+        == 0
+    )
 
 
 def test_call_names_keep_nik_birth_date_sex_card_and_mother(phen):
     pop, rows = phen
     c = _with_person(rows.filter(pl.col("noise").str.contains("call_name")), pop, "true_nik", "me_")
     assert (c.select(_typed_nik())[:, 0] == c["true_nik"]).all()
-    assert not c["noise"].str.contains(r"(^|,)(nik_typo|nik_transpose|nik_other|nik_is_kk|nik_fab|ghost|nik_excel|date_swap)").any()
+    assert (
+        not c["noise"]
+        .str.contains(r"(^|,)(nik_typo|nik_transpose|nik_other|nik_is_kk|nik_fab|ghost|nik_excel|date_swap)")
+        .any()
+    )
     assert (c["nama_ibu_kandung"] == c["me_NAMA_LGKP_IBU"]).all()
     dated = c.filter(~pl.col("noise").str.contains("invalid_date"))
-    born = dated.select(pl.coalesce(
-        pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
-        pl.col("tanggal_lahir").str.to_date("%d/%m/%Y", strict=False),
-        pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False),
-        (pl.col("tanggal_lahir").cast(pl.Int32, strict=False) - 25569).cast(pl.Date)))[:, 0]
+    born = dated.select(
+        pl.coalesce(
+            pl.col("tanggal_lahir").str.to_date("%d-%m-%Y", strict=False),
+            pl.col("tanggal_lahir").str.to_date("%d/%m/%Y", strict=False),
+            pl.col("tanggal_lahir").str.to_date("%Y-%m-%d", strict=False),
+            (pl.col("tanggal_lahir").cast(pl.Int32, strict=False) - 25569).cast(pl.Date),
+        )
+    )[:, 0]
     assert (born == dated["me_TGL_LHR"]).all()
     assert (c["jenis_kelamin"].str.slice(0, 1) == c["me_JENIS_KLMIN"].str.slice(0, 1)).all()
-    assert (c["no_kk"].str.strip_chars(" '").str.replace(r"\.0$", "") == c["me_NO_KK"]).filter(
-        ~c["noise"].str.contains("relocated_old_form")).all()
+    assert (
+        (c["no_kk"].str.strip_chars(" '").str.replace(r"\.0$", "") == c["me_NO_KK"])
+        .filter(~c["noise"].str.contains("relocated_old_form"))
+        .all()
+    )
     # the call name is what the pattern says (rows with no other name noise on top)
     plain = c.filter(~pl.col("noise").str.contains(r"(^|,)name_"))
     for kind in S.NOISE_GROUPS["call_name"]:
@@ -513,8 +598,12 @@ def test_call_names_keep_nik_birth_date_sex_card_and_mother(phen):
     assert first.filter(boy).is_in(["UJANG", "ASEP"]).all() and first.filter(~boy).is_in(["NENG", "EUIS"]).all()
     assert boy.any() and (~boy).any()
     k = _kind(plain, "call_name_after_muhammad")
-    assert (k["me_NAMA_LGKP"].str.contains(r"^(MUHAMMAD|MUHAMAD|MOHAMMAD|MOCHAMAD|MOHAMAD|MOCHAMMAD|MOH\.|M\.|SITI|NUR"
-                                           r"|AHMAD|ACHMAD) ")).all()
+    assert (
+        k["me_NAMA_LGKP"].str.contains(
+            r"^(MUHAMMAD|MUHAMAD|MOHAMMAD|MOCHAMAD|MOHAMAD|MOCHAMMAD|MOH\.|M\.|SITI|NUR"
+            r"|AHMAD|ACHMAD) "
+        )
+    ).all()
     assert (k["me_NAMA_LGKP"].str.extract(r"^\S+ (\S+)") == k["nama"]).all()
     k = _kind(plain, "call_name_bali")
     words = k["nama"].str.split(" ")
@@ -531,13 +620,16 @@ def test_relocated_families_carry_another_village_and_address(phen):
     pop, rows = phen
     r = _with_person(rows.filter(pl.col("noise").str.contains("relocated")), pop, "true_nik", "me_").with_columns(
         kode=pl.col("kode_wilayah").str.replace_all(".", "", literal=True),
-        kk=pl.col("no_kk").str.strip_chars(" '").str.replace(r"\.0$", ""))
+        kk=pl.col("no_kk").str.strip_chars(" '").str.replace(r"\.0$", ""),
+    )
     assert 0.005 < r.height / rows.height < 0.05
     r = r.filter(~pl.col("noise").str.contains("invalid_wilayah"))
     assert r["kode"].is_in(wilayah.villages()["kode_wilayah"].implode()).all()
     assert (r["kode"] != r["me_kode_wilayah"]).all() and (r["kode_prov"] == r["kode"].str.slice(0, 2)).all()
-    assert (r.filter(~pl.col("noise").str.contains("alamat_"))["alamat"]
-            != r.filter(~pl.col("noise").str.contains("alamat_"))["me_ALAMAT"]).all()
+    assert (
+        r.filter(~pl.col("noise").str.contains("alamat_"))["alamat"]
+        != r.filter(~pl.col("noise").str.contains("alamat_"))["me_ALAMAT"]
+    ).all()
     same_kab = (r["kode"].str.slice(0, 4) == r["me_kode_wilayah"].str.slice(0, 4)).mean()
     other_prov = (r["kode"].str.slice(0, 2) != r["me_kode_wilayah"].str.slice(0, 2)).mean()
     assert same_kab > 0.4 and other_prov > 0.1
@@ -587,8 +679,22 @@ def test_cli_generate_takes_a_mix(tmp_path):
 
     from flows.cli import app
 
-    out = CliRunner().invoke(app, ["generate", "--data-root", str(tmp_path / "r"), "--persons", "400", "--usulan", "80",
-                                   "--periode", PERIODE, "--mix", "held_out"])
+    out = CliRunner().invoke(
+        app,
+        [
+            "generate",
+            "--data-root",
+            str(tmp_path / "r"),
+            "--persons",
+            "400",
+            "--usulan",
+            "80",
+            "--periode",
+            PERIODE,
+            "--mix",
+            "held_out",
+        ],
+    )
     assert out.exit_code == 0, out.output
     meta = json.loads((tmp_path / "r.truth" / "truth.json").read_text(encoding="utf-8"))
     assert meta["params"]["noise_mix"] == "held_out"

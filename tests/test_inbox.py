@@ -30,10 +30,19 @@ def hostile(tmp_path):
     for d in (prov / "kab01", prov / "kab02", prov / ".sembunyi", root / "inbox" / P / "abc", outside / "dir"):
         d.mkdir(parents=True)
     files = {
-        "32/usulan.csv": CSV, "32/kab01/usulan.csv": CSV, "32/kab02/usulan.csv": f"{HEADER}\n{SITI}\n",
-        "32/.sembunyi/usulan.csv": CSV, "32/.usulan_lama.csv": CSV, "32/upload.csv.part": CSV,
-        "32/unduhan.CRDOWNLOAD": CSV, "32/a.partial": CSV, "32/b.filepart": CSV, "32/c.tmp": CSV,
-        "32/~$usulan.xlsx": "kunci", "loose.csv": CSV, "abc/x.csv": CSV,
+        "32/usulan.csv": CSV,
+        "32/kab01/usulan.csv": CSV,
+        "32/kab02/usulan.csv": f"{HEADER}\n{SITI}\n",
+        "32/.sembunyi/usulan.csv": CSV,
+        "32/.usulan_lama.csv": CSV,
+        "32/upload.csv.part": CSV,
+        "32/unduhan.CRDOWNLOAD": CSV,
+        "32/a.partial": CSV,
+        "32/b.filepart": CSV,
+        "32/c.tmp": CSV,
+        "32/~$usulan.xlsx": "kunci",
+        "loose.csv": CSV,
+        "abc/x.csv": CSV,
     }
     for rel, text in files.items():
         (root / "inbox" / P / rel).write_text(text)
@@ -49,14 +58,14 @@ def test_every_entry_is_named_with_what_happens_to_it(hostile):
     root, _ = hostile
     got = [(e.kode_prov, e.file, e.action, e.code) for e in inbox.inbox_entries(root, P)]
     assert got == [
-        ("32", ".sembunyi/", "ignore", "FILE_TERSEMBUNYI"),       # one entry; the folder is not walked
+        ("32", ".sembunyi/", "ignore", "FILE_TERSEMBUNYI"),  # one entry; the folder is not walked
         ("32", ".usulan_lama.csv", "ignore", "FILE_TERSEMBUNYI"),
         ("32", "a.partial", "next_run", "FILE_BELUM_LENGKAP"),
         ("32", "b.filepart", "next_run", "FILE_BELUM_LENGKAP"),
         ("32", "c.tmp", "next_run", "FILE_BELUM_LENGKAP"),
         ("32", "kab01/usulan.csv", "read", None),
         ("32", "kab02/usulan.csv", "read", None),
-        ("32", "kab03", "ignore", "FILE_TAUTAN_LUAR_ROOT"),         # a linked folder is not followed
+        ("32", "kab03", "ignore", "FILE_TAUTAN_LUAR_ROOT"),  # a linked folder is not followed
         ("32", "tautan_dalam.csv", "ignore", "FILE_TAUTAN"),
         ("32", "tautan_luar.csv", "ignore", "FILE_TAUTAN_LUAR_ROOT"),
         ("32", "unduhan.CRDOWNLOAD", "next_run", "FILE_BELUM_LENGKAP"),
@@ -72,9 +81,12 @@ def test_an_entry_carries_what_a_receipt_needs(hostile):
     root, _ = hostile
     by_file = {e.file: e for e in inbox.inbox_entries(root, P)}
     assert by_file["upload.csv.part"].receipt_row == {
-        "kode_prov": "32", "file": "upload.csv.part", "alasan": "FILE_BELUM_LENGKAP",
+        "kode_prov": "32",
+        "file": "upload.csv.part",
+        "alasan": "FILE_BELUM_LENGKAP",
         "keterangan": "Unggahan belum selesai (berkas .part, .crdownload, .partial, .filepart, .tmp, atau berkas yang "
-                      "berubah saat dibaca); tidak dibaca, dibiarkan untuk proses berikutnya. (akhiran .part)"}
+        "berubah saat dibaca); tidak dibaca, dibiarkan untuk proses berikutnya. (akhiran .part)",
+    }
     assert by_file["kab01/usulan.csv"].path == f"inbox/{P}/32/kab01/usulan.csv"
     assert by_file[".sembunyi/"].path == f"inbox/{P}/32/.sembunyi/"
 
@@ -92,42 +104,66 @@ def test_nothing_behind_a_link_and_nothing_not_ready_is_ever_opened(hostile, mon
     results = {e.file: ingest_batch.fn(str(root.path), P, e, i) for i, e in enumerate(inbox.inbox_entries(root, P))}
     prov = root.inbox(P) / "32"
     assert sorted(p.relative_to(root.inbox(P)).as_posix() for p in opened if p.is_relative_to(root.inbox(P))) == [
-        "32/kab01/usulan.csv", "32/kab02/usulan.csv", "32/usulan.csv", "abc/x.csv", "loose.csv"]
+        "32/kab01/usulan.csv",
+        "32/kab02/usulan.csv",
+        "32/usulan.csv",
+        "abc/x.csv",
+        "loose.csv",
+    ]
     assert not [p for p in opened if p.is_relative_to(outside) or p.parent == prov / "kab03"]
     link = results["tautan_luar.csv"]
     assert (link["action"], link["diabaikan"], link["sha256"], link["rows"]) == (
-        "ignore", "FILE_TAUTAN_LUAR_ROOT", None, 0)
+        "ignore",
+        "FILE_TAUTAN_LUAR_ROOT",
+        None,
+        0,
+    )
     assert "staged" not in link and "karantina" not in link
     lock = results["~$usulan.xlsx"]
     assert (lock["diabaikan"], lock["keterangan"]) == (
-        "FILE_KUNCI_OFFICE", "Berkas kunci Microsoft Office (~$...), bukan data; tidak dibaca.")
+        "FILE_KUNCI_OFFICE",
+        "Berkas kunci Microsoft Office (~$...), bukan data; tidak dibaca.",
+    )
 
 
 def test_the_same_file_name_in_two_sub_folders_gives_two_keys(hostile):
     root, _ = hostile
     entries = {e.file: e for e in inbox.inbox_entries(root, P)}
-    staged = [ingest_batch.fn(str(root.path), P, entries[f], i)["staged"]
-              for i, f in enumerate(["kab01/usulan.csv", "kab02/usulan.csv", "usulan.csv"])]
+    staged = [
+        ingest_batch.fn(str(root.path), P, entries[f], i)["staged"]
+        for i, f in enumerate(["kab01/usulan.csv", "kab02/usulan.csv", "usulan.csv"])
+    ]
     rows = pl.read_parquet(staged).sort("sumber_file")
     assert rows.select("kode_prov", "sumber_file", "sumber_baris", "nama_usulan", "alasan_validasi").rows() == [
         ("32", "kab01/usulan.csv", 1, "Budi Santoso", []),
         ("32", "kab02/usulan.csv", 1, "Siti Aminah", ["JENIS_USULAN_TIDAK_DIKENAL"]),
-        ("32", "usulan.csv", 1, "Budi Santoso", []),          # directly in the province folder: the bare name
+        ("32", "usulan.csv", 1, "Budi Santoso", []),  # directly in the province folder: the bare name
     ]
 
 
 def test_each_receipt_row_explains_its_own_file():
     """Two files named usulan.csv in two regencies: each receipt line carries its own codes."""
-    hasil = pl.DataFrame({
-        "periode": [P] * 2, "kode_prov": ["32"] * 2, "sumber_file": ["kab02/usulan.csv", "kab01/usulan.csv"],
-        "sumber_baris": [1, 1], "jenis_usulan": ["TAMBAH", "BARU"], "nik_usulan": ["3201014708850002", "3201011505800001"],
-        "nama_usulan": ["Siti Aminah", "Budi Santoso"], "hasil": ["DITOLAK", "DITERIMA"],
-        "alasan": [["JENIS_USULAN_TIDAK_DIKENAL"], []], "nik_padan": [None, "3201011505800001"],
-        "status_padan": ["TIDAK_PADAN", "PADAN"], "skor_padan": [0.0, 1.0],
-    })
+    hasil = pl.DataFrame(
+        {
+            "periode": [P] * 2,
+            "kode_prov": ["32"] * 2,
+            "sumber_file": ["kab02/usulan.csv", "kab01/usulan.csv"],
+            "sumber_baris": [1, 1],
+            "jenis_usulan": ["TAMBAH", "BARU"],
+            "nik_usulan": ["3201014708850002", "3201011505800001"],
+            "nama_usulan": ["Siti Aminah", "Budi Santoso"],
+            "hasil": ["DITOLAK", "DITERIMA"],
+            "alasan": [["JENIS_USULAN_TIDAK_DIKENAL"], []],
+            "nik_padan": [None, "3201011505800001"],
+            "status_padan": ["TIDAK_PADAN", "PADAN"],
+            "skor_padan": [0.0, 1.0],
+        }
+    )
     r = outcomes.receipt(hasil)
     assert r.select("sumber_file", "hasil", "alasan").rows() == [
-        ("kab01/usulan.csv", "DITERIMA", ""), ("kab02/usulan.csv", "DITOLAK", "JENIS_USULAN_TIDAK_DIKENAL")]
+        ("kab01/usulan.csv", "DITERIMA", ""),
+        ("kab02/usulan.csv", "DITOLAK", "JENIS_USULAN_TIDAK_DIKENAL"),
+    ]
     assert r["keterangan"][0] == "" and r["keterangan"][1].startswith("JENIS_USULAN_TIDAK_DIKENAL: ")
 
 
@@ -144,11 +180,16 @@ def test_the_hash_is_of_the_very_bytes_parsed_in_one_read(hostile, monkeypatch):
     assert out["rows"] == 1
 
 
-@pytest.mark.parametrize("desc, change", [
-    ("more bytes arrive during the read", lambda p: p.open("a").write(f"{BUDI}\n")),
-    ("the file is rewritten in place, same size, new mtime",
-     lambda p: os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 2_000_000_000))),
-])
+@pytest.mark.parametrize(
+    "desc, change",
+    [
+        ("more bytes arrive during the read", lambda p: p.open("a").write(f"{BUDI}\n")),
+        (
+            "the file is rewritten in place, same size, new mtime",
+            lambda p: os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 2_000_000_000)),
+        ),
+    ],
+)
 def test_a_file_that_changes_while_read_is_left_for_the_next_run(hostile, monkeypatch, desc, change):
     root, _ = hostile
     entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
@@ -160,7 +201,12 @@ def test_a_file_that_changes_while_read_is_left_for_the_next_run(hostile, monkey
 
     monkeypatch.setattr(inbox, "_read_fd", read_while_uploading)
     out = ingest_batch.fn(str(root.path), P, entry, 0)
-    assert (out["action"], out["diabaikan"], out["sha256"], out["rows"]) == ("next_run", "FILE_BELUM_LENGKAP", None, 0), desc
+    assert (out["action"], out["diabaikan"], out["sha256"], out["rows"]) == (
+        "next_run",
+        "FILE_BELUM_LENGKAP",
+        None,
+        0,
+    ), desc
     assert "staged" not in out and "karantina" not in out
     assert out["keterangan"].endswith("(berkas berubah saat dibaca)")
 
@@ -190,7 +236,10 @@ def test_a_file_outside_a_province_folder_keeps_its_quarantine_and_hash(hostile)
     entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "loose.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert (out["kode_prov"], out["karantina"], out["keterangan"]) == (
-        "", "FILE_SALAH_PROVINSI", "folder '(tanpa folder)' bukan kode provinsi")
+        "",
+        "FILE_SALAH_PROVINSI",
+        "folder '(tanpa folder)' bukan kode provinsi",
+    )
     assert out["sha256"] == hashlib.sha256(CSV.encode()).hexdigest()
 
 
@@ -198,7 +247,7 @@ def test_every_file_under_the_inbox_is_accounted_for(hostile):
     root, _ = hostile
     entries = inbox.inbox_entries(root, P)
     named = [e.path for e in entries]
-    for folder, dirs, files in os.walk(root.inbox(P)):   # os.walk does not follow the linked folder either
+    for folder, dirs, files in os.walk(root.inbox(P)):  # os.walk does not follow the linked folder either
         for name in dirs + files:
             rel = (Path(folder) / name).relative_to(root.path).as_posix()
             if (Path(folder) / name).is_dir() and not (Path(folder) / name).is_symlink():
@@ -209,7 +258,7 @@ def test_every_file_under_the_inbox_is_accounted_for(hostile):
 def test_a_file_name_that_is_not_utf8_is_shown_unambiguously(tmp_path):
     prov = tmp_path / "inbox" / P / "32"
     prov.mkdir(parents=True)
-    with open(os.path.join(os.fsencode(prov), b"usulan_\xe9.csv"), "w") as f:   # a Windows-1252 name, unzipped
+    with open(os.path.join(os.fsencode(prov), b"usulan_\xe9.csv"), "w") as f:  # a Windows-1252 name, unzipped
         f.write(CSV)
     [entry] = inbox.inbox_entries(io.Root(tmp_path), P)
     assert (entry.file, entry.path, entry.action) == ("usulan_\\xe9.csv", f"inbox/{P}/32/usulan_\\xe9.csv", "read")

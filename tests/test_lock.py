@@ -47,11 +47,11 @@ def test_a_killed_holder_frees_the_root_and_is_reported_as_stale(tmp_path):
     proc = holder_process(tmp_path)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert lock.holder(tmp_path)["pid"] == proc.pid          # its record is still there ...
+    assert lock.holder(tmp_path)["pid"] == proc.pid  # its record is still there ...
     with lock.writer_lock(tmp_path, command="run", periode="2026-12") as stale:
-        assert stale["pid"] == proc.pid                       # ... and recognised as left by a dead writer
+        assert stale["pid"] == proc.pid  # ... and recognised as left by a dead writer
         assert lock.holder(tmp_path)["pid"] == os.getpid()
-    assert lock.holder(tmp_path) == {}                        # a clean release leaves no record
+    assert lock.holder(tmp_path) == {}  # a clean release leaves no record
 
 
 def test_waiting_for_the_holder(tmp_path):
@@ -71,5 +71,5 @@ def test_re_entrant_in_one_process(tmp_path):
     with lock.writer_lock(tmp_path, command="load-initial") as outer:
         with lock.writer_lock(tmp_path, command="run") as inner:
             assert inner == {} and lock.holder(tmp_path)["command"] == "load-initial"
-        assert lock.holder(tmp_path)["command"] == "load-initial"     # the inner exit does not release
+        assert lock.holder(tmp_path)["command"] == "load-initial"  # the inner exit does not release
     assert outer == {} and lock.holder(tmp_path) == {}

@@ -12,15 +12,19 @@ from transforms.ingest import nik_date_valid_expr, nik_ddmmyy_expr
 
 digits = st.text(alphabet="0123456789", min_size=2, max_size=2)
 # district part, then day (women +40), month, year, serial: mostly plausible, often not
-niks = st.builds(lambda prov, day, month, yy, serial: f"{prov}0101{day:02d}{month:02d}{yy}{serial}",
-                 st.sampled_from(["11", "32", "91", "96"]), st.integers(0, 79), st.integers(0, 14), digits,
-                 st.text(alphabet="0123456789", min_size=4, max_size=4))
+niks = st.builds(
+    lambda prov, day, month, yy, serial: f"{prov}0101{day:02d}{month:02d}{yy}{serial}",
+    st.sampled_from(["11", "32", "91", "96"]),
+    st.integers(0, 79),
+    st.integers(0, 14),
+    digits,
+    st.text(alphabet="0123456789", min_size=4, max_size=4),
+)
 
 
 def ours(values: list[str]) -> pl.DataFrame:
     ddmmyy, sex = nik_ddmmyy_expr(pl.col("nik"))
-    return pl.DataFrame({"nik": values}).select(
-        "nik", ddmmyy=ddmmyy, sex=sex, valid=nik_date_valid_expr(ddmmyy))
+    return pl.DataFrame({"nik": values}).select("nik", ddmmyy=ddmmyy, sex=sex, valid=nik_date_valid_expr(ddmmyy))
 
 
 def theirs(nik: str) -> tuple[str | None, str]:

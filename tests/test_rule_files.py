@@ -95,7 +95,7 @@ def refusal(load, tmp_path: Path, text: str) -> RuleError:
         load(p)
     message = str(info.value)
     for line in message.splitlines():
-        assert line.startswith(f"{p}: "), line                     # every line names the file
+        assert line.startswith(f"{p}: "), line  # every line names the file
     for pydantic_words in ("validation error", "Input should", "errors.pydantic.dev", "[type="):
         assert pydantic_words not in message
     return info.value
@@ -111,7 +111,7 @@ def assert_named(exc: RuleError, desc: str, path: str, words: str) -> None:
 def test_the_test_files_load_and_defaults_are_explicit(tmp_path):
     (tmp_path / "r.yaml").write_text(RULES)
     r = load_ruleset(tmp_path / "r.yaml")
-    assert r.programmes["BPNT"].paid_by_bank is True                 # the documented default
+    assert r.programmes["BPNT"].paid_by_bank is True  # the documented default
     assert r.programmes["BPNT"].requires_component is False
     assert r.exclusions.sdm_kesos_active is True
     (tmp_path / "m.yaml").write_text(MATCHING)
@@ -119,103 +119,292 @@ def test_the_test_files_load_and_defaults_are_explicit(tmp_path):
     assert m.guards.weak_name_levels == () and m.guards.loose_kk_name_levels == ()
 
 
-@pytest.mark.parametrize("desc, old, new, path, words", [
-    ("misspelled optional key: PBI-JKN would go on the bank lists",
-     "    paid_by_bank: false", "    paid_by_bnak: false", "programmes.PBI-JKN.paid_by_bnak",
-     "did you mean 'paid_by_bank'"),
-    ("misspelled required key", "    tranche_months: 1", "    tranche_month: 1", "programmes.PBI-JKN.tranche_months",
-     "missing"),
-    ("occupations as a string would switch the civil-servant exclusion off",
-     "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]", "  occupations: PEGAWAI NEGERI SIPIL",
-     "exclusions.occupations", "must be a list"),
-    ("no occupations", "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]", "  occupations: []",
-     "exclusions.occupations", "must not be empty"),
-    ("an empty occupation", "[PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]", "[PEGAWAI NEGERI SIPIL, '']",
-     "exclusions.occupations[1]", "must not be empty"),
-    ("an occupation that would never match Dukcapil's capitals", "KEPOLISIAN RI]", "Kepolisian RI]",
-     "exclusions.occupations[1]", "KEPOLISIAN RI"),
-    ("monthly_amount: true would pay Rp 3 a tranche", "    monthly_amount: 200000", "    monthly_amount: true",
-     "programmes.BPNT.monthly_amount", "whole number"),
-    ("monthly_amount in quotes", "    monthly_amount: 200000", '    monthly_amount: "200000"',
-     "programmes.BPNT.monthly_amount", "'200000' (text)"),
-    ("a negative amount", "    monthly_amount: 200000", "    monthly_amount: -200000",
-     "programmes.BPNT.monthly_amount", "greater than 0"),
-    ("a household programme without an amount", "    monthly_amount: 200000\n", "",
-     "programmes.BPNT.monthly_amount", "without requires_component"),
-    ("an amount that a component programme would never pay", "    requires_component: true\n",
-     "    requires_component: true\n    monthly_amount: 100000\n", "programmes.PKH.monthly_amount", "never paid"),
-    ("a person programme cannot require a household's component", "    paid_by_bank: false\n",
-     "    paid_by_bank: false\n    requires_component: true\n", "programmes.PBI-JKN.requires_component", "household"),
-    ("a negative PKH component", "IBU_HAMIL: {annual: 3000000}", "IBU_HAMIL: {annual: -3000000}",
-     "pkh.components.IBU_HAMIL.annual", "greater than 0"),
-    ("a PKH amount with thousands dots", "LANSIA: {annual: 2400000", "LANSIA: {annual: 2.400.000",
-     "pkh.components.LANSIA.annual", "'2.400.000' (text)"),
-    ("a PKH amount with a decimal comma splits the mapping", "LANSIA: {annual: 2400000", "LANSIA: {annual: 2,4 juta",
-     "pkh.components.LANSIA.4 juta", "unknown key"),
-    ("a PKH component the engine cannot recognise", "    LANSIA: {annual: 2400000, min_age: 60}\n",
-     "    LANSIA: {annual: 2400000, min_age: 60}\n    ANAK_KULIAH: {annual: 1200000}\n", "pkh.components.ANAK_KULIAH",
-     "school, min_age or max_age"),
-    ("a component condition in Indonesian", "max_age: 21}", "umur_maks: 21}", "pkh.components.ANAK_SD.umur_maks",
-     "keys here: annual, school, min_age, max_age"),
-    ("a school level that does not exist", "school: SD,", "school: SMK,", "pkh.components.ANAK_SD.school", "SMK"),
-    ("an age range no one fits", "ANAK_SD: {annual: 900000, school: SD, max_age: 21}",
-     "ANAK_SD: {annual: 900000, school: SD, min_age: 22, max_age: 21}", "pkh.components.ANAK_SD.min_age", "above"),
-    ("max_components 0", "  max_components: 4", "  max_components: 0", "pkh.max_components", "at least 1"),
-    ("an unknown programme", "  BPNT:\n", "  SEMBAKO:\n", "programmes.SEMBAKO", "not a programme"),
-    ("a programme given twice", "  PBI-JKN:\n", "  BPNT:\n", "line 14", "given twice"),
-    ("a unit that does not exist", "    unit: person", "    unit: family", "programmes.PBI-JKN.unit", "household"),
-    ("decile 11", "    deciles: [1, 2, 3, 4, 5]", "    deciles: [1, 2, 3, 4, 11]", "programmes.PBI-JKN.deciles[4]",
-     "at most 10"),
-    ("a decile twice", "    deciles: [1, 2, 3, 4, 5]", "    deciles: [1, 2, 2, 4, 5]", "programmes.PBI-JKN.deciles[2]",
-     "listed again"),
-    ("no deciles", "    deciles: [1, 2, 3, 4, 5]", "    deciles: []", "programmes.PBI-JKN.deciles",
-     "must not be empty"),
-    ("tranche_months 0", "    tranche_months: 1", "    tranche_months: 0", "programmes.PBI-JKN.tranche_months",
-     "at least 1"),
-    ("tranche_months 13", "    tranche_months: 1", "    tranche_months: 13", "programmes.PBI-JKN.tranche_months",
-     "at most 12"),
-    ("a tranche that does not divide the year", "    tranche_months: 1", "    tranche_months: 5",
-     "programmes.PBI-JKN.tranche_months", "does not divide the year"),
-    ("a listing month outside the tahap", "    tranche_months: 3\n  PBI-JKN:", "    tranche_months: 3\n    list_in_months: [1, 4]\n  PBI-JKN:",
-     "programmes.BPNT.list_in_months[1]", "not a month of a tahap of 3"),
-    ("a listing month twice", "    tranche_months: 3\n  PBI-JKN:", "    tranche_months: 3\n    list_in_months: [1, 1]\n  PBI-JKN:",
-     "programmes.BPNT.list_in_months[1]", "listed again"),
-    ("a pengurus kind the engine does not know", "disbursement:", "pengurus: {order: [IBU, NENEK]}\ndisbursement:",
-     "pengurus.order[1]", "NENEK"),
-    ("a child as pengurus", "disbursement:", "pengurus: {min_age: 12}\ndisbursement:", "pengurus.min_age", "15"),
-    ("a status missing from the precedence", " GAGAL OMSPAN, SI,", " GAGAL OMSPAN,", "status_precedence",
-     "missing SI"),
-    ("a status repeated in the precedence", " GAGAL OMSPAN, SI,", " GAGAL OMSPAN, SI, SI,", "status_precedence[7]",
-     "listed again"),
-    ("a misspelled status", "[EXCLUDE, OVERLAP", "[EXCLUDED, OVERLAP", "status_precedence[0]",
-     "did you mean 'EXCLUDE'"),
-    ("the candidate status before others", "SI,\n                    PROSES BUREKOL, SK/CALON PENERIMA]",
-     "SI,\n                    SK/CALON PENERIMA, PROSES BUREKOL]", "status_precedence[7]", "last"),
-    ("an unknown payable status", "[SK/CALON PENERIMA, GAGAL OMSPAN]", "[SK/CALON PENERIMA, GAGAL OMSPN]",
-     "disbursement.payable_statuses[1]", "not a status"),
-    ("a payable status that carries no money", "[SK/CALON PENERIMA, GAGAL OMSPAN]", "[SK/CALON PENERIMA, EXCLUDE]",
-     "disbursement.payable_statuses[1]", "stops payment"),
-    ("a paid status listed again would pay twice", "[SK/CALON PENERIMA, GAGAL OMSPAN]",
-     "[SK/CALON PENERIMA, SUKSES SPM]", "disbursement.payable_statuses[1]", "twice"),
-    ("a missing section", "exclusions:\n  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]\n", "", "exclusions",
-     "missing"),
-    ("a version YAML reads as a number", 'version: "test.1"', "version: 2026.1", "version", "quotes"),
-    ("valid_from that is not a periode", 'valid_from: "2026-01"', 'valid_from: "2026-1"', "valid_from", "YYYY-MM"),
-    ("a key that no code reads", "  max_components: 4\n", "  max_components: 4\n  reference_day: last\n",
-     "pkh.reference_day", "unknown key"),
-    ("not YAML", "  PBI-JKN:\n", "  PBI-JKN\n", "line 15", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "desc, old, new, path, words",
+    [
+        (
+            "misspelled optional key: PBI-JKN would go on the bank lists",
+            "    paid_by_bank: false",
+            "    paid_by_bnak: false",
+            "programmes.PBI-JKN.paid_by_bnak",
+            "did you mean 'paid_by_bank'",
+        ),
+        (
+            "misspelled required key",
+            "    tranche_months: 1",
+            "    tranche_month: 1",
+            "programmes.PBI-JKN.tranche_months",
+            "missing",
+        ),
+        (
+            "occupations as a string would switch the civil-servant exclusion off",
+            "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]",
+            "  occupations: PEGAWAI NEGERI SIPIL",
+            "exclusions.occupations",
+            "must be a list",
+        ),
+        (
+            "no occupations",
+            "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]",
+            "  occupations: []",
+            "exclusions.occupations",
+            "must not be empty",
+        ),
+        (
+            "an empty occupation",
+            "[PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]",
+            "[PEGAWAI NEGERI SIPIL, '']",
+            "exclusions.occupations[1]",
+            "must not be empty",
+        ),
+        (
+            "an occupation that would never match Dukcapil's capitals",
+            "KEPOLISIAN RI]",
+            "Kepolisian RI]",
+            "exclusions.occupations[1]",
+            "KEPOLISIAN RI",
+        ),
+        (
+            "monthly_amount: true would pay Rp 3 a tranche",
+            "    monthly_amount: 200000",
+            "    monthly_amount: true",
+            "programmes.BPNT.monthly_amount",
+            "whole number",
+        ),
+        (
+            "monthly_amount in quotes",
+            "    monthly_amount: 200000",
+            '    monthly_amount: "200000"',
+            "programmes.BPNT.monthly_amount",
+            "'200000' (text)",
+        ),
+        (
+            "a negative amount",
+            "    monthly_amount: 200000",
+            "    monthly_amount: -200000",
+            "programmes.BPNT.monthly_amount",
+            "greater than 0",
+        ),
+        (
+            "a household programme without an amount",
+            "    monthly_amount: 200000\n",
+            "",
+            "programmes.BPNT.monthly_amount",
+            "without requires_component",
+        ),
+        (
+            "an amount that a component programme would never pay",
+            "    requires_component: true\n",
+            "    requires_component: true\n    monthly_amount: 100000\n",
+            "programmes.PKH.monthly_amount",
+            "never paid",
+        ),
+        (
+            "a person programme cannot require a household's component",
+            "    paid_by_bank: false\n",
+            "    paid_by_bank: false\n    requires_component: true\n",
+            "programmes.PBI-JKN.requires_component",
+            "household",
+        ),
+        (
+            "a negative PKH component",
+            "IBU_HAMIL: {annual: 3000000}",
+            "IBU_HAMIL: {annual: -3000000}",
+            "pkh.components.IBU_HAMIL.annual",
+            "greater than 0",
+        ),
+        (
+            "a PKH amount with thousands dots",
+            "LANSIA: {annual: 2400000",
+            "LANSIA: {annual: 2.400.000",
+            "pkh.components.LANSIA.annual",
+            "'2.400.000' (text)",
+        ),
+        (
+            "a PKH amount with a decimal comma splits the mapping",
+            "LANSIA: {annual: 2400000",
+            "LANSIA: {annual: 2,4 juta",
+            "pkh.components.LANSIA.4 juta",
+            "unknown key",
+        ),
+        (
+            "a PKH component the engine cannot recognise",
+            "    LANSIA: {annual: 2400000, min_age: 60}\n",
+            "    LANSIA: {annual: 2400000, min_age: 60}\n    ANAK_KULIAH: {annual: 1200000}\n",
+            "pkh.components.ANAK_KULIAH",
+            "school, min_age or max_age",
+        ),
+        (
+            "a component condition in Indonesian",
+            "max_age: 21}",
+            "umur_maks: 21}",
+            "pkh.components.ANAK_SD.umur_maks",
+            "keys here: annual, school, min_age, max_age",
+        ),
+        ("a school level that does not exist", "school: SD,", "school: SMK,", "pkh.components.ANAK_SD.school", "SMK"),
+        (
+            "an age range no one fits",
+            "ANAK_SD: {annual: 900000, school: SD, max_age: 21}",
+            "ANAK_SD: {annual: 900000, school: SD, min_age: 22, max_age: 21}",
+            "pkh.components.ANAK_SD.min_age",
+            "above",
+        ),
+        ("max_components 0", "  max_components: 4", "  max_components: 0", "pkh.max_components", "at least 1"),
+        ("an unknown programme", "  BPNT:\n", "  SEMBAKO:\n", "programmes.SEMBAKO", "not a programme"),
+        ("a programme given twice", "  PBI-JKN:\n", "  BPNT:\n", "line 14", "given twice"),
+        ("a unit that does not exist", "    unit: person", "    unit: family", "programmes.PBI-JKN.unit", "household"),
+        (
+            "decile 11",
+            "    deciles: [1, 2, 3, 4, 5]",
+            "    deciles: [1, 2, 3, 4, 11]",
+            "programmes.PBI-JKN.deciles[4]",
+            "at most 10",
+        ),
+        (
+            "a decile twice",
+            "    deciles: [1, 2, 3, 4, 5]",
+            "    deciles: [1, 2, 2, 4, 5]",
+            "programmes.PBI-JKN.deciles[2]",
+            "listed again",
+        ),
+        (
+            "no deciles",
+            "    deciles: [1, 2, 3, 4, 5]",
+            "    deciles: []",
+            "programmes.PBI-JKN.deciles",
+            "must not be empty",
+        ),
+        (
+            "tranche_months 0",
+            "    tranche_months: 1",
+            "    tranche_months: 0",
+            "programmes.PBI-JKN.tranche_months",
+            "at least 1",
+        ),
+        (
+            "tranche_months 13",
+            "    tranche_months: 1",
+            "    tranche_months: 13",
+            "programmes.PBI-JKN.tranche_months",
+            "at most 12",
+        ),
+        (
+            "a tranche that does not divide the year",
+            "    tranche_months: 1",
+            "    tranche_months: 5",
+            "programmes.PBI-JKN.tranche_months",
+            "does not divide the year",
+        ),
+        (
+            "a listing month outside the tahap",
+            "    tranche_months: 3\n  PBI-JKN:",
+            "    tranche_months: 3\n    list_in_months: [1, 4]\n  PBI-JKN:",
+            "programmes.BPNT.list_in_months[1]",
+            "not a month of a tahap of 3",
+        ),
+        (
+            "a listing month twice",
+            "    tranche_months: 3\n  PBI-JKN:",
+            "    tranche_months: 3\n    list_in_months: [1, 1]\n  PBI-JKN:",
+            "programmes.BPNT.list_in_months[1]",
+            "listed again",
+        ),
+        (
+            "a pengurus kind the engine does not know",
+            "disbursement:",
+            "pengurus: {order: [IBU, NENEK]}\ndisbursement:",
+            "pengurus.order[1]",
+            "NENEK",
+        ),
+        ("a child as pengurus", "disbursement:", "pengurus: {min_age: 12}\ndisbursement:", "pengurus.min_age", "15"),
+        (
+            "a status missing from the precedence",
+            " GAGAL OMSPAN, SI,",
+            " GAGAL OMSPAN,",
+            "status_precedence",
+            "missing SI",
+        ),
+        (
+            "a status repeated in the precedence",
+            " GAGAL OMSPAN, SI,",
+            " GAGAL OMSPAN, SI, SI,",
+            "status_precedence[7]",
+            "listed again",
+        ),
+        (
+            "a misspelled status",
+            "[EXCLUDE, OVERLAP",
+            "[EXCLUDED, OVERLAP",
+            "status_precedence[0]",
+            "did you mean 'EXCLUDE'",
+        ),
+        (
+            "the candidate status before others",
+            "SI,\n                    PROSES BUREKOL, SK/CALON PENERIMA]",
+            "SI,\n                    SK/CALON PENERIMA, PROSES BUREKOL]",
+            "status_precedence[7]",
+            "last",
+        ),
+        (
+            "an unknown payable status",
+            "[SK/CALON PENERIMA, GAGAL OMSPAN]",
+            "[SK/CALON PENERIMA, GAGAL OMSPN]",
+            "disbursement.payable_statuses[1]",
+            "not a status",
+        ),
+        (
+            "a payable status that carries no money",
+            "[SK/CALON PENERIMA, GAGAL OMSPAN]",
+            "[SK/CALON PENERIMA, EXCLUDE]",
+            "disbursement.payable_statuses[1]",
+            "stops payment",
+        ),
+        (
+            "a paid status listed again would pay twice",
+            "[SK/CALON PENERIMA, GAGAL OMSPAN]",
+            "[SK/CALON PENERIMA, SUKSES SPM]",
+            "disbursement.payable_statuses[1]",
+            "twice",
+        ),
+        (
+            "a missing section",
+            "exclusions:\n  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]\n",
+            "",
+            "exclusions",
+            "missing",
+        ),
+        ("a version YAML reads as a number", 'version: "test.1"', "version: 2026.1", "version", "quotes"),
+        ("valid_from that is not a periode", 'valid_from: "2026-01"', 'valid_from: "2026-1"', "valid_from", "YYYY-MM"),
+        (
+            "a key that no code reads",
+            "  max_components: 4\n",
+            "  max_components: 4\n  reference_day: last\n",
+            "pkh.reference_day",
+            "unknown key",
+        ),
+        ("not YAML", "  PBI-JKN:\n", "  PBI-JKN\n", "line 15", "not valid YAML"),
+    ],
+)
 def test_a_broken_rule_set_is_refused_naming_the_key(tmp_path, desc, old, new, path, words):
     assert_named(refusal(load_ruleset, tmp_path, broken(RULES, old, new)), desc, path, words)
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
-    text = broken(broken(broken(RULES, "    paid_by_bank: false", "    paid_by_bnak: false"),
-                         "    monthly_amount: 200000", "    monthly_amount: true"),
-                  "[SK/CALON PENERIMA, GAGAL OMSPAN]", "[SK/CALON PENERIMA, GAGAL OMSPN]")
+    text = broken(
+        broken(
+            broken(RULES, "    paid_by_bank: false", "    paid_by_bnak: false"),
+            "    monthly_amount: 200000",
+            "    monthly_amount: true",
+        ),
+        "[SK/CALON PENERIMA, GAGAL OMSPAN]",
+        "[SK/CALON PENERIMA, GAGAL OMSPN]",
+    )
     exc = refusal(load_ruleset, tmp_path, text)
     assert [path for path, _ in exc.problems] == [
-        "programmes.BPNT.monthly_amount", "programmes.PBI-JKN.paid_by_bnak", "disbursement.payable_statuses[1]"]
+        "programmes.BPNT.monthly_amount",
+        "programmes.PBI-JKN.paid_by_bnak",
+        "disbursement.payable_statuses[1]",
+    ]
     assert len(str(exc).splitlines()) == 3
 
 
@@ -242,41 +431,104 @@ def test_a_rule_set_is_refused_for_a_periode_before_valid_from(tmp_path):
         check_valid_for(rules, "2026-11")
 
 
-@pytest.mark.parametrize("desc, old, new, path, words", [
-    ("an unknown comparison", "  cmp_jk: {SAMA: 1, BEDA: -6.6}", "  cmp_sex: {SAMA: 1, BEDA: -6.6}", "weights.cmp_sex",
-     "unknown key"),
-    ("a comparison left out", "  cmp_jk: {SAMA: 1, BEDA: -6.6}\n", "", "weights.cmp_jk", "missing"),
-    ("an unknown level", "MIRIP_TINGGI: 3.9", "MIRIP_TINGI: 3.9", "weights.cmp_nama.MIRIP_TINGI",
-     "did you mean 'MIRIP_TINGGI'"),
-    ("a level of another comparison", "cmp_kk: {SAMA: 0.2, BEDA: -5.0}", "cmp_kk: {SAMA: 0.2, LAIN: -5.0}",
-     "weights.cmp_kk.LAIN", "unknown key"),
-    ("a weight that is a string", "SATU_EDIT: -2.2", "SATU_EDIT: '-2.2'", "weights.cmp_nik.SATU_EDIT", "a number"),
-    ("a weight that is true", "SATU_EDIT: -2.2", "SATU_EDIT: true", "weights.cmp_nik.SATU_EDIT", "a number"),
-    ("a prior for a blocking method that does not exist", "WILAYAH_TGL_JK: -2}", "WILAYAH_TGL_JK: -2, NIK_FUZZY: 1}",
-     "prior_log2_odds.NIK_FUZZY", "unknown key"),
-    ("review above accept", "  review: 0.5", "  review: 0.96", "thresholds.review", "below accept"),
-    ("review equal to accept", "  review: 0.5", "  review: 0.95", "thresholds.review", "below accept"),
-    ("accept of 1", "  accept: 0.95", "  accept: 1", "thresholds.accept", "less than 1"),
-    ("a threshold in quotes", "  accept: 0.95", "  accept: '0.95'", "thresholds.accept", "a number"),
-    ("an unknown guard level", "name_accept_levels: [SAMA, MIRIP_TINGGI, MIRIP]",
-     "name_accept_levels: [SAMA, MIRIP_TINGG, MIRIP]", "guards.name_accept_levels[1]", "not a level of cmp_nama"),
-    ("a name level as a date level", "loose_date_levels: [SAMA, TERTUKAR]", "loose_date_levels: [SAMA, MIRIP]",
-     "guards.loose_date_levels[1]", "not a level of cmp_tgl"),
-    ("a misspelled optional guard", "  loose_date_levels:", "  weak_name_level: [AGAK]\n  loose_date_levels:",
-     "guards.weak_name_level", "did you mean 'weak_name_levels'"),
-    ("a negative ambiguity margin", "ambiguity_margin_bits: 6", "ambiguity_margin_bits: -1",
-     "guards.ambiguity_margin_bits", "at least 0"),
-    ("a clan name not written as a name key", "  LIEM: [SALIM, HALIM]", "  Liem: [SALIM, HALIM]", "clan_names.Liem",
-     "capital letters"),
-    ("a misspelled section", "thresholds:", "treshold:", "treshold", "did you mean 'thresholds'"),
-    ("cut points changed without retraining", "MIRIP: 80, AGAK: 65}", "MIRIP: 75, AGAK: 65}", "trained_levels",
-     "estimated with other specs or cut points"),
-    ("weights estimated for another date comparison", "cmp_tgl: TanggalLahirDayMonthSwapped",
-     "cmp_tgl: TanggalLahirExact", "levels.specs.cmp_tgl", "TanggalLahirDayMonthSwapped"),
-    ("cut points out of order", "MIRIP: 80, AGAK: 65}", "MIRIP: 80, AGAK: 85}", "levels.cmp_nama.AGAK",
-     "must be below MIRIP"),
-    ("a call-name list for a third sex", "  L: [UJANG]", "  X: [UJANG]", "call_names.umum.X", "one of"),
-])
+@pytest.mark.parametrize(
+    "desc, old, new, path, words",
+    [
+        (
+            "an unknown comparison",
+            "  cmp_jk: {SAMA: 1, BEDA: -6.6}",
+            "  cmp_sex: {SAMA: 1, BEDA: -6.6}",
+            "weights.cmp_sex",
+            "unknown key",
+        ),
+        ("a comparison left out", "  cmp_jk: {SAMA: 1, BEDA: -6.6}\n", "", "weights.cmp_jk", "missing"),
+        (
+            "an unknown level",
+            "MIRIP_TINGGI: 3.9",
+            "MIRIP_TINGI: 3.9",
+            "weights.cmp_nama.MIRIP_TINGI",
+            "did you mean 'MIRIP_TINGGI'",
+        ),
+        (
+            "a level of another comparison",
+            "cmp_kk: {SAMA: 0.2, BEDA: -5.0}",
+            "cmp_kk: {SAMA: 0.2, LAIN: -5.0}",
+            "weights.cmp_kk.LAIN",
+            "unknown key",
+        ),
+        ("a weight that is a string", "SATU_EDIT: -2.2", "SATU_EDIT: '-2.2'", "weights.cmp_nik.SATU_EDIT", "a number"),
+        ("a weight that is true", "SATU_EDIT: -2.2", "SATU_EDIT: true", "weights.cmp_nik.SATU_EDIT", "a number"),
+        (
+            "a prior for a blocking method that does not exist",
+            "WILAYAH_TGL_JK: -2}",
+            "WILAYAH_TGL_JK: -2, NIK_FUZZY: 1}",
+            "prior_log2_odds.NIK_FUZZY",
+            "unknown key",
+        ),
+        ("review above accept", "  review: 0.5", "  review: 0.96", "thresholds.review", "below accept"),
+        ("review equal to accept", "  review: 0.5", "  review: 0.95", "thresholds.review", "below accept"),
+        ("accept of 1", "  accept: 0.95", "  accept: 1", "thresholds.accept", "less than 1"),
+        ("a threshold in quotes", "  accept: 0.95", "  accept: '0.95'", "thresholds.accept", "a number"),
+        (
+            "an unknown guard level",
+            "name_accept_levels: [SAMA, MIRIP_TINGGI, MIRIP]",
+            "name_accept_levels: [SAMA, MIRIP_TINGG, MIRIP]",
+            "guards.name_accept_levels[1]",
+            "not a level of cmp_nama",
+        ),
+        (
+            "a name level as a date level",
+            "loose_date_levels: [SAMA, TERTUKAR]",
+            "loose_date_levels: [SAMA, MIRIP]",
+            "guards.loose_date_levels[1]",
+            "not a level of cmp_tgl",
+        ),
+        (
+            "a misspelled optional guard",
+            "  loose_date_levels:",
+            "  weak_name_level: [AGAK]\n  loose_date_levels:",
+            "guards.weak_name_level",
+            "did you mean 'weak_name_levels'",
+        ),
+        (
+            "a negative ambiguity margin",
+            "ambiguity_margin_bits: 6",
+            "ambiguity_margin_bits: -1",
+            "guards.ambiguity_margin_bits",
+            "at least 0",
+        ),
+        (
+            "a clan name not written as a name key",
+            "  LIEM: [SALIM, HALIM]",
+            "  Liem: [SALIM, HALIM]",
+            "clan_names.Liem",
+            "capital letters",
+        ),
+        ("a misspelled section", "thresholds:", "treshold:", "treshold", "did you mean 'thresholds'"),
+        (
+            "cut points changed without retraining",
+            "MIRIP: 80, AGAK: 65}",
+            "MIRIP: 75, AGAK: 65}",
+            "trained_levels",
+            "estimated with other specs or cut points",
+        ),
+        (
+            "weights estimated for another date comparison",
+            "cmp_tgl: TanggalLahirDayMonthSwapped",
+            "cmp_tgl: TanggalLahirExact",
+            "levels.specs.cmp_tgl",
+            "TanggalLahirDayMonthSwapped",
+        ),
+        (
+            "cut points out of order",
+            "MIRIP: 80, AGAK: 65}",
+            "MIRIP: 80, AGAK: 85}",
+            "levels.cmp_nama.AGAK",
+            "must be below MIRIP",
+        ),
+        ("a call-name list for a third sex", "  L: [UJANG]", "  X: [UJANG]", "call_names.umum.X", "one of"),
+    ],
+)
 def test_a_broken_matching_model_is_refused_naming_the_key(tmp_path, desc, old, new, path, words):
     assert_named(refusal(load_matching_model, tmp_path, broken(MATCHING, old, new)), desc, path, words)
 
@@ -286,10 +538,20 @@ def test_the_shipped_rule_set_loads_with_the_values_it_states():
     assert (r.version, r.valid_from, r.source, len(r.sha256)) == ("2026.1", "2026-01", "rules/2026.yaml", 64)
     assert list(r.programmes) == ["PKH", "BPNT", "PBI-JKN"]
     bpnt, pbi, pkh = r.programmes["BPNT"], r.programmes["PBI-JKN"], r.programmes["PKH"]
-    assert (bpnt.unit, bpnt.deciles, bpnt.monthly_amount, bpnt.tranche_months, bpnt.paid_by_bank) == \
-        ("household", (1, 2, 3, 4), 200000, 3, True)
-    assert (pbi.unit, pbi.deciles, pbi.monthly_amount, pbi.tranche_months, pbi.paid_by_bank) == \
-        ("person", (1, 2, 3, 4, 5), 42000, 1, False)
+    assert (bpnt.unit, bpnt.deciles, bpnt.monthly_amount, bpnt.tranche_months, bpnt.paid_by_bank) == (
+        "household",
+        (1, 2, 3, 4),
+        200000,
+        3,
+        True,
+    )
+    assert (pbi.unit, pbi.deciles, pbi.monthly_amount, pbi.tranche_months, pbi.paid_by_bank) == (
+        "person",
+        (1, 2, 3, 4, 5),
+        42000,
+        1,
+        False,
+    )
     assert pkh.requires_component and pkh.monthly_amount is None and pkh.paid_by_bank
     assert r.pkh.max_components == 4
     assert (r.pkh.components["ANAK_SMA"].annual, r.pkh.components["ANAK_SMA"].school) == (2000000, "SMA")
@@ -341,6 +603,7 @@ def test_the_vocabularies_are_defined_once():
 
 # --- the command line refuses a broken file before anything starts ---------------------------------
 
+
 def _stderr_lines(result) -> list[str]:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
@@ -352,11 +615,28 @@ def test_cli_run_prints_every_problem_of_both_files_and_exits_2(tmp_path):
     from flows.cli import app
 
     rules, matching = tmp_path / "rules.yaml", tmp_path / "matching.yaml"
-    rules.write_text(broken(broken(RULES, "    paid_by_bank: false", "    paid_by_bnak: false"),
-                            "    monthly_amount: 200000", '    monthly_amount: "200000"'))
+    rules.write_text(
+        broken(
+            broken(RULES, "    paid_by_bank: false", "    paid_by_bnak: false"),
+            "    monthly_amount: 200000",
+            '    monthly_amount: "200000"',
+        )
+    )
     matching.write_text(broken(MATCHING, "  review: 0.5", "  review: 0.99"))
-    result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11",
-                                      "--rules", str(rules), "--matching", str(matching)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--data-root",
+            str(tmp_path),
+            "--periode",
+            "2026-11",
+            "--rules",
+            str(rules),
+            "--matching",
+            str(matching),
+        ],
+    )
     lines = _stderr_lines(result)
     assert lines == [
         f"{rules}: programmes.BPNT.monthly_amount: must be a whole number, written without quotes or separators; "
@@ -375,37 +655,54 @@ def test_cli_run_refuses_a_periode_before_the_rule_set(tmp_path):
 
     rules = tmp_path / "rules.yaml"
     rules.write_text(broken(RULES, 'valid_from: "2026-01"', 'valid_from: "2027-01"'))
-    result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11",
-                                      "--rules", str(rules)])
+    result = CliRunner().invoke(
+        app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11", "--rules", str(rules)]
+    )
     assert _stderr_lines(result) == [
         f"{rules}: valid_from: rule set test.1 is valid from 2027-01, after periode 2026-11; run 2026-11 with the rule "
-        "set that was in force then (--rules)"]
+        "set that was in force then (--rules)"
+    ]
 
 
 def test_cli_load_initial_refuses_a_broken_rule_file_before_staging(tmp_path):
     from flows.cli import app
 
     rules = tmp_path / "rules.yaml"
-    rules.write_text(broken(RULES, "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]",
-                            "  occupations: PEGAWAI NEGERI SIPIL"))
+    rules.write_text(
+        broken(RULES, "  occupations: [PEGAWAI NEGERI SIPIL, KEPOLISIAN RI]", "  occupations: PEGAWAI NEGERI SIPIL")
+    )
     extract = tmp_path / "dtks.csv"
     extract.write_text("nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah\n")
     root = tmp_path / "root"
     root.mkdir()
-    result = CliRunner().invoke(app, ["load-initial", "--data-root", str(root), "--periode", "2026-10",
-                                      "--source", str(extract), "--rules", str(rules)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "load-initial",
+            "--data-root",
+            str(root),
+            "--periode",
+            "2026-10",
+            "--source",
+            str(extract),
+            "--rules",
+            str(rules),
+        ],
+    )
     lines = _stderr_lines(result)
     assert len(lines) == 1 and lines[0].startswith(f"{rules}: exclusions.occupations: must be a list")
-    assert list(root.iterdir()) == []                                  # nothing staged
+    assert list(root.iterdir()) == []  # nothing staged
 
 
 def test_cli_names_a_rule_file_that_is_not_there(tmp_path):
     from flows.cli import app
 
-    result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11",
-                                      "--rules", str(tmp_path / "nope.yaml")])
-    assert _stderr_lines(result) == [f"{tmp_path / 'nope.yaml'}: cannot be read (No such file or directory); "
-                                     "check the path"]
+    result = CliRunner().invoke(
+        app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11", "--rules", str(tmp_path / "nope.yaml")]
+    )
+    assert _stderr_lines(result) == [
+        f"{tmp_path / 'nope.yaml'}: cannot be read (No such file or directory); check the path"
+    ]
 
 
 def test_every_comparison_names_the_spec_that_computes_it():

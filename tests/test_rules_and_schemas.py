@@ -23,36 +23,89 @@ def test_codes_used_in_code_are_catalogued():
     import re
 
     used = set()
-    for f in ["transforms/ingest.py", "transforms/linkage/decide.py", "transforms/register.py", "transforms/status.py",
-              "flows/monthly.py", "schemas/__init__.py"]:
+    for f in [
+        "transforms/ingest.py",
+        "transforms/linkage/decide.py",
+        "transforms/register.py",
+        "transforms/status.py",
+        "flows/monthly.py",
+        "schemas/__init__.py",
+    ]:
         used |= set(re.findall(r'"([A-Z][A-Z0-9_]{5,})"', Path(f).read_text()))
     known = set(reason_codes())
-    candidates = {u for u in used if u.startswith(("NIK_", "FILE_", "NAMA_", "KODE_", "TGL_", "TANGGAL_", "DESIL_",
-                                                   "SALUR_", "BUREKOL_", "SDM_", "GIS_", "JENIS_", "NO_KK_",
-                                                   "USULAN_", "BARIS_", "ALASAN_", "PERLU_", "TIDAK_ADA_"))}
-    candidates -= {"NIK_EXACT", "NIK_SATU_EDIT", "NIK_EXCEL", "KK_KELUARGA", "TIDAK_PADAN", "JENIS_KLMIN", "NAMA_LGKP",
-                   "NAMA_LGKP_IBU", "TGL_LHR", "TGL_MATI", "JENIS_PKRJN"}
+    candidates = {
+        u
+        for u in used
+        if u.startswith(
+            (
+                "NIK_",
+                "FILE_",
+                "NAMA_",
+                "KODE_",
+                "TGL_",
+                "TANGGAL_",
+                "DESIL_",
+                "SALUR_",
+                "BUREKOL_",
+                "SDM_",
+                "GIS_",
+                "JENIS_",
+                "NO_KK_",
+                "USULAN_",
+                "BARIS_",
+                "ALASAN_",
+                "PERLU_",
+                "TIDAK_ADA_",
+            )
+        )
+    }
+    candidates -= {
+        "NIK_EXACT",
+        "NIK_SATU_EDIT",
+        "NIK_EXCEL",
+        "KK_KELUARGA",
+        "TIDAK_PADAN",
+        "JENIS_KLMIN",
+        "NAMA_LGKP",
+        "NAMA_LGKP_IBU",
+        "TGL_LHR",
+        "TGL_MATI",
+        "JENIS_PKRJN",
+    }
     from transforms.linkage.contest import CHOICES
 
-    candidates -= set(CHOICES)   # alasan_pilihan values (why a candidate was chosen), not reason codes
+    candidates -= set(CHOICES)  # alasan_pilihan values (why a candidate was chosen), not reason codes
     assert candidates <= known, candidates - known
 
 
 def _hasil(**over):
-    row = dict(sumber_file="a.csv", sumber_baris=1, kode_prov="32", jenis_usulan="BARU", hasil="DITERIMA",
-               alasan=[], nik_usulan="3201011505800001", nik_padan="3201011505800001", status_padan="PADAN",
-               skor_padan=0.98, metode_padan="NIK_EXACT")
+    row = dict(
+        sumber_file="a.csv",
+        sumber_baris=1,
+        kode_prov="32",
+        jenis_usulan="BARU",
+        hasil="DITERIMA",
+        alasan=[],
+        nik_usulan="3201011505800001",
+        nik_padan="3201011505800001",
+        status_padan="PADAN",
+        skor_padan=0.98,
+        metode_padan="NIK_EXACT",
+    )
     row.update(over)
     return pl.DataFrame([row], schema_overrides={"alasan": pl.List(pl.String), "nik_padan": pl.String})
 
 
-@pytest.mark.parametrize("desc, over", [
-    ("rejected without reason", dict(hasil="DITOLAK", alasan=[])),
-    ("padan without nik", dict(nik_padan=None)),
-    ("score above 1", dict(skor_padan=1.5)),
-    ("unknown hasil", dict(hasil="OK")),
-    ("row 0", dict(sumber_baris=0)),
-])
+@pytest.mark.parametrize(
+    "desc, over",
+    [
+        ("rejected without reason", dict(hasil="DITOLAK", alasan=[])),
+        ("padan without nik", dict(nik_padan=None)),
+        ("score above 1", dict(skor_padan=1.5)),
+        ("unknown hasil", dict(hasil="OK")),
+        ("row 0", dict(sumber_baris=0)),
+    ],
+)
 def test_hasil_usulan_schema_failures(desc, over):
     schemas.HasilUsulan.validate(_hasil(), lazy=True)
     with pytest.raises(pandera.errors.SchemaErrors):
@@ -60,21 +113,33 @@ def test_hasil_usulan_schema_failures(desc, over):
 
 
 def _penerima(**over):
-    row = dict(program="PKH", no_kk="3201010101150001", nik="3201011505800001", kode_wilayah="3201011001",
-               desil=2, status="SK/CALON PENERIMA", alasan=["LAYAK"], nominal=600000, tahap="2026-T4",
-               nik_pengurus="3201014708850002")
+    row = dict(
+        program="PKH",
+        no_kk="3201010101150001",
+        nik="3201011505800001",
+        kode_wilayah="3201011001",
+        desil=2,
+        status="SK/CALON PENERIMA",
+        alasan=["LAYAK"],
+        nominal=600000,
+        tahap="2026-T4",
+        nik_pengurus="3201014708850002",
+    )
     row.update(over)
     return pl.DataFrame([row], schema_overrides={"alasan": pl.List(pl.String), "desil": pl.Int64})
 
 
-@pytest.mark.parametrize("desc, over", [
-    ("unknown status", dict(status="LAYAK")),
-    ("money for an excluded unit", dict(status="EXCLUDE", alasan=["MENINGGAL"])),
-    ("PBI without nik", dict(program="PBI-JKN", nik=None)),
-    ("decile 0", dict(desil=0)),
-    ("a tahap that is not one", dict(tahap="2026-Q4")),
-    ("a payee that is not a NIK", dict(nik_pengurus="SITI")),
-])
+@pytest.mark.parametrize(
+    "desc, over",
+    [
+        ("unknown status", dict(status="LAYAK")),
+        ("money for an excluded unit", dict(status="EXCLUDE", alasan=["MENINGGAL"])),
+        ("PBI without nik", dict(program="PBI-JKN", nik=None)),
+        ("decile 0", dict(desil=0)),
+        ("a tahap that is not one", dict(tahap="2026-Q4")),
+        ("a payee that is not a NIK", dict(nik_pengurus="SITI")),
+    ],
+)
 def test_penerima_schema_failures(desc, over):
     schemas.Penerima.validate(_penerima(), lazy=True)
     with pytest.raises(pandera.errors.SchemaErrors):
@@ -91,14 +156,35 @@ def test_dukcapil_schema_rejects_float_mangled_nik():
 
 
 GOOD_INPUT_ROWS = {
-    schemas.SdmKesos: {"nik": " 3201015111900009", "nama": "RINA", "jenis_sdm": "TKSK", "kode_wilayah": "3201011001",
-                       "aktif": "ya"},
-    schemas.Gis: {"no_kk": "'3201010202160002", "hasil": "tidak_layak", "tgl_verifikasi": "2026-06-01", "lat": "-6.5",
-                  "lon": "106.8"},
-    schemas.Burekol: {"no_kk": "3201010101150001.0", "nik_pengurus": "3201014708850002", "bank": "bri",
-                      "status_rekening": "AKTIF", "no_rekening": "001"},
-    schemas.Salur: {"periode": "2026-11", "program": "Sembako", "no_kk": "3201010101150001", "nik": None,
-                    "status": "sukses_spm", "nominal": "Rp 600.000"},
+    schemas.SdmKesos: {
+        "nik": " 3201015111900009",
+        "nama": "RINA",
+        "jenis_sdm": "TKSK",
+        "kode_wilayah": "3201011001",
+        "aktif": "ya",
+    },
+    schemas.Gis: {
+        "no_kk": "'3201010202160002",
+        "hasil": "tidak_layak",
+        "tgl_verifikasi": "2026-06-01",
+        "lat": "-6.5",
+        "lon": "106.8",
+    },
+    schemas.Burekol: {
+        "no_kk": "3201010101150001.0",
+        "nik_pengurus": "3201014708850002",
+        "bank": "bri",
+        "status_rekening": "AKTIF",
+        "no_rekening": "001",
+    },
+    schemas.Salur: {
+        "periode": "2026-11",
+        "program": "Sembako",
+        "no_kk": "3201010101150001",
+        "nik": None,
+        "status": "sukses_spm",
+        "nominal": "Rp 600.000",
+    },
 }
 # (model, column, a value the run cannot use, the check that names it)
 BAD_INPUT_VALUES = [
@@ -116,8 +202,9 @@ BAD_INPUT_VALUES = [
 
 
 def test_input_schemas_accept_their_contract_columns_as_agencies_write_them():
-    schemas.Dtsen.validate(pl.DataFrame({"no_kk": ["3201010101150001"], "desil": [3],
-                                         "tgl_update": [dt.date(2026, 1, 1)]}), lazy=True)
+    schemas.Dtsen.validate(
+        pl.DataFrame({"no_kk": ["3201010101150001"], "desil": [3], "tgl_update": [dt.date(2026, 1, 1)]}), lazy=True
+    )
     for model, row in GOOD_INPUT_ROWS.items():
         assert list(model.to_schema().columns) == list(row)
         model.validate(pl.DataFrame([row], schema={c: pl.String for c in row}), lazy=True)
@@ -138,8 +225,9 @@ def test_each_input_value_rule_names_the_rows_that_break_it(model, column, value
 def test_reason_code_doc_is_current():
     from rules import catalogue_markdown
 
-    assert Path("docs/reason_codes.md").read_text(encoding="utf-8") == catalogue_markdown(), \
+    assert Path("docs/reason_codes.md").read_text(encoding="utf-8") == catalogue_markdown(), (
         "run: uv run padan reason-codes > docs/reason_codes.md"
+    )
 
 
 def test_keyed_hash_is_hmac_sha256_for_any_key_and_value():
@@ -151,7 +239,9 @@ def test_keyed_hash_is_hmac_sha256_for_any_key_and_value():
     values = pl.Series("nik", ["3201011505800001", None, "3201011505800001", "", "NÜR ÄLIF ‘Ö’", "9101011101750006"])
     for key in (b"k", b"x" * 64, b"rahasia-panjang-" * 9, "kunci-ñ".encode("utf-8")):
         got = keyed_hash(values, key)
-        want = [None if v is None else hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_HEX]
-                for v in values.to_list()]
+        want = [
+            None if v is None else hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_HEX]
+            for v in values.to_list()
+        ]
         assert got.to_list() == want
         assert got.name == "nik"

@@ -12,8 +12,14 @@ import polars as pl
 from schemas import feedback_value_expr, id16_expr
 
 ACCOUNT_SCHEMA = {
-    "no_kk": pl.String, "status_rekening": pl.String, "bank": pl.String, "no_rekening": pl.String,
-    "nik_pengurus": pl.String, "periode_umpan_balik": pl.String, "sumber": pl.String, "sumber_baris": pl.Int64,
+    "no_kk": pl.String,
+    "status_rekening": pl.String,
+    "bank": pl.String,
+    "no_rekening": pl.String,
+    "nik_pengurus": pl.String,
+    "periode_umpan_balik": pl.String,
+    "sumber": pl.String,
+    "sumber_baris": pl.Int64,
 }
 
 
@@ -26,10 +32,15 @@ def accounts_after(previous: pl.DataFrame, burekol: pl.DataFrame, *, periode: st
     row): per household the last row of the period in (file, row) order replaces what was known."""
     new = (
         burekol.select(
-            no_kk=id16_expr("no_kk"), status_rekening=feedback_value_expr("status_rekening"),
-            bank=feedback_value_expr("bank"), no_rekening=pl.col("no_rekening").str.strip_chars(),
-            nik_pengurus=id16_expr("nik_pengurus"), periode_umpan_balik=pl.lit(periode),
-            sumber=pl.col("_sumber"), sumber_baris=pl.col("_baris").cast(pl.Int64))
+            no_kk=id16_expr("no_kk"),
+            status_rekening=feedback_value_expr("status_rekening"),
+            bank=feedback_value_expr("bank"),
+            no_rekening=pl.col("no_rekening").str.strip_chars(),
+            nik_pengurus=id16_expr("nik_pengurus"),
+            periode_umpan_balik=pl.lit(periode),
+            sumber=pl.col("_sumber"),
+            sumber_baris=pl.col("_baris").cast(pl.Int64),
+        )
         .filter(pl.col("no_kk").str.contains(r"^[0-9]{16}$").fill_null(False))
         .sort("sumber", "sumber_baris")
         .unique("no_kk", keep="last", maintain_order=True)
@@ -43,8 +54,14 @@ def unknown_households(burekol: pl.DataFrame, individu: pl.DataFrame) -> pl.Data
     account for an unknown family needs a human look). Rows as ``payments.UNMATCHED_SCHEMA``."""
     from transforms.payments import UNMATCHED_SCHEMA
 
-    rows = burekol.select(sumber="_sumber", sumber_baris=pl.col("_baris").cast(pl.Int64), no_kk=id16_expr("no_kk"),
-                          program=pl.lit(None, pl.String), status=feedback_value_expr("status_rekening"),
-                          alasan=pl.lit("RUMAH_TANGGA_TIDAK_DIKENAL"))
+    rows = burekol.select(
+        sumber="_sumber",
+        sumber_baris=pl.col("_baris").cast(pl.Int64),
+        no_kk=id16_expr("no_kk"),
+        program=pl.lit(None, pl.String),
+        status=feedback_value_expr("status_rekening"),
+        alasan=pl.lit("RUMAH_TANGGA_TIDAK_DIKENAL"),
+    )
     return rows.join(individu.select("no_kk").unique(), on="no_kk", how="anti").select(
-        [pl.col(c).cast(t) for c, t in UNMATCHED_SCHEMA.items()])
+        [pl.col(c).cast(t) for c, t in UNMATCHED_SCHEMA.items()]
+    )

@@ -9,8 +9,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-PATTERNS = ("PANGGILAN_UMUM", "PANGGILAN_SETELAH_AWALAN", "PANGGILAN_BALI", "PANGGILAN_TANPA_AWALAN_KATA",
-            "PANGGILAN_KATA_PERTAMA")
+PATTERNS = (
+    "PANGGILAN_UMUM",
+    "PANGGILAN_SETELAH_AWALAN",
+    "PANGGILAN_BALI",
+    "PANGGILAN_TANPA_AWALAN_KATA",
+    "PANGGILAN_KATA_PERTAMA",
+)
 
 
 def _words(key: str | None) -> list[str]:
@@ -33,8 +38,11 @@ def call_name_pattern(proposed: str, registered: str, sex: str | None, rules) ->
         stripped = stripped[1:]
     if stripped and len(stripped) < len(r) and (p == stripped or p == stripped[-1:]):
         return "PANGGILAN_BALI"
+
     def unprefixed(called: str, word: str) -> bool:
-        return len(called) >= 3 and any(word.startswith(pre) and word[len(pre):] == called for pre in rules.awalan_kata)
+        return len(called) >= 3 and any(
+            word.startswith(pre) and word[len(pre) :] == called for pre in rules.awalan_kata
+        )
 
     # the whole name with one word's leading letters dropped, or that word alone (SITI SUKARMI -> KARMI)
     if len(p) == len(r) and sum(a != b for a, b in zip(p, r)) == 1:
@@ -48,8 +56,9 @@ def call_name_pattern(proposed: str, registered: str, sex: str | None, rules) ->
     return None
 
 
-def call_name_levels(proposed: pl.Series, registered: pl.Series, sex: pl.Series, todo: np.ndarray,
-                     rules) -> list[str | None]:
+def call_name_levels(
+    proposed: pl.Series, registered: pl.Series, sex: pl.Series, todo: np.ndarray, rules
+) -> list[str | None]:
     """The call-name pattern of each pair in ``todo`` (indices): a handful of pairs per month (those
     whose names are otherwise far apart), so plain Python is fine here."""
     a, b, s = proposed.to_list(), registered.to_list(), sex.to_list()

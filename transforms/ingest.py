@@ -17,18 +17,25 @@ import schemas
 from schemas import USULAN_COLUMNS, USULAN_REQUIRED
 
 MAX_FIELD_CHARS = 500
-MAX_COLUMNS = 256                  # a header wider than this quarantines the file (FILE_KOLOM_TERLALU_BANYAK)
-MAX_HEADER_CHARS = 64 * 1024       # the header record is looked for in this many characters
+MAX_COLUMNS = 256  # a header wider than this quarantines the file (FILE_KOLOM_TERLALU_BANYAK)
+MAX_HEADER_CHARS = 64 * 1024  # the header record is looked for in this many characters
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a bigger upload is not read (FILE_TERLALU_BESAR): ~2M rows
-EXTRA_FIELDS = 16                  # fields beyond the header that are read and inspected (KOLOM_BERLEBIH)
+EXTRA_FIELDS = 16  # fields beyond the header that are read and inspected (KOLOM_BERLEBIH)
 # C0 control characters other than tab, line feed and carriage return (what a text cell never holds)
 CONTROL_CHARS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
-BINARY_CONTROL_SHARE = 0.05        # more control bytes than this in the first 64 KiB: binary
+BINARY_CONTROL_SHARE = 0.05  # more control bytes than this in the first 64 KiB: binary
 BINARY_MAGIC = (
-    (b"PK\x03\x04", "ZIP/XLSX"), (b"PK\x05\x06", "ZIP"), (b"PK\x07\x08", "ZIP"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "XLS/DOC (OLE)"), (b"%PDF-", "PDF"), (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"\x1f\x8b", "GZIP"),
+    (b"PK\x03\x04", "ZIP/XLSX"),
+    (b"PK\x05\x06", "ZIP"),
+    (b"PK\x07\x08", "ZIP"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "XLS/DOC (OLE)"),
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\x1f\x8b", "GZIP"),
 )
 
 
@@ -43,7 +50,7 @@ class FileQuarantined(Exception):
 
 @dataclass
 class ParsedBatch:
-    frame: pl.DataFrame            # contract columns (strings) + sumber_baris + kolom_lain + row flags
+    frame: pl.DataFrame  # contract columns (strings) + sumber_baris + kolom_lain + row flags
     encoding: str
     delimiter: str
     ignored_columns: list[str] = field(default_factory=list)
@@ -52,6 +59,7 @@ class ParsedBatch:
 # ---------------------------------------------------------------------------------------------
 # bytes -> text
 # ---------------------------------------------------------------------------------------------
+
 
 def binary_kind(raw: bytes) -> str | None:
     """What binary format ``raw`` is (``"PDF"``, ``"ZIP/XLSX"``, ...), or None for text.
@@ -74,7 +82,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     Raises ``FileQuarantined`` for binary content (``binary_kind``).
     """
     if raw.startswith(codecs.BOM_UTF8):
-        enc, body = "utf-8-sig", raw[len(codecs.BOM_UTF8):]
+        enc, body = "utf-8-sig", raw[len(codecs.BOM_UTF8) :]
         try:
             return body.decode("utf-8"), enc
         except UnicodeDecodeError:
@@ -101,6 +109,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # text -> frame of strings
 # ---------------------------------------------------------------------------------------------
+
 
 def _first_record(text: str) -> str:
     for line in text[:MAX_HEADER_CHARS].splitlines():
@@ -135,9 +144,8 @@ def header_fields(text: str, *, delimiter: str) -> list[str]:
     except (csv.Error, StopIteration) as exc:
         raise FileQuarantined("FILE_TANPA_HEADER", "baris judul tidak dapat dibaca") from exc
     if len(fields) > MAX_COLUMNS:
-        raise FileQuarantined("FILE_KOLOM_TERLALU_BANYAK",
-                              f"baris judul memuat lebih dari {MAX_COLUMNS} kolom")
-    if len(text) > len(prefix) and buf.tell() >= len(prefix):   # the header did not end in the prefix
+        raise FileQuarantined("FILE_KOLOM_TERLALU_BANYAK", f"baris judul memuat lebih dari {MAX_COLUMNS} kolom")
+    if len(text) > len(prefix) and buf.tell() >= len(prefix):  # the header did not end in the prefix
         raise FileQuarantined("FILE_TANPA_HEADER", f"baris judul lebih panjang dari {MAX_HEADER_CHARS} karakter")
     return fields
 
@@ -173,24 +181,31 @@ def records_frame(body: str, *, delimiter: str, names: list[str]) -> tuple[pl.Da
     raw = body.encode("utf-8")
     opts = dict(separator=delimiter, infer_schema=False, quote_char='"')
     try:
-        return pl.read_csv(io.BytesIO(raw), has_header=True, new_columns=names, truncate_ragged_lines=False,
-                           **opts), []
+        return pl.read_csv(io.BytesIO(raw), has_header=True, new_columns=names, truncate_ragged_lines=False, **opts), []
     except Exception:  # noqa: BLE001  polars raises ComputeError & co.: a record wider than the header, or
-        pass           # broken quoting; find out which below
+        pass  # broken quoting; find out which below
     extra = _extra_names(EXTRA_FIELDS)
     # a header line of our own, as wide as we want to read; the file's own header is skipped
     wide = (delimiter.join(f"c{i}" for i in range(len(names) + EXTRA_FIELDS)) + "\n").encode("utf-8") + raw
     try:
-        df = pl.read_csv(io.BytesIO(wide), has_header=True, skip_rows_after_header=1, truncate_ragged_lines=False,
-                         **opts)
+        df = pl.read_csv(
+            io.BytesIO(wide), has_header=True, skip_rows_after_header=1, truncate_ragged_lines=False, **opts
+        )
     except Exception as exc:  # noqa: BLE001
-        try:   # reads when cut to width: the records are sound, one is just too wide
-            pl.read_csv(io.BytesIO(wide), has_header=True, skip_rows_after_header=1, truncate_ragged_lines=True,
-                        columns=[0], **opts)
+        try:  # reads when cut to width: the records are sound, one is just too wide
+            pl.read_csv(
+                io.BytesIO(wide),
+                has_header=True,
+                skip_rows_after_header=1,
+                truncate_ragged_lines=True,
+                columns=[0],
+                **opts,
+            )
         except Exception:  # noqa: BLE001
             raise FileQuarantined("FILE_TIDAK_TERBACA", f"CSV tidak dapat diurai: {type(exc).__name__}") from exc
-        raise FileQuarantined("FILE_KOLOM_TERLALU_BANYAK",
-                              f"ada baris dengan lebih dari {EXTRA_FIELDS} isian di luar kolom judul") from exc
+        raise FileQuarantined(
+            "FILE_KOLOM_TERLALU_BANYAK", f"ada baris dengan lebih dari {EXTRA_FIELDS} isian di luar kolom judul"
+        ) from exc
     return df.rename(dict(zip(df.columns, names + extra))), extra
 
 
@@ -231,17 +246,23 @@ def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[s
     df = df.filter(~pl.all_horizontal([_blank_expr(c) for c in cells]))
     if df.height == 0:
         raise FileQuarantined("FILE_KOSONG", "tidak ada baris data")
-    df = df.with_columns(_kolom_berlebih=pl.any_horizontal([~_blank_expr(c) for c in extra]) if extra
-                         else pl.lit(False))
-    used = [c for c in extra if df[c].drop_nulls().len()]   # extra positions some record fills
+    df = df.with_columns(
+        _kolom_berlebih=pl.any_horizontal([~_blank_expr(c) for c in extra]) if extra else pl.lit(False)
+    )
+    used = [c for c in extra if df[c].drop_nulls().len()]  # extra positions some record fills
     ignored = [c for c in uniq if c not in known]
     only_ignored = pl.struct(ignored).struct.json_encode() if ignored else pl.lit(None, pl.String)
-    kolom_lain = (pl.when("_kolom_berlebih").then(pl.struct(ignored + used).struct.json_encode())
-                  .otherwise(only_ignored)) if used else only_ignored
+    kolom_lain = (
+        (pl.when("_kolom_berlebih").then(pl.struct(ignored + used).struct.json_encode()).otherwise(only_ignored))
+        if used
+        else only_ignored
+    )
     df = df.with_columns(kolom_lain=kolom_lain).select(
         "sumber_baris",
         *[pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in USULAN_COLUMNS],
-        "kolom_lain", "_kolom_berlebih", "_karakter_tidak_sah",
+        "kolom_lain",
+        "_kolom_berlebih",
+        "_karakter_tidak_sah",
     )
     return df, ignored
 
@@ -263,14 +284,49 @@ def parse_usulan(raw: bytes) -> ParsedBatch:
 SCI_NOTATION = r"^[0-9](?:[.,][0-9]+)?[eE]\+?[0-9]{1,2}$"
 EXCEL_EPOCH_OFFSET = 25569  # days between 1899-12-30 (Excel's day 0) and 1970-01-01
 
-_SEX = {"L": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "LAKI2": "L", "PRIA": "L", "LK": "L",
-        "P": "P", "PEREMPUAN": "P", "WANITA": "P", "PR": "P"}
-_HUBUNGAN_ALIASES = {"ISTERI": "ISTRI", "KEPALA RUMAH TANGGA": "KEPALA KELUARGA", "KK": "KEPALA KELUARGA",
-                     "ANAK KANDUNG": "ANAK", "ANAK TIRI": "ANAK", "ANAK ANGKAT": "ANAK", "FAMILI": "FAMILI LAIN",
-                     "ORANGTUA": "ORANG TUA", "SUAMI/ISTRI": "ISTRI"}
-_SCHOOL = {"TIDAK": "TIDAK", "TIDAK SEKOLAH": "TIDAK", "BELUM SEKOLAH": "TIDAK", "-": "TIDAK",
-           "SD": "SD", "MI": "SD", "SD/MI": "SD", "SMP": "SMP", "MTS": "SMP", "SLTP": "SMP", "SMP/MTS": "SMP",
-           "SMA": "SMA", "SMK": "SMA", "MA": "SMA", "SLTA": "SMA", "SMA/SMK": "SMA", "SMA/MA": "SMA"}
+_SEX = {
+    "L": "L",
+    "LAKI-LAKI": "L",
+    "LAKI LAKI": "L",
+    "LAKI": "L",
+    "LAKI2": "L",
+    "PRIA": "L",
+    "LK": "L",
+    "P": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "PR": "P",
+}
+_HUBUNGAN_ALIASES = {
+    "ISTERI": "ISTRI",
+    "KEPALA RUMAH TANGGA": "KEPALA KELUARGA",
+    "KK": "KEPALA KELUARGA",
+    "ANAK KANDUNG": "ANAK",
+    "ANAK TIRI": "ANAK",
+    "ANAK ANGKAT": "ANAK",
+    "FAMILI": "FAMILI LAIN",
+    "ORANGTUA": "ORANG TUA",
+    "SUAMI/ISTRI": "ISTRI",
+}
+_SCHOOL = {
+    "TIDAK": "TIDAK",
+    "TIDAK SEKOLAH": "TIDAK",
+    "BELUM SEKOLAH": "TIDAK",
+    "-": "TIDAK",
+    "SD": "SD",
+    "MI": "SD",
+    "SD/MI": "SD",
+    "SMP": "SMP",
+    "MTS": "SMP",
+    "SLTP": "SMP",
+    "SMP/MTS": "SMP",
+    "SMA": "SMA",
+    "SMK": "SMA",
+    "MA": "SMA",
+    "SLTA": "SMA",
+    "SMA/SMK": "SMA",
+    "SMA/MA": "SMA",
+}
 _YES = ["Y", "YA", "YES", "1", "TRUE", "ADA"]
 _NO = ["N", "T", "TIDAK", "NO", "0", "FALSE", "TIDAK ADA", "-"]
 
@@ -284,15 +340,18 @@ def id_digits_expr(col: str) -> pl.Expr:
     """NIK / No KK as typed in Excel -> the digit string: drop spaces, quotes, a leading apostrophe,
     a trailing ``.0`` and thousands separators of a pasted number; scientific notation is left as is."""
     s = (
-        pl.col(col).str.strip_chars()
+        pl.col(col)
+        .str.strip_chars()
         .str.replace_all(r"[\s\u00a0\"`]", "")
         .str.strip_chars_start("'’‘")
         .str.replace(r"\.0+$", "")
     )
     no_sep = s.str.replace_all(r"[.,\-]", "")
     return (
-        pl.when(s.str.contains(SCI_NOTATION)).then(s)
-        .when(no_sep.str.contains(r"^[0-9]+$")).then(no_sep)
+        pl.when(s.str.contains(SCI_NOTATION))
+        .then(s)
+        .when(no_sep.str.contains(r"^[0-9]+$"))
+        .then(no_sep)
         .otherwise(s)
         .pipe(lambda e: pl.when(e == "").then(None).otherwise(e))
         .alias(col)
@@ -342,12 +401,15 @@ def cleaned_usulan(lf: pl.LazyFrame) -> pl.LazyFrame:
         nik_usulan=nik,
         nik_rusak_excel=nik.str.contains(SCI_NOTATION).fill_null(False),
         no_kk_usulan=id_digits_expr("no_kk"),
-        nama_usulan=pl.col("nama").str.strip_chars().str.replace_all(r"\s+", " ")
+        nama_usulan=pl.col("nama")
+        .str.strip_chars()
+        .str.replace_all(r"\s+", " ")
         .pipe(lambda e: pl.when(e == "").then(None).otherwise(e)),
         tgl_lahir=birth_date_expr("tanggal_lahir"),
         jk=sex.replace_strict(_SEX, default=None),
         hubungan=hub.replace(_HUBUNGAN_ALIASES),
-        kode_wilayah_usulan=pl.col("kode_wilayah").str.replace_all(r"[\s.\-'\"]", "")
+        kode_wilayah_usulan=pl.col("kode_wilayah")
+        .str.replace_all(r"[\s.\-'\"]", "")
         .pipe(lambda e: pl.when(e == "").then(None).otherwise(e)),
         is_hamil=_upper_clean("hamil").is_in(_YES).fill_null(False),
         is_disabilitas=_upper_clean("disabilitas_berat").is_in(_YES).fill_null(False),
@@ -381,27 +443,34 @@ def nik_date_valid_expr(ddmmyy: pl.Expr) -> pl.Expr:
     return ddmmyy.str.to_date("%d%m%y", strict=False).is_not_null()
 
 
-def usulan_facts(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame,
-                 reference_date) -> pl.LazyFrame:
+def usulan_facts(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame, reference_date) -> pl.LazyFrame:
     """The facts the row rules of ``schemas.UsulanRow`` look at, as helper columns (``_``-prefixed).
 
     ``villages`` has ``kode_wilayah`` (10 digits); ``districts`` has ``kode_kec`` (6 digits);
     ``reference_date`` is the last day of the periode (birth dates after it are impossible).
     """
-    v = villages.select(pl.col("kode_wilayah").alias("kode_wilayah_usulan"), _desa_ok=pl.lit(True),
-                        _desa_prov=pl.col("kode_wilayah").str.slice(0, 2))
+    v = villages.select(
+        pl.col("kode_wilayah").alias("kode_wilayah_usulan"),
+        _desa_ok=pl.lit(True),
+        _desa_prov=pl.col("kode_wilayah").str.slice(0, 2),
+    )
     d = districts.select(pl.col("kode_kec").alias("_nik_kec"), _kec_ok=pl.lit(True))
     nik = pl.col("nik_usulan")
     is16 = nik.str.contains(r"^[0-9]{16}$").fill_null(False)
     nik_ddmmyy, nik_sex = nik_ddmmyy_expr(nik)
-    formula = pl.any_horizontal([pl.col(c).str.strip_chars().str.contains(FORMULA).fill_null(False)
-                                 for c in USULAN_COLUMNS])
-    too_long = pl.any_horizontal([(pl.col(c).str.len_chars() > MAX_FIELD_CHARS).fill_null(False)
-                                  for c in USULAN_COLUMNS])
+    formula = pl.any_horizontal(
+        [pl.col(c).str.strip_chars().str.contains(FORMULA).fill_null(False) for c in USULAN_COLUMNS]
+    )
+    too_long = pl.any_horizontal(
+        [(pl.col(c).str.len_chars() > MAX_FIELD_CHARS).fill_null(False) for c in USULAN_COLUMNS]
+    )
     have = lf.collect_schema()
     # the reader's row facts; a frame that did not come through ``read_usulan_text`` is checked here
-    control = (pl.col("_karakter_tidak_sah") if "_karakter_tidak_sah" in have else
-               pl.any_horizontal([pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in USULAN_COLUMNS]))
+    control = (
+        pl.col("_karakter_tidak_sah")
+        if "_karakter_tidak_sah" in have
+        else pl.any_horizontal([pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in USULAN_COLUMNS])
+    )
     ragged = pl.col("_kolom_berlebih") if "_kolom_berlebih" in have else pl.lit(False)
     return (
         lf.with_columns(_nik_kec=nik.str.slice(0, 6))
@@ -425,8 +494,9 @@ def usulan_facts(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.Lazy
     )
 
 
-def validated_usulan(lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame,
-                     reference_date) -> pl.DataFrame:
+def validated_usulan(
+    lf: pl.LazyFrame, *, villages: pl.LazyFrame, districts: pl.LazyFrame, reference_date
+) -> pl.DataFrame:
     """Reason codes per row (``alasan_validasi``, in catalogue-rule order) from the pandera row
     contract ``schemas.UsulanRow``, run lazily so that every failure of every row is collected."""
     facts = usulan_facts(lf, villages=villages, districts=districts, reference_date=reference_date).collect()

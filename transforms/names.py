@@ -15,8 +15,10 @@ _TITLE_WORDS = "HJ|HAJI|HAJAH|HAJJAH|DRS|DRA|DR|IR|PROF|KH|USTADZ|USTAZ|NY|NN|TN
 _LEADING_TITLES = rf"^\s*(?:(?:H|{_TITLE_WORDS})\b\.?\s*)+"
 _TITLES = rf"\b(?:{_TITLE_WORDS})\b\.?"
 # academic degrees (S.Pd., S.Ag., S.E., A.Md., M.Pd., ...)
-_DEGREES = (r"\b(?:S\.?\s?(?:PD|AG|SOS|KOM|KM|KEP|KEB|FARM|KED|PSI|IP|HUT|PT|TP|SI|HI|PDI|E|H|T)|A\.?\s?MD"
-            r"|M\.?\s?(?:PD|SI|AG|KES|KOM|HUM|M|H|T|E)|SE|SH|ST|SPD|SAG|SKM|SKOM|SSOS|AMD|MPD|MM|MSI|BA|BSC)\b\.?")
+_DEGREES = (
+    r"\b(?:S\.?\s?(?:PD|AG|SOS|KOM|KM|KEP|KEB|FARM|KED|PSI|IP|HUT|PT|TP|SI|HI|PDI|E|H|T)|A\.?\s?MD"
+    r"|M\.?\s?(?:PD|SI|AG|KES|KOM|HUM|M|H|T|E)|SE|SH|ST|SPD|SAG|SKM|SKOM|SSOS|AMD|MPD|MM|MSI|BA|BSC)\b\.?"
+)
 # every spelling of Muhammad, matched after the old-spelling rewrites (so MOCHAMAD is MOKHAMAD here)
 _MUHAMMAD = r"\b(?:M[UO]K?H*AM+[AE]?[DT]|MUKHAM+[AE]?[DT]|MOKH|MOH|MUH|MHD|MD|M)\b"
 _SPELLING = [("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("CH", "KH"), ("TH", "T"), ("DH", "D")]
@@ -31,7 +33,7 @@ def nama_key_expr(col: str | pl.Expr, *, fold_muhammad: bool = True) -> pl.Expr:
     e = pl.col(col) if isinstance(col, str) else col
     e = (
         e.str.to_uppercase()
-        .str.replace_all(r",.*$", "")                   # degrees after a comma
+        .str.replace_all(r",.*$", "")  # degrees after a comma
         .str.replace_all(_DEGREES, " ")
         .str.replace(_LEADING_TITLES, " ")
         .str.replace_all(_TITLES, " ")

@@ -8,13 +8,32 @@ from rules import reason_codes
 
 S = pl.String
 HASIL_USULAN_SCHEMA = {
-    "periode": S, "kode_prov": S, "sumber_file": S, "sumber_baris": pl.Int64, "jenis_usulan": S, "hasil": S,
-    "alasan": pl.List(S), "nik_usulan": S, "nik_padan": S, "status_padan": S, "skor_padan": pl.Float64,
+    "periode": S,
+    "kode_prov": S,
+    "sumber_file": S,
+    "sumber_baris": pl.Int64,
+    "jenis_usulan": S,
+    "hasil": S,
+    "alasan": pl.List(S),
+    "nik_usulan": S,
+    "nik_padan": S,
+    "status_padan": S,
+    "skor_padan": pl.Float64,
     "metode_padan": S,
     # beyond the contract: the evidence behind the decision and what the province sent
-    "nik_kandidat": S, "alasan_pilihan": S, "bukti_nama": pl.Float64, "bukti_tgl_lahir": S, "bukti_jenis_kelamin": S,
-    "bukti_nik": S, "bukti_ibu": S, "bukti_wilayah": S, "bukti_kk": S,
-    "no_kk_usulan": S, "nama_usulan": S, "kode_wilayah_usulan": S, "kolom_lain": S,
+    "nik_kandidat": S,
+    "alasan_pilihan": S,
+    "bukti_nama": pl.Float64,
+    "bukti_tgl_lahir": S,
+    "bukti_jenis_kelamin": S,
+    "bukti_nik": S,
+    "bukti_ibu": S,
+    "bukti_wilayah": S,
+    "bukti_kk": S,
+    "no_kk_usulan": S,
+    "nama_usulan": S,
+    "kode_wilayah_usulan": S,
+    "kolom_lain": S,
 }
 
 
@@ -22,15 +41,17 @@ def hasil_usulan_table(rows: pl.DataFrame) -> pl.DataFrame:
     """The published hasil_usulan columns, in order and in their contract types. The per-field
     evidence of the chosen (or best) Dukcapil candidate is published as ``bukti_*``."""
     evidence = {"bukti_nik": "cmp_nik", "bukti_ibu": "cmp_ibu", "bukti_wilayah": "cmp_wilayah", "bukti_kk": "cmp_kk"}
-    rows = rows.with_columns([
-        (pl.col(src) if src in rows.columns else pl.lit(None, pl.String)).alias(dst) for dst, src in evidence.items()
-    ])
+    rows = rows.with_columns(
+        [(pl.col(src) if src in rows.columns else pl.lit(None, pl.String)).alias(dst) for dst, src in evidence.items()]
+    )
     has_candidate = pl.col("nik_kandidat").is_not_null()
     missing = [c for c in ("bukti_tgl_lahir", "bukti_jenis_kelamin", *evidence) if c in rows.columns]
-    rows = rows.with_columns([   # evidence that was missing on a side says so, rather than null
-        pl.when(has_candidate & pl.col(c).is_null()).then(pl.lit("TIDAK_ADA")).otherwise(pl.col(c)).alias(c)
-        for c in missing
-    ])
+    rows = rows.with_columns(
+        [  # evidence that was missing on a side says so, rather than null
+            pl.when(has_candidate & pl.col(c).is_null()).then(pl.lit("TIDAK_ADA")).otherwise(pl.col(c)).alias(c)
+            for c in missing
+        ]
+    )
     return rows.select([pl.col(c).cast(t) for c, t in HASIL_USULAN_SCHEMA.items()])
 
 
@@ -50,10 +71,7 @@ def receipt(hasil_usulan: pl.DataFrame) -> pl.DataFrame:
     """What a province gets back for every row it sent: the result, the codes and, in Indonesian,
     what each means and what to do."""
     cat = reason_codes()
-    expl = pl.DataFrame({
-        "kode": list(cat),
-        "_teks": [f"{c}: {r.id} {r.tindakan}" for c, r in cat.items()],
-    })
+    expl = pl.DataFrame({"kode": list(cat), "_teks": [f"{c}: {r.id} {r.tindakan}" for c, r in cat.items()]})
     long = (
         hasil_usulan.select("kode_prov", "sumber_file", "sumber_baris", kode="alasan")
         .explode("kode", empty_as_null=False)
@@ -64,9 +82,19 @@ def receipt(hasil_usulan: pl.DataFrame) -> pl.DataFrame:
     out = (
         hasil_usulan.join(long, on=["kode_prov", "sumber_file", "sumber_baris"], how="left")
         .select(
-            "periode", "kode_prov", "sumber_file", "sumber_baris", "jenis_usulan", "nik_usulan", "nama_usulan",
-            "hasil", alasan=pl.col("alasan").list.join("|"), keterangan=pl.col("keterangan").fill_null(""),
-            nik_padan="nik_padan", status_padan="status_padan", skor_padan="skor_padan",
+            "periode",
+            "kode_prov",
+            "sumber_file",
+            "sumber_baris",
+            "jenis_usulan",
+            "nik_usulan",
+            "nama_usulan",
+            "hasil",
+            alasan=pl.col("alasan").list.join("|"),
+            keterangan=pl.col("keterangan").fill_null(""),
+            nik_padan="nik_padan",
+            status_padan="status_padan",
+            skor_padan="skor_padan",
         )
         .sort("kode_prov", "sumber_file", "sumber_baris")
     )

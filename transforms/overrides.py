@@ -31,17 +31,24 @@ def validated_overrides(raw: pl.DataFrame) -> pl.DataFrame:
         berlaku_sampai=pl.col("berlaku_sampai").str.strip_chars().replace("", None),
     )
     bad = df.filter(
-        ~pl.col("jenis").is_in(JENIS) | ~pl.col("nik").str.contains(r"^[0-9]{16}$").fill_null(False)
+        ~pl.col("jenis").is_in(JENIS)
+        | ~pl.col("nik").str.contains(r"^[0-9]{16}$").fill_null(False)
         | pl.col("penulis").str.strip_chars().replace("", None).is_null()
-        | pl.col("alasan").str.strip_chars().replace("", None).is_null() | pl.col("tanggal_d").is_null()
+        | pl.col("alasan").str.strip_chars().replace("", None).is_null()
+        | pl.col("tanggal_d").is_null()
         | ((pl.col("jenis") == "PADAN_MANUAL") & ~pl.col("nik_padan").str.contains(r"^[0-9]{16}$").fill_null(False))
-        | (pl.col("berlaku_sampai").is_not_null() & ~pl.col("berlaku_sampai").str.contains(r"^[0-9]{4}-[0-9]{2}$").fill_null(False))
+        | (
+            pl.col("berlaku_sampai").is_not_null()
+            & ~pl.col("berlaku_sampai").str.contains(r"^[0-9]{4}-[0-9]{2}$").fill_null(False)
+        )
     )
     if bad.height:
         where = "; ".join(f"{f} baris {b}" for f, b in bad.select("_sumber", "_baris").head(10).iter_rows())
-        raise OverrideError(f"{bad.height} override row(s) incomplete or invalid ({where}): each needs jenis "
-                            f"({'/'.join(JENIS)}), nik (16 digits), nik_padan for PADAN_MANUAL, penulis, alasan, "
-                            f"tanggal YYYY-MM-DD and optionally berlaku_sampai YYYY-MM; complete or remove those rows")
+        raise OverrideError(
+            f"{bad.height} override row(s) incomplete or invalid ({where}): each needs jenis "
+            f"({'/'.join(JENIS)}), nik (16 digits), nik_padan for PADAN_MANUAL, penulis, alasan, "
+            f"tanggal YYYY-MM-DD and optionally berlaku_sampai YYYY-MM; complete or remove those rows"
+        )
     return df
 
 
@@ -50,46 +57,75 @@ def active_overrides(overrides: pl.DataFrame, *, periode: str, reference_date: d
     decision per (jenis family, nik) wins."""
     family = pl.when(pl.col("jenis").str.starts_with("SANGGAH")).then(pl.lit("SANGGAH")).otherwise(pl.lit("PADAN"))
     return (
-        overrides.filter((pl.col("tanggal_d") <= pl.lit(reference_date))
-                         & (pl.col("berlaku_sampai").is_null() | (pl.col("berlaku_sampai") >= periode)))
+        overrides.filter(
+            (pl.col("tanggal_d") <= pl.lit(reference_date))
+            & (pl.col("berlaku_sampai").is_null() | (pl.col("berlaku_sampai") >= periode))
+        )
         .with_columns(_family=family)
         .sort("_family", "nik", "tanggal_d", "_sumber", "_baris")
-        .group_by("_family", "nik", maintain_order=True).last()
+        .group_by("_family", "nik", maintain_order=True)
+        .last()
     )
 
 
-def padan_overridden(decided: pl.DataFrame, usulan: pl.DataFrame, active: pl.DataFrame,
-                     identity: pl.DataFrame) -> pl.DataFrame:
+def padan_overridden(
+    decided: pl.DataFrame, usulan: pl.DataFrame, active: pl.DataFrame, identity: pl.DataFrame
+) -> pl.DataFrame:
     """Applies manual padan decisions to the linkage decisions (rows are found by the NIK as
     submitted). ``identity`` holds the Dukcapil identity of the decided NIKs (NIK, NO_KK)."""
     manual = active.filter(pl.col("jenis").is_in(["PADAN_MANUAL", "TIDAK_PADAN_MANUAL"])).select(
-        nik_usulan="nik", _jenis="jenis", _nik_manual="nik_padan", _oleh="penulis")
+        nik_usulan="nik", _jenis="jenis", _nik_manual="nik_padan", _oleh="penulis"
+    )
     if manual.height == 0:
         return decided
     known = identity.select(_nik_manual="NIK", _kk_manual="NO_KK")
-    rows = usulan.select("_row", "nik_usulan").join(manual, on="nik_usulan", how="inner").join(
-        known, on="_nik_manual", how="left").rename({"nik_usulan": "_typed"})
+    rows = (
+        usulan.select("_row", "nik_usulan")
+        .join(manual, on="nik_usulan", how="inner")
+        .join(known, on="_nik_manual", how="left")
+        .rename({"nik_usulan": "_typed"})
+    )
     d = decided.join(rows, on="_row", how="left")
     padan = (pl.col("_jenis") == "PADAN_MANUAL") & pl.col("_kk_manual").is_not_null()
     refuse = pl.col("_jenis") == "TIDAK_PADAN_MANUAL"
     return d.with_columns(
-        status_padan=pl.when(padan & (pl.col("_nik_manual") == pl.col("_typed"))).then(pl.lit("PADAN"))
-        .when(padan).then(pl.lit("PADAN_KOREKSI")).when(refuse).then(pl.lit("TIDAK_PADAN"))
+        status_padan=pl.when(padan & (pl.col("_nik_manual") == pl.col("_typed")))
+        .then(pl.lit("PADAN"))
+        .when(padan)
+        .then(pl.lit("PADAN_KOREKSI"))
+        .when(refuse)
+        .then(pl.lit("TIDAK_PADAN"))
         .otherwise(pl.col("status_padan")),
         nik_padan=pl.when(padan).then(pl.col("_nik_manual")).when(refuse).then(None).otherwise(pl.col("nik_padan")),
-        no_kk_dukcapil=pl.when(padan).then(pl.col("_kk_manual")).when(refuse).then(None)
+        no_kk_dukcapil=pl.when(padan)
+        .then(pl.col("_kk_manual"))
+        .when(refuse)
+        .then(None)
         .otherwise(pl.col("no_kk_dukcapil")),
         metode_padan=pl.when(padan | refuse).then(pl.lit("KEPUTUSAN_MANUAL")).otherwise(pl.col("metode_padan")),
         skor_padan=pl.when(padan).then(1.0).when(refuse).then(0.0).otherwise(pl.col("skor_padan")),
-        alasan_padan=pl.when(padan).then(pl.lit(["KEPUTUSAN_PADAN_MANUAL"]))
-        .when(refuse).then(pl.lit(["KEPUTUSAN_TIDAK_PADAN_MANUAL"])).otherwise(pl.col("alasan_padan")),
-        **({"alasan_pilihan": pl.when(padan | refuse).then(pl.lit("KEPUTUSAN_MANUAL")).otherwise(pl.col("alasan_pilihan"))}
-           if "alasan_pilihan" in decided.columns else {}),
+        alasan_padan=pl.when(padan)
+        .then(pl.lit(["KEPUTUSAN_PADAN_MANUAL"]))
+        .when(refuse)
+        .then(pl.lit(["KEPUTUSAN_TIDAK_PADAN_MANUAL"]))
+        .otherwise(pl.col("alasan_padan")),
+        **(
+            {
+                "alasan_pilihan": pl.when(padan | refuse)
+                .then(pl.lit("KEPUTUSAN_MANUAL"))
+                .otherwise(pl.col("alasan_pilihan"))
+            }
+            if "alasan_pilihan" in decided.columns
+            else {}
+        ),
     ).drop("_jenis", "_nik_manual", "_oleh", "_kk_manual", "_typed")
 
 
 def sanggah_decisions(active: pl.DataFrame) -> pl.DataFrame:
     """(nik, ``sanggah_keputusan`` TERBUKTI / TIDAK_TERBUKTI) for the status engine."""
     return active.filter(pl.col("jenis").str.starts_with("SANGGAH")).select(
-        "nik", sanggah_keputusan=pl.when(pl.col("jenis") == "SANGGAH_DITERIMA").then(pl.lit("TERBUKTI"))
-        .otherwise(pl.lit("TIDAK_TERBUKTI")))
+        "nik",
+        sanggah_keputusan=pl.when(pl.col("jenis") == "SANGGAH_DITERIMA")
+        .then(pl.lit("TERBUKTI"))
+        .otherwise(pl.lit("TIDAK_TERBUKTI")),
+    )

@@ -18,17 +18,27 @@ from schemas import feedback_value_expr, id16_expr
 from schemas.vocabulary import PROGRAM_ALIASES, STATUS_SALUR
 
 LEDGER_SCHEMA = {
-    "periode": pl.String, "program": pl.String, "no_kk": pl.String, "tahap": pl.String, "peristiwa": pl.String,
-    "status": pl.String, "bank": pl.String, "no_rekening": pl.String, "nik_pengurus": pl.String,
-    "nominal": pl.Int64, "sumber": pl.String, "sumber_baris": pl.Int64, "alasan": pl.List(pl.String),
+    "periode": pl.String,
+    "program": pl.String,
+    "no_kk": pl.String,
+    "tahap": pl.String,
+    "peristiwa": pl.String,
+    "status": pl.String,
+    "bank": pl.String,
+    "no_rekening": pl.String,
+    "nik_pengurus": pl.String,
+    "nominal": pl.Int64,
+    "sumber": pl.String,
+    "sumber_baris": pl.Int64,
+    "alasan": pl.List(pl.String),
 }
 KEY = ["program", "no_kk", "tahap"]
 LISTED = "DIDAFTAR"
 STOPPED = "DIHENTIKAN"
 FEEDBACK = "UMPAN_BALIK"
-RELISTABLE = ("GAGAL OMSPAN", "SI")                 # failed: listed again once fixed
-OPEN = (LISTED, "PROSES SPM", *RELISTABLE)           # listed and not (yet) paid: what a stop can still stop
-_EVENT_ORDER = {FEEDBACK: 0, LISTED: 1, STOPPED: 2}   # within a periode: feedback is absorbed, then listing
+RELISTABLE = ("GAGAL OMSPAN", "SI")  # failed: listed again once fixed
+OPEN = (LISTED, "PROSES SPM", *RELISTABLE)  # listed and not (yet) paid: what a stop can still stop
+_EVENT_ORDER = {FEEDBACK: 0, LISTED: 1, STOPPED: 2}  # within a periode: feedback is absorbed, then listing
 
 
 def empty_ledger() -> pl.DataFrame:
@@ -36,6 +46,7 @@ def empty_ledger() -> pl.DataFrame:
 
 
 # --- the calendar ---------------------------------------------------------------------------------
+
 
 def tahap_of(periode: str, tranche_months: int) -> str:
     """The tranche a periode falls in: ``2026-11`` with 3-month tranches is ``2026-T4``."""
@@ -51,35 +62,65 @@ def listing_open(periode: str, tranche_months: int, list_in_months: tuple[int, .
 
 # --- the ledger's state ---------------------------------------------------------------------------
 
+
 def ledger_state(ledger: pl.DataFrame) -> pl.DataFrame:
     """One row per (program, no_kk, tahap): its latest status, and the latest listing (periode,
     bank, account, payee, amount, list file) it refers to."""
-    ordered = ledger.with_columns(_o=pl.col("peristiwa").replace_strict(_EVENT_ORDER, return_dtype=pl.Int8)) \
-        .sort([*KEY, "periode", "_o", "sumber", "sumber_baris"], nulls_last=False)
-    listed = ordered.filter(pl.col("peristiwa") == LISTED).group_by(KEY, maintain_order=True).agg(
-        periode_daftar=pl.col("periode").last(), bank=pl.col("bank").last(), no_rekening=pl.col("no_rekening").last(),
-        nik_pengurus=pl.col("nik_pengurus").last(), nominal=pl.col("nominal").last(), sumber=pl.col("sumber").last(),
-        kali_didaftar=pl.len().cast(pl.Int64))
+    ordered = ledger.with_columns(_o=pl.col("peristiwa").replace_strict(_EVENT_ORDER, return_dtype=pl.Int8)).sort(
+        [*KEY, "periode", "_o", "sumber", "sumber_baris"], nulls_last=False
+    )
+    listed = (
+        ordered.filter(pl.col("peristiwa") == LISTED)
+        .group_by(KEY, maintain_order=True)
+        .agg(
+            periode_daftar=pl.col("periode").last(),
+            bank=pl.col("bank").last(),
+            no_rekening=pl.col("no_rekening").last(),
+            nik_pengurus=pl.col("nik_pengurus").last(),
+            nominal=pl.col("nominal").last(),
+            sumber=pl.col("sumber").last(),
+            kali_didaftar=pl.len().cast(pl.Int64),
+        )
+    )
     last = ordered.group_by(KEY, maintain_order=True).agg(status=pl.col("status").last())
     return last.join(listed, on=KEY, how="left").sort(KEY)
 
 
 # --- feedback -------------------------------------------------------------------------------------
 
-SALUR_FEEDBACK_SCHEMA = {"program": pl.String, "no_kk": pl.String, "periode": pl.String, "status": pl.String,
-                         "nominal": pl.Int64, "sumber": pl.String, "sumber_baris": pl.Int64}
-UNMATCHED_SCHEMA = {"sumber": pl.String, "sumber_baris": pl.Int64, "no_kk": pl.String, "program": pl.String,
-                    "status": pl.String, "alasan": pl.String}
+SALUR_FEEDBACK_SCHEMA = {
+    "program": pl.String,
+    "no_kk": pl.String,
+    "periode": pl.String,
+    "status": pl.String,
+    "nominal": pl.Int64,
+    "sumber": pl.String,
+    "sumber_baris": pl.Int64,
+}
+UNMATCHED_SCHEMA = {
+    "sumber": pl.String,
+    "sumber_baris": pl.Int64,
+    "no_kk": pl.String,
+    "program": pl.String,
+    "status": pl.String,
+    "alasan": pl.String,
+}
 
 
 def normalised_salur(salur: pl.DataFrame) -> pl.DataFrame:
     """salur rows as read (strings, ``_sumber`` / ``_baris``) in ``SALUR_FEEDBACK_SCHEMA``: programme
     names as the rules spell them, the no_kk's digits, statuses in the vocabulary's form, rupiah."""
     return salur.select(
-        program=feedback_value_expr("program").replace(PROGRAM_ALIASES), no_kk=id16_expr("no_kk"),
-        periode=pl.col("periode").str.strip_chars(), status=feedback_value_expr("status"),
-        nominal=pl.col("nominal").str.replace(r"[.,]00$", "").str.replace_all(r"[^0-9]", "").cast(pl.Int64, strict=False),
-        sumber="_sumber", sumber_baris=pl.col("_baris").cast(pl.Int64),
+        program=feedback_value_expr("program").replace(PROGRAM_ALIASES),
+        no_kk=id16_expr("no_kk"),
+        periode=pl.col("periode").str.strip_chars(),
+        status=feedback_value_expr("status"),
+        nominal=pl.col("nominal")
+        .str.replace(r"[.,]00$", "")
+        .str.replace_all(r"[^0-9]", "")
+        .cast(pl.Int64, strict=False),
+        sumber="_sumber",
+        sumber_baris=pl.col("_baris").cast(pl.Int64),
     ).select([pl.col(c).cast(t) for c, t in SALUR_FEEDBACK_SCHEMA.items()])
 
 
@@ -93,41 +134,65 @@ def feedback_events(salur: pl.DataFrame, state: pl.DataFrame, *, periode: str) -
     listed tranche is not absorbed (``TIDAK_PERNAH_DIDAFTAR``); a row with another amount than was
     listed is absorbed and reported (``NOMINAL_BERBEDA``)."""
     listed = state.filter(pl.col("periode_daftar").is_not_null()).select(
-        *KEY, "periode_daftar", "bank", "no_rekening", "nik_pengurus", _listed_nominal="nominal")
-    rows = salur.with_columns(_p=pl.col("periode").str.replace_all(r"[^0-9]", "")
-                              .pipe(lambda d: pl.when(d.str.len_chars() == 6)
-                                    .then(d.str.slice(0, 4) + "-" + d.str.slice(4, 2))))
+        *KEY, "periode_daftar", "bank", "no_rekening", "nik_pengurus", _listed_nominal="nominal"
+    )
+    rows = salur.with_columns(
+        _p=pl.col("periode")
+        .str.replace_all(r"[^0-9]", "")
+        .pipe(lambda d: pl.when(d.str.len_chars() == 6).then(d.str.slice(0, 4) + "-" + d.str.slice(4, 2)))
+    )
     # the tranche each row answers: the latest listed in its periode or before it (banks write the
     # list's periode or the month of the feedback), or the latest listed when it names none
     cand = rows.join(listed, on=["program", "no_kk"], how="inner").filter(
-        pl.col("_p").is_null() | (pl.col("periode_daftar") <= pl.col("_p")))
-    best = (cand.sort(["sumber", "sumber_baris", "periode_daftar", "tahap"], descending=[False, False, True, True])
-            .unique(["sumber", "sumber_baris"], keep="first", maintain_order=True))
+        pl.col("_p").is_null() | (pl.col("periode_daftar") <= pl.col("_p"))
+    )
+    best = cand.sort(
+        ["sumber", "sumber_baris", "periode_daftar", "tahap"], descending=[False, False, True, True]
+    ).unique(["sumber", "sumber_baris"], keep="first", maintain_order=True)
     known = pl.col("status").is_in(list(STATUS_SALUR))
     events = best.filter(known).select(
-        periode=pl.lit(periode), program="program", no_kk="no_kk", tahap="tahap", peristiwa=pl.lit(FEEDBACK),
-        status="status", bank="bank", no_rekening="no_rekening", nik_pengurus="nik_pengurus",
-        nominal=pl.coalesce("nominal", "_listed_nominal"), sumber="sumber", sumber_baris="sumber_baris",
+        periode=pl.lit(periode),
+        program="program",
+        no_kk="no_kk",
+        tahap="tahap",
+        peristiwa=pl.lit(FEEDBACK),
+        status="status",
+        bank="bank",
+        no_rekening="no_rekening",
+        nik_pengurus="nik_pengurus",
+        nominal=pl.coalesce("nominal", "_listed_nominal"),
+        sumber="sumber",
+        sumber_baris="sumber_baris",
         alasan=pl.when(pl.col("nominal").is_not_null() & (pl.col("nominal") != pl.col("_listed_nominal")))
-        .then(pl.lit(["NOMINAL_BERBEDA"])).otherwise(pl.lit([], dtype=pl.List(pl.String))),
+        .then(pl.lit(["NOMINAL_BERBEDA"]))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String))),
     )
     unmatched = rows.join(best.select("sumber", "sumber_baris"), on=["sumber", "sumber_baris"], how="anti").select(
-        "sumber", "sumber_baris", "no_kk", "program", "status", alasan=pl.lit("TIDAK_PERNAH_DIDAFTAR"))
+        "sumber", "sumber_baris", "no_kk", "program", "status", alasan=pl.lit("TIDAK_PERNAH_DIDAFTAR")
+    )
     different = best.filter(known & pl.col("nominal").is_not_null() & (pl.col("nominal") != pl.col("_listed_nominal")))
-    reported = pl.concat([unmatched, different.select("sumber", "sumber_baris", "no_kk", "program", "status",
-                                                      alasan=pl.lit("NOMINAL_BERBEDA"))])
-    return (events.select([pl.col(c).cast(t) for c, t in LEDGER_SCHEMA.items()]),
-            reported.select([pl.col(c).cast(t) for c, t in UNMATCHED_SCHEMA.items()]).sort("sumber", "sumber_baris"))
+    reported = pl.concat(
+        [
+            unmatched,
+            different.select("sumber", "sumber_baris", "no_kk", "program", "status", alasan=pl.lit("NOMINAL_BERBEDA")),
+        ]
+    )
+    return (
+        events.select([pl.col(c).cast(t) for c, t in LEDGER_SCHEMA.items()]),
+        reported.select([pl.col(c).cast(t) for c, t in UNMATCHED_SCHEMA.items()]).sort("sumber", "sumber_baris"),
+    )
 
 
 def current_tranche(state: pl.DataFrame, tahap: dict[str, str]) -> pl.DataFrame:
     """(program, no_kk, ``status_tahap``): where each unit's tranche of this periode stands."""
     wanted = pl.DataFrame({"program": list(tahap), "tahap": list(tahap.values())})
     return state.join(wanted, on=["program", "tahap"], how="inner").select(
-        "program", "no_kk", status_tahap="status", kali_didaftar="kali_didaftar")
+        "program", "no_kk", status_tahap="status", kali_didaftar="kali_didaftar"
+    )
 
 
 # --- listing and stopping -------------------------------------------------------------------------
+
 
 def stopped(state: pl.DataFrame, penerima: pl.DataFrame, *, periode: str, blocking: list[str]) -> pl.DataFrame:
     """DIHENTIKAN events: every listed tranche not yet paid (``OPEN``) whose unit is no longer
@@ -137,32 +202,76 @@ def stopped(state: pl.DataFrame, penerima: pl.DataFrame, *, periode: str, blocki
         state.filter(pl.col("status").is_in(list(OPEN)))
         .join(units, on=["program", "no_kk"], how="left", suffix="_unit")
         .filter(pl.col("status_unit").is_null() | pl.col("status_unit").is_in(blocking))
-        .select(periode=pl.lit(periode), program="program", no_kk="no_kk", tahap="tahap",
-                peristiwa=pl.lit(STOPPED), status=pl.lit(STOPPED), bank="bank", no_rekening="no_rekening",
-                nik_pengurus="nik_pengurus", nominal="nominal", sumber="sumber", sumber_baris=pl.lit(None, pl.Int64),
-                alasan=pl.when(pl.col("status_unit").is_null()).then(pl.lit(["UNIT_TIDAK_ADA_DI_REGISTER"]))
-                .otherwise(pl.col("alasan")))
+        .select(
+            periode=pl.lit(periode),
+            program="program",
+            no_kk="no_kk",
+            tahap="tahap",
+            peristiwa=pl.lit(STOPPED),
+            status=pl.lit(STOPPED),
+            bank="bank",
+            no_rekening="no_rekening",
+            nik_pengurus="nik_pengurus",
+            nominal="nominal",
+            sumber="sumber",
+            sumber_baris=pl.lit(None, pl.Int64),
+            alasan=pl.when(pl.col("status_unit").is_null())
+            .then(pl.lit(["UNIT_TIDAK_ADA_DI_REGISTER"]))
+            .otherwise(pl.col("alasan")),
+        )
         .select([pl.col(c).cast(t) for c, t in LEDGER_SCHEMA.items()])
         .sort(KEY)
     )
 
 
-LIST_COLUMNS = ["periode", "bank", "program", "tahap", "no_kk", "nik_pengurus", "nama_pengurus", "kode_wilayah",
-                "no_rekening", "nominal"]
-STOP_COLUMNS = ["periode", "bank", "program", "tahap", "no_kk", "nik_pengurus", "no_rekening", "nominal",
-                "periode_daftar", "sumber", "alasan"]
+LIST_COLUMNS = [
+    "periode",
+    "bank",
+    "program",
+    "tahap",
+    "no_kk",
+    "nik_pengurus",
+    "nama_pengurus",
+    "kode_wilayah",
+    "no_rekening",
+    "nominal",
+]
+STOP_COLUMNS = [
+    "periode",
+    "bank",
+    "program",
+    "tahap",
+    "no_kk",
+    "nik_pengurus",
+    "no_rekening",
+    "nominal",
+    "periode_daftar",
+    "sumber",
+    "alasan",
+]
 
 
-def payment_lists(penerima: pl.DataFrame, tranches: pl.DataFrame, accounts: pl.DataFrame, state: pl.DataFrame, *,
-                  periode: str, open_programmes: list[str], payable: list[str]) -> pl.DataFrame:
+def payment_lists(
+    penerima: pl.DataFrame,
+    tranches: pl.DataFrame,
+    accounts: pl.DataFrame,
+    state: pl.DataFrame,
+    *,
+    periode: str,
+    open_programmes: list[str],
+    payable: list[str],
+) -> pl.DataFrame:
     """The rows of the banks' lists (``LIST_COLUMNS`` + ``sumber`` / ``sumber_baris``, the list
     file and row): every unit of a programme whose tahap may be listed this periode, with a payable
     status, something to pay, a payee, and a tranche not listed before (or listed and failed:
     GAGAL OMSPAN, SI); and, for a unit payable now, a tranche of an earlier tahap whose payment
     failed, for the amount listed then. The bank is the household's active account's, else PT Pos."""
-    active = accounts.filter(pl.col("status_rekening") == "AKTIF").select("no_kk", _bank="bank", no_rekening="no_rekening")
-    payable_now = penerima.filter(pl.col("status").is_in(payable) & (pl.col("nominal") > 0)
-                                  & pl.col("nik_pengurus").is_not_null())
+    active = accounts.filter(pl.col("status_rekening") == "AKTIF").select(
+        "no_kk", _bank="bank", no_rekening="no_rekening"
+    )
+    payable_now = penerima.filter(
+        pl.col("status").is_in(payable) & (pl.col("nominal") > 0) & pl.col("nik_pengurus").is_not_null()
+    )
     current = (
         payable_now.filter(pl.col("program").is_in(open_programmes))
         .join(tranches, on=["program", "no_kk"], how="left")
@@ -171,16 +280,22 @@ def payment_lists(penerima: pl.DataFrame, tranches: pl.DataFrame, accounts: pl.D
     )
     earlier = (
         state.filter(pl.col("status").is_in(list(RELISTABLE)))
-        .join(payable_now.select("program", "no_kk", "nik_pengurus", "nama_pengurus", "kode_wilayah", _now="tahap"),
-              on=["program", "no_kk"], how="inner")
+        .join(
+            payable_now.select("program", "no_kk", "nik_pengurus", "nama_pengurus", "kode_wilayah", _now="tahap"),
+            on=["program", "no_kk"],
+            how="inner",
+        )
         .filter(pl.col("tahap") != pl.col("_now"))
         .select(LIST_COLUMNS[2:4] + ["no_kk", "nik_pengurus", "nama_pengurus", "kode_wilayah", "nominal"])
     )
     rows = (
         pl.concat([current, earlier])
         .join(active, on="no_kk", how="left")
-        .with_columns(bank=pl.col("_bank").fill_null("POS"), periode=pl.lit(periode),
-                      no_rekening=pl.when(pl.col("_bank").is_not_null()).then(pl.col("no_rekening")))
+        .with_columns(
+            bank=pl.col("_bank").fill_null("POS"),
+            periode=pl.lit(periode),
+            no_rekening=pl.when(pl.col("_bank").is_not_null()).then(pl.col("no_rekening")),
+        )
         .select(LIST_COLUMNS)
         .sort("bank", "program", "tahap", "kode_wilayah", "no_kk")
     )
@@ -193,49 +308,92 @@ def payment_lists(penerima: pl.DataFrame, tranches: pl.DataFrame, accounts: pl.D
 def listing_events(lists: pl.DataFrame) -> pl.DataFrame:
     """One DIDAFTAR event per list row."""
     return lists.select(
-        "periode", "program", "no_kk", "tahap", peristiwa=pl.lit(LISTED), status=pl.lit(LISTED), bank="bank",
-        no_rekening="no_rekening", nik_pengurus="nik_pengurus", nominal="nominal", sumber="sumber",
-        sumber_baris="sumber_baris", alasan=pl.lit([], dtype=pl.List(pl.String)),
+        "periode",
+        "program",
+        "no_kk",
+        "tahap",
+        peristiwa=pl.lit(LISTED),
+        status=pl.lit(LISTED),
+        bank="bank",
+        no_rekening="no_rekening",
+        nik_pengurus="nik_pengurus",
+        nominal="nominal",
+        sumber="sumber",
+        sumber_baris="sumber_baris",
+        alasan=pl.lit([], dtype=pl.List(pl.String)),
     ).select([pl.col(c).cast(t) for c, t in LEDGER_SCHEMA.items()])
 
 
 def stop_lists(stops: pl.DataFrame, state: pl.DataFrame, *, periode: str) -> pl.DataFrame:
     """The stop-list rows (``STOP_COLUMNS``): each tranche stopped this periode, for the bank it
     was listed with, with the list it was on and why it stops."""
-    return stops.join(state.select(*KEY, "periode_daftar"), on=KEY, how="left").select(
-        periode=pl.lit(periode), bank="bank", program="program", tahap="tahap", no_kk="no_kk",
-        nik_pengurus="nik_pengurus", no_rekening="no_rekening", nominal="nominal", periode_daftar="periode_daftar",
-        sumber="sumber", alasan=pl.col("alasan").list.join("|"),
-    ).sort("bank", "program", "tahap", "no_kk")
+    return (
+        stops.join(state.select(*KEY, "periode_daftar"), on=KEY, how="left")
+        .select(
+            periode=pl.lit(periode),
+            bank="bank",
+            program="program",
+            tahap="tahap",
+            no_kk="no_kk",
+            nik_pengurus="nik_pengurus",
+            no_rekening="no_rekening",
+            nominal="nominal",
+            periode_daftar="periode_daftar",
+            sumber="sumber",
+            alasan=pl.col("alasan").list.join("|"),
+        )
+        .sort("bank", "program", "tahap", "no_kk")
+    )
 
 
 RECONCILIATION_SCHEMA = {
-    "program": pl.String, "tahap": pl.String, "unit_berhak": pl.Int64, "nominal_berhak": pl.Int64,
-    "unit_didaftar": pl.Int64, "nominal_didaftar": pl.Int64, "unit_menunggu": pl.Int64, "unit_dibayar": pl.Int64,
-    "unit_ditahan": pl.Int64, "nominal_ditahan": pl.Int64, "unit_dihentikan": pl.Int64, "nominal_dihentikan": pl.Int64,
+    "program": pl.String,
+    "tahap": pl.String,
+    "unit_berhak": pl.Int64,
+    "nominal_berhak": pl.Int64,
+    "unit_didaftar": pl.Int64,
+    "nominal_didaftar": pl.Int64,
+    "unit_menunggu": pl.Int64,
+    "unit_dibayar": pl.Int64,
+    "unit_ditahan": pl.Int64,
+    "nominal_ditahan": pl.Int64,
+    "unit_dihentikan": pl.Int64,
+    "nominal_dihentikan": pl.Int64,
 }
 
 
-def reconciliation(penerima: pl.DataFrame, tranches: pl.DataFrame, lists: pl.DataFrame, stops: pl.DataFrame,
-                   *, programmes: list[str]) -> pl.DataFrame:
+def reconciliation(
+    penerima: pl.DataFrame, tranches: pl.DataFrame, lists: pl.DataFrame, stops: pl.DataFrame, *, programmes: list[str]
+) -> pl.DataFrame:
     """Per bank-paid programme and the periode's tahap: the entitled units (nominal > 0) split into
     listed now, listed before and awaiting feedback, already paid or being paid (SUKSES / PROSES
     SPM), and held (e.g. an account being opened, no adult to pay, the tahap closed for listing):
     ``unit_berhak = unit_didaftar + unit_menunggu + unit_dibayar + unit_ditahan``. Stopped tranches
     (any tahap) are counted apart: their units are no longer entitled."""
-    entitled = (penerima.filter(pl.col("program").is_in(programmes) & (pl.col("nominal") > 0))
-                .join(tranches, on=["program", "no_kk"], how="left")
-                .join(lists.select("program", "no_kk", _listed=pl.lit(True)), on=["program", "no_kk"], how="left"))
+    entitled = (
+        penerima.filter(pl.col("program").is_in(programmes) & (pl.col("nominal") > 0))
+        .join(tranches, on=["program", "no_kk"], how="left")
+        .join(lists.select("program", "no_kk", _listed=pl.lit(True)), on=["program", "no_kk"], how="left")
+    )
     listed = pl.col("_listed").fill_null(False)
     waiting = ~listed & (pl.col("status_tahap") == LISTED)
     paid = ~listed & pl.col("status_tahap").is_in(["SUKSES SPM", "PROSES SPM"])
     held = ~listed & ~waiting.fill_null(False) & ~paid.fill_null(False)
     per = entitled.group_by("program", "tahap").agg(
-        unit_berhak=pl.len(), nominal_berhak=pl.col("nominal").sum(),
-        unit_didaftar=listed.sum(), nominal_didaftar=pl.col("nominal").filter(listed).sum(),
-        unit_menunggu=waiting.fill_null(False).sum(), unit_dibayar=paid.fill_null(False).sum(),
-        unit_ditahan=held.sum(), nominal_ditahan=pl.col("nominal").filter(held).sum())
+        unit_berhak=pl.len(),
+        nominal_berhak=pl.col("nominal").sum(),
+        unit_didaftar=listed.sum(),
+        nominal_didaftar=pl.col("nominal").filter(listed).sum(),
+        unit_menunggu=waiting.fill_null(False).sum(),
+        unit_dibayar=paid.fill_null(False).sum(),
+        unit_ditahan=held.sum(),
+        nominal_ditahan=pl.col("nominal").filter(held).sum(),
+    )
     stop = stops.group_by("program", "tahap").agg(unit_dihentikan=pl.len(), nominal_dihentikan=pl.col("nominal").sum())
     out = per.join(stop, on=["program", "tahap"], how="full", coalesce=True)
-    return out.select([pl.col(c).fill_null(0).cast(t) if t == pl.Int64 else pl.col(c).cast(t)
-                       for c, t in RECONCILIATION_SCHEMA.items()]).sort("program", "tahap")
+    return out.select(
+        [
+            pl.col(c).fill_null(0).cast(t) if t == pl.Int64 else pl.col(c).cast(t)
+            for c, t in RECONCILIATION_SCHEMA.items()
+        ]
+    ).sort("program", "tahap")

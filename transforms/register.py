@@ -18,37 +18,81 @@ from transforms.linkage.comparisons import name_similarity
 from transforms.names import nama_key_expr
 
 INDIVIDU_COLUMNS = [
-    "nik", "no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "kode_prov",
-    "hubungan_keluarga", "hamil", "disabilitas_berat", "jenjang_sekolah", "status_padan", "skor_padan",
-    "periode_masuk", "sumber_periode", "sumber_file", "sumber_baris", "jenis_usulan_terakhir",
-    "sanggah_alasan", "sanggah_periode",
+    "nik",
+    "no_kk",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kode_wilayah",
+    "kode_prov",
+    "hubungan_keluarga",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "status_padan",
+    "skor_padan",
+    "periode_masuk",
+    "sumber_periode",
+    "sumber_file",
+    "sumber_baris",
+    "jenis_usulan_terakhir",
+    "sanggah_alasan",
+    "sanggah_periode",
 ]
 
 # what makes two rows "the same proposal": the target person (the Dukcapil NIK when padan, else the
 # NIK as typed) and every cleaned field
-_CONTENT = ["jenis", "_target", "no_kk_usulan", "nama_usulan", "tgl_lahir", "jk", "hubungan",
-            "kode_wilayah_usulan", "is_hamil", "is_disabilitas", "jenjang", "alasan_usulan"]
+_CONTENT = [
+    "jenis",
+    "_target",
+    "no_kk_usulan",
+    "nama_usulan",
+    "tgl_lahir",
+    "jk",
+    "hubungan",
+    "kode_wilayah_usulan",
+    "is_hamil",
+    "is_disabilitas",
+    "jenjang",
+    "alasan_usulan",
+]
 
 
 def empty_individu() -> pl.DataFrame:
     """A register with no one in it (the first period, with no initial load)."""
-    return pl.DataFrame(schema={
-        "nik": pl.String, "no_kk": pl.String, "nama": pl.String, "tanggal_lahir": pl.Date,
-        "jenis_kelamin": pl.String, "kode_wilayah": pl.String, "kode_prov": pl.String,
-        "hubungan_keluarga": pl.String, "hamil": pl.Boolean, "disabilitas_berat": pl.Boolean,
-        "jenjang_sekolah": pl.String, "status_padan": pl.String, "skor_padan": pl.Float64,
-        "periode_masuk": pl.String, "sumber_periode": pl.String, "sumber_file": pl.String,
-        "sumber_baris": pl.Int64, "jenis_usulan_terakhir": pl.String, "sanggah_alasan": pl.String,
-        "sanggah_periode": pl.String,
-    })
+    return pl.DataFrame(
+        schema={
+            "nik": pl.String,
+            "no_kk": pl.String,
+            "nama": pl.String,
+            "tanggal_lahir": pl.Date,
+            "jenis_kelamin": pl.String,
+            "kode_wilayah": pl.String,
+            "kode_prov": pl.String,
+            "hubungan_keluarga": pl.String,
+            "hamil": pl.Boolean,
+            "disabilitas_berat": pl.Boolean,
+            "jenjang_sekolah": pl.String,
+            "status_padan": pl.String,
+            "skor_padan": pl.Float64,
+            "periode_masuk": pl.String,
+            "sumber_periode": pl.String,
+            "sumber_file": pl.String,
+            "sumber_baris": pl.Int64,
+            "jenis_usulan_terakhir": pl.String,
+            "sanggah_alasan": pl.String,
+            "sanggah_periode": pl.String,
+        }
+    )
 
 
 def partition_expr(id_col: pl.Expr) -> pl.Expr:
     """The partition a person (by NIK) or a household (by no_kk) is worked in: the province code the
     identifier starts with, as Dukcapil issues both by region; "00" when it has none. The same id
     always falls in the same partition, which is all the register and the rules need."""
-    return (pl.when(id_col.str.contains(r"^[1-9][0-9]")).then(id_col.str.slice(0, 2))
-            .otherwise(pl.lit("00")).alias("_part"))
+    return (
+        pl.when(id_col.str.contains(r"^[1-9][0-9]")).then(id_col.str.slice(0, 2)).otherwise(pl.lit("00")).alias("_part")
+    )
 
 
 PADAN = ("PADAN", "PADAN_KOREKSI")
@@ -64,8 +108,9 @@ def register_key_expr() -> pl.Expr:
     whose record left the extract can still be removed or flagged (``register_codes`` then checks
     the row against the register's identity); every other row that is not padan has no key."""
     padan = pl.col("status_padan").is_in(PADAN)
-    vanished = pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) \
-        & pl.col("alasan_padan").list.contains("NIK_TIDAK_DITEMUKAN").fill_null(False)
+    vanished = pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) & pl.col("alasan_padan").list.contains(
+        "NIK_TIDAK_DITEMUKAN"
+    ).fill_null(False)
     return pl.when(padan).then(pl.col("nik_padan")).when(vanished).then(_typed_nik()).alias("nik_register")
 
 
@@ -76,24 +121,31 @@ def duplicate_codes(rows: pl.DataFrame, *, rejecting: list[str]) -> pl.DataFrame
     codes = pl.concat_list("alasan_validasi", "alasan_padan")
     valid = ~codes.list.eval(pl.element().is_in(rejecting)).list.any()
     order = ["kode_prov", "sumber_file", "sumber_baris"]
-    r = rows.sort(order).with_columns(register_key_expr()).with_columns(
-        _target=pl.coalesce("nik_register", "nik_usulan")).with_columns(
-        _valid=valid,
-        _dup=pl.struct(_CONTENT).is_duplicated() & (pl.int_range(pl.len()).over(pl.struct(_CONTENT)) > 0),
+    r = (
+        rows.sort(order)
+        .with_columns(register_key_expr())
+        .with_columns(_target=pl.coalesce("nik_register", "nik_usulan"))
+        .with_columns(
+            _valid=valid,
+            _dup=pl.struct(_CONTENT).is_duplicated() & (pl.int_range(pl.len()).over(pl.struct(_CONTENT)) > 0),
+        )
     )
     changing = pl.col("jenis").is_in(["BARU", "PERBAIKAN", "HAPUS"])
     conflict = (
         r.filter(pl.col("_valid") & ~pl.col("_dup") & changing & pl.col("nik_register").is_not_null())
-        .group_by("nik_register").agg(_n_versions=pl.struct(_CONTENT[:1] + _CONTENT[2:]).n_unique())
+        .group_by("nik_register")
+        .agg(_n_versions=pl.struct(_CONTENT[:1] + _CONTENT[2:]).n_unique())
         .filter(pl.col("_n_versions") > 1)
         .select("nik_register", _conflict=pl.lit(True))
     )
     return (
         r.join(conflict, on="nik_register", how="left", maintain_order="left")
-        .with_columns(alasan_duplikat=pl.concat_list(
-            _code(pl.col("_dup"), "BARIS_GANDA"),
-            _code(pl.col("_valid") & ~pl.col("_dup") & changing & pl.col("_conflict"), "USULAN_BERTENTANGAN"),
-        ).list.drop_nulls())
+        .with_columns(
+            alasan_duplikat=pl.concat_list(
+                _code(pl.col("_dup"), "BARIS_GANDA"),
+                _code(pl.col("_valid") & ~pl.col("_dup") & changing & pl.col("_conflict"), "USULAN_BERTENTANGAN"),
+            ).list.drop_nulls()
+        )
         .drop("_valid", "_dup", "_conflict", "_target")
     )
 
@@ -104,35 +156,50 @@ def register_codes(rows: pl.DataFrame, previous: pl.DataFrame, *, rejecting: lis
     not registered; NIK_GANDA when the typed NIK is registered to someone else; SUDAH_ADA_DI_REGISTER
     (warning) for a BARU of a registered person; PINDAH_KK (info) for a registered person proposed on
     another family card."""
-    known = previous.select(pl.col("nik").alias("nik_register"), _known=pl.lit(True), _reg_nama="nama",
-                            _reg_tgl="tanggal_lahir", _reg_kk="no_kk")
+    known = previous.select(
+        pl.col("nik").alias("nik_register"),
+        _known=pl.lit(True),
+        _reg_nama="nama",
+        _reg_tgl="tanggal_lahir",
+        _reg_kk="no_kk",
+    )
     holder = previous.select(pl.col("nik").alias("_typed"), _typed_nama="nama", _typed_tgl="tanggal_lahir")
-    r = (rows.with_columns(_typed=_typed_nik())
-         .join(known, on="nik_register", how="left", maintain_order="left")
-         .join(holder, on="_typed", how="left", maintain_order="left"))
+    r = (
+        rows.with_columns(_typed=_typed_nik())
+        .join(known, on="nik_register", how="left", maintain_order="left")
+        .join(holder, on="_typed", how="left", maintain_order="left")
+    )
     # the row names the registered holder of its key / of its typed NIK (name >= 80, same birth date)
-    same_as_key = pl.Series(_name_scores(r["nama_usulan"], r["_reg_nama"]) >= 80) \
-        & (r["tgl_lahir"] == r["_reg_tgl"]).fill_null(False)
-    same_as_holder = pl.Series(_name_scores(r["nama_usulan"], r["_typed_nama"]) >= 80) \
-        & (r["tgl_lahir"] == r["_typed_tgl"]).fill_null(False)
+    same_as_key = pl.Series(_name_scores(r["nama_usulan"], r["_reg_nama"]) >= 80) & (
+        r["tgl_lahir"] == r["_reg_tgl"]
+    ).fill_null(False)
+    same_as_holder = pl.Series(_name_scores(r["nama_usulan"], r["_typed_nama"]) >= 80) & (
+        r["tgl_lahir"] == r["_typed_tgl"]
+    ).fill_null(False)
     r = r.with_columns(_same_key=same_as_key, _same_holder=same_as_holder)
     padan = pl.col("status_padan").is_in(PADAN)
-    otherwise_valid = ~pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat") \
-        .list.eval(pl.element().is_in(rejecting)).list.any()
+    otherwise_valid = (
+        ~pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat")
+        .list.eval(pl.element().is_in(rejecting))
+        .list.any()
+    )
     is_known = pl.col("_known").is_not_null()
     changing = pl.col("jenis").is_in(["BARU", "PERBAIKAN"])
     # a HAPUS / SANGGAH keyed by a typed NIK that left Dukcapil must name the registered person
     vanished_ok = ~padan & is_known & pl.col("_same_key")
     ganda = ~padan & changing & pl.col("_typed_nama").is_not_null() & ~pl.col("_same_holder")
     moved = is_known & changing & (pl.coalesce("no_kk_dukcapil", "no_kk_usulan") != pl.col("_reg_kk")).fill_null(False)
-    return r.with_columns(alasan_register=pl.concat_list(
-        _code(otherwise_valid & ~padan & ~vanished_ok, "NIK_TIDAK_PADAN"),
-        _code(ganda, "NIK_GANDA"),
-        _code(moved & ~ganda, "PINDAH_KK"),
-        _code(pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & ~is_known, "TIDAK_ADA_DI_REGISTER"),
-        _code((pl.col("jenis") == "BARU") & is_known & padan, "SUDAH_ADA_DI_REGISTER"),
-    ).list.drop_nulls()).drop("_known", "_reg_nama", "_reg_tgl", "_reg_kk", "_typed", "_typed_nama", "_typed_tgl",
-                              "_same_key", "_same_holder")
+    return r.with_columns(
+        alasan_register=pl.concat_list(
+            _code(otherwise_valid & ~padan & ~vanished_ok, "NIK_TIDAK_PADAN"),
+            _code(ganda, "NIK_GANDA"),
+            _code(moved & ~ganda, "PINDAH_KK"),
+            _code(pl.col("jenis").is_in(["PERBAIKAN", "HAPUS", "SANGGAH"]) & ~is_known, "TIDAK_ADA_DI_REGISTER"),
+            _code((pl.col("jenis") == "BARU") & is_known & padan, "SUDAH_ADA_DI_REGISTER"),
+        ).list.drop_nulls()
+    ).drop(
+        "_known", "_reg_nama", "_reg_tgl", "_reg_kk", "_typed", "_typed_nama", "_typed_tgl", "_same_key", "_same_holder"
+    )
 
 
 def _name_scores(a: pl.Series, b: pl.Series) -> np.ndarray:
@@ -150,19 +217,25 @@ def register_records(accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
     """The register record each accepted BARU / PERBAIKAN row would write (before the person's
     entry period is known). Identity fields come from Dukcapil, the identity truth; kode_wilayah
     and the PKH fields from the usulan."""
-    return (
-        accepted.filter(pl.col("jenis").is_in(["BARU", "PERBAIKAN"]))
-        .select(
-            nik="nik_register", no_kk=pl.coalesce("no_kk_dukcapil", "no_kk_usulan"),
-            nama=pl.coalesce("dk_nama", pl.col("nama_usulan").str.to_uppercase()),
-            tanggal_lahir=pl.coalesce("dk_tgl_lahir", "tgl_lahir"), jenis_kelamin=pl.coalesce("dk_jk", "jk"),
-            kode_wilayah="kode_wilayah_usulan",
-            kode_prov=pl.col("kode_wilayah_usulan").str.slice(0, 2),
-            hubungan_keluarga="hubungan", hamil="is_hamil", disabilitas_berat="is_disabilitas",
-            jenjang_sekolah="jenjang", status_padan="status_padan", skor_padan="skor_padan",
-            sumber_periode=pl.lit(periode), sumber_file="sumber_file", sumber_baris="sumber_baris",
-            jenis_usulan_terakhir="jenis", _sumber_prov="kode_prov",
-        )
+    return accepted.filter(pl.col("jenis").is_in(["BARU", "PERBAIKAN"])).select(
+        nik="nik_register",
+        no_kk=pl.coalesce("no_kk_dukcapil", "no_kk_usulan"),
+        nama=pl.coalesce("dk_nama", pl.col("nama_usulan").str.to_uppercase()),
+        tanggal_lahir=pl.coalesce("dk_tgl_lahir", "tgl_lahir"),
+        jenis_kelamin=pl.coalesce("dk_jk", "jk"),
+        kode_wilayah="kode_wilayah_usulan",
+        kode_prov=pl.col("kode_wilayah_usulan").str.slice(0, 2),
+        hubungan_keluarga="hubungan",
+        hamil="is_hamil",
+        disabilitas_berat="is_disabilitas",
+        jenjang_sekolah="jenjang",
+        status_padan="status_padan",
+        skor_padan="skor_padan",
+        sumber_periode=pl.lit(periode),
+        sumber_file="sumber_file",
+        sumber_baris="sumber_baris",
+        jenis_usulan_terakhir="jenis",
+        _sumber_prov="kode_prov",
     )
 
 
@@ -181,8 +254,11 @@ def unfit_register_rows(accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame
         return records.select(kode_prov="_sumber_prov", sumber_file="sumber_file", sumber_baris="sumber_baris").clear()
     except pandera.errors.SchemaErrors as exc:
         bad = exc.failure_cases.filter(pl.col("index").is_not_null())["index"].cast(pl.Int64).unique()
-    return records.with_row_index("_i").filter(pl.col("_i").cast(pl.Int64).is_in(bad.implode())).select(
-        kode_prov="_sumber_prov", sumber_file="sumber_file", sumber_baris="sumber_baris")
+    return (
+        records.with_row_index("_i")
+        .filter(pl.col("_i").cast(pl.Int64).is_in(bad.implode()))
+        .select(kode_prov="_sumber_prov", sumber_file="sumber_file", sumber_baris="sumber_baris")
+    )
 
 
 def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame:
@@ -205,27 +281,55 @@ def individu_after(previous: pl.DataFrame, accepted: pl.DataFrame, *, periode: s
     upserts = upserts.unique("nik", keep="first", maintain_order=True)
     kept = previous.join(upserts.select("nik"), on="nik", how="anti")
     entered = previous.select("nik", _masuk="periode_masuk", _s_alasan="sanggah_alasan", _s_periode="sanggah_periode")
-    new = upserts.join(entered, on="nik", how="left").with_columns(
-        periode_masuk=pl.coalesce("_masuk", pl.lit(periode)),
-        sanggah_alasan=pl.col("_s_alasan"), sanggah_periode=pl.col("_s_periode"),   # a correction keeps the flag
-    ).drop("_masuk", "_s_alasan", "_s_periode")
+    new = (
+        upserts.join(entered, on="nik", how="left")
+        .with_columns(
+            periode_masuk=pl.coalesce("_masuk", pl.lit(periode)),
+            sanggah_alasan=pl.col("_s_alasan"),
+            sanggah_periode=pl.col("_s_periode"),  # a correction keeps the flag
+        )
+        .drop("_masuk", "_s_alasan", "_s_periode")
+    )
     reg = pl.concat([kept.select(INDIVIDU_COLUMNS), new.select(INDIVIDU_COLUMNS)], how="vertical_relaxed")
-    reg = reg.join(removed, on="nik", how="anti").join(sanggah, on="nik", how="left").with_columns(
-        sanggah_alasan=pl.coalesce("_sanggah", "sanggah_alasan"),
-        sanggah_periode=pl.when(pl.col("_sanggah").is_not_null()).then(pl.lit(periode))
-        .otherwise(pl.col("sanggah_periode")),
-    ).drop("_sanggah")
+    reg = (
+        reg.join(removed, on="nik", how="anti")
+        .join(sanggah, on="nik", how="left")
+        .with_columns(
+            sanggah_alasan=pl.coalesce("_sanggah", "sanggah_alasan"),
+            sanggah_periode=pl.when(pl.col("_sanggah").is_not_null())
+            .then(pl.lit(periode))
+            .otherwise(pl.col("sanggah_periode")),
+        )
+        .drop("_sanggah")
+    )
     return reg.select(INDIVIDU_COLUMNS).sort("kode_prov", "no_kk", "nik")
 
 
 RIWAYAT_SCHEMA = {
-    "periode": pl.String, "nik": pl.String, "no_kk": pl.String, "nama": pl.String, "peristiwa": pl.String,
-    "jenis_usulan": pl.String, "alasan": pl.String,
+    "periode": pl.String,
+    "nik": pl.String,
+    "no_kk": pl.String,
+    "nama": pl.String,
+    "peristiwa": pl.String,
+    "jenis_usulan": pl.String,
+    "alasan": pl.String,
     "perubahan": pl.List(pl.Struct({"kolom": pl.String, "lama": pl.String, "baru": pl.String})),
-    "kode_prov": pl.String, "sumber_file": pl.String, "sumber_baris": pl.Int64,
+    "kode_prov": pl.String,
+    "sumber_file": pl.String,
+    "sumber_baris": pl.Int64,
 }
-TRACKED = ["no_kk", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "hubungan_keluarga", "hamil",
-           "disabilitas_berat", "jenjang_sekolah", "status_padan"]
+TRACKED = [
+    "no_kk",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kode_wilayah",
+    "hubungan_keluarga",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "status_padan",
+]
 
 
 def empty_riwayat() -> pl.DataFrame:
@@ -240,16 +344,24 @@ def unverified_removed(previous: pl.DataFrame, *, periode: str) -> tuple[pl.Data
     if unverified.height == 0:
         return previous, empty_riwayat()
     events = unverified.select(
-        periode=pl.lit(periode), nik="nik", no_kk="no_kk", nama="nama", peristiwa=pl.lit("KELUAR"),
-        jenis_usulan=pl.lit(None, pl.String), alasan=pl.lit("TIDAK_TERVERIFIKASI_DUKCAPIL"),
-        perubahan=pl.lit([], dtype=RIWAYAT_SCHEMA["perubahan"]), kode_prov="kode_prov",
-        sumber_file=pl.lit(None, pl.String), sumber_baris=pl.lit(None, pl.Int64),
+        periode=pl.lit(periode),
+        nik="nik",
+        no_kk="no_kk",
+        nama="nama",
+        peristiwa=pl.lit("KELUAR"),
+        jenis_usulan=pl.lit(None, pl.String),
+        alasan=pl.lit("TIDAK_TERVERIFIKASI_DUKCAPIL"),
+        perubahan=pl.lit([], dtype=RIWAYAT_SCHEMA["perubahan"]),
+        kode_prov="kode_prov",
+        sumber_file=pl.lit(None, pl.String),
+        sumber_baris=pl.lit(None, pl.Int64),
     ).select([pl.col(c).cast(t) for c, t in RIWAYAT_SCHEMA.items()])
     return previous.filter(pl.col("status_padan").is_in(PADAN)), events
 
 
-def riwayat_after(previous_riwayat: pl.DataFrame, previous: pl.DataFrame, accepted: pl.DataFrame,
-                  after: pl.DataFrame, *, periode: str) -> pl.DataFrame:
+def riwayat_after(
+    previous_riwayat: pl.DataFrame, previous: pl.DataFrame, accepted: pl.DataFrame, after: pl.DataFrame, *, periode: str
+) -> pl.DataFrame:
     """The register's history: the previous history plus this period's events, one row each:
     MASUK (a new person), UBAH (a correction, with every changed field old -> new), KELUAR (a
     removal, with its reason: the person is kept here, not erased), SANGGAH (an objection)."""
@@ -269,28 +381,56 @@ def riwayat_after(previous_riwayat: pl.DataFrame, previous: pl.DataFrame, accept
     # every changed field as a row (kolom, lama, baru), then one list per person in TRACKED order:
     # columnar, where a list of 10 conditional structs per row costs seconds per million rows
     corrected = touched.filter(pl.col("peristiwa") == "UBAH")
-    diffs = pl.concat([
-        corrected.filter(pl.col(f"_old_{c}").cast(pl.String).fill_null("") != pl.col(c).cast(pl.String).fill_null(""))
-        .select("_i", _k=pl.lit(k, pl.UInt32), kolom=pl.lit(c),
-                lama=pl.col(f"_old_{c}").cast(pl.String), baru=pl.col(c).cast(pl.String))
-        for k, c in enumerate(TRACKED)
-    ]).sort("_i", "_k").group_by("_i", maintain_order=True).agg(perubahan=pl.struct("kolom", "lama", "baru"))
+    diffs = (
+        pl.concat(
+            [
+                corrected.filter(
+                    pl.col(f"_old_{c}").cast(pl.String).fill_null("") != pl.col(c).cast(pl.String).fill_null("")
+                ).select(
+                    "_i",
+                    _k=pl.lit(k, pl.UInt32),
+                    kolom=pl.lit(c),
+                    lama=pl.col(f"_old_{c}").cast(pl.String),
+                    baru=pl.col(c).cast(pl.String),
+                )
+                for k, c in enumerate(TRACKED)
+            ]
+        )
+        .sort("_i", "_k")
+        .group_by("_i", maintain_order=True)
+        .agg(perubahan=pl.struct("kolom", "lama", "baru"))
+    )
     changes = (
         touched.join(diffs, on="_i", how="left", maintain_order="left")
         .with_columns(perubahan=pl.col("perubahan").cast(change_type).fill_null(pl.lit([], dtype=change_type)))
-        .select(pl.col("nik_register").alias("nik"), "no_kk", "nama", "peristiwa",
-                pl.col("jenis").alias("jenis_usulan"), pl.col("alasan_usulan").alias("alasan"), "perubahan", *lineage)
+        .select(
+            pl.col("nik_register").alias("nik"),
+            "no_kk",
+            "nama",
+            "peristiwa",
+            pl.col("jenis").alias("jenis_usulan"),
+            pl.col("alasan_usulan").alias("alasan"),
+            "perubahan",
+            *lineage,
+        )
     )
     last_known = previous.select("nik", _no_kk="no_kk", _nama="nama")
     others = (
         acc.filter(pl.col("jenis").is_in(["HAPUS", "SANGGAH"]))
         .join(last_known, left_on="nik_register", right_on="nik", how="inner")
-        .select(pl.col("nik_register").alias("nik"), pl.col("_no_kk").alias("no_kk"), pl.col("_nama").alias("nama"),
-                pl.when(pl.col("jenis") == "HAPUS").then(pl.lit("KELUAR")).otherwise(pl.lit("SANGGAH")).alias("peristiwa"),
-                pl.col("jenis").alias("jenis_usulan"), pl.col("alasan_usulan").alias("alasan"),
-                pl.lit([], dtype=change_type).alias("perubahan"), *lineage)
+        .select(
+            pl.col("nik_register").alias("nik"),
+            pl.col("_no_kk").alias("no_kk"),
+            pl.col("_nama").alias("nama"),
+            pl.when(pl.col("jenis") == "HAPUS").then(pl.lit("KELUAR")).otherwise(pl.lit("SANGGAH")).alias("peristiwa"),
+            pl.col("jenis").alias("jenis_usulan"),
+            pl.col("alasan_usulan").alias("alasan"),
+            pl.lit([], dtype=change_type).alias("perubahan"),
+            *lineage,
+        )
     )
     events = pl.concat([changes, others], how="vertical_relaxed").with_columns(periode=pl.lit(periode))
     events = events.select([pl.col(c).cast(t) for c, t in RIWAYAT_SCHEMA.items()])
     return pl.concat([previous_riwayat.select(list(RIWAYAT_SCHEMA)), events], how="vertical_relaxed").sort(
-        "periode", "kode_prov", "sumber_file", "sumber_baris", "nik")
+        "periode", "kode_prov", "sumber_file", "sumber_baris", "nik"
+    )

@@ -17,57 +17,91 @@ def _bar_chart(title: str, labels: list[str], series: dict[str, list[float]], *,
     top = max(totals) or 1
     row_h, label_w, bar_w = 22, 230, 520
     height = row_h * len(labels) + 40
-    parts = [f'<svg width="{label_w + bar_w + 120}" height="{height}" '
-             f'role="img" aria-label="{html.escape(title)}">']
+    parts = [f'<svg width="{label_w + bar_w + 120}" height="{height}" role="img" aria-label="{html.escape(title)}">']
     for i, label in enumerate(labels):
         y = 10 + i * row_h
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{html.escape(str(label))}</text>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="12">{html.escape(str(label))}</text>'
+        )
         x = label_w
         for k, (name, vals) in enumerate(series.items()):
             w = bar_w * vals[i] / top
             if w > 0:
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h - 6}" fill="{PALETTE[k % len(PALETTE)]}">'
-                             f'<title>{html.escape(name)}: {fmt.format(vals[i])}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h - 6}" fill="{PALETTE[k % len(PALETTE)]}">'
+                    f"<title>{html.escape(name)}: {fmt.format(vals[i])}</title></rect>"
+                )
             x += w
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}" font-size="12">{fmt.format(totals[i])}</text>')
     legend_y = height - 12
     for k, name in enumerate(series):
-        parts.append(f'<rect x="{label_w + k * 150}" y="{legend_y - 10}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
-                     f'<text x="{label_w + k * 150 + 16}" y="{legend_y}" font-size="12">{html.escape(name)}</text>')
+        parts.append(
+            f'<rect x="{label_w + k * 150}" y="{legend_y - 10}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>'
+            f'<text x="{label_w + k * 150 + 16}" y="{legend_y}" font-size="12">{html.escape(name)}</text>'
+        )
     parts.append("</svg>")
     return f"<h3>{html.escape(title)}</h3>" + "".join(parts)
 
 
 def _table(df: pl.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(f'{v:,}' if isinstance(v, int) else str(v))}</td>" for v in row)
-                   + "</tr>" for row in df.iter_rows())
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(f'{v:,}' if isinstance(v, int) else str(v))}</td>" for v in row) + "</tr>"
+        for row in df.iter_rows()
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def report_frames(hasil: pl.DataFrame, penerima: pl.DataFrame, previous_penerima: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
+def report_frames(
+    hasil: pl.DataFrame, penerima: pl.DataFrame, previous_penerima: pl.DataFrame | None
+) -> dict[str, pl.DataFrame]:
     """The figures of the report, as small frames (also used for the Prefect artifacts)."""
-    per_prov = (hasil.group_by("kode_prov").agg(diterima=(pl.col("hasil") == "DITERIMA").sum(),
-                                                ditolak=(pl.col("hasil") == "DITOLAK").sum()).sort("kode_prov"))
+    per_prov = (
+        hasil.group_by("kode_prov")
+        .agg(diterima=(pl.col("hasil") == "DITERIMA").sum(), ditolak=(pl.col("hasil") == "DITOLAK").sum())
+        .sort("kode_prov")
+    )
     rejected = hasil.filter(pl.col("hasil") == "DITOLAK")
-    reasons = (rejected.select(pl.col("alasan").explode(empty_as_null=False).alias("kode")).drop_nulls()
-               .group_by("kode").len().sort("len", "kode", descending=[True, False]).head(12))
-    methods = (hasil.with_columns(metode=pl.col("metode_padan").fill_null("TANPA_KANDIDAT"),
-                                  padan=pl.col("status_padan") != "TIDAK_PADAN")
-               .group_by("metode").agg(baris=pl.len(), padan=pl.col("padan").sum())
-               .with_columns(tingkat_padan=(pl.col("padan") / pl.col("baris")).round(4)).sort("metode"))
-    programmes = (penerima.group_by("program", "status").agg(unit=pl.len(), nominal=pl.col("nominal").sum())
-                  .sort("program", "status"))
+    reasons = (
+        rejected.select(pl.col("alasan").explode(empty_as_null=False).alias("kode"))
+        .drop_nulls()
+        .group_by("kode")
+        .len()
+        .sort("len", "kode", descending=[True, False])
+        .head(12)
+    )
+    methods = (
+        hasil.with_columns(
+            metode=pl.col("metode_padan").fill_null("TANPA_KANDIDAT"), padan=pl.col("status_padan") != "TIDAK_PADAN"
+        )
+        .group_by("metode")
+        .agg(baris=pl.len(), padan=pl.col("padan").sum())
+        .with_columns(tingkat_padan=(pl.col("padan") / pl.col("baris")).round(4))
+        .sort("metode")
+    )
+    programmes = (
+        penerima.group_by("program", "status")
+        .agg(unit=pl.len(), nominal=pl.col("nominal").sum())
+        .sort("program", "status")
+    )
     if previous_penerima is not None:
         prev = previous_penerima.group_by("program", "status").agg(unit_lalu=pl.len())
-        change = (programmes.join(prev, on=["program", "status"], how="full", coalesce=True)
-                  .with_columns(pl.col("unit").fill_null(0), pl.col("unit_lalu").fill_null(0))
-                  .with_columns(perubahan=pl.col("unit") - pl.col("unit_lalu"))
-                  .select("program", "status", "unit_lalu", "unit", "perubahan").sort("program", "status"))
+        change = (
+            programmes.join(prev, on=["program", "status"], how="full", coalesce=True)
+            .with_columns(pl.col("unit").fill_null(0), pl.col("unit_lalu").fill_null(0))
+            .with_columns(perubahan=pl.col("unit") - pl.col("unit_lalu"))
+            .select("program", "status", "unit_lalu", "unit", "perubahan")
+            .sort("program", "status")
+        )
     else:
         change = programmes.select("program", "status", unit_lalu=pl.lit(0), unit="unit", perubahan="unit")
-    return {"per_provinsi": per_prov, "alasan_penolakan": reasons, "metode_padan": methods,
-            "program_status": programmes, "perubahan": change}
+    return {
+        "per_provinsi": per_prov,
+        "alasan_penolakan": reasons,
+        "metode_padan": methods,
+        "program_status": programmes,
+        "perubahan": change,
+    }
 
 
 def warning_lines(manifest: dict) -> list[str]:
@@ -75,8 +109,10 @@ def warning_lines(manifest: dict) -> list[str]:
     out = []
     fb = manifest.get("umpan_balik") or {}
     for kind in fb.get("tidak_ada", []):
-        out.append(f"UMPAN_BALIK_TIDAK_ADA: tidak ada berkas {kind} di {fb[kind]['folder']}; "
-                   f"{'status rekening' if kind == 'burekol' else 'status penyaluran'} tidak diperbarui bulan ini")
+        out.append(
+            f"UMPAN_BALIK_TIDAK_ADA: tidak ada berkas {kind} di {fb[kind]['folder']}; "
+            f"{'status rekening' if kind == 'burekol' else 'status penyaluran'} tidak diperbarui bulan ini"
+        )
     analytics = str(manifest.get("analytics") or "")
     if analytics and analytics != "published":
         out.append(f"Zona analis tidak diterbitkan: {analytics}")
@@ -89,33 +125,72 @@ def report_html(periode: str, frames: dict[str, pl.DataFrame], manifest: dict) -
     """The whole page."""
     f = frames
     charts = [
-        _bar_chart("Baris usulan per provinsi", f["per_provinsi"]["kode_prov"].to_list(),
-                   {"DITERIMA": f["per_provinsi"]["diterima"].to_list(), "DITOLAK": f["per_provinsi"]["ditolak"].to_list()}),
-        _bar_chart("Alasan penolakan terbanyak", f["alasan_penolakan"]["kode"].to_list(),
-                   {"baris": f["alasan_penolakan"]["len"].to_list()}),
-        _bar_chart("Tingkat padan per metode", f["metode_padan"]["metode"].to_list(),
-                   {"padan": f["metode_padan"]["padan"].to_list(),
-                    "tidak padan": (f["metode_padan"]["baris"] - f["metode_padan"]["padan"]).to_list()}),
-        _bar_chart("Penerima per program dan status (unit)",
-                   [f"{p} / {s}" for p, s in f["program_status"].select("program", "status").iter_rows()],
-                   {"unit": f["program_status"]["unit"].to_list()}),
-        _bar_chart("Nominal per program dan status (Rp)",
-                   [f"{p} / {s}" for p, s in f["program_status"].select("program", "status").iter_rows()],
-                   {"nominal": f["program_status"]["nominal"].to_list()}),
+        _bar_chart(
+            "Baris usulan per provinsi",
+            f["per_provinsi"]["kode_prov"].to_list(),
+            {"DITERIMA": f["per_provinsi"]["diterima"].to_list(), "DITOLAK": f["per_provinsi"]["ditolak"].to_list()},
+        ),
+        _bar_chart(
+            "Alasan penolakan terbanyak",
+            f["alasan_penolakan"]["kode"].to_list(),
+            {"baris": f["alasan_penolakan"]["len"].to_list()},
+        ),
+        _bar_chart(
+            "Tingkat padan per metode",
+            f["metode_padan"]["metode"].to_list(),
+            {
+                "padan": f["metode_padan"]["padan"].to_list(),
+                "tidak padan": (f["metode_padan"]["baris"] - f["metode_padan"]["padan"]).to_list(),
+            },
+        ),
+        _bar_chart(
+            "Penerima per program dan status (unit)",
+            [f"{p} / {s}" for p, s in f["program_status"].select("program", "status").iter_rows()],
+            {"unit": f["program_status"]["unit"].to_list()},
+        ),
+        _bar_chart(
+            "Nominal per program dan status (Rp)",
+            [f"{p} / {s}" for p, s in f["program_status"].select("program", "status").iter_rows()],
+            {"nominal": f["program_status"]["nominal"].to_list()},
+        ),
     ]
     warnings = warning_lines(manifest)
-    w_html = ("<ul class=\"peringatan\">" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>") \
-        if warnings else "<p>Tidak ada.</p>"
+    w_html = (
+        ('<ul class="peringatan">' + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
+        if warnings
+        else "<p>Tidak ada.</p>"
+    )
     payments = f.get("rekonsiliasi")
-    pay_html = _table(payments) if payments is not None and payments.height else "<p>Tidak ada program yang dibayar bank.</p>"
+    pay_html = (
+        _table(payments) if payments is not None and payments.height else "<p>Tidak ada program yang dibayar bank.</p>"
+    )
     quarantined = manifest.get("karantina") or []
-    q_html = ("<ul>" + "".join(f"<li>{html.escape(q['kode_prov'])}/{html.escape(q['file'])}: "
-                               f"{html.escape(q['karantina'])} ({html.escape(q['keterangan'])})</li>" for q in quarantined)
-              + "</ul>") if quarantined else "<p>Tidak ada.</p>"
+    q_html = (
+        (
+            "<ul>"
+            + "".join(
+                f"<li>{html.escape(q['kode_prov'])}/{html.escape(q['file'])}: "
+                f"{html.escape(q['karantina'])} ({html.escape(q['keterangan'])})</li>"
+                for q in quarantined
+            )
+            + "</ul>"
+        )
+        if quarantined
+        else "<p>Tidak ada.</p>"
+    )
     not_read = manifest.get("diabaikan") or []
-    n_html = ("<ul>" + "".join(f"<li>{html.escape(g['kode_prov'])}/{html.escape(g['file'])}: "
-                               f"{html.escape(g['alasan'])}</li>" for g in not_read)
-              + "</ul>") if not_read else "<p>Tidak ada.</p>"
+    n_html = (
+        (
+            "<ul>"
+            + "".join(
+                f"<li>{html.escape(g['kode_prov'])}/{html.escape(g['file'])}: {html.escape(g['alasan'])}</li>"
+                for g in not_read
+            )
+            + "</ul>"
+        )
+        if not_read
+        else "<p>Tidak ada.</p>"
+    )
     rules = manifest.get("rule_set", {})
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Padan periode {html.escape(periode)}</title>
@@ -123,15 +198,15 @@ def report_html(periode: str, frames: dict[str, pl.DataFrame], manifest: dict) -
 table{{border-collapse:collapse;margin:0.5em 0 1.5em}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}
 th{{background:#f0f0f0}}td:first-child,th:first-child{{text-align:left}}h3{{margin-top:1.8em}}</style></head>
 <body><h1>Laporan Padan periode {html.escape(periode)}</h1>
-<p>Aturan {html.escape(str(rules.get('version', '?')))} &middot; kode {html.escape(str(manifest.get('code_version', '?')))}
-&middot; mulai {html.escape(str(manifest.get('started_at', '?')))}</p>
+<p>Aturan {html.escape(str(rules.get("version", "?")))} &middot; kode {html.escape(str(manifest.get("code_version", "?")))}
+&middot; mulai {html.escape(str(manifest.get("started_at", "?")))}</p>
 <h2>Peringatan</h2>{w_html}
-<h2>Ringkasan</h2>{_table(f['per_provinsi'])}
+<h2>Ringkasan</h2>{_table(f["per_provinsi"])}
 <h2>Pembayaran per program dan tahap</h2>{pay_html}
 <h2>Berkas dikarantina</h2>{q_html}
 <h2>Berkas tidak dibaca (tautan, tersembunyi, kunci Office, unggahan belum selesai)</h2>{n_html}
-<h2>Grafik</h2>{''.join(charts)}
-<h2>Perubahan dari periode lalu</h2>{_table(f['perubahan'])}
-<h2>Tingkat padan per metode</h2>{_table(f['metode_padan'])}
+<h2>Grafik</h2>{"".join(charts)}
+<h2>Perubahan dari periode lalu</h2>{_table(f["perubahan"])}
+<h2>Tingkat padan per metode</h2>{_table(f["metode_padan"])}
 </body></html>
 """

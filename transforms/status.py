@@ -18,16 +18,30 @@ from transforms.codes import code_expr as _code
 
 # which status each reason code implies (codes not listed here are informational only)
 STATUS_OF_REASON = {
-    "NIK_TIDAK_PADAN": "EXCLUDE", "NIK_TIDAK_ADA_DI_DUKCAPIL": "EXCLUDE", "MENINGGAL": "EXCLUDE", "ASN_TNI_POLRI": "EXCLUDE",
-    "DESIL_DI_ATAS_BATAS": "EXCLUDE", "DESIL_TIDAK_ADA": "EXCLUDE", "TIDAK_ADA_KOMPONEN_PKH": "EXCLUDE",
+    "NIK_TIDAK_PADAN": "EXCLUDE",
+    "NIK_TIDAK_ADA_DI_DUKCAPIL": "EXCLUDE",
+    "MENINGGAL": "EXCLUDE",
+    "ASN_TNI_POLRI": "EXCLUDE",
+    "DESIL_DI_ATAS_BATAS": "EXCLUDE",
+    "DESIL_TIDAK_ADA": "EXCLUDE",
+    "TIDAK_ADA_KOMPONEN_PKH": "EXCLUDE",
     "SANGGAH_TERBUKTI": "EXCLUDE",
-    "SDM_KESOS_AKTIF": "OVERLAP SDM KESOS", "GIS_TIDAK_LAYAK": "TIDAK LAYAK GIS",
-    "SALUR_SUKSES_SPM": "SUKSES SPM", "SALUR_PROSES_SPM": "PROSES SPM", "SALUR_GAGAL_OMSPAN": "GAGAL OMSPAN",
-    "SALUR_SI": "SI", "BUREKOL_PROSES": "PROSES BUREKOL", "BUREKOL_GAGAL": "PROSES BUREKOL",
+    "SDM_KESOS_AKTIF": "OVERLAP SDM KESOS",
+    "GIS_TIDAK_LAYAK": "TIDAK LAYAK GIS",
+    "SALUR_SUKSES_SPM": "SUKSES SPM",
+    "SALUR_PROSES_SPM": "PROSES SPM",
+    "SALUR_GAGAL_OMSPAN": "GAGAL OMSPAN",
+    "SALUR_SI": "SI",
+    "BUREKOL_PROSES": "PROSES BUREKOL",
+    "BUREKOL_GAGAL": "PROSES BUREKOL",
     "PENGURUS_REKENING_TIDAK_SAH": "PROSES BUREKOL",
 }
-SALUR_REASON = {"SUKSES SPM": "SALUR_SUKSES_SPM", "PROSES SPM": "SALUR_PROSES_SPM",
-                "GAGAL OMSPAN": "SALUR_GAGAL_OMSPAN", "SI": "SALUR_SI"}
+SALUR_REASON = {
+    "SUKSES SPM": "SALUR_SUKSES_SPM",
+    "PROSES SPM": "SALUR_PROSES_SPM",
+    "GAGAL OMSPAN": "SALUR_GAGAL_OMSPAN",
+    "SI": "SALUR_SI",
+}
 PKH_FLAG_CONDITIONS = {
     "IBU_HAMIL": pl.col("hamil") & (pl.col("jenis_kelamin") == "P"),
     "DISABILITAS_BERAT": pl.col("disabilitas_berat"),
@@ -36,8 +50,15 @@ PKH_FLAG_CONDITIONS = {
 rule-file model lets any other component in only with a school level or an age range."""
 
 
-def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFrame, *,
-            rules: RuleSet, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
+def members(
+    individu: pl.LazyFrame,
+    dukcapil: pl.LazyFrame,
+    sdm_kesos: pl.LazyFrame,
+    *,
+    rules: RuleSet,
+    reference_date: dt.date,
+    sanggah: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
     """Register persons with the facts the rules need: age, alive, excluded occupation, SDM Kesos,
     and the PKH component value (the highest component a person brings)."""
     occupations = list(rules.exclusions.occupations)
@@ -69,15 +90,21 @@ def members(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, sdm_kesos: pl.LazyFr
             is_di_dukcapil=pl.col("_di_dukcapil").fill_null(False),
         )
         .with_columns(
-            nilai_komponen=pl.when(pl.col("is_meninggal")).then(0).otherwise(pl.max_horizontal(options))
-            .cast(pl.Int64),
+            nilai_komponen=pl.when(pl.col("is_meninggal")).then(0).otherwise(pl.max_horizontal(options)).cast(pl.Int64)
         )
         .drop("_tgl_mati", "_pekerjaan", "_di_dukcapil")
     )
 
 
-def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, card: pl.LazyFrame, pengurus: pl.LazyFrame,
-               *, max_components: int) -> pl.LazyFrame:
+def households(
+    m: pl.LazyFrame,
+    dtsen: pl.LazyFrame,
+    gis: pl.LazyFrame,
+    card: pl.LazyFrame,
+    pengurus: pl.LazyFrame,
+    *,
+    max_components: int,
+) -> pl.LazyFrame:
     """One row per no_kk: head, region, decile, GIS verdict, household-level exclusion facts (the
     registered members and, from ``card``, every living person on the family card) and the
     pengurus by rule."""
@@ -85,16 +112,19 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, card: pl
     gis_latest = (
         gis.with_columns(_tgl=pl.col("tgl_verifikasi").str.to_date("%Y-%m-%d", strict=False))
         .sort("no_kk", "_tgl", "hasil", nulls_last=False)
-        .group_by("no_kk").agg(gis_hasil=pl.col("hasil").str.strip_chars().str.to_uppercase()
-                               .str.replace_all(r"[_\s]+", " ").last())
+        .group_by("no_kk")
+        .agg(gis_hasil=pl.col("hasil").str.strip_chars().str.to_uppercase().str.replace_all(r"[_\s]+", " ").last())
     )
     desil = dtsen.sort("no_kk", "tgl_update").group_by("no_kk").agg(desil=pl.col("desil").last().cast(pl.Int64))
     top = (
         m.filter(pl.col("nilai_komponen") > 0)
         .group_by("no_kk")
         .agg(pl.col("nilai_komponen").sort(descending=True).head(max_components).alias("_vals"))
-        .select("no_kk", komponen_pkh=pl.col("_vals").list.len().cast(pl.Int64),
-                nilai_pkh_tahunan=pl.col("_vals").list.sum().cast(pl.Int64))
+        .select(
+            "no_kk",
+            komponen_pkh=pl.col("_vals").list.len().cast(pl.Int64),
+            nilai_pkh_tahunan=pl.col("_vals").list.sum().cast(pl.Int64),
+        )
     )
     return (
         m.sort("no_kk", ~head_first, "nik")
@@ -117,9 +147,12 @@ def households(m: pl.LazyFrame, dtsen: pl.LazyFrame, gis: pl.LazyFrame, card: pl
         .join(top, on="no_kk", how="left")
         .join(card, on="no_kk", how="left")
         .join(pengurus, on="no_kk", how="left")
-        .with_columns(pl.col("komponen_pkh").fill_null(0), pl.col("nilai_pkh_tahunan").fill_null(0),
-                      ada_asn=pl.col("ada_asn") | pl.col("kartu_asn").fill_null(False),
-                      ada_sdm_kesos=pl.col("ada_sdm_kesos") | pl.col("kartu_sdm").fill_null(False))
+        .with_columns(
+            pl.col("komponen_pkh").fill_null(0),
+            pl.col("nilai_pkh_tahunan").fill_null(0),
+            ada_asn=pl.col("ada_asn") | pl.col("kartu_asn").fill_null(False),
+            ada_sdm_kesos=pl.col("ada_sdm_kesos") | pl.col("kartu_sdm").fill_null(False),
+        )
         .drop("kartu_asn", "kartu_sdm")
     )
 
@@ -137,9 +170,21 @@ def _status_from(reasons: pl.Expr, precedence: tuple[str, ...]) -> pl.Expr:
     return expr
 
 
-def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, kartu: pl.LazyFrame, dtsen: pl.LazyFrame,
-             sdm_kesos: pl.LazyFrame, gis: pl.LazyFrame, accounts: pl.LazyFrame, tranches: pl.LazyFrame, *,
-             rules: RuleSet, periode: str, reference_date: dt.date, sanggah: pl.LazyFrame | None = None) -> pl.LazyFrame:
+def penerima(
+    individu: pl.LazyFrame,
+    dukcapil: pl.LazyFrame,
+    kartu: pl.LazyFrame,
+    dtsen: pl.LazyFrame,
+    sdm_kesos: pl.LazyFrame,
+    gis: pl.LazyFrame,
+    accounts: pl.LazyFrame,
+    tranches: pl.LazyFrame,
+    *,
+    rules: RuleSet,
+    periode: str,
+    reference_date: dt.date,
+    sanggah: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
     """One row per programme x unit with ``status``, every reason in ``alasan``, ``nominal`` (the
     entitlement of the period's tranche ``tahap``: annual x tranche_months / 12; 0 when not payable)
     and, for bank-paid household programmes, the payee (``nik_pengurus``, ``nama_pengurus``).
@@ -148,8 +193,12 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, kartu: pl.LazyFrame
     the account registry (``transforms.accounts``); ``tranches``: where each unit's tranche of the
     period stands in the payment ledger (``payments.current_tranche``)."""
     m = members(individu, dukcapil, sdm_kesos, rules=rules, reference_date=reference_date, sanggah=sanggah)
-    card = household.card_facts(kartu, household.active_staff(sdm_kesos), occupations=list(rules.exclusions.occupations),
-                                reference_date=reference_date)
+    card = household.card_facts(
+        kartu,
+        household.active_staff(sdm_kesos),
+        occupations=list(rules.exclusions.occupations),
+        reference_date=reference_date,
+    )
     pengurus = household.rule_pengurus(m, order=rules.pengurus.order, min_age=rules.pengurus.min_age)
     hh = households(m, dtsen, gis, card, pengurus, max_components=rules.pkh.max_components)
     payee = household.account_payees(accounts, kartu, min_age=rules.pengurus.min_age, reference_date=reference_date)
@@ -160,32 +209,52 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, kartu: pl.LazyFrame
         if p.unit == "household":
             annual = pl.col("nilai_pkh_tahunan") if p.requires_component else pl.lit(p.monthly_amount * 12)
             base = hh.with_columns(
-                program=pl.lit(program), nik=pl.col("nik_kepala"),
-                _tidak_padan=~pl.col("kepala_padan"), _hilang=~pl.col("kepala_di_dukcapil"),
+                program=pl.lit(program),
+                nik=pl.col("nik_kepala"),
+                _tidak_padan=~pl.col("kepala_padan"),
+                _hilang=~pl.col("kepala_di_dukcapil"),
                 _meninggal=pl.col("semua_meninggal"),
                 _komponen=pl.col("komponen_pkh") > 0 if p.requires_component else pl.lit(True),
                 _annual=annual,
             )
         else:
-            base = m.join(hh.select("no_kk", "desil", "gis_hasil", "ada_asn", "ada_sdm_kesos", "ada_sanggah",
-                                    "sanggah_terbukti", "sanggah_tidak_terbukti"),
-                          on="no_kk", how="left").with_columns(
+            base = m.join(
+                hh.select(
+                    "no_kk",
+                    "desil",
+                    "gis_hasil",
+                    "ada_asn",
+                    "ada_sdm_kesos",
+                    "ada_sanggah",
+                    "sanggah_terbukti",
+                    "sanggah_tidak_terbukti",
+                ),
+                on="no_kk",
+                how="left",
+            ).with_columns(
                 program=pl.lit(program),
                 _tidak_padan=~pl.col("status_padan").is_in(["PADAN", "PADAN_KOREKSI"]),
                 _hilang=~pl.col("is_di_dukcapil"),
-                _meninggal=pl.col("is_meninggal"), _komponen=pl.lit(True),
-                _annual=pl.lit(p.monthly_amount * 12), komponen_pkh=pl.lit(None, pl.Int64),
-                nik_pengurus_aturan=pl.lit(None, pl.String), nama_pengurus_aturan=pl.lit(None, pl.String),
+                _meninggal=pl.col("is_meninggal"),
+                _komponen=pl.lit(True),
+                _annual=pl.lit(p.monthly_amount * 12),
+                komponen_pkh=pl.lit(None, pl.Int64),
+                nik_pengurus_aturan=pl.lit(None, pl.String),
+                nama_pengurus_aturan=pl.lit(None, pl.String),
             )
         bank_paid = p.paid_by_bank and p.unit == "household"
         if bank_paid:
-            base = (base.join(payee, on="no_kk", how="left")
-                    .join(tranches.filter(pl.col("program") == program).drop("program"), on="no_kk", how="left"))
+            base = base.join(payee, on="no_kk", how="left").join(
+                tranches.filter(pl.col("program") == program).drop("program"), on="no_kk", how="left"
+            )
         else:
             base = base.with_columns(
-                _burekol=pl.lit(None, pl.String), rekening_sah=pl.lit(None, pl.Boolean),
-                nik_pengurus_rekening=pl.lit(None, pl.String), nama_pengurus_rekening=pl.lit(None, pl.String),
-                status_tahap=pl.lit(None, pl.String))
+                _burekol=pl.lit(None, pl.String),
+                rekening_sah=pl.lit(None, pl.Boolean),
+                nik_pengurus_rekening=pl.lit(None, pl.String),
+                nama_pengurus_rekening=pl.lit(None, pl.String),
+                status_tahap=pl.lit(None, pl.String),
+            )
         active = (pl.col("_burekol") == "AKTIF").fill_null(False)
         entitlement = (pl.col("_annual") * p.tranche_months // 12).cast(pl.Int64)
         reasons = pl.concat_list(
@@ -215,16 +284,39 @@ def penerima(individu: pl.LazyFrame, dukcapil: pl.LazyFrame, kartu: pl.LazyFrame
             .with_columns(status=status)
             .with_columns(
                 alasan=pl.when(pl.col("status") == CANDIDATE_STATUS)
-                .then(pl.col("alasan").list.concat(pl.lit(["LAYAK"]))).otherwise(pl.col("alasan")),
-                nominal=pl.when(pl.col("status").is_in(list(BLOCKING_STATUSES))).then(0).otherwise(entitlement).cast(pl.Int64),
+                .then(pl.col("alasan").list.concat(pl.lit(["LAYAK"])))
+                .otherwise(pl.col("alasan")),
+                nominal=pl.when(pl.col("status").is_in(list(BLOCKING_STATUSES)))
+                .then(0)
+                .otherwise(entitlement)
+                .cast(pl.Int64),
                 kode_prov=pl.col("kode_wilayah").str.slice(0, 2),
-                periode=pl.lit(periode), tahap=pl.lit(tahap),
-                nik_pengurus=pl.when(pl.lit(bank_paid) & active).then(pl.col("nik_pengurus_rekening"))
-                .when(pl.lit(bank_paid)).then(pl.col("nik_pengurus_aturan")),
-                nama_pengurus=pl.when(pl.lit(bank_paid) & active).then(pl.col("nama_pengurus_rekening"))
-                .when(pl.lit(bank_paid)).then(pl.col("nama_pengurus_aturan")),
+                periode=pl.lit(periode),
+                tahap=pl.lit(tahap),
+                nik_pengurus=pl.when(pl.lit(bank_paid) & active)
+                .then(pl.col("nik_pengurus_rekening"))
+                .when(pl.lit(bank_paid))
+                .then(pl.col("nik_pengurus_aturan")),
+                nama_pengurus=pl.when(pl.lit(bank_paid) & active)
+                .then(pl.col("nama_pengurus_rekening"))
+                .when(pl.lit(bank_paid))
+                .then(pl.col("nama_pengurus_aturan")),
             )
-            .select("periode", "program", "tahap", "no_kk", "nik", "kode_wilayah", "kode_prov", "desil", "status",
-                    "alasan", "nominal", "komponen_pkh", "nik_pengurus", "nama_pengurus")
+            .select(
+                "periode",
+                "program",
+                "tahap",
+                "no_kk",
+                "nik",
+                "kode_wilayah",
+                "kode_prov",
+                "desil",
+                "status",
+                "alasan",
+                "nominal",
+                "komponen_pkh",
+                "nik_pengurus",
+                "nama_pengurus",
+            )
         )
     return pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik")

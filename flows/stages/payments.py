@@ -35,21 +35,29 @@ def previous_ledger(root: io.Root, previous_periode: str | None, rules) -> pl.Da
         if listed_in > previous_periode:
             continue
         for f in sorted(folder.glob("*.parquet")):
-            if "_" in f.stem:                 # control totals and stop lists are not lists
+            if "_" in f.stem:  # control totals and stop lists are not lists
                 continue
             lst = pl.read_parquet(f).filter(pl.col("program").is_in(list(tranche)))
             if not lst.height:
                 continue
-            frames.append(payments.listing_events(lst.with_columns(
-                tahap=pl.col("program").replace_strict({p: payments.tahap_of(listed_in, m) for p, m in tranche.items()}),
-                sumber=pl.lit(f"disbursement/periode={listed_in}/{f.stem}.csv"),
-                sumber_baris=pl.int_range(1, pl.len() + 1).cast(pl.Int64))))
+            frames.append(
+                payments.listing_events(
+                    lst.with_columns(
+                        tahap=pl.col("program").replace_strict(
+                            {p: payments.tahap_of(listed_in, m) for p, m in tranche.items()}
+                        ),
+                        sumber=pl.lit(f"disbursement/periode={listed_in}/{f.stem}.csv"),
+                        sumber_baris=pl.int_range(1, pl.len() + 1).cast(pl.Int64),
+                    )
+                )
+            )
     return pl.concat(frames) if frames else payments.empty_ledger()
 
 
 @task(**TASK)
-def prepare_payments(data_root: str, periode: str, previous_periode: str | None, individu_path: str,
-                     rules_path: str | None) -> dict:
+def prepare_payments(
+    data_root: str, periode: str, previous_periode: str | None, individu_path: str, rules_path: str | None
+) -> dict:
     """The account registry after this period's burekol, the ledger after this period's salur,
     where each unit's tranche of the period stands (for the rules), and the feedback that answers
     nothing we know (reported)."""
@@ -65,12 +73,17 @@ def prepare_payments(data_root: str, periode: str, previous_periode: str | None,
     ledger = pl.concat([ledger, events])
     tahap = {name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules).items()}
     tranches = payments.current_tranche(payments.ledger_state(ledger), tahap)
-    unknown = pl.concat([accounts.unknown_households(burekol, pl.read_parquet(individu_path, columns=["no_kk"])),
-                         unmatched]).sort("sumber", "sumber_baris")
+    unknown = pl.concat(
+        [accounts.unknown_households(burekol, pl.read_parquet(individu_path, columns=["no_kk"])), unmatched]
+    ).sort("sumber", "sumber_baris")
     io.write_parquet(registry, common_input(root, periode, "rekening"))
     io.write_parquet(tranches, common_input(root, periode, "tahap"))
-    return {"ledger": str(io.write_parquet(ledger, root.work(periode) / "payments" / "ledger_feedback.parquet")),
-            "umpan_balik_tidak_dikenal": str(io.write_parquet(unknown, root.work(periode) / "payments" / "unknown.parquet"))}
+    return {
+        "ledger": str(io.write_parquet(ledger, root.work(periode) / "payments" / "ledger_feedback.parquet")),
+        "umpan_balik_tidak_dikenal": str(
+            io.write_parquet(unknown, root.work(periode) / "payments" / "unknown.parquet")
+        ),
+    }
 
 
 @task(**TASK)
@@ -86,19 +99,31 @@ def settle_payments(data_root: str, periode: str, penerima_path: str, ledger_pat
     state = payments.ledger_state(ledger)
     tranches = pl.read_parquet(common_input(root, periode, "tahap"))
     registry = pl.read_parquet(common_input(root, periode, "rekening"))
-    lists = payments.payment_lists(penerima, tranches, registry, state, periode=periode, open_programmes=open_now,
-                                   payable=list(rules.disbursement.payable_statuses))
-    stops = payments.stopped(state, penerima.filter(pl.col("program").is_in(list(bank))), periode=periode,
-                             blocking=list(BLOCKING_STATUSES))
-    after = pl.concat([ledger, payments.listing_events(lists), stops]).sort("periode", "program", "no_kk", "tahap",
-                                                                            maintain_order=True)
+    lists = payments.payment_lists(
+        penerima,
+        tranches,
+        registry,
+        state,
+        periode=periode,
+        open_programmes=open_now,
+        payable=list(rules.disbursement.payable_statuses),
+    )
+    stops = payments.stopped(
+        state, penerima.filter(pl.col("program").is_in(list(bank))), periode=periode, blocking=list(BLOCKING_STATUSES)
+    )
+    after = pl.concat([ledger, payments.listing_events(lists), stops]).sort(
+        "periode", "program", "no_kk", "tahap", maintain_order=True
+    )
     work = root.work(periode) / "payments"
     return {
         "lists": str(io.write_parquet(lists, work / "lists.parquet")),
         "stops": str(io.write_parquet(payments.stop_lists(stops, state, periode=periode), work / "stops.parquet")),
         "pembayaran": str(io.write_parquet(after, work / "pembayaran.parquet")),
         "rekening": str(common_input(root, periode, "rekening")),
-        "rekonsiliasi": str(io.write_parquet(
-            payments.reconciliation(penerima, tranches, lists, stops, programmes=list(bank)),
-            work / "rekonsiliasi.parquet")),
+        "rekonsiliasi": str(
+            io.write_parquet(
+                payments.reconciliation(penerima, tranches, lists, stops, programmes=list(bank)),
+                work / "rekonsiliasi.parquet",
+            )
+        ),
     }

@@ -31,26 +31,41 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
     keys = individu.select("nik", "no_kk", "_part").collect()
     households = keys["no_kk"].unique()
     dk = references.scan_dukcapil(root)
-    found = (dk.filter(pl.col("NIK").is_in(keys["nik"].implode()) | pl.col("NO_KK").is_in(households.implode()))
-             .select(*household.CARD_COLUMNS, references.FILE_ORDER).collect())
+    found = (
+        dk.filter(pl.col("NIK").is_in(keys["nik"].implode()) | pl.col("NO_KK").is_in(households.implode()))
+        .select(*household.CARD_COLUMNS, references.FILE_ORDER)
+        .collect()
+    )
     people = references.one_row_per_nik(found.lazy()).collect()
-    (people.lazy().select(*PERSON_FACTS)
-     .join(keys.lazy().select(NIK="nik", _part="_part"), on="NIK", how="inner")
-     .sink_parquet(pl.PartitionBy(base / "dukcapil", key=["_part"]), mkdir=True))
-    (people.lazy().filter(pl.col("NO_KK").is_in(households.implode()))
-     .with_columns(_part=register.partition_expr(pl.col("NO_KK")))
-     .sink_parquet(pl.PartitionBy(base / "kartu", key=["_part"]), mkdir=True))
+    (
+        people.lazy()
+        .select(*PERSON_FACTS)
+        .join(keys.lazy().select(NIK="nik", _part="_part"), on="NIK", how="inner")
+        .sink_parquet(pl.PartitionBy(base / "dukcapil", key=["_part"]), mkdir=True)
+    )
+    (
+        people.lazy()
+        .filter(pl.col("NO_KK").is_in(households.implode()))
+        .with_columns(_part=register.partition_expr(pl.col("NO_KK")))
+        .sink_parquet(pl.PartitionBy(base / "kartu", key=["_part"]), mkdir=True)
+    )
     dtsen = references.scan_dtsen(root)
     if dtsen is not None:
-        (dtsen.filter(pl.col("no_kk").is_in(households.implode())).drop(references.FILE_ORDER)
-         .with_columns(_part=register.partition_expr(pl.col("no_kk")))
-         .sink_parquet(pl.PartitionBy(base / "dtsen", key=["_part"]), mkdir=True))
+        (
+            dtsen.filter(pl.col("no_kk").is_in(households.implode()))
+            .drop(references.FILE_ORDER)
+            .with_columns(_part=register.partition_expr(pl.col("no_kk")))
+            .sink_parquet(pl.PartitionBy(base / "dtsen", key=["_part"]), mkdir=True)
+        )
     ov = pl.read_parquet(common_input(root, periode, "overrides"))
-    sanggah = overrides.sanggah_decisions(overrides.active_overrides(ov, periode=periode,
-                                                                     reference_date=reference_date(periode)))
+    sanggah = overrides.sanggah_decisions(
+        overrides.active_overrides(ov, periode=periode, reference_date=reference_date(periode))
+    )
     io.write_parquet(sanggah, common_input(root, periode, "sanggah"))
-    return {"groups": task_groups(base / "individu") or [["00"]],
-            "dukcapil_nik_ganda": references.duplicate_niks(found.filter(pl.col("NIK").is_in(keys["nik"].implode())))}
+    return {
+        "groups": task_groups(base / "individu") or [["00"]],
+        "dukcapil_nik_ganda": references.duplicate_niks(found.filter(pl.col("NIK").is_in(keys["nik"].implode()))),
+    }
 
 
 @task(**TASK)
@@ -64,14 +79,23 @@ def decide_partition(data_root: str, periode: str, parts: list[str], rules_path:
         files = part_files(base / table, parts)
         return pl.scan_parquet(files).drop("_part") if files else pl.LazyFrame(schema=empty)
 
-    common = {name: pl.scan_parquet(common_input(root, periode, name))
-              for name in ("sdm_kesos", "gis", "sanggah", "rekening", "tahap")}
+    common = {
+        name: pl.scan_parquet(common_input(root, periode, name))
+        for name in ("sdm_kesos", "gis", "sanggah", "rekening", "tahap")
+    }
     out = status.penerima(
-        part_of("individu", register.empty_individu().schema), part_of("dukcapil", PERSON_FACTS),
+        part_of("individu", register.empty_individu().schema),
+        part_of("dukcapil", PERSON_FACTS),
         part_of("kartu", household.CARD_COLUMNS),
         part_of("dtsen", {"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date}),
-        common["sdm_kesos"], common["gis"], common["rekening"], common["tahap"],
-        rules=rules, periode=periode, reference_date=reference_date(periode), sanggah=common["sanggah"],
+        common["sdm_kesos"],
+        common["gis"],
+        common["rekening"],
+        common["tahap"],
+        rules=rules,
+        periode=periode,
+        reference_date=reference_date(periode),
+        sanggah=common["sanggah"],
     ).collect()
     return {"penerima": str(io.write_parquet(out, base / "out" / parts[0] / "penerima.parquet"))}
 

@@ -61,8 +61,10 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
     size = summary["counts"]
     print(f"data root  : {wall:7.1f} s  {n / wall:12,.0f} persons/s   peak RSS {_rss_gb():.2f} GB")
-    print(f"             {size['dukcapil']:,} persons, {size['households']:,} households, "
-          f"{size['usulan_rows']:,} usulan rows in {size['usulan_files']} files")
+    print(
+        f"             {size['dukcapil']:,} persons, {size['households']:,} households, "
+        f"{size['usulan_rows']:,} usulan rows in {size['usulan_files']} files"
+    )
 
 
 if __name__ == "__main__":

@@ -28,27 +28,40 @@ def batch_bytes(n: int, seed: int = 7) -> bytes:
     month = rng.integers(1, 13, n)
     year = rng.integers(1940, 2020, n)
     female = rng.random(n) < 0.5
-    nik = (kec + pl.Series(np.where(female, day + 40, day)).cast(pl.String).str.zfill(2)
-           + pl.Series(month).cast(pl.String).str.zfill(2) + pl.Series(year % 100).cast(pl.String).str.zfill(2)
-           + pl.Series(rng.integers(1, 9999, n)).cast(pl.String).str.zfill(4))
+    nik = (
+        kec
+        + pl.Series(np.where(female, day + 40, day)).cast(pl.String).str.zfill(2)
+        + pl.Series(month).cast(pl.String).str.zfill(2)
+        + pl.Series(year % 100).cast(pl.String).str.zfill(2)
+        + pl.Series(rng.integers(1, 9999, n)).cast(pl.String).str.zfill(4)
+    )
     names = np.array(["Budi Santoso", "Siti Aminah", "Dj\u00f6ko Susilo", "Hj. Nur Halimah", "Agus Salim, S.Pd."])
-    df = pl.DataFrame({
-        "jenis_usulan": np.where(rng.random(n) < 0.9, "BARU", "PERBAIKAN"),
-        "nik": np.where(rng.random(n) < 0.02, "'" + nik.to_numpy(), nik.to_numpy()),
-        "no_kk": (kec + "0101150001").to_numpy(),
-        "nama": names[rng.integers(0, len(names), n)],
-        "tanggal_lahir": (pl.Series(day).cast(pl.String).str.zfill(2) + "-" + pl.Series(month).cast(pl.String)
-                          .str.zfill(2) + "-" + pl.Series(year).cast(pl.String)).to_numpy(),
-        "jenis_kelamin": np.where(female, "P", "L"),
-        "hubungan_keluarga": "KEPALA KELUARGA",
-        "alamat": "Jl. Mawar; RT 01\r\nRW 02",
-        "kode_wilayah": desa,
-    })
+    df = pl.DataFrame(
+        {
+            "jenis_usulan": np.where(rng.random(n) < 0.9, "BARU", "PERBAIKAN"),
+            "nik": np.where(rng.random(n) < 0.02, "'" + nik.to_numpy(), nik.to_numpy()),
+            "no_kk": (kec + "0101150001").to_numpy(),
+            "nama": names[rng.integers(0, len(names), n)],
+            "tanggal_lahir": (
+                pl.Series(day).cast(pl.String).str.zfill(2)
+                + "-"
+                + pl.Series(month).cast(pl.String).str.zfill(2)
+                + "-"
+                + pl.Series(year).cast(pl.String)
+            ).to_numpy(),
+            "jenis_kelamin": np.where(female, "P", "L"),
+            "hubungan_keluarga": "KEPALA KELUARGA",
+            "alamat": "Jl. Mawar; RT 01\r\nRW 02",
+            "kode_wilayah": desa,
+        }
+    )
     # 3% impossible dates and 1% unknown village codes: the failure path of validation is timed too
     bad = rng.random(n)
     df = df.with_columns(
         tanggal_lahir=pl.when(pl.Series(bad < 0.03)).then(pl.lit("31-02-1990")).otherwise("tanggal_lahir"),
-        kode_wilayah=pl.when(pl.Series((bad >= 0.03) & (bad < 0.04))).then(pl.lit("3299999999")).otherwise("kode_wilayah"),
+        kode_wilayah=pl.when(pl.Series((bad >= 0.03) & (bad < 0.04)))
+        .then(pl.lit("3299999999"))
+        .otherwise("kode_wilayah"),
     )
     return df.write_csv(separator=";", line_terminator="\r\n").encode("cp1252")
 
@@ -65,7 +78,10 @@ def main() -> None:
     t1 = time.perf_counter()
     out = ingest.validated_usulan(
         batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(ingest.cleaned_usulan),
-        villages=wilayah.villages().lazy(), districts=wilayah.districts().lazy(), reference_date=dt.date(2026, 11, 30))
+        villages=wilayah.villages().lazy(),
+        districts=wilayah.districts().lazy(),
+        reference_date=dt.date(2026, 11, 30),
+    )
     t2 = time.perf_counter()
     assert out.height == n
     flagged = out.filter(pl.col("alasan_validasi").list.len() > 0).height

@@ -30,8 +30,19 @@ import quality  # noqa: E402
 def padan_run(root: Path, periode: str) -> tuple[pl.DataFrame, float, float]:
     """``padan run`` on ``root`` in a child process: (the published hasil_usulan, wall seconds, peak
     RSS in GB of the whole command, Prefect included)."""
-    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "flows.cli", "run", "--data-root", str(root),
-           "--periode", periode, "--replace"]
+    cmd = [
+        "/usr/bin/time",
+        "-v",
+        sys.executable,
+        "-m",
+        "flows.cli",
+        "run",
+        "--data-root",
+        str(root),
+        "--periode",
+        periode,
+        "--replace",
+    ]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -63,8 +74,7 @@ def main() -> None:
         print(f"generated {a.persons:,} persons / {a.usulan:,} usulan in {time.perf_counter() - t0:.1f} s: {root}")
     hasil, wall, peak_gb = padan_run(root, a.periode)
     m = quality.metrics(hasil, pl.read_parquet(truth / "truth.parquet"))
-    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_gb, 2),
-             persons=None if a.data_root else a.persons)
+    m.update(wall_seconds=round(wall, 1), peak_rss_gb=round(peak_gb, 2), persons=None if a.data_root else a.persons)
     per_noise, wrong_person = m.pop("per_noise"), m.pop("wrong_person")
     for k, v in m.items():
         print(f"{k:<32}{v:.5f}" if isinstance(v, float) else f"{k:<32}{v}")
@@ -86,16 +96,26 @@ def em_movement(root: Path, periode: str) -> dict | None:
     if not est or not est.get("levels"):
         print("\nEM: no estimates in the manifest")
         return est
-    print(f"\nEM: {est['random_pairs']:,} random pairs of {est['persons_sampled']:,} persons (u), "
-          f"{est['candidate_pairs']:,} candidate pairs (m)")
+    print(
+        f"\nEM: {est['random_pairs']:,} random pairs of {est['persons_sampled']:,} persons (u), "
+        f"{est['candidate_pairs']:,} candidate pairs (m)"
+    )
     for name, run in est["em_sessions"].items():
-        print(f"  session {name:<16} pairs {run['pairs']:>8,}" + (" skipped" if run.get("skipped") else
-              f"  lambda {run['lambda']:.4f}  iterations {run['iterations']}  converged {run['converged']}"))
+        print(
+            f"  session {name:<16} pairs {run['pairs']:>8,}"
+            + (
+                " skipped"
+                if run.get("skipped")
+                else f"  lambda {run['lambda']:.4f}  iterations {run['iterations']}  converged {run['converged']}"
+            )
+        )
     print(f"{'comparison':<14}{'level':<28}{'m start':>9}{'m EM':>9}{'u random':>11}{'w trained':>11}{'w EM':>8}")
     for cmp, levels in est["levels"].items():
         for lv, v in levels.items():
-            print(f"{cmp:<14}{lv:<28}{v['m_start']:>9.4f}{v['m']:>9.4f}{v['u']:>11.2e}{v['trained']:>11.2f}"
-                  f"{v['estimated']:>8.2f}")
+            print(
+                f"{cmp:<14}{lv:<28}{v['m_start']:>9.4f}{v['m']:>9.4f}{v['u']:>11.2e}{v['trained']:>11.2f}"
+                f"{v['estimated']:>8.2f}"
+            )
         print(f"{'':<14}{'largest change of an m':<28}{est['m_moved'][cmp]:>9.4f}")
     return est
 

@@ -58,21 +58,45 @@ def fmt(v) -> str:
 
 def print_table(label: str, months: list[dict]) -> None:
     print(f"\n== {label} ==")
-    head = (("periode", 9), ("rows", 7), ("expected", 10), ("register", 10), ("extra", 7), ("NIK 2x", 8),
-            ("present", 9), ("corrections", 22), ("removals", 22), ("adv. refused", 22), ("sanggah", 9), ("fields", 8))
+    head = (
+        ("periode", 9),
+        ("rows", 7),
+        ("expected", 10),
+        ("register", 10),
+        ("extra", 7),
+        ("NIK 2x", 8),
+        ("present", 9),
+        ("corrections", 22),
+        ("removals", 22),
+        ("adv. refused", 22),
+        ("sanggah", 9),
+        ("fields", 8),
+    )
     print("".join(f"{h:>{w}}" for h, w in head))
     for m in months:
         c, r, a, s = m["corrections"], m["removals"], m["adversarial_refused"], m["sanggah_flagged"]
-        cells = (m["periode"], m["rows"], m["expected_present"], m["register"], m["extra"], m["nik_twice"],
-                 fmt(m["present"]), f"{fmt(c['share'])} ({c['applied']}/{c['expected']})" if c["expected"] else "-",
-                 f"{fmt(r['share'])} ({r['applied']}/{r['expected']})" if r["expected"] else "-",
-                 f"{fmt(a['share'])} ({a['refused']}/{a['rows']})", fmt(s["share"]), fmt(m["fields_agree"]))
+        cells = (
+            m["periode"],
+            m["rows"],
+            m["expected_present"],
+            m["register"],
+            m["extra"],
+            m["nik_twice"],
+            fmt(m["present"]),
+            f"{fmt(c['share'])} ({c['applied']}/{c['expected']})" if c["expected"] else "-",
+            f"{fmt(r['share'])} ({r['applied']}/{r['expected']})" if r["expected"] else "-",
+            f"{fmt(a['share'])} ({a['refused']}/{a['rows']})",
+            fmt(s["share"]),
+            fmt(m["fields_agree"]),
+        )
         print("".join(f"{str(x):>{w}}" for x, (_, w) in zip(cells, head, strict=True)))
     for m in months:
         typo = m["hapus_typo_onto_registered"]
-        print(f"\n{m['periode']}: wrongly removed {m['wrongly_removed']}, typed-wrong NIK in register "
-              f"{m['typed_wrong_nik_in_register']}, HAPUS typo onto a registered NIK: "
-              f"{typo['holder_removed']} of {typo['rows']} holders removed")
+        print(
+            f"\n{m['periode']}: wrongly removed {m['wrongly_removed']}, typed-wrong NIK in register "
+            f"{m['typed_wrong_nik_in_register']}, HAPUS typo onto a registered NIK: "
+            f"{typo['holder_removed']} of {typo['rows']} holders removed"
+        )
         if m.get("resent_first_admissions"):
             f = m["resent_first_admissions"]
             print(f"  re-sent BARU of a person not yet registered: admitted {f['admitted']}/{f['rows']}")
@@ -82,11 +106,15 @@ def print_table(label: str, months: list[dict]) -> None:
             print(f"  {k:<28} refused {ok}/{n}")
         for what, groups in m["shortfalls"].items():
             for g in groups[:6]:
-                ex = ", ".join(f"{e['nik']}@{e.get('periode') or m['periode']}/{e.get('sumber_file')}:"
-                               f"{e.get('sumber_baris')}" for e in g["examples"])
+                ex = ", ".join(
+                    f"{e['nik']}@{e.get('periode') or m['periode']}/{e.get('sumber_file')}:{e.get('sumber_baris')}"
+                    for e in g["examples"]
+                )
                 cause = f" ({g['cause']})" if g.get("cause") else ""
-                print(f"  short[{what}]{cause} {g['rows']:>4} x kind={g['kind']} noise={g['noise'] or '-'} "
-                      f"hasil={g['hasil']} alasan={g['alasan']}  e.g. {ex}")
+                print(
+                    f"  short[{what}]{cause} {g['rows']:>4} x kind={g['kind']} noise={g['noise'] or '-'} "
+                    f"hasil={g['hasil']} alasan={g['alasan']}  e.g. {ex}"
+                )
 
 
 def main() -> None:
@@ -103,22 +131,35 @@ def main() -> None:
     mix = M.MIXES[a.mix or ("held_out" if a.held_out else "dev")]
     base = a.work or Path(tempfile.mkdtemp(prefix="padan-months-"))
     root, truth = base / "root", base / "root.truth"
-    env = dict(os.environ, PREFECT_HOME=str(base / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
+    env = dict(
+        os.environ,
+        PREFECT_HOME=str(base / "prefect-home"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+    )
     times: dict[str, float | dict] = {}
 
     from flows.generate import generate_data_root
 
     t0 = time.perf_counter()
-    generate_data_root(root, persons=a.persons, usulan=a.usulan, periode=M.FIRST, seed=seed, truth_dir=truth,
-                       noise_rates=mix.month1_noise_rates or None)
+    generate_data_root(
+        root,
+        persons=a.persons,
+        usulan=a.usulan,
+        periode=M.FIRST,
+        seed=seed,
+        truth_dir=truth,
+        noise_rates=mix.month1_noise_rates or None,
+    )
     times["generate_month1"] = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
     scenario = M.build_months(root, truth, rows_per_month=a.usulan, seed=seed, mix=mix)
     times["build_months_2_3"] = round(time.perf_counter() - t0, 1)
-    print(f"data root {root} (persons {a.persons:,}, {a.usulan:,} rows/month, seed {seed}, mix {mix.name}"
-          f"{', HELD OUT' if a.held_out else ''}); generate {times['generate_month1']} s, "
-          f"build {times['build_months_2_3']} s")
+    print(
+        f"data root {root} (persons {a.persons:,}, {a.usulan:,} rows/month, seed {seed}, mix {mix.name}"
+        f"{', HELD OUT' if a.held_out else ''}); generate {times['generate_month1']} s, "
+        f"build {times['build_months_2_3']} s"
+    )
     for periode in scenario["months"]:
         times[f"padan_run_{periode}"] = run_month(root, periode, env)
         print(f"padan run {periode}: {times[f'padan_run_{periode}']}")
@@ -129,9 +170,24 @@ def main() -> None:
     print_table(label, months)
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)
-        a.out.write_text(json.dumps({"held_out": a.held_out, "seed": seed, "mix": mix.name, "persons": a.persons,
-                                     "usulan_per_month": a.usulan, "data_root": str(root), "times": times,
-                                     "scenario": scenario, "months": months}, indent=1, default=str) + "\n")
+        a.out.write_text(
+            json.dumps(
+                {
+                    "held_out": a.held_out,
+                    "seed": seed,
+                    "mix": mix.name,
+                    "persons": a.persons,
+                    "usulan_per_month": a.usulan,
+                    "data_root": str(root),
+                    "times": times,
+                    "scenario": scenario,
+                    "months": months,
+                },
+                indent=1,
+                default=str,
+            )
+            + "\n"
+        )
         print(f"\nwrote {a.out}")
 
 

@@ -108,24 +108,44 @@ def main() -> None:
         from flows.generate import generate_data_root
 
         t0 = time.perf_counter()
-        generate_data_root(base / "root", persons=persons, usulan=rows, periode=a.periode, seed=persons % 9973,
-                           truth_dir=base / "truth")
+        generate_data_root(
+            base / "root",
+            persons=persons,
+            usulan=rows,
+            periode=a.periode,
+            seed=persons % 9973,
+            truth_dir=base / "truth",
+        )
         print(f"# {rows:,} rows vs {persons:,} persons (generated in {time.perf_counter() - t0:.0f} s)", flush=True)
         for stage in STAGES:
             r = run_stage(base / "root", a.periode, stage)
             parsed = r.pop("parse_seconds")
-            split = [("ingest", parsed), ("validate", r["seconds"] - parsed)] if stage == "ingest" else [(stage, r["seconds"])]
-            for name, seconds in split:   # ingest and validate share one process, so one peak
-                results.append({"rows": rows, "persons": persons, "stage": name, "seconds": seconds,
-                                "peak_gb": r["peak_gb"], "rows_per_s": rows / seconds if seconds else None})
+            split = (
+                [("ingest", parsed), ("validate", r["seconds"] - parsed)]
+                if stage == "ingest"
+                else [(stage, r["seconds"])]
+            )
+            for name, seconds in split:  # ingest and validate share one process, so one peak
+                results.append(
+                    {
+                        "rows": rows,
+                        "persons": persons,
+                        "stage": name,
+                        "seconds": seconds,
+                        "peak_gb": r["peak_gb"],
+                        "rows_per_s": rows / seconds if seconds else None,
+                    }
+                )
         if not a.keep:
             subprocess.run(["rm", "-rf", str(base)])
     print(f"\n{'rows':>10}{'persons':>12} {'stage':<10}{'seconds':>9}{'peak GB':>9}{'rows/s':>12}{'x floor':>9}")
     for r in results:
         floor = next(x["seconds"] for x in results if x["rows"] == r["rows"] and x["stage"] == "floor")
         r["x_floor"] = r["seconds"] / floor if floor else None
-        print(f"{r['rows']:>10,}{r['persons']:>12,} {r['stage']:<10}{r['seconds']:>9.1f}{r['peak_gb']:>9.2f}"
-              f"{r['rows_per_s']:>12,.0f}{r['x_floor']:>9.1f}")
+        print(
+            f"{r['rows']:>10,}{r['persons']:>12,} {r['stage']:<10}{r['seconds']:>9.1f}{r['peak_gb']:>9.2f}"
+            f"{r['rows_per_s']:>12,.0f}{r['x_floor']:>9.1f}"
+        )
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(results, indent=1))

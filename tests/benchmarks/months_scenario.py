@@ -59,30 +59,79 @@ import polars as pl
 FIRST = "2026-10"
 LATER = ("2026-11", "2026-12")
 FIELDS = ("kode_wilayah", "hubungan_keluarga", "hamil", "disabilitas_berat", "jenjang_sekolah")
-USULAN_COLUMNS = ("jenis_usulan", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-                  "hubungan_keluarga", "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat",
-                  "jenjang_sekolah", "alasan")
+USULAN_COLUMNS = (
+    "jenis_usulan",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "alasan",
+)
 TRUTH_SCHEMA = {
-    "periode": pl.String, "sumber_file": pl.String, "sumber_baris": pl.Int64, "kode_prov": pl.String,
-    "jenis_usulan": pl.String, "true_nik": pl.String, "true_no_kk": pl.String, "noise": pl.String,
-    "expect_valid": pl.Boolean, "kind": pl.String, "expected": pl.String, "kolom": pl.String, "lama": pl.String,
-    "baru": pl.String, "alasan": pl.String, "nik_tertulis": pl.String, "typo_target": pl.String,
-    "dup_of_file": pl.String, "dup_of_baris": pl.Int64,
+    "periode": pl.String,
+    "sumber_file": pl.String,
+    "sumber_baris": pl.Int64,
+    "kode_prov": pl.String,
+    "jenis_usulan": pl.String,
+    "true_nik": pl.String,
+    "true_no_kk": pl.String,
+    "noise": pl.String,
+    "expect_valid": pl.Boolean,
+    "kind": pl.String,
+    "expected": pl.String,
+    "kolom": pl.String,
+    "lama": pl.String,
+    "baru": pl.String,
+    "alasan": pl.String,
+    "nik_tertulis": pl.String,
+    "typo_target": pl.String,
+    "dup_of_file": pl.String,
+    "dup_of_baris": pl.Int64,
 }
 EXPECTED_SCHEMA = {
-    "nik": pl.String, "no_kk": pl.String, "kode_wilayah": pl.String, "hubungan_keluarga": pl.String,
-    "hamil": pl.Boolean, "disabilitas_berat": pl.Boolean, "jenjang_sekolah": pl.String, "periode_masuk": pl.String,
-    "sanggah_periode": pl.String, "src_periode": pl.String, "src_file": pl.String, "src_baris": pl.Int64,
-    "adm_periode": pl.String, "adm_file": pl.String, "adm_baris": pl.Int64,
+    "nik": pl.String,
+    "no_kk": pl.String,
+    "kode_wilayah": pl.String,
+    "hubungan_keluarga": pl.String,
+    "hamil": pl.Boolean,
+    "disabilitas_berat": pl.Boolean,
+    "jenjang_sekolah": pl.String,
+    "periode_masuk": pl.String,
+    "sanggah_periode": pl.String,
+    "src_periode": pl.String,
+    "src_file": pl.String,
+    "src_baris": pl.Int64,
+    "adm_periode": pl.String,
+    "adm_file": pl.String,
+    "adm_baris": pl.Int64,
 }
 
 # kinds of rows in months 2 and 3
-PERBAIKAN_KINDS = {"perbaikan_wilayah": "kode_wilayah", "perbaikan_sekolah": "jenjang_sekolah",
-                   "perbaikan_hamil": "hamil", "perbaikan_disabilitas": "disabilitas_berat",
-                   "perbaikan_hubungan": "hubungan_keluarga"}
+PERBAIKAN_KINDS = {
+    "perbaikan_wilayah": "kode_wilayah",
+    "perbaikan_sekolah": "jenjang_sekolah",
+    "perbaikan_hamil": "hamil",
+    "perbaikan_disabilitas": "disabilitas_berat",
+    "perbaikan_hubungan": "hubungan_keluarga",
+}
 HAPUS_KINDS = {"hapus_meninggal": "MENINGGAL", "hapus_pindah": "PINDAH", "hapus_mampu": "MAMPU"}
-ADVERSARIAL_REFUSE = ("perbaikan_tidak_terdaftar", "hapus_tidak_terdaftar", "sanggah_tidak_terdaftar",
-                      "perbaikan_setelah_hapus", "baru_ghost", "baris_ganda")
+ADVERSARIAL_REFUSE = (
+    "perbaikan_tidak_terdaftar",
+    "hapus_tidak_terdaftar",
+    "sanggah_tidak_terdaftar",
+    "perbaikan_setelah_hapus",
+    "baru_ghost",
+    "baris_ganda",
+)
 ADVERSARIAL_APPLY = ("hapus_nik_typo", "baru_nik_fabrikasi")
 M1_REFUSE = ("m1_ghost", "m1_tidak_valid", "m1_tidak_terdaftar")
 
@@ -90,42 +139,94 @@ M1_REFUSE = ("m1_ghost", "m1_tidak_valid", "m1_tidak_terdaftar")
 @dataclasses.dataclass(frozen=True)
 class Mix:
     """How a scenario's months 2-3 are composed and how noisy their rows are."""
+
     name: str
-    shares: dict[str, float]        # kind -> share of a month's rows ("baru" takes what is left)
-    noise: dict[str, float]         # noise kind -> rate per row where it applies
-    month1_noise_rates: dict[str, float]   # passed to generate_data_root(noise_rates=) for month 1
+    shares: dict[str, float]  # kind -> share of a month's rows ("baru" takes what is left)
+    noise: dict[str, float]  # noise kind -> rate per row where it applies
+    month1_noise_rates: dict[str, float]  # passed to generate_data_root(noise_rates=) for month 1
 
 
 _SHARES_DEV = {
-    "baru_kirim_ulang_nik": 0.03, "baru_kirim_ulang_data": 0.015,
-    "perbaikan_wilayah": 0.03, "perbaikan_sekolah": 0.03, "perbaikan_hamil": 0.03, "perbaikan_disabilitas": 0.03,
+    "baru_kirim_ulang_nik": 0.03,
+    "baru_kirim_ulang_data": 0.015,
+    "perbaikan_wilayah": 0.03,
+    "perbaikan_sekolah": 0.03,
+    "perbaikan_hamil": 0.03,
+    "perbaikan_disabilitas": 0.03,
     "perbaikan_hubungan": 0.03,
-    "hapus_meninggal": 0.02, "hapus_pindah": 0.03, "hapus_mampu": 0.03, "hapus_nik_typo": 0.02,
-    "sanggah": 0.05, "baru_nik_fabrikasi": 0.01, "baru_ghost": 0.01,
-    "perbaikan_tidak_terdaftar": 0.015, "hapus_tidak_terdaftar": 0.015, "sanggah_tidak_terdaftar": 0.01,
-    "perbaikan_setelah_hapus": 0.01, "baris_ganda": 0.02,
+    "hapus_meninggal": 0.02,
+    "hapus_pindah": 0.03,
+    "hapus_mampu": 0.03,
+    "hapus_nik_typo": 0.02,
+    "sanggah": 0.05,
+    "baru_nik_fabrikasi": 0.01,
+    "baru_ghost": 0.01,
+    "perbaikan_tidak_terdaftar": 0.015,
+    "hapus_tidak_terdaftar": 0.015,
+    "sanggah_tidak_terdaftar": 0.01,
+    "perbaikan_setelah_hapus": 0.01,
+    "baris_ganda": 0.02,
 }
 _NOISE_DEV = {
-    "nik_typo": 0.010, "nik_transpose": 0.005,
-    "nik_apostrophe": 0.010, "nik_spaces": 0.010, "nik_dot0": 0.005, "nik_quoted": 0.003, "kk_format": 0.010,
-    "name_spelling": 0.030, "name_muhammad": 0.300, "name_title": 0.020, "name_typo": 0.010, "name_case": 0.010,
+    "nik_typo": 0.010,
+    "nik_transpose": 0.005,
+    "nik_apostrophe": 0.010,
+    "nik_spaces": 0.010,
+    "nik_dot0": 0.005,
+    "nik_quoted": 0.003,
+    "kk_format": 0.010,
+    "name_spelling": 0.030,
+    "name_muhammad": 0.300,
+    "name_title": 0.020,
+    "name_typo": 0.010,
+    "name_case": 0.010,
     "name_spaces": 0.010,
-    "date_swap": 0.005, "date_excel_serial": 0.010, "date_format_mixed": 0.010,
-    "sex_style_mixed": 0.010, "wilayah_style_mixed": 0.010,
-    "alamat_comma": 0.010, "alamat_newline": 0.005, "alamat_nonascii": 0.005,
+    "date_swap": 0.005,
+    "date_excel_serial": 0.010,
+    "date_format_mixed": 0.010,
+    "sex_style_mixed": 0.010,
+    "wilayah_style_mixed": 0.010,
+    "alamat_comma": 0.010,
+    "alamat_newline": 0.005,
+    "alamat_nonascii": 0.005,
 }
 DEV = Mix("dev", _SHARES_DEV, _NOISE_DEV, {})
 # held out: more typing damage in every month, more adversarial rows; used only for the final report
 HELD_OUT = Mix(
     "held_out",
-    _SHARES_DEV | {"hapus_nik_typo": 0.03, "baru_ghost": 0.02, "baru_nik_fabrikasi": 0.02,
-                   "perbaikan_tidak_terdaftar": 0.02, "hapus_tidak_terdaftar": 0.02, "sanggah_tidak_terdaftar": 0.015,
-                   "baris_ganda": 0.03},
-    _NOISE_DEV | {"nik_typo": 0.040, "nik_transpose": 0.020, "name_spelling": 0.060, "name_muhammad": 0.500,
-                  "name_title": 0.040, "name_typo": 0.040, "name_case": 0.020, "date_swap": 0.020,
-                  "date_excel_serial": 0.030, "kk_format": 0.030},
-    {"nik_typo": 0.040, "nik_transpose": 0.025, "nik_excel_sci": 0.015, "name_typo": 0.035, "name_spelling": 0.030,
-     "name_title": 0.015, "date_swap": 0.015, "date_excel_serial": 0.020},
+    _SHARES_DEV
+    | {
+        "hapus_nik_typo": 0.03,
+        "baru_ghost": 0.02,
+        "baru_nik_fabrikasi": 0.02,
+        "perbaikan_tidak_terdaftar": 0.02,
+        "hapus_tidak_terdaftar": 0.02,
+        "sanggah_tidak_terdaftar": 0.015,
+        "baris_ganda": 0.03,
+    },
+    _NOISE_DEV
+    | {
+        "nik_typo": 0.040,
+        "nik_transpose": 0.020,
+        "name_spelling": 0.060,
+        "name_muhammad": 0.500,
+        "name_title": 0.040,
+        "name_typo": 0.040,
+        "name_case": 0.020,
+        "date_swap": 0.020,
+        "date_excel_serial": 0.030,
+        "kk_format": 0.030,
+    },
+    {
+        "nik_typo": 0.040,
+        "nik_transpose": 0.025,
+        "nik_excel_sci": 0.015,
+        "name_typo": 0.035,
+        "name_spelling": 0.030,
+        "name_title": 0.015,
+        "date_swap": 0.015,
+        "date_excel_serial": 0.020,
+    },
 )
 MIXES = {"dev": DEV, "held_out": HELD_OUT}
 DEV_SEED, HELD_OUT_SEED = 101, 20261
@@ -136,34 +237,65 @@ NOISE_GROUPS = (
     ("kk_format",),
     ("name_spelling", "name_muhammad", "name_title", "name_typo", "name_case", "name_spaces"),
     ("date_swap", "date_excel_serial", "date_format_mixed"),
-    ("sex_style_mixed",), ("wilayah_style_mixed",),
+    ("sex_style_mixed",),
+    ("wilayah_style_mixed",),
     ("alamat_comma", "alamat_newline", "alamat_nonascii"),
 )
 # kinds whose NIK is decided by the kind itself (right, invented, typo'd, a ghost's): no NIK typing noise
 _OWN_NIK = {"baru_kirim_ulang_nik", "baru_kirim_ulang_data", "baru_nik_fabrikasi", "baru_ghost", "hapus_nik_typo"}
-_NIK_DAMAGE_M1 = ("nik_typo", "nik_transpose", "nik_other_member", "nik_is_kk", "nik_fabricated", "nik_excel_sci",
-                  "nik_excel_zero16")
+_NIK_DAMAGE_M1 = (
+    "nik_typo",
+    "nik_transpose",
+    "nik_other_member",
+    "nik_is_kk",
+    "nik_fabricated",
+    "nik_excel_sci",
+    "nik_excel_zero16",
+)
 
-_ALASAN_HAPUS = {"MENINGGAL": ("MENINGGAL", "MENINGGAL DUNIA"),
-                 "PINDAH": ("PINDAH", "PINDAH DOMISILI", "PINDAH KE LUAR DAERAH"),
-                 "MAMPU": ("MAMPU", "SUDAH MAMPU")}
-_ALASAN_SANGGAH = ("MAMPU", "RUMAH MEWAH", "MEMILIKI KENDARAAN RODA 4", "BUKAN WARGA SETEMPAT", "TIDAK LAYAK MENERIMA",
-                   "ANAK BEKERJA DI LUAR NEGERI")
-_ALASAN_PERBAIKAN = {"kode_wilayah": "PINDAH ALAMAT", "jenjang_sekolah": "NAIK JENJANG SEKOLAH",
-                     "hamil": "PERBAIKAN STATUS HAMIL", "disabilitas_berat": "PERBAIKAN STATUS DISABILITAS",
-                     "hubungan_keluarga": "PERBAIKAN HUBUNGAN KELUARGA"}
-_HUBUNGAN_FIX = {"ISTRI": "KEPALA KELUARGA", "SUAMI": "KEPALA KELUARGA", "ANAK": "CUCU", "CUCU": "ANAK",
-                 "ORANG TUA": "MERTUA", "MERTUA": "ORANG TUA", "FAMILI LAIN": "ANAK"}
+_ALASAN_HAPUS = {
+    "MENINGGAL": ("MENINGGAL", "MENINGGAL DUNIA"),
+    "PINDAH": ("PINDAH", "PINDAH DOMISILI", "PINDAH KE LUAR DAERAH"),
+    "MAMPU": ("MAMPU", "SUDAH MAMPU"),
+}
+_ALASAN_SANGGAH = (
+    "MAMPU",
+    "RUMAH MEWAH",
+    "MEMILIKI KENDARAAN RODA 4",
+    "BUKAN WARGA SETEMPAT",
+    "TIDAK LAYAK MENERIMA",
+    "ANAK BEKERJA DI LUAR NEGERI",
+)
+_ALASAN_PERBAIKAN = {
+    "kode_wilayah": "PINDAH ALAMAT",
+    "jenjang_sekolah": "NAIK JENJANG SEKOLAH",
+    "hamil": "PERBAIKAN STATUS HAMIL",
+    "disabilitas_berat": "PERBAIKAN STATUS DISABILITAS",
+    "hubungan_keluarga": "PERBAIKAN HUBUNGAN KELUARGA",
+}
+_HUBUNGAN_FIX = {
+    "ISTRI": "KEPALA KELUARGA",
+    "SUAMI": "KEPALA KELUARGA",
+    "ANAK": "CUCU",
+    "CUCU": "ANAK",
+    "ORANG TUA": "MERTUA",
+    "MERTUA": "ORANG TUA",
+    "FAMILI LAIN": "ANAK",
+}
 _MUHAMMAD = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOHAMAD", "MOCHAMAD", "MOCH.", "MOH.", "M.")
 _MUHAMMAD_RE = re.compile(
-    r"(?:(?<=\s)|^)(MUHAMMAD|MUHAMAD|MOHAMMAD|MOHAMAD|MOCHAMMAD|MOCHAMAD|MUHAMMED|MOCH\.|MOH\.|M\.)(?=\s|$)")
+    r"(?:(?<=\s)|^)(MUHAMMAD|MUHAMAD|MOHAMMAD|MOHAMAD|MOCHAMMAD|MOCHAMAD|MUHAMMED|MOCH\.|MOH\.|M\.)(?=\s|$)"
+)
 _TITLE_L, _TITLE_P = ("H.", "DRS.", "IR.", "Drs.", "H"), ("HJ.", "Hj.", "DRA.", "HJ")
 _TITLE_AFTER = (", S.PD", ", S.Pd.", ", S.E", ", S.H.", ", S.KOM", ", A.MD", " S.AG")
 # forward old-spelling rewrites (new -> old) and their reverse
 _TO_OLD = (("U", "OE"), ("J", "DJ"), ("C", "TJ"), ("SY", "SJ"), ("KH", "CH"), ("Y", "J"))
 _TO_NEW = (("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("CH", "KH"))
-_EXTRA_COLUMNS = {"NO": None, "KETERANGAN": ("", "", "OK", "CEK ULANG", "USULAN DESA"),
-                  "Catatan Petugas": ("", "", "sudah verval", "rumah kosong", "cek KK")}
+_EXTRA_COLUMNS = {
+    "NO": None,
+    "KETERANGAN": ("", "", "OK", "CEK ULANG", "USULAN DESA"),
+    "Catatan Petugas": ("", "", "sudah verval", "rumah kosong", "cek KK"),
+}
 _NONASCII = (" – ", " GG. SA’ADAH", " (DEPAN CAFÉ)")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -183,7 +315,7 @@ def load_population(data_root: Path) -> pl.DataFrame:
     files = sorted((Path(data_root) / "reference" / "dukcapil").glob("*.parquet"))
     pop = pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed")
     return pop.with_columns(
-        kode_wilayah=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"), prov=pl.col("NO_PROP"),
+        kode_wilayah=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"), prov=pl.col("NO_PROP")
     ).unique("NIK", keep="first", maintain_order=True)
 
 
@@ -211,13 +343,18 @@ def month1_rows(data_root: Path, truth_dir: Path) -> pl.DataFrame:
         if len(rows) != f["rows"]:
             raise RuntimeError(f"{f['path']}: read {len(rows)} rows, truth.json says {f['rows']}")
         for i, r in enumerate(rows, start=1):
-            recs.append({
-                "sumber_file": f["sumber_file"], "sumber_baris": i, "kode_prov": f["kode_prov"],
-                "kode_wilayah": re.sub(r"[\s.]", "", r.get("kode_wilayah", "")),
-                "hubungan_keluarga": r.get("hubungan_keluarga", "").strip().upper(),
-                "hamil": _yes(r.get("hamil")), "disabilitas_berat": _yes(r.get("disabilitas_berat")),
-                "jenjang_sekolah": (r.get("jenjang_sekolah", "").strip().upper() or "TIDAK"),
-            })
+            recs.append(
+                {
+                    "sumber_file": f["sumber_file"],
+                    "sumber_baris": i,
+                    "kode_prov": f["kode_prov"],
+                    "kode_wilayah": re.sub(r"[\s.]", "", r.get("kode_wilayah", "")),
+                    "hubungan_keluarga": r.get("hubungan_keluarga", "").strip().upper(),
+                    "hamil": _yes(r.get("hamil")),
+                    "disabilitas_berat": _yes(r.get("disabilitas_berat")),
+                    "jenjang_sekolah": (r.get("jenjang_sekolah", "").strip().upper() or "TIDAK"),
+                }
+            )
     fields = pl.DataFrame(recs, schema_overrides={"sumber_baris": pl.Int64})
     truth = pl.read_parquet(Path(truth_dir) / "truth.parquet").with_columns(pl.col("sumber_baris").cast(pl.Int64))
     out = truth.join(fields, on=["kode_prov", "sumber_file", "sumber_baris"], how="left")
@@ -271,9 +408,9 @@ def _spelling(name: str, rng: np.random.Generator) -> str:
     if not news:
         return name
     n, o = _one(rng, news)
-    if n == "J":   # J -> DJ without touching an existing DJ
+    if n == "J":  # J -> DJ without touching an existing DJ
         return re.sub(r"(?<!D)J", "DJ", name)
-    if n == "Y":   # the old J for Y, leaving SY alone
+    if n == "Y":  # the old J for Y, leaving SY alone
         return re.sub(r"(?<!S)Y", "J", name)
     return name.replace(n, o)
 
@@ -283,7 +420,7 @@ def _muhammad(name: str, rng: np.random.Generator) -> str:
     if not m:
         return name
     other = [v for v in _MUHAMMAD if v != m.group(1)]
-    return name[:m.start(1)] + _one(rng, other) + name[m.end(1):]
+    return name[: m.start(1)] + _one(rng, other) + name[m.end(1) :]
 
 
 def _title(name: str, female: bool, rng: np.random.Generator) -> str:
@@ -300,10 +437,10 @@ def _typo(name: str, rng: np.random.Generator) -> str:
     op = int(rng.integers(3))
     if op == 0:
         c = _one(rng, [x for x in "ABDEGHIKLMNOPRSTUWY" if x != name[p]])
-        return name[:p] + c + name[p + 1:]
+        return name[:p] + c + name[p + 1 :]
     if op == 1 and len(letters) > 3:
-        return name[:p] + name[p + 1:]
-    return name[:p + 1] + name[p:]
+        return name[:p] + name[p + 1 :]
+    return name[: p + 1] + name[p:]
 
 
 def _case(name: str, rng: np.random.Generator) -> str:
@@ -320,7 +457,7 @@ def _spaces(name: str, rng: np.random.Generator) -> str:
 def _nik_digit_typo(nik: str, rng: np.random.Generator) -> str:
     p = int(rng.integers(1, 16))
     d = str((int(nik[p]) + int(rng.integers(1, 10))) % 10)
-    return nik[:p] + d + nik[p + 1:]
+    return nik[:p] + d + nik[p + 1 :]
 
 
 def _nik_transpose(nik: str, rng: np.random.Generator) -> str:
@@ -328,7 +465,7 @@ def _nik_transpose(nik: str, rng: np.random.Generator) -> str:
     if not ps:
         return _nik_digit_typo(nik, rng)
     p = _one(rng, ps)
-    return nik[:p] + nik[p + 1] + nik[p] + nik[p + 2:]
+    return nik[:p] + nik[p + 1] + nik[p] + nik[p + 2 :]
 
 
 def _id_form(s: str, kind: str | None, rng: np.random.Generator) -> str:
@@ -359,20 +496,21 @@ class _Scenario:
         self.root, self.truth_dir, self.seed, self.mix = Path(data_root), Path(truth_dir), seed, mix
         self.pop = load_population(self.root)
         self.nik_set = set(self.pop["NIK"].to_list())
-        self.villages = {p: sorted(g["kode_wilayah"].unique().to_list())
-                         for (p,), g in self.pop.group_by("prov")}
+        self.villages = {p: sorted(g["kode_wilayah"].unique().to_list()) for (p,), g in self.pop.group_by("prov")}
         first_words = self.pop.select(pl.col("NAMA_LGKP").str.extract(r"^(\S+)", 1).alias("w"), "JENIS_KLMIN")
-        self.first_words = {sex: g["w"].drop_nulls().unique().sort().to_list()
-                            for (sex,), g in first_words.group_by("JENIS_KLMIN")}
-        self.last_words = (self.pop.select(pl.col("NAMA_LGKP").str.extract(r"(\S+)$", 1))[:, 0]
-                           .drop_nulls().unique().sort().to_list())
-        self.reg: dict[str, dict] = {}          # the expected register: nik -> record
-        self.removed: dict[str, str] = {}       # nik -> periode removed (and not back)
-        self.proposed_kk: set[str] = set()      # households with a member in any row so far
-        self.refused_m1: list[str] = []         # real persons whose month-1 rows were to be refused
-        self.resend_nik: list[tuple[str, dict]] = []   # month-1 BARU persons behind a damaged NIK
+        self.first_words = {
+            sex: g["w"].drop_nulls().unique().sort().to_list() for (sex,), g in first_words.group_by("JENIS_KLMIN")
+        }
+        self.last_words = (
+            self.pop.select(pl.col("NAMA_LGKP").str.extract(r"(\S+)$", 1))[:, 0].drop_nulls().unique().sort().to_list()
+        )
+        self.reg: dict[str, dict] = {}  # the expected register: nik -> record
+        self.removed: dict[str, str] = {}  # nik -> periode removed (and not back)
+        self.proposed_kk: set[str] = set()  # households with a member in any row so far
+        self.refused_m1: list[str] = []  # real persons whose month-1 rows were to be refused
+        self.resend_nik: list[tuple[str, dict]] = []  # month-1 BARU persons behind a damaged NIK
         self.resend_data: list[tuple[str, dict]] = []  # month-1 BARU persons whose row was invalid
-        self.invented: set[str] = set()         # NIKs made up here (never reused)
+        self.invented: set[str] = set()  # NIKs made up here (never reused)
         self.counts: dict[str, dict[str, int]] = {}
 
     # -- records ---------------------------------------------------------------------------------
@@ -386,12 +524,18 @@ class _Scenario:
     def month1(self) -> None:
         m1 = month1_rows(self.root, self.truth_dir)
         self.proposed_kk |= set(m1["true_no_kk"].drop_nulls().to_list())
-        kind = (pl.when(pl.col("true_nik").is_null()).then(pl.lit("m1_ghost"))
-                .when(pl.col("jenis_usulan") != "BARU").then(pl.lit("m1_tidak_terdaftar"))
-                .when(~pl.col("expect_valid")).then(pl.lit("m1_tidak_valid"))
-                .otherwise(pl.lit("m1_baru")))
+        kind = (
+            pl.when(pl.col("true_nik").is_null())
+            .then(pl.lit("m1_ghost"))
+            .when(pl.col("jenis_usulan") != "BARU")
+            .then(pl.lit("m1_tidak_terdaftar"))
+            .when(~pl.col("expect_valid"))
+            .then(pl.lit("m1_tidak_valid"))
+            .otherwise(pl.lit("m1_baru"))
+        )
         m1 = m1.with_columns(kind=kind).with_columns(
-            expected=pl.when(pl.col("kind") == "m1_baru").then(pl.lit("ADMIT")).otherwise(pl.lit("REFUSE")))
+            expected=pl.when(pl.col("kind") == "m1_baru").then(pl.lit("ADMIT")).otherwise(pl.lit("REFUSE"))
+        )
         admit = m1.filter(pl.col("expected") == "ADMIT")
         if admit["true_nik"].is_duplicated().any():
             raise RuntimeError("month 1 proposes one person twice; the scenario assumes one row per person")
@@ -399,26 +543,45 @@ class _Scenario:
         for r in admit.iter_rows(named=True):
             p = dk[r["true_nik"]]
             self.reg[r["true_nik"]] = {
-                "nik": r["true_nik"], "no_kk": p["NO_KK"], **{f: r[f] for f in FIELDS},
-                "periode_masuk": FIRST, "sanggah_periode": None,
-                "src_periode": FIRST, "src_file": r["sumber_file"], "src_baris": r["sumber_baris"],
-                "adm_periode": FIRST, "adm_file": r["sumber_file"], "adm_baris": r["sumber_baris"],
+                "nik": r["true_nik"],
+                "no_kk": p["NO_KK"],
+                **{f: r[f] for f in FIELDS},
+                "periode_masuk": FIRST,
+                "sanggah_periode": None,
+                "src_periode": FIRST,
+                "src_file": r["sumber_file"],
+                "src_baris": r["sumber_baris"],
+                "adm_periode": FIRST,
+                "adm_file": r["sumber_file"],
+                "adm_baris": r["sumber_baris"],
             }
         damaged = pl.col("noise").str.split(",").list.eval(pl.element().is_in(_NIK_DAMAGE_M1)).list.any()
         # the damage least likely to be recovered first (digits lost for good, the KK or a relative's NIK)
-        rank = pl.min_horizontal([pl.when(pl.col("noise").str.contains(k)).then(i).otherwise(99)
-                                  for i, k in enumerate(_NIK_DAMAGE_M1[::-1])])
+        rank = pl.min_horizontal(
+            [pl.when(pl.col("noise").str.contains(k)).then(i).otherwise(99) for i, k in enumerate(_NIK_DAMAGE_M1[::-1])]
+        )
         baru_real = m1.filter((pl.col("jenis_usulan") == "BARU") & pl.col("true_nik").is_not_null())
         for r in baru_real.filter(damaged).sort(rank, "sumber_file", "sumber_baris").iter_rows(named=True):
             self.resend_nik.append((r["true_nik"], r))
         for r in baru_real.filter(~damaged & ~pl.col("expect_valid")).iter_rows(named=True):
             self.resend_data.append((r["true_nik"], r))
-        self.refused_m1 = sorted(set(m1.filter((pl.col("kind") != "m1_baru") & pl.col("true_nik").is_not_null())
-                                     ["true_nik"].to_list()) - set(self.reg))
+        self.refused_m1 = sorted(
+            set(m1.filter((pl.col("kind") != "m1_baru") & pl.col("true_nik").is_not_null())["true_nik"].to_list())
+            - set(self.reg)
+        )
         truth = m1.select(
-            periode=pl.lit(FIRST), sumber_file="sumber_file", sumber_baris="sumber_baris", kode_prov="kode_prov",
-            jenis_usulan="jenis_usulan", true_nik="true_nik", true_no_kk="true_no_kk", noise="noise",
-            expect_valid="expect_valid", kind="kind", expected="expected")
+            periode=pl.lit(FIRST),
+            sumber_file="sumber_file",
+            sumber_baris="sumber_baris",
+            kode_prov="kode_prov",
+            jenis_usulan="jenis_usulan",
+            true_nik="true_nik",
+            true_no_kk="true_no_kk",
+            noise="noise",
+            expect_valid="expect_valid",
+            kind="kind",
+            expected="expected",
+        )
         self._write_month(FIRST, truth, [], [])
         self.counts[FIRST] = dict(truth.group_by("kind").len().sort("kind").iter_rows())
 
@@ -429,11 +592,11 @@ class _Scenario:
         used: set[str] = set()
         rows: list[dict] = []
         want = {k: int(round(s * n_rows)) for k, s in self.mix.shares.items()}
-        for k in ADVERSARIAL_REFUSE + ADVERSARIAL_APPLY:   # every adversarial kind at least twice
+        for k in ADVERSARIAL_REFUSE + ADVERSARIAL_APPLY:  # every adversarial kind at least twice
             if self.mix.shares.get(k, 0) > 0:
                 want[k] = max(want[k], 2)
         if index < 3:
-            want["perbaikan_setelah_hapus"] = 0   # nobody has been removed before month 2
+            want["perbaikan_setelah_hapus"] = 0  # nobody has been removed before month 2
         reg_niks = sorted(self.reg)
         reg_dk = self.persons(reg_niks)
 
@@ -442,12 +605,22 @@ class _Scenario:
 
         def add(kind, expected, jenis, nik, dk, fields, **extra):
             used.add(nik)
-            rows.append({"kind": kind, "expected": expected, "jenis": jenis, "true_nik": nik, "dk": dk,
-                         "fields": dict(fields), "alasan": extra.pop("alasan", ""), **extra})
+            rows.append(
+                {
+                    "kind": kind,
+                    "expected": expected,
+                    "jenis": jenis,
+                    "true_nik": nik,
+                    "dk": dk,
+                    "fields": dict(fields),
+                    "alasan": extra.pop("alasan", ""),
+                    **extra,
+                }
+            )
 
         # re-sent BARU rows of month-1 persons (now with the right NIK / fixed data)
         for kind, pool in (("baru_kirim_ulang_nik", self.resend_nik), ("baru_kirim_ulang_data", self.resend_data)):
-            take = [(n, r) for n, r in pool if n not in used and n not in self.removed][:want.get(kind, 0)]
+            take = [(n, r) for n, r in pool if n not in used and n not in self.removed][: want.get(kind, 0)]
             taken = {n for n, _ in take}
             pool[:] = [(n, r) for n, r in pool if n not in taken]
             dks = self.persons(taken)
@@ -474,9 +647,9 @@ class _Scenario:
                 if p["TGL_MATI"] is not None:
                     continue
                 cands.append(nik)
-            if field == "jenjang_sekolah":   # the oldest SD children move up first
+            if field == "jenjang_sekolah":  # the oldest SD children move up first
                 cands.sort(key=lambda n: reg_dk[n]["TGL_LHR"])
-                cands = cands[:max(want[kind] * 3, 1)]
+                cands = cands[: max(want[kind] * 3, 1)]
             for nik in _pick(rng, cands, want[kind]):
                 cur = self.reg[nik]
                 old = cur[field]
@@ -488,19 +661,43 @@ class _Scenario:
                     new = not old
                 else:
                     new = _HUBUNGAN_FIX[old]
-                add(kind, "CORRECT", "PERBAIKAN", nik, reg_dk[nik], {f: cur[f] for f in FIELDS} | {field: new},
-                    kolom=field, lama=_field_str(old), baru=_field_str(new), alasan=_ALASAN_PERBAIKAN[field])
+                add(
+                    kind,
+                    "CORRECT",
+                    "PERBAIKAN",
+                    nik,
+                    reg_dk[nik],
+                    {f: cur[f] for f in FIELDS} | {field: new},
+                    kolom=field,
+                    lama=_field_str(old),
+                    baru=_field_str(new),
+                    alasan=_ALASAN_PERBAIKAN[field],
+                )
 
         # removals
         dead = [n for n in free(reg_niks) if reg_dk[n]["TGL_MATI"] is not None]
         alive = [n for n in free(reg_niks) if reg_dk[n]["TGL_MATI"] is None]
-        k = want["hapus_meninggal"]   # the dead (per Dukcapil) first, then what the village reports
+        k = want["hapus_meninggal"]  # the dead (per Dukcapil) first, then what the village reports
         for nik in (_pick(rng, dead, k) + _pick(rng, alive, k))[:k]:
-            add("hapus_meninggal", "REMOVE", "HAPUS", nik, reg_dk[nik], self.reg[nik],
-                alasan=_one(rng, _ALASAN_HAPUS["MENINGGAL"]))
+            add(
+                "hapus_meninggal",
+                "REMOVE",
+                "HAPUS",
+                nik,
+                reg_dk[nik],
+                self.reg[nik],
+                alasan=_one(rng, _ALASAN_HAPUS["MENINGGAL"]),
+            )
         for nik in _pick(rng, free(alive), want["hapus_pindah"]):
-            add("hapus_pindah", "REMOVE", "HAPUS", nik, reg_dk[nik], self.reg[nik],
-                alasan=_one(rng, _ALASAN_HAPUS["PINDAH"]))
+            add(
+                "hapus_pindah",
+                "REMOVE",
+                "HAPUS",
+                nik,
+                reg_dk[nik],
+                self.reg[nik],
+                alasan=_one(rng, _ALASAN_HAPUS["PINDAH"]),
+            )
         by_kk: dict[str, list[str]] = {}
         for nik in reg_niks:
             by_kk.setdefault(self.reg[nik]["no_kk"], []).append(nik)
@@ -530,11 +727,22 @@ class _Scenario:
                 p = gone_dk[nik]
                 fields = self._fresh_fields(p, start, rng)
                 fields["disabilitas_berat"] = not fields["disabilitas_berat"]
-                add("perbaikan_setelah_hapus", "REFUSE", "PERBAIKAN", nik, p, fields, alasan="PERBAIKAN STATUS DISABILITAS")
+                add(
+                    "perbaikan_setelah_hapus",
+                    "REFUSE",
+                    "PERBAIKAN",
+                    nik,
+                    p,
+                    fields,
+                    alasan="PERBAIKAN STATUS DISABILITAS",
+                )
         households = self._fresh_households(rng, used)
         outsiders = [n for n in self.refused_m1 if n not in used and n not in self.reg]
-        for kind, jenis in (("perbaikan_tidak_terdaftar", "PERBAIKAN"), ("hapus_tidak_terdaftar", "HAPUS"),
-                            ("sanggah_tidak_terdaftar", "SANGGAH")):
+        for kind, jenis in (
+            ("perbaikan_tidak_terdaftar", "PERBAIKAN"),
+            ("hapus_tidak_terdaftar", "HAPUS"),
+            ("sanggah_tidak_terdaftar", "SANGGAH"),
+        ):
             k = want[kind]
             chosen = _pick(rng, outsiders, k // 2)
             outsiders = [n for n in outsiders if n not in chosen]
@@ -546,9 +754,11 @@ class _Scenario:
             for nik in chosen:
                 p = dks[nik]
                 fields = self._fresh_fields(p, start, rng)
-                alasan = {"PERBAIKAN": _ALASAN_PERBAIKAN["disabilitas_berat"],
-                          "HAPUS": _one(rng, _ALASAN_HAPUS[_one(rng, ("MENINGGAL", "PINDAH", "MAMPU"))]),
-                          "SANGGAH": _one(rng, _ALASAN_SANGGAH)}[jenis]
+                alasan = {
+                    "PERBAIKAN": _ALASAN_PERBAIKAN["disabilitas_berat"],
+                    "HAPUS": _one(rng, _ALASAN_HAPUS[_one(rng, ("MENINGGAL", "PINDAH", "MAMPU"))]),
+                    "SANGGAH": _one(rng, _ALASAN_SANGGAH),
+                }[jenis]
                 if jenis == "PERBAIKAN":
                     fields["disabilitas_berat"] = not fields["disabilitas_berat"]
                 add(kind, "REFUSE", jenis, nik, p, fields, alasan=alasan)
@@ -568,8 +778,16 @@ class _Scenario:
                 else:
                     g = self._ghost(p, start, rng)
                     used.add(g["NIK"])
-                    add(kind, "REFUSE", "BARU", g["NIK"], g, self._fresh_fields(p, start, rng), nik_tertulis=g["NIK"],
-                        ghost=True)
+                    add(
+                        kind,
+                        "REFUSE",
+                        "BARU",
+                        g["NIK"],
+                        g,
+                        self._fresh_fields(p, start, rng),
+                        nik_tertulis=g["NIK"],
+                        ghost=True,
+                    )
 
         # new BARU: whole households never proposed, until the month's rows are there
         n_dup = want.get("baris_ganda", 0)
@@ -582,7 +800,7 @@ class _Scenario:
         dks = self.persons(n for members in chosen for n in members)
         for members in chosen:
             for nik in sorted(members, key=lambda n: (dks[n]["STAT_HBKEL"] != "KEPALA KELUARGA", dks[n]["TGL_LHR"])):
-                if len(rows) < n_rows - n_dup:   # the last household may be proposed in part
+                if len(rows) < n_rows - n_dup:  # the last household may be proposed in part
                     add("baru", "ADMIT", "BARU", nik, dks[nik], self._fresh_fields(dks[nik], start, rng))
 
         for r in rows:
@@ -605,7 +823,7 @@ class _Scenario:
         for d in range(1, 10):
             new = (digits[:, pos] + d) % 10
             variants.append(arr[:, None] + (new - digits[:, pos]) * 10 ** (15 - pos))
-        var = np.concatenate(variants, axis=1)                          # (n, 135)
+        var = np.concatenate(variants, axis=1)  # (n, 135)
         reg_arr = np.array(sorted(n for n in self.reg if n not in used), dtype=np.int64)
         dk_arr = np.sort(self.pop["NIK"].cast(pl.Int64).to_numpy())
         in_reg = np.isin(var, reg_arr)
@@ -626,17 +844,30 @@ class _Scenario:
             typed = f"{var[i, _one(rng, opts.tolist())]:016d}"
             if typed in used:
                 continue
-            used.add(typed)   # the person behind the typed NIK is left alone this month
-            add("hapus_nik_typo", "REMOVE", "HAPUS", nik, reg_dk[nik], self.reg[nik], nik_tertulis=typed,
-                typo_target=target, alasan=_one(rng, _ALASAN_HAPUS[_one(rng, ("PINDAH", "MAMPU"))]))
+            used.add(typed)  # the person behind the typed NIK is left alone this month
+            add(
+                "hapus_nik_typo",
+                "REMOVE",
+                "HAPUS",
+                nik,
+                reg_dk[nik],
+                self.reg[nik],
+                nik_tertulis=typed,
+                typo_target=target,
+                alasan=_one(rng, _ALASAN_HAPUS[_one(rng, ("PINDAH", "MAMPU"))]),
+            )
 
     def _fresh_households(self, rng, used: set[str]) -> list[tuple[str, list[str]]]:
         """Households no row has named yet (nor a typed NIK this month), with their living members
         (shuffled; pop() takes one)."""
         touched = self.pop.filter(pl.col("NIK").is_in(list(used)))["NO_KK"].to_list()
         taken = list(self.proposed_kk | set(touched))
-        fresh = (self.pop.filter(~pl.col("NO_KK").is_in(taken) & pl.col("TGL_MATI").is_null())
-                 .group_by("NO_KK").agg(pl.col("NIK").sort()).sort("NO_KK"))
+        fresh = (
+            self.pop.filter(~pl.col("NO_KK").is_in(taken) & pl.col("TGL_MATI").is_null())
+            .group_by("NO_KK")
+            .agg(pl.col("NIK").sort())
+            .sort("NO_KK")
+        )
         items = list(zip(fresh["NO_KK"].to_list(), fresh["NIK"].to_list(), strict=True))
         return [items[i] for i in rng.permutation(len(items))]
 
@@ -644,7 +875,8 @@ class _Scenario:
         age = _age(p["TGL_LHR"], start)
         female = p["JENIS_KLMIN"] == "PEREMPUAN"
         return {
-            "kode_wilayah": p["kode_wilayah"], "hubungan_keluarga": p["STAT_HBKEL"],
+            "kode_wilayah": p["kode_wilayah"],
+            "hubungan_keluarga": p["STAT_HBKEL"],
             "hamil": bool(female and 18 <= age <= 45 and rng.random() < 0.05),
             "disabilitas_berat": bool(rng.random() < (0.03 if age >= 60 else 0.008)),
             "jenjang_sekolah": _school_for(age, rng),
@@ -676,7 +908,8 @@ class _Scenario:
         name = p["NAMA_LGKP"]
         female = p["JENIS_KLMIN"] == "PEREMPUAN"
         applicable = {
-            "nik_typo": r["kind"] not in _OWN_NIK, "nik_transpose": r["kind"] not in _OWN_NIK,
+            "nik_typo": r["kind"] not in _OWN_NIK,
+            "nik_transpose": r["kind"] not in _OWN_NIK,
             "name_muhammad": bool(_MUHAMMAD_RE.search(name)),
             "name_spelling": any(o in name for o, _ in _TO_NEW) or any(n in name for n, _ in _TO_OLD),
             "date_swap": p["TGL_LHR"].day <= 12 and p["TGL_LHR"].day != p["TGL_LHR"].month,
@@ -691,11 +924,16 @@ class _Scenario:
             typed = _nik_digit_typo(typed, rng)
         elif "nik_transpose" in noise:
             typed = _nik_transpose(typed, rng)
-        for kind, fn in (("name_spelling", _spelling), ("name_muhammad", _muhammad), ("name_typo", _typo),
-                         ("name_case", _case), ("name_spaces", _spaces)):
+        for kind, fn in (
+            ("name_spelling", _spelling),
+            ("name_muhammad", _muhammad),
+            ("name_typo", _typo),
+            ("name_case", _case),
+            ("name_spaces", _spaces),
+        ):
             if kind in noise:
                 new = fn(name, rng)
-                if new == name:   # the variant does not apply to this name: a typo instead
+                if new == name:  # the variant does not apply to this name: a typo instead
                     noise[noise.index(kind)] = "name_typo"
                     new = _typo(name, rng)
                 name = new
@@ -719,9 +957,15 @@ class _Scenario:
             n_files = min(len(rs), int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25])))
             cuts = np.linspace(0, len(rs), n_files + 1).astype(int)
             for j in range(n_files):
-                part = rs[cuts[j]:cuts[j + 1]]
-                files.append({"prov": prov, "name": f"usulan_{part[0]['kab']}_{periode}_{j + 1}.csv", "rows": part,
-                              "dialect": self._dialect(rng)})
+                part = rs[cuts[j] : cuts[j + 1]]
+                files.append(
+                    {
+                        "prov": prov,
+                        "name": f"usulan_{part[0]['kab']}_{periode}_{j + 1}.csv",
+                        "rows": part,
+                        "dialect": self._dialect(rng),
+                    }
+                )
         appliers = [r for r in rows if r["expected"] != "REFUSE" and r["kind"] != "baru_ghost"]
         last_of = {f["prov"]: f for f in files}
         for r in _pick(rng, appliers, n_dup):
@@ -738,19 +982,25 @@ class _Scenario:
         extra = _one(rng, (None, None, None, None, None, None, "NO", "KETERANGAN", "Catatan Petugas"))
         return {
             "delimiter": ";" if rng.random() < 0.35 else ",",
-            "encoding": ("utf-8", "utf-8", "cp1252")[enc], "bom": enc == 1,
+            "encoding": ("utf-8", "utf-8", "cp1252")[enc],
+            "bom": enc == 1,
             "line_terminator": "\r\n" if rng.random() < 0.5 else "\n",
             "trailing_blank_lines": int(rng.integers(1, 4)) if rng.random() < 0.3 else 0,
             "header_case": _one(rng, ("lower", "lower", "upper", "title", "spaced")),
-            "quote_all": rng.random() < 0.15, "columns": cols, "extra": extra, "extra_first": rng.random() < 0.5,
-            "date_format": int(rng.choice(3, p=[0.45, 0.35, 0.2])), "long_sex": rng.random() < 0.25,
+            "quote_all": rng.random() < 0.15,
+            "columns": cols,
+            "extra": extra,
+            "extra_first": rng.random() < 0.5,
+            "date_format": int(rng.choice(3, p=[0.45, 0.35, 0.2])),
+            "long_sex": rng.random() < 0.25,
             "dotted": rng.random() < 0.4,
         }
 
     def _cells(self, r: dict, d: dict, rng) -> dict[str, str]:
         p, f, noise = r["dk"], r["fields"], r["noise"]
-        form = next((k.split("_", 1)[1] for k in noise if k in ("nik_apostrophe", "nik_spaces", "nik_dot0", "nik_quoted")),
-                    None)
+        form = next(
+            (k.split("_", 1)[1] for k in noise if k in ("nik_apostrophe", "nik_spaces", "nik_dot0", "nik_quoted")), None
+        )
         fmt = d["date_format"]
         if "date_format_mixed" in noise:
             fmt = (fmt + 1 + int(rng.integers(2))) % 3
@@ -775,14 +1025,23 @@ class _Scenario:
         elif "alamat_nonascii" in noise:
             alamat += _one(rng, _NONASCII)
         return {
-            "jenis_usulan": r["jenis"], "nik": _id_form(r["nik_tertulis"], form, rng),
-            "no_kk": _id_form(p["NO_KK"], _one(rng, ("apostrophe", "spaces", "dot0")) if "kk_format" in noise else None,
-                              rng),
-            "nama": r["nama"], "tempat_lahir": p["TMPT_LHR"] or "", "tanggal_lahir": born_s, "jenis_kelamin": sex,
-            "hubungan_keluarga": f["hubungan_keluarga"], "nama_ibu_kandung": p["NAMA_LGKP_IBU"] or "", "alamat": alamat,
-            "kode_wilayah": kode, "hamil": "Y" if f["hamil"] else "N",
+            "jenis_usulan": r["jenis"],
+            "nik": _id_form(r["nik_tertulis"], form, rng),
+            "no_kk": _id_form(
+                p["NO_KK"], _one(rng, ("apostrophe", "spaces", "dot0")) if "kk_format" in noise else None, rng
+            ),
+            "nama": r["nama"],
+            "tempat_lahir": p["TMPT_LHR"] or "",
+            "tanggal_lahir": born_s,
+            "jenis_kelamin": sex,
+            "hubungan_keluarga": f["hubungan_keluarga"],
+            "nama_ibu_kandung": p["NAMA_LGKP_IBU"] or "",
+            "alamat": alamat,
+            "kode_wilayah": kode,
+            "hamil": "Y" if f["hamil"] else "N",
             "disabilitas_berat": "Y" if f["disabilitas_berat"] else "N",
-            "jenjang_sekolah": f["jenjang_sekolah"], "alasan": r["alasan"] or "",
+            "jenjang_sekolah": f["jenjang_sekolah"],
+            "alasan": r["alasan"] or "",
         }
 
     def _write_files(self, periode: str, files: list[dict], rng) -> pl.DataFrame:
@@ -796,7 +1055,7 @@ class _Scenario:
                 if r["kind"] == "baris_ganda":
                     orig = r["dup_of"]
                     cells = dict(orig["cells"])
-                    if r["restyle"]:   # the same NIK typed in another form (Excel copy): the same digits
+                    if r["restyle"]:  # the same NIK typed in another form (Excel copy): the same digits
                         cells["nik"] = _id_form(orig["nik_tertulis"], _one(rng, ("apostrophe", "spaces")), rng)
                     r["dup_of_file"], r["dup_of_baris"] = orig["file"], orig["baris"]
                 else:
@@ -806,16 +1065,31 @@ class _Scenario:
                 if d["extra"]:
                     vocab = _EXTRA_COLUMNS[d["extra"]]
                     extra_vals.append(str(i) if vocab is None else _one(rng, vocab))
-                truth.append({
-                    "periode": periode, "sumber_file": f["name"], "sumber_baris": i, "kode_prov": f["prov"],
-                    "jenis_usulan": r["jenis"], "true_nik": None if r.get("ghost") else r["true_nik"],
-                    "true_no_kk": r["dk"]["NO_KK"], "noise": ",".join(r["noise"]), "expect_valid": True,
-                    "kind": r["kind"], "expected": r["expected"], "kolom": r.get("kolom"), "lama": r.get("lama"),
-                    "baru": r.get("baru"), "alasan": r["alasan"] or None, "nik_tertulis": r["nik_tertulis"],
-                    "typo_target": r.get("typo_target"), "dup_of_file": r.get("dup_of_file"),
-                    "dup_of_baris": r.get("dup_of_baris"),
-                    "_fields": r["fields"], "_dk": r["dk"],
-                })
+                truth.append(
+                    {
+                        "periode": periode,
+                        "sumber_file": f["name"],
+                        "sumber_baris": i,
+                        "kode_prov": f["prov"],
+                        "jenis_usulan": r["jenis"],
+                        "true_nik": None if r.get("ghost") else r["true_nik"],
+                        "true_no_kk": r["dk"]["NO_KK"],
+                        "noise": ",".join(r["noise"]),
+                        "expect_valid": True,
+                        "kind": r["kind"],
+                        "expected": r["expected"],
+                        "kolom": r.get("kolom"),
+                        "lama": r.get("lama"),
+                        "baru": r.get("baru"),
+                        "alasan": r["alasan"] or None,
+                        "nik_tertulis": r["nik_tertulis"],
+                        "typo_target": r.get("typo_target"),
+                        "dup_of_file": r.get("dup_of_file"),
+                        "dup_of_baris": r.get("dup_of_baris"),
+                        "_fields": r["fields"],
+                        "_dk": r["dk"],
+                    }
+                )
             if d["extra"]:
                 at = 0 if d["extra_first"] else len(head)
                 head.insert(at, d["extra"])
@@ -841,11 +1115,20 @@ class _Scenario:
             src = {"src_periode": periode, "src_file": t["sumber_file"], "src_baris": t["sumber_baris"]}
             if exp == "ADMIT":
                 old = self.reg.get(nik)
-                adm = {k: old[k] for k in ("adm_periode", "adm_file", "adm_baris")} if old else \
-                    {"adm_periode": periode, "adm_file": t["sumber_file"], "adm_baris": t["sumber_baris"]}
-                self.reg[nik] = {"nik": nik, "no_kk": t["_dk"]["NO_KK"], **t["_fields"],
-                                 "periode_masuk": old["periode_masuk"] if old else periode,
-                                 "sanggah_periode": old["sanggah_periode"] if old else None, **src, **adm}
+                adm = (
+                    {k: old[k] for k in ("adm_periode", "adm_file", "adm_baris")}
+                    if old
+                    else {"adm_periode": periode, "adm_file": t["sumber_file"], "adm_baris": t["sumber_baris"]}
+                )
+                self.reg[nik] = {
+                    "nik": nik,
+                    "no_kk": t["_dk"]["NO_KK"],
+                    **t["_fields"],
+                    "periode_masuk": old["periode_masuk"] if old else periode,
+                    "sanggah_periode": old["sanggah_periode"] if old else None,
+                    **src,
+                    **adm,
+                }
                 self.removed.pop(nik, None)
             elif exp == "CORRECT":
                 self.reg[nik].update(t["_fields"], **src)
@@ -861,14 +1144,21 @@ class _Scenario:
     def _write_month(self, periode: str, truth: pl.DataFrame, corrections: list[dict], removals: list[dict]) -> None:
         out = self.truth_dir / "months" / periode
         out.mkdir(parents=True, exist_ok=True)
-        truth = pl.DataFrame(schema=TRUTH_SCHEMA).vstack(truth.select(
-            [pl.col(c).cast(t) if c in truth.columns else pl.lit(None, t).alias(c) for c, t in TRUTH_SCHEMA.items()]))
+        truth = pl.DataFrame(schema=TRUTH_SCHEMA).vstack(
+            truth.select(
+                [pl.col(c).cast(t) if c in truth.columns else pl.lit(None, t).alias(c) for c, t in TRUTH_SCHEMA.items()]
+            )
+        )
         truth.sort("kode_prov", "sumber_file", "sumber_baris").write_parquet(out / "truth.parquet")
-        reg = pl.DataFrame(list(self.reg.values()), schema=EXPECTED_SCHEMA) if self.reg \
+        reg = (
+            pl.DataFrame(list(self.reg.values()), schema=EXPECTED_SCHEMA)
+            if self.reg
             else pl.DataFrame(schema=EXPECTED_SCHEMA)
+        )
         reg.sort("nik").write_parquet(out / "expected_individu.parquet")
-        pl.DataFrame(corrections, schema={"nik": pl.String, "kolom": pl.String, "lama": pl.String, "baru": pl.String}) \
-            .write_parquet(out / "corrections.parquet")
+        pl.DataFrame(
+            corrections, schema={"nik": pl.String, "kolom": pl.String, "lama": pl.String, "baru": pl.String}
+        ).write_parquet(out / "corrections.parquet")
         pl.DataFrame(removals, schema={"nik": pl.String, "alasan": pl.String}).write_parquet(out / "removals.parquet")
 
 
@@ -892,12 +1182,13 @@ def _csv_line(cells: list[str], delim: str, quote_all: bool) -> str:
         c = c or ""
         if c and (quote_all or any(ch in c for ch in (delim, '"', "\n", "\r"))):
             c = '"' + c.replace('"', '""') + '"'
-        out.append(c)   # an empty cell stays empty, as Excel writes it
+        out.append(c)  # an empty cell stays empty, as Excel writes it
     return delim.join(out)
 
 
-def build_months(data_root: Path, truth_dir: Path, *, rows_per_month: int, seed: int, mix: Mix = DEV,
-                 months: tuple[str, ...] = LATER) -> dict:
+def build_months(
+    data_root: Path, truth_dir: Path, *, rows_per_month: int, seed: int, mix: Mix = DEV, months: tuple[str, ...] = LATER
+) -> dict:
     """Write months 2..n of the scenario into ``data_root/inbox`` and their truth under
     ``truth_dir/months``; month 1 (``FIRST``) must already be there from ``generate_data_root``.
     The same arguments give the same files. Returns a summary (rows per kind per month)."""
@@ -909,8 +1200,13 @@ def build_months(data_root: Path, truth_dir: Path, *, rows_per_month: int, seed:
             old.unlink()
         s.month(periode, rows_per_month, i)
     summary = {
-        "seed": seed, "mix": mix.name, "rows_per_month": rows_per_month, "months": [FIRST, *months],
-        "shares": mix.shares, "noise": mix.noise, "month1_noise_rates": mix.month1_noise_rates,
+        "seed": seed,
+        "mix": mix.name,
+        "rows_per_month": rows_per_month,
+        "months": [FIRST, *months],
+        "shares": mix.shares,
+        "noise": mix.noise,
+        "month1_noise_rates": mix.month1_noise_rates,
         "rows_per_kind": s.counts,
         "decisions": [
             "month 1 expected present: BARU rows with expect_valid and a true_nik; ghosts (true_nik null) never expected",
@@ -923,8 +1219,9 @@ def build_months(data_root: Path, truth_dir: Path, *, rows_per_month: int, seed:
             "the later copy of a duplicated row is expected refused; the original applies",
         ],
     }
-    (Path(truth_dir) / "months" / "scenario.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n",
-                                                                encoding="utf-8")
+    (Path(truth_dir) / "months" / "scenario.json").write_text(
+        json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return summary
 
 
@@ -939,8 +1236,23 @@ def _snapshot(data_root: Path, periode: str, table: str) -> pl.DataFrame:
 
 
 def _examples(df: pl.DataFrame, nik_col: str, n: int = 3) -> list[dict]:
-    cols = [c for c in ("periode", "kind", "noise", "hasil", "alasan_kode", "status_padan", "metode_padan", "skor_padan",
-                        "typo_target", "sumber_file", "sumber_baris") if c in df.columns]
+    cols = [
+        c
+        for c in (
+            "periode",
+            "kind",
+            "noise",
+            "hasil",
+            "alasan_kode",
+            "status_padan",
+            "metode_padan",
+            "skor_padan",
+            "typo_target",
+            "sumber_file",
+            "sumber_baris",
+        )
+        if c in df.columns
+    ]
     out = []
     for r in df.head(n).iter_rows(named=True):
         out.append({"nik": mask_nik(r[nik_col]), **{c: r[c] for c in cols}})
@@ -953,12 +1265,22 @@ def _groups(df: pl.DataFrame, nik_col: str) -> list[dict]:
         return []
     if "cause" not in df.columns:
         df = df.with_columns(cause=pl.lit(""))
-    df = df.with_columns(alasan_kode=pl.col("alasan").list.join("|").fill_null("(no row)")
-                         if "alasan" in df.columns else pl.lit(""))
+    df = df.with_columns(
+        alasan_kode=pl.col("alasan").list.join("|").fill_null("(no row)") if "alasan" in df.columns else pl.lit("")
+    )
     out = []
     for key, g in df.group_by(["cause", "kind", "noise", "hasil", "alasan_kode"], maintain_order=True):
-        out.append({"cause": key[0], "kind": key[1], "noise": key[2], "hasil": key[3], "alasan": key[4],
-                    "rows": g.height, "examples": _examples(g, nik_col)})
+        out.append(
+            {
+                "cause": key[0],
+                "kind": key[1],
+                "noise": key[2],
+                "hasil": key[3],
+                "alasan": key[4],
+                "rows": g.height,
+                "examples": _examples(g, nik_col),
+            }
+        )
     return sorted(out, key=lambda g: -g["rows"])
 
 
@@ -971,8 +1293,11 @@ def measure(data_root: Path, truth_dir: Path, periode: str) -> dict:
     removals = pl.read_parquet(tdir / "removals.parquet").rename({"alasan": "alasan_hapus"})
     individu = _snapshot(data_root, periode, "individu/individu.parquet")
     hasil = _snapshot(data_root, periode, "hasil_usulan")
-    j = truth.join(hasil.select(*KEYS, "hasil", "alasan", "nik_padan", "status_padan", "metode_padan", "skor_padan"),
-                   on=KEYS, how="left")
+    j = truth.join(
+        hasil.select(*KEYS, "hasil", "alasan", "nik_padan", "status_padan", "metode_padan", "skor_padan"),
+        on=KEYS,
+        how="left",
+    )
     reg_niks = individu["nik"]
     exp_set = expected["nik"]
     in_reg = pl.col("nik").is_in(reg_niks.implode())
@@ -984,75 +1309,173 @@ def measure(data_root: Path, truth_dir: Path, periode: str) -> dict:
     present = expected.height - missing.height
 
     # where a miss or an extra comes from: the row that admitted (or last changed) them
-    all_truth = pl.concat([pl.read_parquet(p / "truth.parquet") for p in sorted((Path(truth_dir) / "months").iterdir())
-                           if p.is_dir() and p.name <= periode], how="vertical_relaxed").rename({"alasan": "alasan_usulan"})
-    all_hasil = pl.concat([_snapshot(data_root, p, "hasil_usulan").with_columns(periode=pl.lit(p))
-                           .select("periode", *KEYS, "hasil", "alasan", "nik_padan", "status_padan", "metode_padan",
-                                   "skor_padan")
-                           for p in sorted(all_truth["periode"].unique().to_list())], how="vertical_relaxed")
+    all_truth = pl.concat(
+        [
+            pl.read_parquet(p / "truth.parquet")
+            for p in sorted((Path(truth_dir) / "months").iterdir())
+            if p.is_dir() and p.name <= periode
+        ],
+        how="vertical_relaxed",
+    ).rename({"alasan": "alasan_usulan"})
+    all_hasil = pl.concat(
+        [
+            _snapshot(data_root, p, "hasil_usulan")
+            .with_columns(periode=pl.lit(p))
+            .select("periode", *KEYS, "hasil", "alasan", "nik_padan", "status_padan", "metode_padan", "skor_padan")
+            for p in sorted(all_truth["periode"].unique().to_list())
+        ],
+        how="vertical_relaxed",
+    )
     all_j = all_truth.join(all_hasil, on=["periode", *KEYS], how="left")
     # a miss is either never admitted (diagnosed by the row that should have admitted the person), or
     # lost later (diagnosed by this month's row about them, if any)
     months_all = sorted(p.name for p in (Path(truth_dir) / "months").iterdir() if p.is_dir())
     before = [p for p in months_all if p < periode]
-    prev_niks = (_snapshot(data_root, before[-1], "individu/individu.parquet")["nik"] if before
-                 else pl.Series([], dtype=pl.String))
-    ever = pl.concat([_snapshot(data_root, p, "individu/individu.parquet")["nik"] for p in before]).unique() \
-        if before else pl.Series([], dtype=pl.String)
-    cause = (pl.when(pl.col("nik").is_in(prev_niks.implode())).then(pl.lit("lost this month"))
-             .when(pl.col("nik").is_in(ever.implode())).then(pl.lit("lost in an earlier month"))
-             .otherwise(pl.lit("never admitted")))
+    prev_niks = (
+        _snapshot(data_root, before[-1], "individu/individu.parquet")["nik"]
+        if before
+        else pl.Series([], dtype=pl.String)
+    )
+    ever = (
+        pl.concat([_snapshot(data_root, p, "individu/individu.parquet")["nik"] for p in before]).unique()
+        if before
+        else pl.Series([], dtype=pl.String)
+    )
+    cause = (
+        pl.when(pl.col("nik").is_in(prev_niks.implode()))
+        .then(pl.lit("lost this month"))
+        .when(pl.col("nik").is_in(ever.implode()))
+        .then(pl.lit("lost in an earlier month"))
+        .otherwise(pl.lit("never admitted"))
+    )
     missing = missing.with_columns(cause=cause)
-    never = missing.filter(pl.col("cause") == "never admitted").join(
-        all_j.rename({"periode": "_p", "sumber_file": "_f", "sumber_baris": "_b"}),
-        left_on=["adm_periode", "adm_file", "adm_baris"], right_on=["_p", "_f", "_b"], how="left") \
+    never = (
+        missing.filter(pl.col("cause") == "never admitted")
+        .join(
+            all_j.rename({"periode": "_p", "sumber_file": "_f", "sumber_baris": "_b"}),
+            left_on=["adm_periode", "adm_file", "adm_baris"],
+            right_on=["_p", "_f", "_b"],
+            how="left",
+        )
         .with_columns(periode=pl.col("adm_periode"), sumber_file="adm_file", sumber_baris="adm_baris")
-    lost = missing.filter(pl.col("cause") != "never admitted").join(
-        j.rename({"true_nik": "nik"}).select("nik", "kind", "noise", "hasil", "alasan", "status_padan", "metode_padan",
-                                             "skor_padan", *KEYS),
-        on="nik", how="left").with_columns(periode=pl.lit(periode))
+    )
+    lost = (
+        missing.filter(pl.col("cause") != "never admitted")
+        .join(
+            j.rename({"true_nik": "nik"}).select(
+                "nik", "kind", "noise", "hasil", "alasan", "status_padan", "metode_padan", "skor_padan", *KEYS
+            ),
+            on="nik",
+            how="left",
+        )
+        .with_columns(periode=pl.lit(periode))
+    )
     miss_rows = pl.concat([never, lost], how="diagonal_relaxed")
     # a person removed by someone else's row this month
-    removed_by = j.filter((pl.col("hasil") == "DITERIMA") & (pl.col("jenis_usulan") == "HAPUS")
-                          & (pl.col("nik_padan") != pl.col("true_nik").fill_null("")))
+    removed_by = j.filter(
+        (pl.col("hasil") == "DITERIMA")
+        & (pl.col("jenis_usulan") == "HAPUS")
+        & (pl.col("nik_padan") != pl.col("true_nik").fill_null(""))
+    )
     wrongly_removed = missing.filter(pl.col("nik").is_in(removed_by["nik_padan"].implode())).height
-    extra_rows = extra.join(all_j.rename({"periode": "_p"}), left_on=["sumber_periode", *KEYS], right_on=["_p", *KEYS],
-                            how="left", suffix="_t")
+    extra_rows = extra.join(
+        all_j.rename({"periode": "_p"}),
+        left_on=["sumber_periode", *KEYS],
+        right_on=["_p", *KEYS],
+        how="left",
+        suffix="_t",
+    )
 
     # corrections and removals
-    corr = corrections.join(individu.select("nik", *FIELDS).with_columns(
-        hamil=pl.when(pl.col("hamil")).then(pl.lit("Y")).otherwise(pl.lit("N")),
-        disabilitas_berat=pl.when(pl.col("disabilitas_berat")).then(pl.lit("Y")).otherwise(pl.lit("N")),
-    ).unpivot(index="nik", variable_name="kolom", value_name="nilai"), on=["nik", "kolom"], how="left")
+    corr = corrections.join(
+        individu.select("nik", *FIELDS)
+        .with_columns(
+            hamil=pl.when(pl.col("hamil")).then(pl.lit("Y")).otherwise(pl.lit("N")),
+            disabilitas_berat=pl.when(pl.col("disabilitas_berat")).then(pl.lit("Y")).otherwise(pl.lit("N")),
+        )
+        .unpivot(index="nik", variable_name="kolom", value_name="nilai"),
+        on=["nik", "kolom"],
+        how="left",
+    )
     corr = corr.with_columns(_ok=(pl.col("nilai") == pl.col("baru")).fill_null(False))
-    registered_before = (pl.when(pl.col("nik").is_in(prev_niks.implode())).then(pl.lit("registered before"))
-                         .otherwise(pl.lit("not registered before (an earlier miss)")).alias("cause"))
-    corr_miss = corr.filter(~pl.col("_ok")).with_columns(registered_before).join(
-        j.filter(pl.col("expected") == "CORRECT").select(pl.col("true_nik").alias("nik"), "kolom", "kind", "noise", "hasil",
-                                                         "alasan", "status_padan", "metode_padan", *KEYS),
-        on=["nik", "kolom"], how="left")
+    registered_before = (
+        pl.when(pl.col("nik").is_in(prev_niks.implode()))
+        .then(pl.lit("registered before"))
+        .otherwise(pl.lit("not registered before (an earlier miss)"))
+        .alias("cause")
+    )
+    corr_miss = (
+        corr.filter(~pl.col("_ok"))
+        .with_columns(registered_before)
+        .join(
+            j.filter(pl.col("expected") == "CORRECT").select(
+                pl.col("true_nik").alias("nik"),
+                "kolom",
+                "kind",
+                "noise",
+                "hasil",
+                "alasan",
+                "status_padan",
+                "metode_padan",
+                *KEYS,
+            ),
+            on=["nik", "kolom"],
+            how="left",
+        )
+    )
     rem_ok = removals.filter(~in_reg)
-    rem_miss = removals.filter(in_reg).with_columns(registered_before).join(
-        j.filter(pl.col("expected") == "REMOVE").select(pl.col("true_nik").alias("nik"), "kind", "noise", "hasil",
-                                                        "alasan", "status_padan", "metode_padan", "typo_target", *KEYS),
-        on="nik", how="left")
+    rem_miss = (
+        removals.filter(in_reg)
+        .with_columns(registered_before)
+        .join(
+            j.filter(pl.col("expected") == "REMOVE").select(
+                pl.col("true_nik").alias("nik"),
+                "kind",
+                "noise",
+                "hasil",
+                "alasan",
+                "status_padan",
+                "metode_padan",
+                "typo_target",
+                *KEYS,
+            ),
+            on="nik",
+            how="left",
+        )
+    )
 
     # fields of everyone present, and SANGGAH flags
-    cmp = expected.join(individu.select("nik", *[pl.col(f).alias(f"_{f}") for f in FIELDS], "sanggah_periode"),
-                        on="nik", how="inner", suffix="_reg")
-    fields_ok = cmp.select(pl.all_horizontal([(pl.col(f) == pl.col(f"_{f}")).fill_null(False) for f in FIELDS])).to_series()
+    cmp = expected.join(
+        individu.select("nik", *[pl.col(f).alias(f"_{f}") for f in FIELDS], "sanggah_periode"),
+        on="nik",
+        how="inner",
+        suffix="_reg",
+    )
+    fields_ok = cmp.select(
+        pl.all_horizontal([(pl.col(f) == pl.col(f"_{f}")).fill_null(False) for f in FIELDS])
+    ).to_series()
     flagged = expected.filter(pl.col("sanggah_periode") == periode)
     flag_ok = cmp.filter((pl.col("sanggah_periode") == periode) & (pl.col("sanggah_periode_reg") == periode)).height
 
     # rows: refused where they should be, acting on the right person where they apply
-    row_ok = (pl.when(pl.col("expected") == "REFUSE").then(pl.col("hasil") == "DITOLAK")
-              .otherwise((pl.col("hasil") == "DITERIMA") & (pl.col("nik_padan") == pl.col("true_nik")))).fill_null(False)
+    row_ok = (
+        pl.when(pl.col("expected") == "REFUSE")
+        .then(pl.col("hasil") == "DITOLAK")
+        .otherwise((pl.col("hasil") == "DITERIMA") & (pl.col("nik_padan") == pl.col("true_nik")))
+    ).fill_null(False)
     j = j.with_columns(_ok=row_ok)
-    per_kind = (j.group_by("kind", "expected").agg(rows=pl.len(), correct=pl.col("_ok").sum(),
-                                                   diterima=(pl.col("hasil") == "DITERIMA").sum())
-                .sort("kind").to_dicts())
-    codes = (j.with_columns(_c=pl.col("alasan").list.join("|").fill_null("(no row)"))
-             .group_by("kind", "_c").len().sort(["kind", "len", "_c"], descending=[False, True, False]))
+    per_kind = (
+        j.group_by("kind", "expected")
+        .agg(rows=pl.len(), correct=pl.col("_ok").sum(), diterima=(pl.col("hasil") == "DITERIMA").sum())
+        .sort("kind")
+        .to_dicts()
+    )
+    codes = (
+        j.with_columns(_c=pl.col("alasan").list.join("|").fill_null("(no row)"))
+        .group_by("kind", "_c")
+        .len()
+        .sort(["kind", "len", "_c"], descending=[False, True, False])
+    )
     for k in per_kind:
         top = codes.filter(pl.col("kind") == k["kind"]).head(3)
         k["top_alasan"] = {(c or "-"): n for c, n in top.select("_c", "len").iter_rows()}
@@ -1060,21 +1483,30 @@ def measure(data_root: Path, truth_dir: Path, periode: str) -> dict:
     adv = j.filter(pl.col("kind").is_in(adv_kinds))
     adv_ok = adv.filter(pl.col("_ok")).height
     # a NIK as typed (invented, typo'd, a ghost's) that is not the person's own must never be registered or removed
-    wrong_typed = j.filter(pl.col("nik_tertulis").is_not_null()
-                           & (pl.col("nik_tertulis") != pl.col("true_nik").fill_null("")))
-    typed_in_reg = wrong_typed.filter(pl.col("nik_tertulis").is_in(reg_niks.implode())
-                                      & ~pl.col("nik_tertulis").is_in(exp_set.implode())).height
+    wrong_typed = j.filter(
+        pl.col("nik_tertulis").is_not_null() & (pl.col("nik_tertulis") != pl.col("true_nik").fill_null(""))
+    )
+    typed_in_reg = wrong_typed.filter(
+        pl.col("nik_tertulis").is_in(reg_niks.implode()) & ~pl.col("nik_tertulis").is_in(exp_set.implode())
+    ).height
     typo = j.filter(pl.col("kind") == "hapus_nik_typo")
     neighbours = typo.filter(pl.col("typo_target") == "terdaftar")
-    neighbour_gone = neighbours.filter(pl.col("nik_tertulis").is_in(exp_set.implode())
-                                       & ~pl.col("nik_tertulis").is_in(reg_niks.implode())).height
+    neighbour_gone = neighbours.filter(
+        pl.col("nik_tertulis").is_in(exp_set.implode()) & ~pl.col("nik_tertulis").is_in(reg_niks.implode())
+    ).height
     apply_kinds = {k: j.filter(pl.col("kind") == k) for k in ADVERSARIAL_APPLY}
     # per noise kind, over the rows that should act on a person
-    per_noise = (j.filter(pl.col("expected") != "REFUSE")
-                 .with_columns(_n=pl.col("noise").fill_null("").str.split(","))
-                 .explode("_n").with_columns(pl.col("_n").replace("", "clean"))
-                 .group_by("_n").agg(rows=pl.len(), correct=pl.col("_ok").sum()).sort("_n")
-                 .rename({"_n": "noise"}).to_dicts())
+    per_noise = (
+        j.filter(pl.col("expected") != "REFUSE")
+        .with_columns(_n=pl.col("noise").fill_null("").str.split(","))
+        .explode("_n")
+        .with_columns(pl.col("_n").replace("", "clean"))
+        .group_by("_n")
+        .agg(rows=pl.len(), correct=pl.col("_ok").sum())
+        .sort("_n")
+        .rename({"_n": "noise"})
+        .to_dicts()
+    )
     # re-sent BARU rows whose person the previous month's register did not hold (a first admission)
     resent = j.filter(pl.col("kind").str.starts_with("baru_kirim_ulang"))
     first_admissions = None
@@ -1091,27 +1523,48 @@ def measure(data_root: Path, truth_dir: Path, periode: str) -> dict:
         return round(a / b, 5) if b else None
 
     return {
-        "periode": periode, "rows": truth.height, "rows_with_outcome": j.filter(pl.col("hasil").is_not_null()).height,
-        "expected_present": expected.height, "register": individu.height,
-        "extra": extra.height, "nik_twice": twice, "present": share(present, expected.height),
-        "missing": missing.height, "wrongly_removed": wrongly_removed,
-        "corrections": {"expected": corrections.height, "applied": int(corr["_ok"].sum()),
-                        "share": share(int(corr["_ok"].sum()), corrections.height),
-                        "by_their_row": by_row("CORRECT")},
-        "removals": {"expected": removals.height, "applied": rem_ok.height, "share": share(rem_ok.height, removals.height),
-                     "by_their_row": by_row("REMOVE")},
+        "periode": periode,
+        "rows": truth.height,
+        "rows_with_outcome": j.filter(pl.col("hasil").is_not_null()).height,
+        "expected_present": expected.height,
+        "register": individu.height,
+        "extra": extra.height,
+        "nik_twice": twice,
+        "present": share(present, expected.height),
+        "missing": missing.height,
+        "wrongly_removed": wrongly_removed,
+        "corrections": {
+            "expected": corrections.height,
+            "applied": int(corr["_ok"].sum()),
+            "share": share(int(corr["_ok"].sum()), corrections.height),
+            "by_their_row": by_row("CORRECT"),
+        },
+        "removals": {
+            "expected": removals.height,
+            "applied": rem_ok.height,
+            "share": share(rem_ok.height, removals.height),
+            "by_their_row": by_row("REMOVE"),
+        },
         "sanggah_flagged": {"expected": flagged.height, "flagged": flag_ok, "share": share(flag_ok, flagged.height)},
         "fields_agree": share(int(fields_ok.sum()), cmp.height),
-        "adversarial_refused": {"rows": adv.height, "refused": adv_ok, "share": share(adv_ok, adv.height),
-                                "per_kind": {k: [adv.filter(pl.col("kind") == k).height,
-                                                 adv.filter((pl.col("kind") == k) & pl.col("_ok")).height]
-                                             for k in adv_kinds if adv.filter(pl.col("kind") == k).height}},
-        "adversarial_applied": {k: {"rows": f.height, "right_person": int(f["_ok"].sum())} for k, f in apply_kinds.items()
-                                if f.height},
+        "adversarial_refused": {
+            "rows": adv.height,
+            "refused": adv_ok,
+            "share": share(adv_ok, adv.height),
+            "per_kind": {
+                k: [adv.filter(pl.col("kind") == k).height, adv.filter((pl.col("kind") == k) & pl.col("_ok")).height]
+                for k in adv_kinds
+                if adv.filter(pl.col("kind") == k).height
+            },
+        },
+        "adversarial_applied": {
+            k: {"rows": f.height, "right_person": int(f["_ok"].sum())} for k, f in apply_kinds.items() if f.height
+        },
         "typed_wrong_nik_in_register": typed_in_reg,
         "hapus_typo_onto_registered": {"rows": neighbours.height, "holder_removed": neighbour_gone},
         "resent_first_admissions": first_admissions,
-        "per_kind": per_kind, "per_noise": per_noise,
+        "per_kind": per_kind,
+        "per_noise": per_noise,
         "shortfalls": {
             "missing": _groups(miss_rows, "nik"),
             "extra": _groups(extra_rows.with_columns(hasil=pl.lit("DITERIMA")), "nik"),

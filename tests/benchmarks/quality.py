@@ -29,21 +29,37 @@ def lookalike_metrics(j: pl.DataFrame) -> dict:
     """On a ``joined`` frame: the wrong-person rate per phenomenon (rows of a noise kind that have a
     look-alike, share whose matched NIK is the look-alike's) when the truth names look-alikes, and
     recall on rows whose noise starts with ``call_name``. Keys are None where the truth lacks them."""
-    out: dict = {"lookalike_rows": None, "lookalike_wrong_person_rate": None, "wrong_person": None,
-                 "call_name_rows": None, "call_name_recall": None}
+    out: dict = {
+        "lookalike_rows": None,
+        "lookalike_wrong_person_rate": None,
+        "wrong_person": None,
+        "call_name_rows": None,
+        "call_name_recall": None,
+    }
     if "lookalike_nik" in j.columns:
         la = j.filter(pl.col("lookalike_nik").is_not_null()).with_columns(
-            _wrong=(pl.col("nik_padan") == pl.col("lookalike_nik")).fill_null(False))
+            _wrong=(pl.col("nik_padan") == pl.col("lookalike_nik")).fill_null(False)
+        )
         out["lookalike_rows"] = la.height
         out["lookalike_wrong_person_rate"] = la["_wrong"].mean() if la.height else 0.0
         out["wrong_person"] = (
-            la.explode("_noise", empty_as_null=True).with_columns(pl.col("_noise").fill_null("clean"))
-            .group_by("_noise").agg(rows=pl.len(), wrong_person=pl.col("_wrong").sum(),
-                                    wrong_person_rate=pl.col("_wrong").mean(), recall=pl.col("_right").mean())
-            .sort("_noise").rename({"_noise": "noise"}).to_dicts()
+            la.explode("_noise", empty_as_null=True)
+            .with_columns(pl.col("_noise").fill_null("clean"))
+            .group_by("_noise")
+            .agg(
+                rows=pl.len(),
+                wrong_person=pl.col("_wrong").sum(),
+                wrong_person_rate=pl.col("_wrong").mean(),
+                recall=pl.col("_right").mean(),
+            )
+            .sort("_noise")
+            .rename({"_noise": "noise"})
+            .to_dicts()
         )
-    call = j.filter(pl.col("_noise").list.eval(pl.element().str.starts_with("call_name")).list.any()
-                    & pl.col("true_nik").is_not_null())
+    call = j.filter(
+        pl.col("_noise").list.eval(pl.element().str.starts_with("call_name")).list.any()
+        & pl.col("true_nik").is_not_null()
+    )
     if call.height:
         out["call_name_rows"] = call.height
         out["call_name_recall"] = call["_right"].mean()
@@ -64,21 +80,30 @@ def metrics(hasil: pl.DataFrame, truth: pl.DataFrame) -> dict:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     fab = j.filter(pl.col("_noise").list.contains("nik_fabricated"))
     ghosts = j.filter(pl.col("true_nik").is_null())
-    excel = j.filter(pl.col("_noise").list.contains("nik_excel_sci") & pl.col("expect_valid")
-                     & pl.col("true_nik").is_not_null())
+    excel = j.filter(
+        pl.col("_noise").list.contains("nik_excel_sci") & pl.col("expect_valid") & pl.col("true_nik").is_not_null()
+    )
     per_noise = (
-        j.filter(pl.col("true_nik").is_not_null()).explode("_noise", empty_as_null=True)
+        j.filter(pl.col("true_nik").is_not_null())
+        .explode("_noise", empty_as_null=True)
         .with_columns(pl.col("_noise").fill_null("clean"))
-        .group_by("_noise").agg(rows=pl.len(), recall=pl.col("_right").mean(),
-                                false_matches=(pl.col("_found") & ~pl.col("_right")).sum())
-        .sort("_noise").rename({"_noise": "noise"})
+        .group_by("_noise")
+        .agg(rows=pl.len(), recall=pl.col("_right").mean(), false_matches=(pl.col("_found") & ~pl.col("_right")).sum())
+        .sort("_noise")
+        .rename({"_noise": "noise"})
     )
     return {
-        "rows": j.height, "rows_without_outcome": missing, "true_positives": tp, "false_positives": fp,
-        "precision": precision, "recall": recall, "f1": f1,
+        "rows": j.height,
+        "rows_without_outcome": missing,
+        "true_positives": tp,
+        "false_positives": fp,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
         "fabricated_rows": fab.height,
         "fabricated_false_match_rate": fab.filter(pl.col("_found") & ~pl.col("_right")).height / fab.height
-        if fab.height else 0.0,
+        if fab.height
+        else 0.0,
         "ghost_rows": ghosts.height,
         "ghost_false_match_rate": ghosts.filter(pl.col("_found")).height / ghosts.height if ghosts.height else 0.0,
         "excel_destroyed_rows": excel.height,

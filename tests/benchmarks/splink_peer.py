@@ -29,8 +29,7 @@ from transforms.names import nama_key_expr, nama_key_y_expr
 
 DIGITS16 = r"^[0-9]{16}$"
 # the comparison columns, the same names on both sides (Splink's requirement)
-COLUMNS = ["unique_id", "nik", "nik_prefix6", "no_kk", "nama", "nama_y", "nama_ibu", "tgl_lahir", "jk", "desa",
-           "kec"]
+COLUMNS = ["unique_id", "nik", "nik_prefix6", "no_kk", "nama", "nama_y", "nama_ibu", "tgl_lahir", "jk", "desa", "kec"]
 # EM training blocks, each comparison left free in at least one. Not the family card: inside a card's
 # block EM takes "same household" for the match class (m of an exact NIK came out 0.57, every ghost
 # then matched a relative at 0.9997); a birth-date block is ~2 % matches, an exact-NIK block nearly all.
@@ -66,24 +65,35 @@ def usulan_for_splink(root: Path, periode: str) -> pl.DataFrame:
             batch = ingest.parse_usulan((Path(root) / (entry.os_path or entry.path)).read_bytes())
         except ingest.FileQuarantined:
             continue
-        frames.append(batch.frame.lazy()
-                      .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
-                      .pipe(ingest.cleaned_usulan).collect())
+        frames.append(
+            batch.frame.lazy()
+            .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
+            .pipe(ingest.cleaned_usulan)
+            .collect()
+        )
     u = pl.concat(frames, how="diagonal_relaxed").sort("kode_prov", "sumber_file", "sumber_baris")
-    return u.with_row_index("unique_id").select(
-        "kode_prov", "sumber_file", pl.col("sumber_baris").cast(pl.Int64), pl.col("unique_id").cast(pl.Int64),
-        nik=_id16_expr("nik_usulan"),
-        nik_prefix6=pl.coalesce(_id16_expr("nik_usulan").str.slice(0, 6), _excel_prefix_expr("nik_usulan")),
-        no_kk=_id16_expr("no_kk_usulan"),
-        nama=nama_key_expr("nama_usulan"),
-        nama_y=nama_key_y_expr(nama_key_expr("nama_usulan")),
-        nama_ibu=nama_key_expr("nama_ibu_kandung"),
-        tgl_lahir="tgl_lahir",
-        jk="jk",
-        desa=pl.when(pl.col("kode_wilayah_usulan").str.contains(r"^[0-9]{10}$")).then("kode_wilayah_usulan"),
-        kec=pl.when(pl.col("kode_wilayah_usulan").str.contains(r"^[0-9]{10}$"))
-        .then(pl.col("kode_wilayah_usulan").str.slice(0, 6)),
-    ).with_columns(pl.col(c).replace("", None) for c in ("nama", "nama_y", "nama_ibu"))
+    return (
+        u.with_row_index("unique_id")
+        .select(
+            "kode_prov",
+            "sumber_file",
+            pl.col("sumber_baris").cast(pl.Int64),
+            pl.col("unique_id").cast(pl.Int64),
+            nik=_id16_expr("nik_usulan"),
+            nik_prefix6=pl.coalesce(_id16_expr("nik_usulan").str.slice(0, 6), _excel_prefix_expr("nik_usulan")),
+            no_kk=_id16_expr("no_kk_usulan"),
+            nama=nama_key_expr("nama_usulan"),
+            nama_y=nama_key_y_expr(nama_key_expr("nama_usulan")),
+            nama_ibu=nama_key_expr("nama_ibu_kandung"),
+            tgl_lahir="tgl_lahir",
+            jk="jk",
+            desa=pl.when(pl.col("kode_wilayah_usulan").str.contains(r"^[0-9]{10}$")).then("kode_wilayah_usulan"),
+            kec=pl.when(pl.col("kode_wilayah_usulan").str.contains(r"^[0-9]{10}$")).then(
+                pl.col("kode_wilayah_usulan").str.slice(0, 6)
+            ),
+        )
+        .with_columns(pl.col(c).replace("", None) for c in ("nama", "nama_y", "nama_ibu"))
+    )
 
 
 def dukcapil_for_splink(dukcapil_dir: Path) -> pl.DataFrame:
@@ -91,15 +101,24 @@ def dukcapil_for_splink(dukcapil_dir: Path) -> pl.DataFrame:
     (source_dataset, unique_id), but distinct ids keep the output easy to read)."""
     dk = pl.scan_parquet(sorted(Path(dukcapil_dir).glob("*.parquet")))
     name = nama_key_expr("NAMA_LGKP")
-    return dk.with_row_index("unique_id").select(
-        pl.col("unique_id").cast(pl.Int64) + (1 << 40),
-        nik="NIK", nik_prefix6=pl.col("NIK").str.slice(0, 6), no_kk="NO_KK",
-        nama=name, nama_y=nama_key_y_expr(name), nama_ibu=nama_key_expr("NAMA_LGKP_IBU"),
-        tgl_lahir="TGL_LHR",
-        jk=pl.col("JENIS_KLMIN").str.strip_chars().str.to_uppercase().replace_strict(_SEX, default=None),
-        desa=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"),
-        kec=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC"),
-    ).with_columns(pl.col(c).replace("", None) for c in ("nama", "nama_y", "nama_ibu")).collect()
+    return (
+        dk.with_row_index("unique_id")
+        .select(
+            pl.col("unique_id").cast(pl.Int64) + (1 << 40),
+            nik="NIK",
+            nik_prefix6=pl.col("NIK").str.slice(0, 6),
+            no_kk="NO_KK",
+            nama=name,
+            nama_y=nama_key_y_expr(name),
+            nama_ibu=nama_key_expr("NAMA_LGKP_IBU"),
+            tgl_lahir="TGL_LHR",
+            jk=pl.col("JENIS_KLMIN").str.strip_chars().str.to_uppercase().replace_strict(_SEX, default=None),
+            desa=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"),
+            kec=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC"),
+        )
+        .with_columns(pl.col(c).replace("", None) for c in ("nama", "nama_y", "nama_ibu"))
+        .collect()
+    )
 
 
 VARIANTS = ("independent", "household")
@@ -117,31 +136,56 @@ def settings(variant: str = "independent"):
 
     def levels(name: str, null_col: str, *between) -> cl.CustomComparison:
         """A comparison: null on ``null_col``, then ``between`` (most agreeing first), then anything else."""
-        return cl.CustomComparison(output_column_name=name,
-                                   comparison_levels=[cll.NullLevel(null_col), *between, cll.ElseLevel()])
+        return cl.CustomComparison(
+            output_column_name=name, comparison_levels=[cll.NullLevel(null_col), *between, cll.ElseLevel()]
+        )
 
     date_text = ColumnExpression("tgl_lahir").cast_to_string()
-    swapped = ("day(tgl_lahir_l) = month(tgl_lahir_r) AND month(tgl_lahir_l) = day(tgl_lahir_r) "
-               "AND year(tgl_lahir_l) = year(tgl_lahir_r)")
-    nik = levels("nik", "nik", cll.ExactMatchLevel("nik"),
-                 cll.DamerauLevenshteinLevel("nik", 1).configure(label_for_charts="One edit (substitution or swap)"))
-    name = levels("nama", "nama", cll.ExactMatchLevel("nama"),
-                  cll.ExactMatchLevel("nama_y").configure(label_for_charts="Exact match reading J as an old Y"),
-                  cll.JaroWinklerLevel("nama", 0.95), cll.JaroWinklerLevel("nama", 0.88),
-                  cll.JaroWinklerLevel("nama", 0.70))
-    birth = levels("tgl_lahir", "tgl_lahir", cll.ExactMatchLevel("tgl_lahir"),
-                   cll.CustomLevel(swapped, label_for_charts="Day and month swapped"),
-                   cll.LevenshteinLevel(date_text, 1), cll.LevenshteinLevel(date_text, 2))
+    swapped = (
+        "day(tgl_lahir_l) = month(tgl_lahir_r) AND month(tgl_lahir_l) = day(tgl_lahir_r) "
+        "AND year(tgl_lahir_l) = year(tgl_lahir_r)"
+    )
+    nik = levels(
+        "nik",
+        "nik",
+        cll.ExactMatchLevel("nik"),
+        cll.DamerauLevenshteinLevel("nik", 1).configure(label_for_charts="One edit (substitution or swap)"),
+    )
+    name = levels(
+        "nama",
+        "nama",
+        cll.ExactMatchLevel("nama"),
+        cll.ExactMatchLevel("nama_y").configure(label_for_charts="Exact match reading J as an old Y"),
+        cll.JaroWinklerLevel("nama", 0.95),
+        cll.JaroWinklerLevel("nama", 0.88),
+        cll.JaroWinklerLevel("nama", 0.70),
+    )
+    birth = levels(
+        "tgl_lahir",
+        "tgl_lahir",
+        cll.ExactMatchLevel("tgl_lahir"),
+        cll.CustomLevel(swapped, label_for_charts="Day and month swapped"),
+        cll.LevenshteinLevel(date_text, 1),
+        cll.LevenshteinLevel(date_text, 2),
+    )
     wilayah = levels("wilayah", "desa", cll.ExactMatchLevel("desa"), cll.ExactMatchLevel("kec"))
     if variant == "independent":
         family = [cl.JaroWinklerAtThresholds("nama_ibu", [0.92, 0.80]), wilayah, cl.ExactMatch("no_kk")]
     elif variant == "household":
         same = {c: cll.ExactMatchLevel(c) for c in ("no_kk", "nama_ibu", "desa", "kec")}
-        family = [cl.CustomComparison(output_column_name="keluarga", comparison_levels=[
-            cll.And(same["no_kk"], same["nama_ibu"]).configure(label_for_charts="Same card and mother"),
-            same["no_kk"],
-            cll.And(same["nama_ibu"], same["desa"]).configure(label_for_charts="Same mother and village"),
-            same["desa"], same["kec"], cll.ElseLevel()])]
+        family = [
+            cl.CustomComparison(
+                output_column_name="keluarga",
+                comparison_levels=[
+                    cll.And(same["no_kk"], same["nama_ibu"]).configure(label_for_charts="Same card and mother"),
+                    same["no_kk"],
+                    cll.And(same["nama_ibu"], same["desa"]).configure(label_for_charts="Same mother and village"),
+                    same["desa"],
+                    same["kec"],
+                    cll.ElseLevel(),
+                ],
+            )
+        ]
     else:
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
     return SettingsCreator(
@@ -158,8 +202,17 @@ def settings(variant: str = "independent"):
     )
 
 
-def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, variant: str, threshold: float,
-         u_max_pairs: float, em_max_pairs: float | None, seed: int) -> dict:
+def link(
+    usulan_path: Path,
+    dukcapil_dir: Path,
+    out_path: Path,
+    *,
+    variant: str,
+    threshold: float,
+    u_max_pairs: float,
+    em_max_pairs: float | None,
+    seed: int,
+) -> dict:
     """The Splink link stage; returns its figures (seconds per step, pairs, the trained lambda)."""
     import logging
 
@@ -182,7 +235,8 @@ def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, variant: str,
 
     t = time.perf_counter()
     linker.training.estimate_probability_two_random_records_match(
-        [block_on(*rule) for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL)
+        [block_on(*rule) for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
+    )
     steps["train_lambda"] = time.perf_counter() - t
     t = time.perf_counter()
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
@@ -217,7 +271,9 @@ def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, variant: str,
     best.write_parquet(out_path)
     steps["best_candidate"] = time.perf_counter() - t
     return {
-        "steps": steps, "pairs_above_threshold": pairs, "rows_with_candidate": best.height,
+        "steps": steps,
+        "pairs_above_threshold": pairs,
+        "rows_with_candidate": best.height,
         "rows_tied_at_best": int(best["tied_at_best"].sum()),
         "probability_two_random_records_match": linker._settings_obj._probability_two_random_records_match,
     }
@@ -225,13 +281,20 @@ def link(usulan_path: Path, dukcapil_dir: Path, out_path: Path, *, variant: str,
 
 def peak_gb() -> float:
     """VmHWM of this process (not ru_maxrss: Linux carries it across exec from a large parent)."""
-    return int(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]) / 1024 ** 2
+    return int(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]) / 1024**2
 
 
 if __name__ == "__main__":
     usulan_path, dukcapil_dir, out_path, variant, threshold, u_max_pairs, em_max_pairs, seed = sys.argv[1:9]
     t0 = time.perf_counter()
-    figures = link(Path(usulan_path), Path(dukcapil_dir), Path(out_path), variant=variant, threshold=float(threshold),
-                   u_max_pairs=float(u_max_pairs), em_max_pairs=float(em_max_pairs) if em_max_pairs != "all" else None,
-                   seed=int(seed))
+    figures = link(
+        Path(usulan_path),
+        Path(dukcapil_dir),
+        Path(out_path),
+        variant=variant,
+        threshold=float(threshold),
+        u_max_pairs=float(u_max_pairs),
+        em_max_pairs=float(em_max_pairs) if em_max_pairs != "all" else None,
+        seed=int(seed),
+    )
     print(json.dumps({**figures, "seconds": time.perf_counter() - t0, "peak_gb": peak_gb()}))

@@ -58,36 +58,124 @@ import polars as pl
 from hypothesis import strategies as st
 
 D = dt.date
-HEADER = ["jenis_usulan", "nik", "no_kk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-          "hubungan_keluarga", "nama_ibu_kandung", "alamat", "kode_wilayah", "hamil", "disabilitas_berat",
-          "jenjang_sekolah", "alasan"]
+HEADER = [
+    "jenis_usulan",
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "alasan",
+]
 OPTIONAL_DROPPABLE = ("tempat_lahir", "nama_ibu_kandung")
 PERIODS = ("2026-10", "2026-11", "2026-12")
 
 # Name words: every person gets a first and a last word no one else in the root has, so that two
 # persons never look alike to the matcher; ghosts draw from their own pools.
-FIRST = ["BUDI", "SITI", "AGUS", "RINA", "YOHANES", "MARIA", "DEWI", "JOKO", "NUR", "AHMAD", "WAYAN",
-         "KETUT", "HENDRA", "FITRI", "BAMBANG", "LESTARI", "YUSUF", "ROSTINA", "CAHYO", "ULFAH", "TEGUH",
-         "MAGDALENA", "SYAMSUL", "PURNAMA", "SLAMET", "OKTAVIA", "KHAIRUL", "HALIMAH", "SUKARNO", "ZAINAB"]
-LAST = ["SANTOSO", "AMINAH", "WENDA", "KOGOYA", "LESTARININGSIH", "HARAHAP", "SIREGAR", "PANJAITAN",
-        "MANURUNG", "SUDIRMAN", "PRATAMA", "KUSUMAWATI", "TAMBUNAN", "RAHAYU", "HIDAYAT", "NAINGGOLAN",
-        "SETIAWAN", "FAUZIAH", "MAHMUD", "LATUCONSINA", "PATTIASINA", "RUMBIAK", "SIMANJUNTAK", "WARDOYO",
-        "KARTIKA", "BATUBARA", "NUGROHO", "TUASIKAL", "SUMBAYAK", "OPPUSUNGGU"]
+FIRST = [
+    "BUDI",
+    "SITI",
+    "AGUS",
+    "RINA",
+    "YOHANES",
+    "MARIA",
+    "DEWI",
+    "JOKO",
+    "NUR",
+    "AHMAD",
+    "WAYAN",
+    "KETUT",
+    "HENDRA",
+    "FITRI",
+    "BAMBANG",
+    "LESTARI",
+    "YUSUF",
+    "ROSTINA",
+    "CAHYO",
+    "ULFAH",
+    "TEGUH",
+    "MAGDALENA",
+    "SYAMSUL",
+    "PURNAMA",
+    "SLAMET",
+    "OKTAVIA",
+    "KHAIRUL",
+    "HALIMAH",
+    "SUKARNO",
+    "ZAINAB",
+]
+LAST = [
+    "SANTOSO",
+    "AMINAH",
+    "WENDA",
+    "KOGOYA",
+    "LESTARININGSIH",
+    "HARAHAP",
+    "SIREGAR",
+    "PANJAITAN",
+    "MANURUNG",
+    "SUDIRMAN",
+    "PRATAMA",
+    "KUSUMAWATI",
+    "TAMBUNAN",
+    "RAHAYU",
+    "HIDAYAT",
+    "NAINGGOLAN",
+    "SETIAWAN",
+    "FAUZIAH",
+    "MAHMUD",
+    "LATUCONSINA",
+    "PATTIASINA",
+    "RUMBIAK",
+    "SIMANJUNTAK",
+    "WARDOYO",
+    "KARTIKA",
+    "BATUBARA",
+    "NUGROHO",
+    "TUASIKAL",
+    "SUMBAYAK",
+    "OPPUSUNGGU",
+]
 GHOST_FIRST = ["XAVERIUS", "QOMARIAH", "ZULFIKAR", "VERONIKA", "IGNATIUS", "FELISITAS"]
 GHOST_LAST = ["KWIRINUS", "ZEBUA", "QUELJOE", "VLEKKE", "XIMENES", "IJZERMAN"]
 MOTHERS = ["SUMIATI", "PARTINAH", "RATNA SARI", "MARTHA IYAI", "CHADIJAH", "WAGINEM"]
-ALAMAT = ["JL. MAWAR NO. 1", "Jl. Melati, RT 02/RW 03", 'Gg. "Ujung" No. 7', "Dusun Krajan\nRT 01",
-          "Jl. Kenari \u2013 Blok C", "Kp. Caf\u00e9, Desa Sukamaju", ""]
-PEKERJAAN = ["PETANI/PEKEBUN", "WIRASWASTA", "MENGURUS RUMAH TANGGA", "BURUH HARIAN LEPAS", "PEGAWAI NEGERI SIPIL",
-             "PEDAGANG", "NELAYAN/PERIKANAN"]
-ALASAN = {"HAPUS": ["PINDAH", "MENINGGAL DUNIA", "SUDAH MAMPU"],
-          "SANGGAH": ["Rumah permanen, punya mobil", "Suami bekerja di kota"],
-          "PERBAIKAN": ["", "koreksi data sekolah"]}
+ALAMAT = [
+    "JL. MAWAR NO. 1",
+    "Jl. Melati, RT 02/RW 03",
+    'Gg. "Ujung" No. 7',
+    "Dusun Krajan\nRT 01",
+    "Jl. Kenari \u2013 Blok C",
+    "Kp. Caf\u00e9, Desa Sukamaju",
+    "",
+]
+PEKERJAAN = [
+    "PETANI/PEKEBUN",
+    "WIRASWASTA",
+    "MENGURUS RUMAH TANGGA",
+    "BURUH HARIAN LEPAS",
+    "PEGAWAI NEGERI SIPIL",
+    "PEDAGANG",
+    "NELAYAN/PERIKANAN",
+]
+ALASAN = {
+    "HAPUS": ["PINDAH", "MENINGGAL DUNIA", "SUDAH MAMPU"],
+    "SANGGAH": ["Rumah permanen, punya mobil", "Suami bekerja di kota"],
+    "PERBAIKAN": ["", "koreksi data sekolah"],
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # the world: villages, persons, families
 # ---------------------------------------------------------------------------------------------
+
 
 @cache
 def village_codes() -> tuple[str, ...]:
@@ -114,22 +202,24 @@ class Person(_Shown):
     no_kk: str
     nama: str
     tgl_lahir: dt.date
-    jk: str              # L / P
+    jk: str  # L / P
     hubungan: str
     kode_wilayah: str
     ibu: str
     pekerjaan: str
     tgl_mati: dt.date | None
-    role: str            # anggota / kabur / asing / hantu
+    role: str  # anggota / kabur / asing / hantu
 
     @property
     def prov(self) -> str:
         return self.kode_wilayah[:2]
 
-    def __repr__(self) -> str:   # short: hypothesis prints the whole root
+    def __repr__(self) -> str:  # short: hypothesis prints the whole root
         mati = f" mati={self.tgl_mati}" if self.tgl_mati else ""
-        return (f"Person({self.role} {self.nik} {self.nama!r} {self.tgl_lahir} {self.jk} {self.hubungan} kk={self.no_kk} "
-                f"desa={self.kode_wilayah}{mati})")
+        return (
+            f"Person({self.role} {self.nik} {self.nama!r} {self.tgl_lahir} {self.jk} {self.hubungan} kk={self.no_kk} "
+            f"desa={self.kode_wilayah}{mati})"
+        )
 
 
 def nik_for(kode_kec: str, born: dt.date, jk: str, serial: int) -> str:
@@ -167,13 +257,21 @@ def worlds(draw):
             serial += 1
             # a NIK keeps the district where it was first issued: mostly here, sometimes elsewhere
             nik_kec = kec if draw(st.integers(0, 3)) else draw(st.sampled_from(codes))[:6]
-            persons.append(Person(
-                nik=nik_for(nik_kec, born, jk, serial), no_kk=no_kk, nama=f"{firsts[i]} {lasts[i]}", tgl_lahir=born, jk=jk,
-                hubungan=hub, kode_wilayah=desa, ibu=draw(st.sampled_from(MOTHERS)),
-                pekerjaan=draw(st.sampled_from(PEKERJAAN)) if hub != "ANAK" else "PELAJAR/MAHASISWA",
-                tgl_mati=draw(st.none() | st.dates(D(2020, 1, 1), D(2026, 9, 30))) if hub != "ANAK" else None,
-                role=draw(st.sampled_from(["anggota", "anggota", "kabur", "asing"])),
-            ))
+            persons.append(
+                Person(
+                    nik=nik_for(nik_kec, born, jk, serial),
+                    no_kk=no_kk,
+                    nama=f"{firsts[i]} {lasts[i]}",
+                    tgl_lahir=born,
+                    jk=jk,
+                    hubungan=hub,
+                    kode_wilayah=desa,
+                    ibu=draw(st.sampled_from(MOTHERS)),
+                    pekerjaan=draw(st.sampled_from(PEKERJAAN)) if hub != "ANAK" else "PELAJAR/MAHASISWA",
+                    tgl_mati=draw(st.none() | st.dates(D(2020, 1, 1), D(2026, 9, 30))) if hub != "ANAK" else None,
+                    role=draw(st.sampled_from(["anggota", "anggota", "kabur", "asing"])),
+                )
+            )
         serial += 1
     ghosts = []
     for g in range(draw(st.integers(0, 3))):
@@ -182,10 +280,21 @@ def worlds(draw):
         jk = draw(st.sampled_from("LP"))
         serial += 1
         no_kk = draw(st.sampled_from([p.no_kk for p in persons] + [f"{desa[:6]}010120{serial:04d}"]))
-        ghosts.append(Person(
-            nik=nik_for(desa[:6], born, jk, serial), no_kk=no_kk, nama=f"{GHOST_FIRST[g]} {GHOST_LAST[g]}",
-            tgl_lahir=born, jk=jk, hubungan=draw(st.sampled_from(["KEPALA KELUARGA", "ANAK", "FAMILI LAIN"])),
-            kode_wilayah=desa, ibu="", pekerjaan="", tgl_mati=None, role="hantu"))
+        ghosts.append(
+            Person(
+                nik=nik_for(desa[:6], born, jk, serial),
+                no_kk=no_kk,
+                nama=f"{GHOST_FIRST[g]} {GHOST_LAST[g]}",
+                tgl_lahir=born,
+                jk=jk,
+                hubungan=draw(st.sampled_from(["KEPALA KELUARGA", "ANAK", "FAMILI LAIN"])),
+                kode_wilayah=desa,
+                ibu="",
+                pekerjaan="",
+                tgl_mati=None,
+                role="hantu",
+            )
+        )
     return persons, ghosts
 
 
@@ -193,17 +302,18 @@ def worlds(draw):
 # rows and their expected outcomes
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Row(_Shown):
-    fields: dict[str, str]          # contract column -> value as written
+    fields: dict[str, str]  # contract column -> value as written
     event: int
-    kind: str                       # the event kind (BARU, RUSAK, ...)
-    truth: str | None               # the Dukcapil NIK of the person the row is about (None: a ghost)
-    hasil: str | None = None        # expected DITERIMA / DITOLAK, None when it is the matcher's call
-    codes: tuple[str, ...] = ()     # reason codes the outcome must carry
+    kind: str  # the event kind (BARU, RUSAK, ...)
+    truth: str | None  # the Dukcapil NIK of the person the row is about (None: a ghost)
+    hasil: str | None = None  # expected DITERIMA / DITOLAK, None when it is the matcher's call
+    codes: tuple[str, ...] = ()  # reason codes the outcome must carry
     status_padan: str | None = None  # expected status_padan when unambiguous
-    damage: str | None = None       # write-time damage: "shift" (unquoted delimiter) or "nul"
-    home: str = ""                  # the province folder it goes to
+    damage: str | None = None  # write-time damage: "shift" (unquoted delimiter) or "nul"
+    home: str = ""  # the province folder it goes to
     # where it was written (set by ``write_root``)
     kode_prov: str = ""
     sumber_file: str = ""
@@ -211,11 +321,13 @@ class Row(_Shown):
 
     def __repr__(self) -> str:
         f = self.fields
-        return (f"Row(ev{self.event} {self.kind} {f['jenis_usulan']!r} nik={f['nik']!r} kk={f['no_kk']!r} "
-                f"nama={f['nama']!r} tgl={f['tanggal_lahir']!r} jk={f['jenis_kelamin']!r} "
-                f"hub={f['hubungan_keluarga']!r} desa={f['kode_wilayah']!r} dis={f['disabilitas_berat']!r} "
-                f"alasan={f['alasan']!r}{' damage=' + self.damage if self.damage else ''} -> "
-                f"{self.hasil or '?'} {list(self.codes)})")
+        return (
+            f"Row(ev{self.event} {self.kind} {f['jenis_usulan']!r} nik={f['nik']!r} kk={f['no_kk']!r} "
+            f"nama={f['nama']!r} tgl={f['tanggal_lahir']!r} jk={f['jenis_kelamin']!r} "
+            f"hub={f['hubungan_keluarga']!r} desa={f['kode_wilayah']!r} dis={f['disabilitas_berat']!r} "
+            f"alasan={f['alasan']!r}{' damage=' + self.damage if self.damage else ''} -> "
+            f"{self.hasil or '?'} {list(self.codes)})"
+        )
 
     @property
     def key(self) -> tuple[str, str, int]:
@@ -227,8 +339,12 @@ def written_id(draw, digits: str) -> str:
     """A 16-digit id as a clean row may carry it out of Excel: as is, with a leading apostrophe, a
     trailing .0, or spaces between groups."""
     style = draw(st.sampled_from(["plain", "plain", "apostrophe", "dot0", "spaces"]))
-    return {"plain": digits, "apostrophe": "'" + digits, "dot0": digits + ".0",
-            "spaces": " ".join(digits[i:i + 4] for i in range(0, 16, 4))}[style]
+    return {
+        "plain": digits,
+        "apostrophe": "'" + digits,
+        "dot0": digits + ".0",
+        "spaces": " ".join(digits[i : i + 4] for i in range(0, 16, 4)),
+    }[style]
 
 
 @st.composite
@@ -248,8 +364,11 @@ def written_name(draw, nama: str) -> str:
     letter wrong. With the NIK, birth date, sex and family card agreeing, the matcher must still
     find the person (domain.md, step 3)."""
     first, last = nama.split(" ", 1)
-    variant = draw(st.sampled_from(["as_is", "as_is", "as_is", "old_spelling", "title", "degree", "bin",
-                                    "abbreviated", "reordered", "typo"]))
+    variant = draw(
+        st.sampled_from(
+            ["as_is", "as_is", "as_is", "old_spelling", "title", "degree", "bin", "abbreviated", "reordered", "typo"]
+        )
+    )
     if variant == "old_spelling":
         rules = [(a, b) for a, b in OLD_SPELLING if a in nama]
         if rules:
@@ -269,7 +388,7 @@ def written_name(draw, nama: str) -> str:
         word = max((first, last), key=len)
         i = draw(st.integers(1, len(word) - 2))
         letter = draw(st.sampled_from([c for c in "AEIOU" if c != word[i]]))
-        nama = nama.replace(word, word[:i] + letter + word[i + 1:], 1)
+        nama = nama.replace(word, word[:i] + letter + word[i + 1 :], 1)
     style = draw(st.sampled_from(["upper", "title", "lower", "spaced"]))
     return {"upper": nama, "title": nama.title(), "lower": nama.lower(), "spaced": f"  {nama.title()} "}[style]
 
@@ -309,15 +428,26 @@ def same_cleaned(draw, p: Person, f: dict[str, str]) -> dict[str, str]:
     return dict(
         f,
         jenis_usulan=draw(st.sampled_from([jenis, jenis.lower(), f" {jenis.title()} "])),
-        nik=draw(written_id(p.nik)), no_kk=draw(written_id(p.no_kk)), tanggal_lahir=draw(written_date(p.tgl_lahir)),
+        nik=draw(written_id(p.nik)),
+        no_kk=draw(written_id(p.no_kk)),
+        tanggal_lahir=draw(written_date(p.tgl_lahir)),
         jenis_kelamin=draw(st.sampled_from(sex_words[p.jk])),
         hubungan_keluarga=draw(st.sampled_from([p.hubungan, p.hubungan.title()])),
         kode_wilayah=draw(st.sampled_from([desa, f"{desa[:2]}.{desa[2:4]}.{desa[4:6]}.{desa[6:]}"])),
     )
 
 
-DEFECTS = ("NAMA_KOSONG", "TANGGAL_LAHIR_TIDAK_VALID", "JENIS_USULAN_TIDAK_DIKENAL", "KODE_WILAYAH_TIDAK_DIKENAL",
-           "KODE_WILAYAH_BEDA_PROVINSI", "NILAI_FORMULA", "KARAKTER_TIDAK_SAH", "NIK_FORMAT_SALAH", "KOLOM_BERLEBIH")
+DEFECTS = (
+    "NAMA_KOSONG",
+    "TANGGAL_LAHIR_TIDAK_VALID",
+    "JENIS_USULAN_TIDAK_DIKENAL",
+    "KODE_WILAYAH_TIDAK_DIKENAL",
+    "KODE_WILAYAH_BEDA_PROVINSI",
+    "NILAI_FORMULA",
+    "KARAKTER_TIDAK_SAH",
+    "NIK_FORMAT_SALAH",
+    "KOLOM_BERLEBIH",
+)
 
 
 @st.composite
@@ -332,13 +462,16 @@ def defective_row(draw, p: Person, event: int) -> tuple[Row, str | None]:
     if defect == "NAMA_KOSONG":
         f["nama"] = draw(st.sampled_from(["", "   ", "-", "123"]))
     elif defect == "TANGGAL_LAHIR_TIDAK_VALID":
-        f["tanggal_lahir"] = draw(st.sampled_from([f"31-02-{p.tgl_lahir.year}", f"30/02/{p.tgl_lahir.year}",
-                                                    f"{p.tgl_lahir.year}-13-01", "kemarin"]))
+        f["tanggal_lahir"] = draw(
+            st.sampled_from(
+                [f"31-02-{p.tgl_lahir.year}", f"30/02/{p.tgl_lahir.year}", f"{p.tgl_lahir.year}-13-01", "kemarin"]
+            )
+        )
     elif defect == "JENIS_USULAN_TIDAK_DIKENAL":
         f["jenis_usulan"] = draw(st.sampled_from(["TAMBAH", "", "UBAH"]))
     elif defect == "KODE_WILAYAH_TIDAK_DIKENAL":
         f["kode_wilayah"] = draw(st.sampled_from([p.kode_wilayah[:6] + "0000", "9999999999", "32.01.02"]))
-        assert f["kode_wilayah"] not in set(village_codes())   # (32.01.02 is a district, not a village)
+        assert f["kode_wilayah"] not in set(village_codes())  # (32.01.02 is a district, not a village)
     elif defect == "KODE_WILAYAH_BEDA_PROVINSI":
         folder = draw(st.sampled_from([c for c in province_codes() if c != p.prov]))
     elif defect == "NILAI_FORMULA":
@@ -347,35 +480,43 @@ def defective_row(draw, p: Person, event: int) -> tuple[Row, str | None]:
     elif defect == "KARAKTER_TIDAK_SAH":
         damage = "nul"
     elif defect == "NIK_FORMAT_SALAH":
-        f["nik"] = p.nik[1:]          # Excel lost the leading digit: 15 digits
+        f["nik"] = p.nik[1:]  # Excel lost the leading digit: 15 digits
     elif defect == "KOLOM_BERLEBIH":
         damage = "shift"
-    return Row(fields=f, event=event, kind=f"RUSAK:{defect}", truth=p.nik if p.role != "hantu" else None,
-               hasil="DITOLAK", codes=(defect,), damage=damage), folder
+    return Row(
+        fields=f,
+        event=event,
+        kind=f"RUSAK:{defect}",
+        truth=p.nik if p.role != "hantu" else None,
+        hasil="DITOLAK",
+        codes=(defect,),
+        damage=damage,
+    ), folder
 
 
 @st.composite
-def fuzzy_row(draw, p: Person, event: int, extract_niks: frozenset[str],
-              relatives: list[Person]) -> tuple[Row, str | None]:
+def fuzzy_row(
+    draw, p: Person, event: int, extract_niks: frozenset[str], relatives: list[Person]
+) -> tuple[Row, str | None]:
     """A BARU of ``p`` behind a NIK Excel or a typist damaged, or another family member's NIK (then
     also returned, as that member is involved in the row)."""
     f = draw(clean_fields(p, "BARU"))
     how = draw(st.sampled_from(["excel", "typo", "fabricated"] + (["keluarga"] if relatives else [])))
     owner = None
-    if how == "keluarga":                             # the NIK of another member of the family
+    if how == "keluarga":  # the NIK of another member of the family
         owner = draw(st.sampled_from(relatives)).nik
         f["nik"] = draw(written_id(owner))
     elif how == "excel":
-        f["nik"] = f"{int(p.nik):.5E}"                # 3.20101E+15
+        f["nik"] = f"{int(p.nik):.5E}"  # 3.20101E+15
     elif how == "typo":
         pos = draw(st.integers(6, 15))
         digit = draw(st.sampled_from([d for d in "0123456789" if d != p.nik[pos]]))
-        f["nik"] = p.nik[:pos] + digit + p.nik[pos + 1:]
+        f["nik"] = p.nik[:pos] + digit + p.nik[pos + 1 :]
     else:
         serial = draw(st.integers(1, 9999))
         f["nik"] = p.nik[:12] + f"{serial:04d}"
         if f["nik"] in extract_niks:
-            f["nik"] = p.nik[:12] + "0000"           # structurally wrong serial: still unknown to Dukcapil
+            f["nik"] = p.nik[:12] + "0000"  # structurally wrong serial: still unknown to Dukcapil
     return Row(fields=f, event=event, kind=f"KABUR:{how}", truth=p.nik), owner
 
 
@@ -383,15 +524,26 @@ def fuzzy_row(draw, p: Person, event: int, extract_niks: frozenset[str],
 # periods: events over the planned register
 # ---------------------------------------------------------------------------------------------
 
-EVENT_KINDS = ("BARU", "PERBAIKAN", "HAPUS", "SANGGAH", "TANPA_REGISTER", "HANTU_BARU", "NIK_ORANG_LAIN", "GANDA",
-               "BERTENTANGAN", "RUSAK", "KABUR")
+EVENT_KINDS = (
+    "BARU",
+    "PERBAIKAN",
+    "HAPUS",
+    "SANGGAH",
+    "TANPA_REGISTER",
+    "HANTU_BARU",
+    "NIK_ORANG_LAIN",
+    "GANDA",
+    "BERTENTANGAN",
+    "RUSAK",
+    "KABUR",
+)
 
 
 @dataclass
 class Period(_Shown):
     periode: str
     rows: list[Row]
-    planned_after: frozenset[str] = frozenset()               # members the generator expects registered after it
+    planned_after: frozenset[str] = frozenset()  # members the generator expects registered after it
 
 
 @st.composite
@@ -404,14 +556,16 @@ def periods(draw, persons: list[Person], ghosts: list[Person]) -> list[Period]:
     ever: set[str] = set()
     out = []
     event = 0
-    for periode in PERIODS[:draw(st.integers(2, 3))]:
+    for periode in PERIODS[: draw(st.integers(2, 3))]:
         rows: list[Row] = []
         used: set[str] = set()
         start = set(planned)
         for _ in range(draw(st.integers(0, 10))):
-            free = lambda ps, used=used: [p for p in ps if p.nik not in used]   # noqa: E731
+            free = lambda ps, used=used: [p for p in ps if p.nik not in used]  # noqa: E731
             pools = {
-                "BARU": free(members), "GANDA": free(members), "BERTENTANGAN": free(members),
+                "BARU": free(members),
+                "GANDA": free(members),
+                "BERTENTANGAN": free(members),
                 "PERBAIKAN": [p for p in free(members) if p.nik in start],
                 "HAPUS": [p for p in free(members) if p.nik in start],
                 "SANGGAH": [p for p in free(members) if p.nik in start],
@@ -440,8 +594,17 @@ def periods(draw, persons: list[Person], ghosts: list[Person]) -> list[Period]:
             elif kind == "TANPA_REGISTER":
                 jenis = draw(st.sampled_from(["PERBAIKAN", "HAPUS", "SANGGAH"]))
                 truth = p.nik if p.role != "hantu" else None
-                rows.append(Row(draw(clean_fields(p, jenis)), event, kind, truth, "DITOLAK", ("TIDAK_ADA_DI_REGISTER",),
-                                "PADAN" if truth else "TIDAK_PADAN"))
+                rows.append(
+                    Row(
+                        draw(clean_fields(p, jenis)),
+                        event,
+                        kind,
+                        truth,
+                        "DITOLAK",
+                        ("TIDAK_ADA_DI_REGISTER",),
+                        "PADAN" if truth else "TIDAK_PADAN",
+                    )
+                )
             elif kind == "HANTU_BARU":
                 rows.append(Row(draw(clean_fields(p, "BARU")), event, kind, None, "DITOLAK", (), "TIDAK_PADAN"))
             elif kind == "NIK_ORANG_LAIN":
@@ -463,8 +626,9 @@ def periods(draw, persons: list[Person], ghosts: list[Person]) -> list[Period]:
             elif kind == "BERTENTANGAN":
                 # two proposals for one person that say different things: BARU/BARU, or for someone
                 # registered PERBAIKAN/PERBAIKAN, PERBAIKAN/HAPUS, BARU/HAPUS
-                pairs = [("BARU", "BARU")] + ([("PERBAIKAN", "PERBAIKAN"), ("PERBAIKAN", "HAPUS"), ("BARU", "HAPUS")]
-                                              if registered else [])
+                pairs = [("BARU", "BARU")] + (
+                    [("PERBAIKAN", "PERBAIKAN"), ("PERBAIKAN", "HAPUS"), ("BARU", "HAPUS")] if registered else []
+                )
                 first, second = draw(st.sampled_from(pairs))
                 f = draw(clean_fields(p, first))
                 other = dict(draw(clean_fields(p, second)) if second != first else f)
@@ -492,20 +656,21 @@ def periods(draw, persons: list[Person], ghosts: list[Person]) -> list[Period]:
 # files
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class FileSpec(_Shown):
     kode_prov: str
-    name: str                    # path inside the province folder
-    kind: str                    # csv / binary (quarantined) / misplaced (not in a province folder) / ignored
-    rows: list[Row | None] = field(default_factory=list)   # None: a blank record
+    name: str  # path inside the province folder
+    kind: str  # csv / binary (quarantined) / misplaced (not in a province folder) / ignored
+    rows: list[Row | None] = field(default_factory=list)  # None: a blank record
     delimiter: str = ","
-    encoding: str = "utf-8"      # utf-8 / utf-8-sig / cp1252
+    encoding: str = "utf-8"  # utf-8 / utf-8-sig / cp1252
     newline: str = "\n"
     columns: list[str] = field(default_factory=lambda: list(HEADER))
     header_case: str = "lower"
     extra_column: bool = False
     leading_blank: bool = False
-    trailing_delimiter: bool = False   # every data record ends with an empty field beyond the header
+    trailing_delimiter: bool = False  # every data record ends with an empty field beyond the header
     not_read: str | None = None  # expected diabaikan code for kind == "ignored"
 
     def __repr__(self) -> str:
@@ -521,10 +686,16 @@ def csv_format(draw) -> dict:
             cols.remove(c)
     if draw(st.booleans()):
         cols = draw(st.permutations(cols))
-    return dict(delimiter=draw(st.sampled_from([",", ";"])), encoding=draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])),
-                newline=draw(st.sampled_from(["\n", "\r\n"])), columns=list(cols),
-                header_case=draw(st.sampled_from(["lower", "title", "upper"])), extra_column=draw(st.booleans()),
-                leading_blank=draw(st.booleans()), trailing_delimiter=draw(st.integers(0, 4)) == 0)
+    return dict(
+        delimiter=draw(st.sampled_from([",", ";"])),
+        encoding=draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])),
+        newline=draw(st.sampled_from(["\n", "\r\n"])),
+        columns=list(cols),
+        header_case=draw(st.sampled_from(["lower", "title", "upper"])),
+        extra_column=draw(st.booleans()),
+        leading_blank=draw(st.booleans()),
+        trailing_delimiter=draw(st.integers(0, 4)) == 0,
+    )
 
 
 @st.composite
@@ -538,26 +709,40 @@ def period_files(draw, period: Period) -> list[FileSpec]:
     for prov in sorted(by_prov):
         rows = draw(st.permutations(by_prov[prov]))
         n = draw(st.integers(1, min(3, len(rows))))
-        cuts = sorted(draw(st.lists(st.integers(1, len(rows) - 1), min_size=n - 1, max_size=n - 1, unique=True))) \
-            if len(rows) > 1 else []
+        cuts = (
+            sorted(draw(st.lists(st.integers(1, len(rows) - 1), min_size=n - 1, max_size=n - 1, unique=True)))
+            if len(rows) > 1
+            else []
+        )
         parts = [rows[a:b] for a, b in zip([0, *cuts], [*cuts, len(rows)])]
         for k, part in enumerate(parts):
             records: list[Row | None] = []
             for r in part:
-                if draw(st.integers(0, 4)) == 0:     # a blank record (empty line or delimiters only) before it
+                if draw(st.integers(0, 4)) == 0:  # a blank record (empty line or delimiters only) before it
                     records.append(None)
                 records.append(r)
             records += [None] * draw(st.integers(0, 2))
-            name = draw(st.sampled_from([f"usulan_{k + 1}.csv", f"USULAN KAB {k + 1}.csv", f"kab{k + 1:02d}/usulan.csv"]))
+            name = draw(
+                st.sampled_from([f"usulan_{k + 1}.csv", f"USULAN KAB {k + 1}.csv", f"kab{k + 1:02d}/usulan.csv"])
+            )
             files.append(FileSpec(prov, name, "csv", records, **draw(csv_format())))
     provs = sorted(by_prov) or ["32"]
     if draw(st.integers(0, 3)) == 0:
-        files.append(FileSpec(draw(st.sampled_from(provs)), draw(st.sampled_from(["usulan.xlsx", "rusak.csv"])), "binary"))
+        files.append(
+            FileSpec(draw(st.sampled_from(provs)), draw(st.sampled_from(["usulan.xlsx", "rusak.csv"])), "binary")
+        )
     if draw(st.integers(0, 3)) == 0:
-        name, code = draw(st.sampled_from([("~$usulan_1.csv", "FILE_KUNCI_OFFICE"), (".usulan_lama.csv", "FILE_TERSEMBUNYI"),
-                                           ("usulan_2.csv.part", "FILE_BELUM_LENGKAP")]))
+        name, code = draw(
+            st.sampled_from(
+                [
+                    ("~$usulan_1.csv", "FILE_KUNCI_OFFICE"),
+                    (".usulan_lama.csv", "FILE_TERSEMBUNYI"),
+                    ("usulan_2.csv.part", "FILE_BELUM_LENGKAP"),
+                ]
+            )
+        )
         files.append(FileSpec(draw(st.sampled_from(provs)), name, "ignored", not_read=code))
-    if draw(st.integers(0, 5)) == 0:     # not in a province folder: read for its hash, quarantined
+    if draw(st.integers(0, 5)) == 0:  # not in a province folder: read for its hash, quarantined
         files.append(FileSpec(draw(st.sampled_from(["", "jabar"])), "usulan.csv", "misplaced"))
     # file names must be unique per province folder
     seen: set[tuple[str, str]] = set()
@@ -572,23 +757,25 @@ def period_files(draw, period: Period) -> list[FileSpec]:
 # the root
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class RootSpec(_Shown):
     persons: list[Person]
     ghosts: list[Person]
     desil: dict[str, int]
-    sdm: list[str]                       # NIKs of active SDM Kesos staff
-    gis_tidak_layak: list[str]           # no_kk
-    burekol: dict[str, list[str]]        # periode -> no_kk with an active account
-    salur: dict[str, list[str]]          # periode -> no_kk whose BPNT tranche was paid
+    sdm: list[str]  # NIKs of active SDM Kesos staff
+    gis_tidak_layak: list[str]  # no_kk
+    burekol: dict[str, list[str]]  # periode -> no_kk with an active account
+    salur: dict[str, list[str]]  # periode -> no_kk whose BPNT tranche was paid
     periods: list[Period]
-    files: dict[str, list[FileSpec]]     # periode -> files
+    files: dict[str, list[FileSpec]]  # periode -> files
 
     def __repr__(self) -> str:
         lines = ["RootSpec("]
         lines += [f"  {p!r}" for p in self.persons + self.ghosts]
-        lines.append(f"  desil={self.desil} sdm={self.sdm} gis={self.gis_tidak_layak} burekol={self.burekol} "
-                     f"salur={self.salur}")
+        lines.append(
+            f"  desil={self.desil} sdm={self.sdm} gis={self.gis_tidak_layak} burekol={self.burekol} salur={self.salur}"
+        )
         for per in self.periods:
             lines.append(f"  {per.periode}: planned after {sorted(per.planned_after)}")
             lines += [f"    {f!r}" for f in self.files[per.periode]]
@@ -620,8 +807,17 @@ def hand_root(persons: list[Person], periods: list[tuple[str, list[Row], set[str
             by_prov.setdefault(row.home, []).append(row)
         files[periode] = [FileSpec(prov, "usulan.csv", "csv", part) for prov, part in sorted(by_prov.items())]
     kks = sorted({p.no_kk for p in persons})
-    return RootSpec(persons, [], {kk: 1 for kk in kks}, [], [], {}, {},
-                    [Period(periode, rows, frozenset(after)) for periode, rows, after in periods], files)
+    return RootSpec(
+        persons,
+        [],
+        {kk: 1 for kk in kks},
+        [],
+        [],
+        {},
+        {},
+        [Period(periode, rows, frozenset(after)) for periode, rows, after in periods],
+        files,
+    )
 
 
 def _csv_text(f: FileSpec) -> str:
@@ -640,7 +836,7 @@ def _csv_text(f: FileSpec) -> str:
             continue
         row.kode_prov, row.sumber_file, row.sumber_baris = f.kode_prov, f.name, i
         values = dict(row.fields, **{"Keterangan RT": "catatan"})
-        if row.damage == "shift":   # every field filled, so the value pushed past the header is not empty
+        if row.damage == "shift":  # every field filled, so the value pushed past the header is not empty
             values = {k: (v if v.strip() else "N") for k, v in values.items()}
             values["alamat"] = "JL. MAWAR\x01 RT 02"
         if row.damage == "nul":
@@ -653,36 +849,69 @@ def write_root(spec: RootSpec, root: Path) -> None:
     """Write the reference data and every period's inbox of ``spec`` under ``root``."""
     dk = root / "reference" / "dukcapil"
     dk.mkdir(parents=True)
-    pl.DataFrame([{
-        "NIK": p.nik, "NO_KK": p.no_kk, "NAMA_LGKP": p.nama, "TMPT_LHR": "BOGOR", "TGL_LHR": p.tgl_lahir,
-        "JENIS_KLMIN": "LAKI-LAKI" if p.jk == "L" else "PEREMPUAN", "NAMA_LGKP_IBU": p.ibu, "ALAMAT": "JL. MAWAR NO. 1",
-        "NO_PROP": p.kode_wilayah[:2], "NO_KAB": p.kode_wilayah[2:4], "NO_KEC": p.kode_wilayah[4:6],
-        "NO_KEL": p.kode_wilayah[6:], "JENIS_PKRJN": p.pekerjaan, "STAT_HBKEL": p.hubungan, "TGL_MATI": p.tgl_mati,
-    } for p in spec.persons], schema_overrides={"TGL_MATI": pl.Date}).write_parquet(dk / "dukcapil.parquet")
+    pl.DataFrame(
+        [
+            {
+                "NIK": p.nik,
+                "NO_KK": p.no_kk,
+                "NAMA_LGKP": p.nama,
+                "TMPT_LHR": "BOGOR",
+                "TGL_LHR": p.tgl_lahir,
+                "JENIS_KLMIN": "LAKI-LAKI" if p.jk == "L" else "PEREMPUAN",
+                "NAMA_LGKP_IBU": p.ibu,
+                "ALAMAT": "JL. MAWAR NO. 1",
+                "NO_PROP": p.kode_wilayah[:2],
+                "NO_KAB": p.kode_wilayah[2:4],
+                "NO_KEC": p.kode_wilayah[4:6],
+                "NO_KEL": p.kode_wilayah[6:],
+                "JENIS_PKRJN": p.pekerjaan,
+                "STAT_HBKEL": p.hubungan,
+                "TGL_MATI": p.tgl_mati,
+            }
+            for p in spec.persons
+        ],
+        schema_overrides={"TGL_MATI": pl.Date},
+    ).write_parquet(dk / "dukcapil.parquet")
     dtsen = root / "reference" / "dtsen"
     dtsen.mkdir(parents=True)
-    pl.DataFrame({"no_kk": list(spec.desil), "desil": list(spec.desil.values()),
-                  "tgl_update": [D(2026, 1, 5)] * len(spec.desil)},
-                 schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date}).write_parquet(dtsen / "dtsen.parquet")
+    pl.DataFrame(
+        {
+            "no_kk": list(spec.desil),
+            "desil": list(spec.desil.values()),
+            "tgl_update": [D(2026, 1, 5)] * len(spec.desil),
+        },
+        schema={"no_kk": pl.String, "desil": pl.Int64, "tgl_update": pl.Date},
+    ).write_parquet(dtsen / "dtsen.parquet")
     by_nik = {p.nik: p for p in spec.persons}
     if spec.sdm:
-        _text(root / "reference" / "sdm_kesos" / "sdm.csv", "nik,nama,jenis_sdm,kode_wilayah,aktif\n" + "".join(
-            f"{n},{by_nik[n].nama},TKSK,{by_nik[n].kode_wilayah},Y\n" for n in spec.sdm))
+        _text(
+            root / "reference" / "sdm_kesos" / "sdm.csv",
+            "nik,nama,jenis_sdm,kode_wilayah,aktif\n"
+            + "".join(f"{n},{by_nik[n].nama},TKSK,{by_nik[n].kode_wilayah},Y\n" for n in spec.sdm),
+        )
     if spec.gis_tidak_layak:
-        _text(root / "reference" / "gis" / "gis.csv", "no_kk,hasil,tgl_verifikasi,lat,lon\n" + "".join(
-            f"{kk},TIDAK LAYAK,2026-06-01,-6.5,106.8\n" for kk in spec.gis_tidak_layak))
+        _text(
+            root / "reference" / "gis" / "gis.csv",
+            "no_kk,hasil,tgl_verifikasi,lat,lon\n"
+            + "".join(f"{kk},TIDAK LAYAK,2026-06-01,-6.5,106.8\n" for kk in spec.gis_tidak_layak),
+        )
     heads = {}
     for p in spec.persons:
         heads.setdefault(p.no_kk, p.nik)
     for periode, kks in spec.burekol.items():
         if kks:
-            _text(root / "feedback" / periode / "burekol" / "burekol.csv",
-                  "no_kk,nik_pengurus,bank,status_rekening,no_rekening\n"
-                  + "".join(f"{kk},{heads[kk]},BRI,AKTIF,00{i}\n" for i, kk in enumerate(kks)))
+            _text(
+                root / "feedback" / periode / "burekol" / "burekol.csv",
+                "no_kk,nik_pengurus,bank,status_rekening,no_rekening\n"
+                + "".join(f"{kk},{heads[kk]},BRI,AKTIF,00{i}\n" for i, kk in enumerate(kks)),
+            )
     for periode, kks in spec.salur.items():
         if kks:
-            _text(root / "feedback" / periode / "salur" / "salur.csv", "periode,program,no_kk,nik,status,nominal\n"
-                  + "".join(f"{periode},BPNT,{kk},{heads[kk]},SUKSES SPM,600000\n" for kk in kks))
+            _text(
+                root / "feedback" / periode / "salur" / "salur.csv",
+                "periode,program,no_kk,nik,status,nominal\n"
+                + "".join(f"{periode},BPNT,{kk},{heads[kk]},SUKSES SPM,600000\n" for kk in kks),
+            )
     for periode, files in spec.files.items():
         inbox = root / "inbox" / periode
         inbox.mkdir(parents=True)
@@ -708,12 +937,15 @@ def _text(path: Path, text: str) -> None:
 # reading what a run published
 # ---------------------------------------------------------------------------------------------
 
+
 def published(root: Path, periode: str) -> dict:
     from published import snapshot_tables
 
     snap = root / "snapshots" / f"periode={periode}"
-    return {**snapshot_tables(root, periode),
-            "manifest": json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))}
+    return {
+        **snapshot_tables(root, periode),
+        "manifest": json.loads((snap / "_manifest.json").read_text(encoding="utf-8")),
+    }
 
 
 def published_bytes(root: Path) -> dict[str, str]:

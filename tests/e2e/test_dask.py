@@ -22,7 +22,7 @@ def test_dask_run_equals_local_run(tmp_path, monkeypatch):
     monthly_run(data_root=str(local), periode=P)
     monkeypatch.setenv("PADAN_TASK_RUNNER", "dask")
     monkeypatch.setenv("PADAN_DASK_WORKERS", "2")
-    monkeypatch.setenv("PADAN_PARTITION_ROWS", "1")   # a task per province (~35) instead of one
+    monkeypatch.setenv("PADAN_PARTITION_ROWS", "1")  # a task per province (~35) instead of one
     runner = task_runner_from_env()
     assert type(runner).__name__ == "DaskTaskRunner"
     monthly_run.with_options(task_runner=runner)(data_root=str(on_dask), periode=P)

@@ -74,7 +74,7 @@ def test_no_personal_data_in_the_analysts_zone(two_periods):
     for f in files:
         df = pl.read_parquet(f)
         for col in df.columns:
-            if df[col].dtype.is_nested():   # lists and structs: every leaf, as text
+            if df[col].dtype.is_nested():  # lists and structs: every leaf, as text
                 text = " | ".join(str(v) for v in df[col].to_list())
                 leaked = {s for s in secrets if s in text}
             else:
@@ -90,12 +90,14 @@ def test_keyed_hash_is_stable_across_periods_and_needs_the_secret(two_periods):
 
     root = two_periods
     con = duckdb.connect(str(root / "padan.duckdb"), read_only=True)
-    both = con.sql("SELECT count(*) FROM (SELECT nik FROM individu WHERE periode = '2026-10' INTERSECT "
-                   "SELECT nik FROM individu WHERE periode = '2026-11')").fetchall()[0][0]
-    assert both > 0                                                  # the same people, the same hash
+    both = con.sql(
+        "SELECT count(*) FROM (SELECT nik FROM individu WHERE periode = '2026-10' INTERSECT "
+        "SELECT nik FROM individu WHERE periode = '2026-11')"
+    ).fetchall()[0][0]
+    assert both > 0  # the same people, the same hash
     nik = pl.read_parquet(root / "snapshots" / "periode=2026-10" / "individu")["nik"][0]
     hashed = set(pl.read_parquet(root / "analytics" / "individu" / "periode=2026-10")["nik"])
-    assert hashlib.sha256(nik.encode()).hexdigest()[:32] not in hashed   # not a plain hash anyone can redo
+    assert hashlib.sha256(nik.encode()).hexdigest()[:32] not in hashed  # not a plain hash anyone can redo
     from transforms.analytics import keyed_hash
 
     assert keyed_hash(pl.Series([nik]), b"test-secret")[0] in hashed
@@ -107,7 +109,7 @@ def test_bank_lists_reconcile_with_penerima_and_pay_each_tranche_once(two_period
 
     root = two_periods
     listed_before: set[tuple] = set()
-    for p in ("2026-10", "2026-11"):                       # one quarter: tahap 2026-T4 for both
+    for p in ("2026-10", "2026-11"):  # one quarter: tahap 2026-T4 for both
         snap = root / "snapshots" / f"periode={p}"
         pen = pl.read_parquet(snap / "penerima", hive_partitioning=False)
         folder = root / "disbursement" / f"periode={p}"
@@ -115,9 +117,11 @@ def test_bank_lists_reconcile_with_penerima_and_pay_each_tranche_once(two_period
         assert set(lists["tahap"]) <= {"2026-T4"}
         units = lists.join(pen, on=["program", "no_kk"], how="left", suffix="_pen")
         assert units["status"].is_in(["SK/CALON PENERIMA", "GAGAL OMSPAN", "SI"]).all()
-        assert (units["nominal"] == units["nominal_pen"]).all() and (units["nik_pengurus"] == units["nik_pengurus_pen"]).all()
+        assert (units["nominal"] == units["nominal_pen"]).all() and (
+            units["nik_pengurus"] == units["nik_pengurus_pen"]
+        ).all()
         now = set(lists.select("program", "no_kk", "tahap").iter_rows())
-        assert not now & listed_before                      # no feedback said it failed: never listed twice
+        assert not now & listed_before  # no feedback said it failed: never listed twice
         listed_before |= now
         rec = pl.read_parquet(snap / "rekonsiliasi")
         for r in rec.iter_rows(named=True):

@@ -43,9 +43,13 @@ def check_every_row_and_file_accounted_for(spec: RootSpec, root: Path, periode: 
     files = spec.files[periode]
     expected = sorted(r.key for f in files if f.kind == "csv" for r in f.rows if r is not None)
     got = _keys(hasil)
-    assert len(got) == len(set(got)), f"an input row has more than one outcome: {sorted(k for k in got if got.count(k) > 1)}"
-    assert sorted(got) == expected, (f"outcomes missing for {sorted(set(expected) - set(got))}, "
-                                     f"outcomes for no input row {sorted(set(got) - set(expected))}")
+    assert len(got) == len(set(got)), (
+        f"an input row has more than one outcome: {sorted(k for k in got if got.count(k) > 1)}"
+    )
+    assert sorted(got) == expected, (
+        f"outcomes missing for {sorted(set(expected) - set(got))}, "
+        f"outcomes for no input row {sorted(set(got) - set(expected))}"
+    )
     for prov in sorted({k[0] for k in expected}):
         receipt = pl.read_parquet(root / "receipts" / f"periode={periode}" / prov / "hasil_usulan.parquet")
         assert sorted(_keys(receipt)) == [k for k in expected if k[0] == prov], f"receipt of {prov}"
@@ -79,7 +83,9 @@ def register_from_outcomes(previous: set[str], hasil: pl.DataFrame) -> set[str]:
     accepted = hasil.filter(pl.col("hasil") == "DITERIMA")
     added = accepted.filter(pl.col("jenis_usulan").is_in(["BARU", "PERBAIKAN"]))
     assert added["nik_padan"].null_count() == 0, "an accepted BARU/PERBAIKAN names no Dukcapil person"
-    removed = accepted.filter(pl.col("jenis_usulan") == "HAPUS").select(pl.coalesce("nik_padan", "nik_usulan")).to_series()
+    removed = (
+        accepted.filter(pl.col("jenis_usulan") == "HAPUS").select(pl.coalesce("nik_padan", "nik_usulan")).to_series()
+    )
     return (previous | set(added["nik_padan"])) - set(removed)
 
 
@@ -90,13 +96,16 @@ def check_register(spec: RootSpec, periode: str, tables: dict, expected: set[str
     assert len(niks) == len(set(niks)), "a NIK twice in individu"
     assert set(niks) <= extract, f"persons Dukcapil does not know in individu: {sorted(set(niks) - extract)}"
     assert set(ind["status_padan"]) <= {"PADAN", "PADAN_KOREKSI"}
-    assert set(niks) == expected, (f"individu has {sorted(set(niks) - expected)} that no accepted row put there, "
-                                   f"lacks {sorted(expected - set(niks))} that accepted rows put there")
+    assert set(niks) == expected, (
+        f"individu has {sorted(set(niks) - expected)} that no accepted row put there, "
+        f"lacks {sorted(expected - set(niks))} that accepted rows put there"
+    )
     role = {p.nik: p.role for p in spec.persons}
     period = next(p for p in spec.periods if p.periode == periode)
     members = {n for n in niks if role[n] == "anggota"}
-    assert members == set(period.planned_after), (f"members registered {sorted(members)}, "
-                                                  f"the clean proposals say {sorted(period.planned_after)}")
+    assert members == set(period.planned_after), (
+        f"members registered {sorted(members)}, the clean proposals say {sorted(period.planned_after)}"
+    )
     assert not [n for n in niks if role[n] == "asing"], "a stranger (never proposed with BARU) is registered"
 
 
@@ -144,13 +153,37 @@ def check_row_outcomes(spec: RootSpec, periode: str, tables: dict, admitted_befo
 # hand: an abbreviated name whose initial is H ("MARIA H." for MARIA HARAHAP) is refused as
 # NAMA_TIDAK_SESUAI although NIK, birth date, sex, family card and village all agree:
 # transforms/names.py strips the initial "H." as the title Haji ("SITI T." or "BUDI S." score 90).
-_MARIA = Person(nik="1208034201730205", no_kk="1208031404190203", nama="MARIA HARAHAP", tgl_lahir=dt.date(1973, 1, 2),
-                jk="P", hubungan="ISTRI", kode_wilayah="1208032004", ibu="SUMIATI", pekerjaan="MENGURUS RUMAH TANGGA",
-                tgl_mati=None, role="anggota")
-_MARIA_H = Row(dict(dict.fromkeys(HEADER, ""), jenis_usulan="BARU", nik=_MARIA.nik, no_kk=_MARIA.no_kk, nama="MARIA H.",
-                    tanggal_lahir="02-01-1973", jenis_kelamin="P", hubungan_keluarga="ISTRI",
-                    kode_wilayah=_MARIA.kode_wilayah),
-               event=1, kind="BARU", truth=_MARIA.nik, hasil="DITERIMA", status_padan="PADAN")
+_MARIA = Person(
+    nik="1208034201730205",
+    no_kk="1208031404190203",
+    nama="MARIA HARAHAP",
+    tgl_lahir=dt.date(1973, 1, 2),
+    jk="P",
+    hubungan="ISTRI",
+    kode_wilayah="1208032004",
+    ibu="SUMIATI",
+    pekerjaan="MENGURUS RUMAH TANGGA",
+    tgl_mati=None,
+    role="anggota",
+)
+_MARIA_H = Row(
+    dict(
+        dict.fromkeys(HEADER, ""),
+        jenis_usulan="BARU",
+        nik=_MARIA.nik,
+        no_kk=_MARIA.no_kk,
+        nama="MARIA H.",
+        tanggal_lahir="02-01-1973",
+        jenis_kelamin="P",
+        hubungan_keluarga="ISTRI",
+        kode_wilayah=_MARIA.kode_wilayah,
+    ),
+    event=1,
+    kind="BARU",
+    truth=_MARIA.nik,
+    hasil="DITERIMA",
+    status_padan="PADAN",
+)
 
 
 # Found by data_roots() in a longer local run (150 examples, --hypothesis-seed=4), minimised by
@@ -160,28 +193,67 @@ _MARIA_H = Row(dict(dict.fromkeys(HEADER, ""), jenis_usulan="BARU", nik=_MARIA.n
 # transforms/linkage/decide.py::one_claim_per_person takes them for two different people (their
 # name keys differ), sends the weaker claim to review (PERLU_VERIFIKASI, then NIK_TIDAK_PADAN and
 # TIDAK_ADA_DI_REGISTER) and the other is applied alone: the person is removed from the register.
-_SITI = Person(nik="1101012607510110", no_kk="1101010602250109", nama="SITI TAMBUNAN", tgl_lahir=dt.date(1951, 7, 26),
-               jk="L", hubungan="KEPALA KELUARGA", kode_wilayah="1101012001", ibu="SUMIATI", pekerjaan="PETANI/PEKEBUN",
-               tgl_mati=None, role="anggota")
+_SITI = Person(
+    nik="1101012607510110",
+    no_kk="1101010602250109",
+    nama="SITI TAMBUNAN",
+    tgl_lahir=dt.date(1951, 7, 26),
+    jk="L",
+    hubungan="KEPALA KELUARGA",
+    kode_wilayah="1101012001",
+    ibu="SUMIATI",
+    pekerjaan="PETANI/PEKEBUN",
+    tgl_mati=None,
+    role="anggota",
+)
 
 
 def _siti(event: int, jenis: str, nama: str, hasil: str, codes: tuple[str, ...] = (), **more: str) -> Row:
-    fields = dict(dict.fromkeys(HEADER, ""), jenis_usulan=jenis, nik=_SITI.nik, no_kk=_SITI.no_kk, nama=nama,
-                  tanggal_lahir="26-07-1951", jenis_kelamin="L", hubungan_keluarga="KEPALA KELUARGA",
-                  kode_wilayah=_SITI.kode_wilayah, **more)
+    fields = dict(
+        dict.fromkeys(HEADER, ""),
+        jenis_usulan=jenis,
+        nik=_SITI.nik,
+        no_kk=_SITI.no_kk,
+        nama=nama,
+        tanggal_lahir="26-07-1951",
+        jenis_kelamin="L",
+        hubungan_keluarga="KEPALA KELUARGA",
+        kode_wilayah=_SITI.kode_wilayah,
+        **more,
+    )
     return Row(fields, event=event, kind=jenis, truth=_SITI.nik, hasil=hasil, codes=codes, status_padan="PADAN")
 
 
 @example(spec=hand_root([_MARIA], [("2026-10", [_MARIA_H], {_MARIA.nik}), ("2026-11", [], {_MARIA.nik})]))
-@example(spec=hand_root([_SITI], [
-    ("2026-10", [_siti(1, "BARU", "SITI TAMBUNAN", "DITERIMA")], {_SITI.nik}),
-    ("2026-11", [_siti(2, "HAPUS", "SITI TAMBUNAN", "DITOLAK", ("USULAN_BERTENTANGAN",), alasan="PINDAH"),
-                 _siti(2, "PERBAIKAN", "SITI T.", "DITOLAK", ("USULAN_BERTENTANGAN",), disabilitas_berat="Y")],
-     {_SITI.nik}),
-]))
-@settings(max_examples=6, deadline=None, derandomize=True, database=None, print_blob=False,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large,
-                                 HealthCheck.large_base_example])
+@example(
+    spec=hand_root(
+        [_SITI],
+        [
+            ("2026-10", [_siti(1, "BARU", "SITI TAMBUNAN", "DITERIMA")], {_SITI.nik}),
+            (
+                "2026-11",
+                [
+                    _siti(2, "HAPUS", "SITI TAMBUNAN", "DITOLAK", ("USULAN_BERTENTANGAN",), alasan="PINDAH"),
+                    _siti(2, "PERBAIKAN", "SITI T.", "DITOLAK", ("USULAN_BERTENTANGAN",), disabilitas_berat="Y"),
+                ],
+                {_SITI.nik},
+            ),
+        ],
+    )
+)
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=False,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 @given(spec=data_roots())
 def test_monthly_flow_properties(spec: RootSpec, tmp_path: Path) -> None:
     root = Path(tempfile.mkdtemp(dir=tmp_path)) / "root"
@@ -190,19 +262,19 @@ def test_monthly_flow_properties(spec: RootSpec, tmp_path: Path) -> None:
     admitted: set[str] = set()
     for period in spec.periods:
         p = period.periode
-        summary = monthly_run(data_root=str(root), periode=p)                    # property 1
+        summary = monthly_run(data_root=str(root), periode=p)  # property 1
         assert summary["snapshot"].endswith(f"periode={p}") and not summary["unchanged"]
         tables = published(root, p)
-        check_every_row_and_file_accounted_for(spec, root, p, tables)           # property 2
-        check_contracts(tables)                                                  # property 3
-        check_row_outcomes(spec, p, tables, admitted)                            # property 5 (+ generator truth)
+        check_every_row_and_file_accounted_for(spec, root, p, tables)  # property 2
+        check_contracts(tables)  # property 3
+        check_row_outcomes(spec, p, tables, admitted)  # property 5 (+ generator truth)
         register = register_from_outcomes(register, tables["hasil_usulan"])
-        check_register(spec, p, tables, register)                                # property 4
+        check_register(spec, p, tables, register)  # property 4
         h = tables["hasil_usulan"]
         admitted |= set(h.filter((pl.col("hasil") == "DITERIMA") & (pl.col("jenis_usulan") == "BARU"))["nik_padan"])
     if not _rerun_example and any(f.kind == "csv" for f in spec.files[spec.periods[-1].periode]):
         _rerun_example.append(repr(spec))
-    if repr(spec) in _rerun_example:                                             # property 6
+    if repr(spec) in _rerun_example:  # property 6
         last = spec.periods[-1].periode
         before = published_bytes(root)
         again = monthly_run(data_root=str(root), periode=last)

@@ -23,8 +23,9 @@ def generated(request, tmp_path_factory):
     base = tmp_path_factory.mktemp(f"gen{request.param}")
     root, truth = base / "root", base / "truth"
     # ghosts at 1 % (default 0.4 %): at 1,500 rows the default may draw none that is a valid BARU
-    generate_data_root(root, persons=6_000, usulan=1_500, periode=P, seed=request.param, truth_dir=truth,
-                       noise_rates={"ghost": 0.01})
+    generate_data_root(
+        root, persons=6_000, usulan=1_500, periode=P, seed=request.param, truth_dir=truth, noise_rates={"ghost": 0.01}
+    )
     summary = monthly_run(data_root=str(root), periode=P)
     hasil = pl.read_parquet(root / "snapshots" / f"periode={P}" / "hasil_usulan")
     return root, summary, hasil, pl.read_parquet(truth / "truth.parquet")
@@ -34,7 +35,11 @@ def test_one_outcome_per_generated_row(generated):
     root, summary, hasil, truth = generated
     keys = ["kode_prov", "sumber_file", "sumber_baris"]
     assert hasil.height == truth.height == summary["rows_in"]
-    assert hasil.select(keys).sort(keys).equals(truth.select(keys).with_columns(pl.col("sumber_baris").cast(pl.Int64)).sort(keys))
+    assert (
+        hasil.select(keys)
+        .sort(keys)
+        .equals(truth.select(keys).with_columns(pl.col("sumber_baris").cast(pl.Int64)).sort(keys))
+    )
 
 
 def test_snapshot_tables_pass_their_contracts(generated):
@@ -61,8 +66,13 @@ def test_rows_a_careful_operator_would_accept_are_accepted_and_only_verified_peo
     assert ghosts.filter(pl.col("alasan").list.contains("NIK_TIDAK_PADAN")).height == ghosts.height
     # the first period has no register: every correction, removal and objection refers to nobody
     others = valid.filter(pl.col("jenis_usulan") != "BARU")
-    assert others.height and others.filter(pl.col("alasan").list.contains("TIDAK_ADA_DI_REGISTER")
-                                           & (pl.col("hasil") == "DITOLAK")).height == others.height
+    assert (
+        others.height
+        and others.filter(
+            pl.col("alasan").list.contains("TIDAK_ADA_DI_REGISTER") & (pl.col("hasil") == "DITOLAK")
+        ).height
+        == others.height
+    )
     individu = pl.read_parquet(root / "snapshots" / f"periode={P}" / "individu")
     accepted_niks = set(j.filter(pl.col("hasil") == "DITERIMA")["nik_padan"].to_list())
     assert set(individu["nik"].to_list()) == accepted_niks
@@ -81,7 +91,15 @@ def test_every_matched_row_carries_method_score_and_evidence(generated):
     _, _, hasil, _ = generated
     matched = hasil.filter(pl.col("status_padan") != "TIDAK_PADAN")
     assert matched.height > 0
-    for col in ("metode_padan", "skor_padan", "bukti_nama", "bukti_tgl_lahir", "bukti_jenis_kelamin", "bukti_nik",
-                "bukti_wilayah", "bukti_kk"):
+    for col in (
+        "metode_padan",
+        "skor_padan",
+        "bukti_nama",
+        "bukti_tgl_lahir",
+        "bukti_jenis_kelamin",
+        "bukti_nik",
+        "bukti_wilayah",
+        "bukti_kk",
+    ):
         assert matched[col].null_count() == 0, col
     assert matched["skor_padan"].min() >= 0.95

@@ -32,7 +32,9 @@ PUBLISH_STEPS = ("release:staged", "publish:before-switch", "publish:after-switc
 KEY = "kill-test-key-0123456789abcdef"
 
 
-def padan(root: Path, periode: str, *extra: str, fault: str | None = None, pause: str | None = None) -> subprocess.Popen:
+def padan(
+    root: Path, periode: str, *extra: str, fault: str | None = None, pause: str | None = None
+) -> subprocess.Popen:
     from prefect.settings import PREFECT_API_URL
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", "PADAN_PSEUDONYM_KEY": KEY}
@@ -42,9 +44,14 @@ def padan(root: Path, periode: str, *extra: str, fault: str | None = None, pause
         env[publish.FAULT_ENV] = fault
     if pause:
         env[publish.PAUSE_ENV] = pause
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--data-root", str(root), "--periode", periode,
-                             *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", "--data-root", str(root), "--periode", periode, *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        text=True,
+    )
 
 
 def finished(proc: subprocess.Popen, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -58,11 +65,13 @@ def copy(src: Path, dst: Path) -> Path:
 
 
 def visible(root: Path, periode: str) -> dict[str, bool]:
-    return {"snapshot": (root / "snapshots" / f"periode={periode}" / "_manifest.json").is_file(),
-            "receipts": (root / "receipts" / f"periode={periode}").is_dir(),
-            "lists": (root / "disbursement" / f"periode={periode}" / "BRI_kontrol.csv").is_file(),
-            "analytics": (root / "analytics" / "penerima" / f"periode={periode}").is_dir(),
-            "report": (root / "reports" / f"periode={periode}.html").is_file()}
+    return {
+        "snapshot": (root / "snapshots" / f"periode={periode}" / "_manifest.json").is_file(),
+        "receipts": (root / "receipts" / f"periode={periode}").is_dir(),
+        "lists": (root / "disbursement" / f"periode={periode}" / "BRI_kontrol.csv").is_file(),
+        "analytics": (root / "analytics" / "penerima" / f"periode={periode}").is_dir(),
+        "report": (root / "reports" / f"periode={periode}.html").is_file(),
+    }
 
 
 def assert_whole(root: Path, periode: str, *allowed: dict[str, str] | None) -> dict[str, str] | None:
@@ -76,7 +85,7 @@ def assert_whole(root: Path, periode: str, *allowed: dict[str, str] | None) -> d
     got = period_outputs(root, periode)
     assert got in [a for a in allowed if a is not None], f"{periode}: outputs of no single run"
     manifest = json.loads((root / "snapshots" / f"periode={periode}" / "_manifest.json").read_text())
-    assert publish.problems(root, manifest["files"]) == []        # the manifest describes what is there
+    assert publish.problems(root, manifest["files"]) == []  # the manifest describes what is there
     return got
 
 
@@ -107,20 +116,27 @@ def base(tmp_path_factory):
     changed.write_text(yaml.safe_dump(rules, sort_keys=False))
     replaced = copy(ref, d / "replaced")
     assert finished(padan(replaced, P, "--replace", "--rules", str(changed))).returncode == 0
-    return {"root": root, "good": period_outputs(root, P0), "ref": period_outputs(ref, P), "ref_root": ref,
-            "replaced": period_outputs(replaced, P), "rules": changed, "seconds": seconds}
+    return {
+        "root": root,
+        "good": period_outputs(root, P0),
+        "ref": period_outputs(ref, P),
+        "ref_root": ref,
+        "replaced": period_outputs(replaced, P),
+        "rules": changed,
+        "seconds": seconds,
+    }
 
 
 def test_kill_in_each_publish_window_then_rerun(base, tmp_path):
     work = copy(base["root"], tmp_path / "root")
-    for step in PUBLISH_STEPS:                    # each kill leaves what the one before it left, or more
+    for step in PUBLISH_STEPS:  # each kill leaves what the one before it left, or more
         killed = finished(padan(work, P, fault=step))
         assert killed.returncode == -signal.SIGKILL, (step, killed.stderr[-2000:])
         assert period_outputs(work, P0) == base["good"]
         state = assert_whole(work, P, None, base["ref"])
         assert (state is None) == (step != "publish:after-switch"), step
         assert_pointer_valid(work)
-    again = finished(padan(work, P))              # the kill came after the switch: nothing left to do
+    again = finished(padan(work, P))  # the kill came after the switch: nothing left to do
     assert again.returncode == 0, again.stderr
     assert "unchanged" in again.stdout
     assert assert_whole(work, P, base["ref"]) == base["ref"]
@@ -133,7 +149,7 @@ def test_kill_in_each_window_of_a_replace_then_rerun(base, tmp_path):
     for step in ("publish:before-switch", "publish:after-switch"):
         killed = finished(padan(work, P, "--replace", "--rules", str(base["rules"]), fault=step))
         assert killed.returncode == -signal.SIGKILL, (step, killed.stderr[-2000:])
-        state = assert_whole(work, P, base["ref"], base["replaced"])     # never absent during a replace
+        state = assert_whole(work, P, base["ref"], base["replaced"])  # never absent during a replace
         assert (state == base["replaced"]) == (step == "publish:after-switch"), step
         assert_pointer_valid(work)
         assert period_outputs(work, P0) == base["good"]
@@ -154,7 +170,7 @@ def test_kills_at_any_moment_of_a_run(base, tmp_path):
         proc.communicate()
         assert period_outputs(work, P0) == base["good"]
         if assert_whole(work, P, None, base["ref"]) is not None:
-            shutil.rmtree(work)                                        # published: start the next kill afresh
+            shutil.rmtree(work)  # published: start the next kill afresh
             copy(base["root"], work)
         assert_pointer_valid(work)
     assert finished(padan(work, P)).returncode == 0
@@ -176,7 +192,7 @@ def test_deleted_outputs_are_repaired_by_a_rerun(base, tmp_path):
 
 def test_a_second_writer_is_refused_naming_the_holder_and_a_killed_holder_frees_the_root(base, tmp_path):
     work = copy(base["root"], tmp_path / "root")
-    first = padan(work, P, pause="release:staged")          # a long run, still holding the root
+    first = padan(work, P, pause="release:staged")  # a long run, still holding the root
     deadline = time.time() + 120
     staging = work / ".padan" / "staging"
     while not (lock.holder(work) and staging.is_dir() and any(staging.iterdir())) and time.time() < deadline:
@@ -185,7 +201,9 @@ def test_a_second_writer_is_refused_naming_the_holder_and_a_killed_holder_frees_
     assert holder["pid"] == first.pid and holder["periode"] == P
     second = finished(padan(work, P))
     assert second.returncode == 2
-    assert f"pid {first.pid}" in second.stderr and "run" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    assert (
+        f"pid {first.pid}" in second.stderr and "run" in second.stderr and len(second.stderr.strip().splitlines()) == 1
+    )
     os.killpg(first.pid, signal.SIGKILL)
     first.communicate()
     third = finished(padan(work, P))

@@ -48,8 +48,19 @@ def test_snapshot_follows_the_contract(published):
     for name, model in schemas.OUTPUT_MODELS.items():
         model.validate(tables[name], lazy=True)
     h = tables["hasil_usulan"]
-    for col in ("sumber_file", "sumber_baris", "kode_prov", "jenis_usulan", "hasil", "alasan", "nik_usulan",
-                "nik_padan", "status_padan", "skor_padan", "metode_padan"):
+    for col in (
+        "sumber_file",
+        "sumber_baris",
+        "kode_prov",
+        "jenis_usulan",
+        "hasil",
+        "alasan",
+        "nik_usulan",
+        "nik_padan",
+        "status_padan",
+        "skor_padan",
+        "metode_padan",
+    ):
         assert col in h.columns
     manifest = json.loads((root / "snapshots" / f"periode={P}" / "_manifest.json").read_text())
     for key in ("periode", "inputs", "tables", "rule_set", "code_version", "started_at", "ended_at"):
@@ -60,7 +71,7 @@ def test_snapshot_follows_the_contract(published):
     assert est["random_pairs"] > 0 and est["persons_sampled"] > 1
     assert all(run.get("skipped") for run in est["em_sessions"].values())
     assert all(v == 0 for v in est["m_moved"].values())
-    assert est["levels"]["cmp_nama"]["SAMA"]["trained"] == 8.405   # rules/matching.yaml, beside the estimate
+    assert est["levels"]["cmp_nama"]["SAMA"]["trained"] == 8.405  # rules/matching.yaml, beside the estimate
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"]["usulan"])
     assert summary["snapshot"].endswith(f"periode={P}")
 
@@ -78,18 +89,18 @@ def test_outcomes_of_known_rows(published):
     root, _ = published
     h = snapshot_tables(root)["hasil_usulan"]
     row = lambda f, n: h.filter((pl.col("sumber_file") == f) & (pl.col("sumber_baris") == n)).row(0, named=True)  # noqa: E731
-    assert row("usulan_bogor.csv", 3)["status_padan"] == "PADAN"          # Achmad vs AHMAD
-    assert row("usulan_bogor.csv", 5)["hasil"] == "DITERIMA"              # Djoko vs JOKO
-    first = row("USULAN CIANJUR.csv", 1)                                   # apostrophe NIK, serial date
+    assert row("usulan_bogor.csv", 3)["status_padan"] == "PADAN"  # Achmad vs AHMAD
+    assert row("usulan_bogor.csv", 5)["hasil"] == "DITERIMA"  # Djoko vs JOKO
+    first = row("USULAN CIANJUR.csv", 1)  # apostrophe NIK, serial date
     assert first["hasil"] == "DITERIMA" and first["nik_usulan"] == "3201010101400008"
-    ghost = row("USULAN CIANJUR.csv", 2)              # valid row, NIK unknown to Dukcapil: sent back
+    ghost = row("USULAN CIANJUR.csv", 2)  # valid row, NIK unknown to Dukcapil: sent back
     assert ghost["hasil"] == "DITOLAK" and ghost["status_padan"] == "TIDAK_PADAN"
     assert ghost["alasan"] == ["NIK_TIDAK_DITEMUKAN", "NIK_TIDAK_PADAN"]
     assert {"JENIS_USULAN_TIDAK_DIKENAL", "NILAI_FORMULA"} <= set(row("USULAN CIANJUR.csv", 3)["alasan"])
     assert "KODE_WILAYAH_TIDAK_DIKENAL" in row("USULAN CIANJUR.csv", 4)["alasan"]
-    hapus = row("USULAN CIANJUR.csv", 5)              # HAPUS of someone never registered: refused, no effect
+    hapus = row("USULAN CIANJUR.csv", 5)  # HAPUS of someone never registered: refused, no effect
     assert hapus["hasil"] == "DITOLAK" and hapus["alasan"] == ["TIDAK_ADA_DI_REGISTER"]
-    wrong_person = row("USULAN CIANJUR.csv", 6)       # another person's NIK
+    wrong_person = row("USULAN CIANJUR.csv", 6)  # another person's NIK
     assert wrong_person["status_padan"] == "TIDAK_PADAN" and wrong_person["nik_padan"] is None
     assert wrong_person["hasil"] == "DITOLAK" and "NAMA_TIDAK_SESUAI" in wrong_person["alasan"]
 
@@ -125,8 +136,9 @@ def test_penerima_statuses(published):
     assert st[("BPNT", "3201010101150001")]["status"] == "SK/CALON PENERIMA"
     unknown = pl.read_parquet(root / "snapshots" / f"periode={P}" / "umpan_balik_tidak_dikenal")
     assert unknown.select("no_kk", "program", "status", "alasan").rows() == [
-        ("3201010101150001", "BPNT", "SUKSES SPM", "TIDAK_PERNAH_DIDAFTAR")]
-    assert st[("BPNT", "3201010202160002")]["status"] == "EXCLUDE"             # decile 7 (and GIS)
+        ("3201010101150001", "BPNT", "SUKSES SPM", "TIDAK_PERNAH_DIDAFTAR")
+    ]
+    assert st[("BPNT", "3201010202160002")]["status"] == "EXCLUDE"  # decile 7 (and GIS)
     assert "ASN_TNI_POLRI" in st[("BPNT", "9101010303170003")]["alasan"]
     assert "MENINGGAL" in st[("BPNT", "3201010404180004")]["alasan"]
     # the unverified proposal is not in the register, so no programme lists it
@@ -155,8 +167,12 @@ def test_crash_mid_publish_leaves_no_partial_period_and_rerun_completes(tmp_path
     monkeypatch.setattr(publish, "_switch", disk_pulled_out)
     with pytest.raises(OSError, match="disk pulled out"):
         monthly_run(data_root=str(root), periode=P)
-    for path in (f"snapshots/periode={P}", f"receipts/periode={P}", f"disbursement/periode={P}",
-                 f"reports/periode={P}.html"):
+    for path in (
+        f"snapshots/periode={P}",
+        f"receipts/periode={P}",
+        f"disbursement/periode={P}",
+        f"reports/periode={P}.html",
+    ):
         assert not (root / path).exists(), path
     monkeypatch.undo()
     summary = monthly_run(data_root=str(root), periode=P)
@@ -172,7 +188,7 @@ def test_changed_input_needs_replace(tmp_path):
     monthly_run(data_root=str(root), periode=P)
     f = root / "inbox" / P / "32" / "usulan_bogor.csv"
     lines = f.read_text().splitlines()
-    f.write_text("\n".join(lines[:-1]) + "\n")          # one row fewer
+    f.write_text("\n".join(lines[:-1]) + "\n")  # one row fewer
     with pytest.raises(SnapshotExists):
         monthly_run(data_root=str(root), periode=P)
     summary = monthly_run(data_root=str(root), periode=P, replace=True)
@@ -190,7 +206,8 @@ def test_next_period_builds_on_the_last_register(published, tmp_path):
     nxt.mkdir(parents=True)
     (nxt / "hapus.csv").write_text(
         "jenis_usulan,nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah,alasan\n"
-        "HAPUS,3201012010700005,3201010202160002,JOKO WIDODO SUSILO,20-10-1970,L,KEPALA KELUARGA,3201011002,MAMPU\n")
+        "HAPUS,3201012010700005,3201010202160002,JOKO WIDODO SUSILO,20-10-1970,L,KEPALA KELUARGA,3201011002,MAMPU\n"
+    )
     summary = monthly_run(data_root=str(root), periode="2026-12")
     assert summary["diterima"] == 1
     # the copy dereferenced the published links; the run took the copied folders over as its first generation
@@ -242,8 +259,9 @@ def test_reference_files_with_careless_types_are_conformed(tmp_path):
     dk = root / "reference" / "dukcapil"
     df = pl.read_parquet(dk / "dukcapil.parquet")
     df.head(4).write_parquet(dk / "dukcapil.parquet")
-    df.tail(5).with_columns(pl.col("NIK").cast(pl.Int64), pl.col("TGL_LHR").cast(pl.Datetime),
-                            TGL_MATI=pl.lit(None)).write_parquet(dk / "part-2.parquet")
+    df.tail(5).with_columns(
+        pl.col("NIK").cast(pl.Int64), pl.col("TGL_LHR").cast(pl.Datetime), TGL_MATI=pl.lit(None)
+    ).write_parquet(dk / "part-2.parquet")
     summary = monthly_run(data_root=str(root), periode=P)
     assert summary["padan"] == 10
 
@@ -295,7 +313,7 @@ def test_a_changed_input_with_the_same_result_is_still_detected(tmp_path):
     root = write_root(tmp_path / "root")
     monthly_run(data_root=str(root), periode=P)
     gis = root / "reference" / "gis" / "gis.csv"
-    gis.write_text(gis.read_text() + "\n")            # new bytes, same rows
+    gis.write_text(gis.read_text() + "\n")  # new bytes, same rows
     with pytest.raises(SnapshotExists, match="input files"):
         monthly_run(data_root=str(root), periode=P)
 
@@ -306,7 +324,7 @@ def test_hostile_inbox_through_the_flow(tmp_path):
     root = write_root(tmp_path / "root")
     prov = root / "inbox" / P / "32"
     lines = (prov / "usulan_bogor.csv").read_text().splitlines()
-    (prov / "usulan_bogor.csv").write_text("\n".join(lines[:4]) + "\n")            # rows 1-3 stay here
+    (prov / "usulan_bogor.csv").write_text("\n".join(lines[:4]) + "\n")  # rows 1-3 stay here
     for kab, row in (("kab01", lines[4]), ("kab02", lines[5].replace("Djoko", "Dj\x00oko"))):
         (prov / kab).mkdir()
         (prov / kab / "usulan.csv").write_text(f"{lines[0]}\n{row}\n")
@@ -322,7 +340,12 @@ def test_hostile_inbox_through_the_flow(tmp_path):
     h = snapshot_tables(root)["hasil_usulan"]
     assert summary["rows_in"] == 13
     assert sorted(h["sumber_file"].unique().to_list()) == [
-        "USULAN CIANJUR.csv", "kab01/usulan.csv", "kab02/usulan.csv", "usulan_bogor.csv", "usulan_jayapura.csv"]
+        "USULAN CIANJUR.csv",
+        "kab01/usulan.csv",
+        "kab02/usulan.csv",
+        "usulan_bogor.csv",
+        "usulan_jayapura.csv",
+    ]
     kab = {r["sumber_file"]: r for r in h.filter(pl.col("sumber_file").str.starts_with("kab")).to_dicts()}
     assert (kab["kab01/usulan.csv"]["sumber_baris"], kab["kab01/usulan.csv"]["hasil"]) == (1, "DITERIMA")
     assert (kab["kab02/usulan.csv"]["sumber_baris"], kab["kab02/usulan.csv"]["hasil"]) == (1, "DITOLAK")
@@ -344,8 +367,12 @@ def test_hostile_inbox_through_the_flow(tmp_path):
     manifest = json.loads((root / "snapshots" / f"periode={P}" / "_manifest.json").read_text())
     not_read = {i["path"]: i for i in manifest["inputs"]["usulan"] if "diabaikan" in i}
     assert not_read[f"inbox/{P}/32/tautan.csv"] == {
-        "kode_prov": "32", "path": f"inbox/{P}/32/tautan.csv", "sha256": None, "rows": 0,
-        "diabaikan": "FILE_TAUTAN_LUAR_ROOT"}
+        "kode_prov": "32",
+        "path": f"inbox/{P}/32/tautan.csv",
+        "sha256": None,
+        "rows": 0,
+        "diabaikan": "FILE_TAUTAN_LUAR_ROOT",
+    }
     assert sorted(not_read) == sorted(f"inbox/{P}/32/{g['file']}" for g in summary["diabaikan"])
     assert manifest["diabaikan"] == summary["diabaikan"]
     read = {i["path"]: i for i in manifest["inputs"]["usulan"] if "diabaikan" not in i and "karantina" not in i}
@@ -353,6 +380,10 @@ def test_hostile_inbox_through_the_flow(tmp_path):
     # the province learns of the files it left unread, in its receipt folder
     raw = (root / "receipts" / f"periode={P}" / "32" / "berkas_diabaikan.csv").read_bytes().decode("utf-8-sig")
     unread = [(r["file"], r["alasan"]) for r in csv.DictReader(io.StringIO(raw, newline=""), delimiter=";")]
-    assert unread == [(".sembunyi/", "FILE_TERSEMBUNYI"), ("tautan.csv", "FILE_TAUTAN_LUAR_ROOT"),
-                      ("upload.csv.part", "FILE_BELUM_LENGKAP"), ("~$usulan.xlsx", "FILE_KUNCI_OFFICE")]
+    assert unread == [
+        (".sembunyi/", "FILE_TERSEMBUNYI"),
+        ("tautan.csv", "FILE_TAUTAN_LUAR_ROOT"),
+        ("upload.csv.part", "FILE_BELUM_LENGKAP"),
+        ("~$usulan.xlsx", "FILE_KUNCI_OFFICE"),
+    ]
     assert not (root / "receipts" / f"periode={P}" / "91" / "berkas_diabaikan.csv").exists()

@@ -37,25 +37,72 @@ def three_months(tmp_path_factory):
     root = write_root(tmp_path_factory.mktemp("months") / "root")
     monthly_run(data_root=str(root), periode="2026-11")
     # December: a correction, a removal, an objection, a newcomer, and feedback about a stranger
-    write_batch(root, "2026-12", "32", "desember.csv", [
-        row("PERBAIKAN", "3201010203150003", "3201010101150001", "Ahmad Fauzi", "02-03-2015", "L", "ANAK", school="SMP"),
-        row("HAPUS", "3201012010700005", "3201010202160002", "Joko Widodo Susilo", "20-10-1970", "L", "KEPALA KELUARGA",
-            desa="3201011002", alasan="MAMPU"),
-        row("SANGGAH", "3201014708850002", "3201010101150001", "Siti Aminah", "07-08-1985", "P", "ISTRI",
-            alasan="Suami bekerja di kota, rumah permanen"),
-        row("BARU", "3201015111900009", "3201010505190005", "Rina Marlina", "11-11-1990", "P", "KEPALA KELUARGA"),
-    ])
+    write_batch(
+        root,
+        "2026-12",
+        "32",
+        "desember.csv",
+        [
+            row(
+                "PERBAIKAN",
+                "3201010203150003",
+                "3201010101150001",
+                "Ahmad Fauzi",
+                "02-03-2015",
+                "L",
+                "ANAK",
+                school="SMP",
+            ),
+            row(
+                "HAPUS",
+                "3201012010700005",
+                "3201010202160002",
+                "Joko Widodo Susilo",
+                "20-10-1970",
+                "L",
+                "KEPALA KELUARGA",
+                desa="3201011002",
+                alasan="MAMPU",
+            ),
+            row(
+                "SANGGAH",
+                "3201014708850002",
+                "3201010101150001",
+                "Siti Aminah",
+                "07-08-1985",
+                "P",
+                "ISTRI",
+                alasan="Suami bekerja di kota, rumah permanen",
+            ),
+            row("BARU", "3201015111900009", "3201010505190005", "Rina Marlina", "11-11-1990", "P", "KEPALA KELUARGA"),
+        ],
+    )
     fb = root / "feedback" / "2026-12" / "salur"
     fb.mkdir(parents=True)
-    (fb / "salur.csv").write_text("periode,program,no_kk,nik,status,nominal\n"
-                                  "2026-12,BPNT,9999999999999999,9999999999999999,SUKSES SPM,600000\n")
+    (fb / "salur.csv").write_text(
+        "periode,program,no_kk,nik,status,nominal\n2026-12,BPNT,9999999999999999,9999999999999999,SUKSES SPM,600000\n"
+    )
     monthly_run(data_root=str(root), periode="2026-12")
     # January: Joko comes back, and someone else is proposed under Rina's NIK (not padan)
-    write_batch(root, "2027-01", "32", "januari.csv", [
-        row("BARU", "3201012010700005", "3201010202160002", "Joko Widodo Susilo", "20-10-1970", "L", "KEPALA KELUARGA",
-            desa="3201011002"),
-        row("BARU", "3201015111900009", "3201010505190005", "Dewi Lestari", "01-01-1995", "P", "ISTRI"),
-    ])
+    write_batch(
+        root,
+        "2027-01",
+        "32",
+        "januari.csv",
+        [
+            row(
+                "BARU",
+                "3201012010700005",
+                "3201010202160002",
+                "Joko Widodo Susilo",
+                "20-10-1970",
+                "L",
+                "KEPALA KELUARGA",
+                desa="3201011002",
+            ),
+            row("BARU", "3201015111900009", "3201010505190005", "Dewi Lestari", "01-01-1995", "P", "ISTRI"),
+        ],
+    )
     monthly_run(data_root=str(root), periode="2027-01")
     return root
 
@@ -63,8 +110,8 @@ def three_months(tmp_path_factory):
 def test_december_register_is_what_the_proposals_say(three_months):
     root = three_months
     nov, dec = table(root, "2026-11", "individu"), table(root, "2026-12", "individu")
-    assert "3201012010700005" not in dec["nik"].to_list()                       # removed
-    assert "3201015111900009" in dec["nik"].to_list()                           # added
+    assert "3201012010700005" not in dec["nik"].to_list()  # removed
+    assert "3201015111900009" in dec["nik"].to_list()  # added
     assert dec.height == nov.height - 1 + 1
     assert dec["nik"].is_unique().all()
     child = dec.filter(pl.col("nik") == "3201010203150003").row(0, named=True)
@@ -77,7 +124,9 @@ def test_december_register_is_what_the_proposals_say(three_months):
 def test_history_keeps_removals_and_corrections(three_months):
     r = table(three_months, "2026-12", "riwayat")
     keluar = r.filter(pl.col("peristiwa") == "KELUAR").row(0, named=True)
-    assert keluar["nik"] == "3201012010700005" and keluar["alasan"] == "MAMPU" and keluar["nama"] == "JOKO WIDODO SUSILO"
+    assert (
+        keluar["nik"] == "3201012010700005" and keluar["alasan"] == "MAMPU" and keluar["nama"] == "JOKO WIDODO SUSILO"
+    )
     ubah = r.filter((pl.col("peristiwa") == "UBAH") & (pl.col("periode") == "2026-12")).row(0, named=True)
     assert {"kolom": "jenjang_sekolah", "lama": "SD", "baru": "SMP"} in ubah["perubahan"]
     assert r.filter(pl.col("periode") == "2026-11").height == table(three_months, "2026-11", "riwayat").height
@@ -105,7 +154,7 @@ def test_january_readmission_and_duplicate_nik(three_months):
     root = three_months
     jan = table(root, "2027-01", "individu")
     assert "3201012010700005" in jan["nik"].to_list()
-    assert jan.filter(pl.col("nik") == "3201015111900009")["nama"].to_list() == ["RINA MARLINA"]   # not overwritten
+    assert jan.filter(pl.col("nik") == "3201015111900009")["nama"].to_list() == ["RINA MARLINA"]  # not overwritten
     h = table(root, "2027-01", "hasil_usulan")
     dewi = h.filter(pl.col("nama_usulan") == "Dewi Lestari").row(0, named=True)
     assert dewi["hasil"] == "DITOLAK" and "NAMA_TIDAK_SESUAI" in dewi["alasan"]
@@ -123,20 +172,25 @@ def test_human_decisions_survive_reruns_until_they_expire(three_months, tmp_path
     (root / "overrides").mkdir()
     (root / "overrides" / "verifikasi.csv").write_text(
         "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
-        "SANGGAH_DITERIMA,3201014708850002,,Petugas A,Kunjungan rumah 2027-01-10: rumah permanen,2027-01-10,2027-01\n")
+        "SANGGAH_DITERIMA,3201014708850002,,Petugas A,Kunjungan rumah 2027-01-10: rumah permanen,2027-01-10,2027-01\n"
+    )
     summary = monthly_run(data_root=str(root), periode="2027-01", replace=True)
     assert not summary["unchanged"]
     p = table(root, "2027-01", "penerima")
     bpnt = p.filter((pl.col("program") == "BPNT") & (pl.col("no_kk") == "3201010101150001")).row(0, named=True)
-    assert bpnt["status"] == "EXCLUDE" and "SANGGAH_TERBUKTI" in bpnt["alasan"] and "SANGGAH_DIPROSES" not in bpnt["alasan"]
+    assert (
+        bpnt["status"] == "EXCLUDE"
+        and "SANGGAH_TERBUKTI" in bpnt["alasan"]
+        and "SANGGAH_DIPROSES" not in bpnt["alasan"]
+    )
     manifest = json.loads((root / "snapshots" / "periode=2027-01" / "_manifest.json").read_text())
     assert "replaces" in manifest
     assert any(i["path"].startswith("overrides/") for i in manifest["inputs"]["reference"])
     text = explain(root, "2027-01", nik="3201014708850002")
     assert "SANGGAH_TERBUKTI" in text and "Petugas A" in text and "rumah permanen" in text
-    again = monthly_run(data_root=str(root), periode="2027-01")            # survives a rerun, unchanged
+    again = monthly_run(data_root=str(root), periode="2027-01")  # survives a rerun, unchanged
     assert again["unchanged"]
-    monthly_run(data_root=str(root), periode="2027-02")                     # expired after 2027-01
+    monthly_run(data_root=str(root), periode="2027-02")  # expired after 2027-01
     feb = table(root, "2027-02", "penerima")
     bpnt = feb.filter((pl.col("program") == "BPNT") & (pl.col("no_kk") == "3201010101150001")).row(0, named=True)
     assert "SANGGAH_TERBUKTI" not in bpnt["alasan"] and "SANGGAH_DIPROSES" in bpnt["alasan"]
@@ -150,11 +204,13 @@ def test_an_override_without_author_stops_the_run(three_months, tmp_path):
     root = tmp_path / "root"
     shutil.copytree(three_months, root)
     (root / "overrides").mkdir()
-    (root / "overrides" / "x.csv").write_text("jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
-                                              "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n")
+    (root / "overrides" / "x.csv").write_text(
+        "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
+        "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n"
+    )
     with pytest.raises(InputContractError, match=r"overrides/x.csv baris 1"):
         monthly_run(data_root=str(root), periode="2027-01", replace=True)
-    assert (root / "snapshots" / "periode=2027-01" / "_manifest.json").is_file()   # the last good one stays
+    assert (root / "snapshots" / "periode=2027-01" / "_manifest.json").is_file()  # the last good one stays
 
 
 def test_load_initial_starts_the_register_from_a_dtks_extract(tmp_path):
@@ -167,14 +223,18 @@ def test_load_initial_starts_the_register_from_a_dtks_extract(tmp_path):
 
     shutil.rmtree(root / "inbox")
     extract = tmp_path / "dtks.csv"
-    extract.write_text("nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah\n"
-                       "3201011505800001,3201010101150001,BUDI SANTOSO,15-05-1980,L,KEPALA KELUARGA,3201011001\n"
-                       "3201014708850002,3201010101150001,SITI AMINAH,07-08-1985,P,ISTRI,3201011001\n")
-    result = CliRunner().invoke(app, ["load-initial", "--data-root", str(root), "--periode", "2026-10",
-                                      "--source", str(extract)])
+    extract.write_text(
+        "nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah\n"
+        "3201011505800001,3201010101150001,BUDI SANTOSO,15-05-1980,L,KEPALA KELUARGA,3201011001\n"
+        "3201014708850002,3201010101150001,SITI AMINAH,07-08-1985,P,ISTRI,3201011001\n"
+    )
+    result = CliRunner().invoke(
+        app, ["load-initial", "--data-root", str(root), "--periode", "2026-10", "--source", str(extract)]
+    )
     assert result.exit_code == 0, result.output
     ind = table(root, "2026-10", "individu")
     assert sorted(ind["nik"].to_list()) == ["3201011505800001", "3201014708850002"]
-    again = CliRunner().invoke(app, ["load-initial", "--data-root", str(root), "--periode", "2026-09",
-                                     "--source", str(extract)])
+    again = CliRunner().invoke(
+        app, ["load-initial", "--data-root", str(root), "--periode", "2026-09", "--source", str(extract)]
+    )
     assert again.exit_code == 2 and "must come first" in again.output

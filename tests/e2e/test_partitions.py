@@ -29,14 +29,28 @@ def _second_month_batch(root, out_prov: str) -> dict[str, str]:
     desa = villages().filter(pl.col("kode_prov") == out_prov).sort("kode_wilayah")["kode_wilayah"][0]
 
     def line(jenis, p, kode_wilayah, alasan=""):
-        return [jenis, p["nik"], p["no_kk"], p["nama"], "", p["tanggal_lahir"].strftime("%d-%m-%Y"),
-                "L" if p["jenis_kelamin"] in ("L", "LAKI-LAKI") else "P", p["hubungan_keluarga"] or "",
-                "", "", kode_wilayah, "", "", "", alasan]
+        return [
+            jenis,
+            p["nik"],
+            p["no_kk"],
+            p["nama"],
+            "",
+            p["tanggal_lahir"].strftime("%d-%m-%Y"),
+            "L" if p["jenis_kelamin"] in ("L", "LAKI-LAKI") else "P",
+            p["hubungan_keluarga"] or "",
+            "",
+            "",
+            kode_wilayah,
+            "",
+            "",
+            "",
+            alasan,
+        ]
 
     batches: dict[str, list[list[str]]] = {out_prov: [line("PERBAIKAN", p, desa) for p in movers.iter_rows(named=True)]}
-    for p in removed.iter_rows(named=True):   # a province removes only its own people
+    for p in removed.iter_rows(named=True):  # a province removes only its own people
         batches.setdefault(p["kode_prov"], []).append(line("HAPUS", p, p["kode_wilayah"], alasan="PINDAH_LUAR_NEGERI"))
-    for p in contested.iter_rows(named=True):   # moved by out_prov, confirmed in place by their own province
+    for p in contested.iter_rows(named=True):  # moved by out_prov, confirmed in place by their own province
         batches[out_prov].append(line("PERBAIKAN", p, desa))
         batches.setdefault(p["kode_prov"], []).append(line("PERBAIKAN", p, p["kode_wilayah"]))
     for folder, batch in batches.items():
@@ -46,8 +60,12 @@ def _second_month_batch(root, out_prov: str) -> dict[str, str]:
             w = csv.writer(f)
             w.writerow(HEADER)
             w.writerows(batch)
-    return {"movers": movers["nik"].to_list(), "removed": removed["nik"].to_list(),
-            "contested": contested["nik"].to_list(), "desa": desa}
+    return {
+        "movers": movers["nik"].to_list(),
+        "removed": removed["nik"].to_list(),
+        "contested": contested["nik"].to_list(),
+        "desa": desa,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +80,7 @@ def two_ways(tmp_path_factory):
     shutil.rmtree(per_prov / "snapshots" / f"periode={P1}")
     monthly_run(data_root=str(one), periode=P2)
     mp = pytest.MonkeyPatch()
-    mp.setenv("PADAN_PARTITION_ROWS", "100")   # ~10 tasks per stage instead of one
+    mp.setenv("PADAN_PARTITION_ROWS", "100")  # ~10 tasks per stage instead of one
     try:
         monthly_run(data_root=str(per_prov), periode=P1)
         monthly_run(data_root=str(per_prov), periode=P2)
@@ -95,8 +113,12 @@ def test_people_moving_between_provinces_stay_one_person(two_ways):
     assert contested["alasan"].list.contains("USULAN_BERTENTANGAN").all()
     assert (contested["hasil"] == "DITOLAK").all()
     before = pl.read_parquet(root / "snapshots" / f"periode={P1}" / "individu" / "individu.parquet")
-    assert reg.filter(pl.col("nik").is_in(case["contested"])).sort("nik").select("kode_wilayah").equals(
-        before.filter(pl.col("nik").is_in(case["contested"])).sort("nik").select("kode_wilayah"))
+    assert (
+        reg.filter(pl.col("nik").is_in(case["contested"]))
+        .sort("nik")
+        .select("kode_wilayah")
+        .equals(before.filter(pl.col("nik").is_in(case["contested"])).sort("nik").select("kode_wilayah"))
+    )
     riwayat = pl.read_parquet(snap / "riwayat" / "riwayat.parquet").filter(pl.col("periode") == P2)
     assert sorted(riwayat.filter(pl.col("peristiwa") == "KELUAR")["nik"]) == sorted(case["removed"])
     assert set(riwayat.filter(pl.col("peristiwa") == "UBAH")["nik"]) == set(case["movers"])

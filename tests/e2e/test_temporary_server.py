@@ -26,8 +26,10 @@ def servers_of(prefect_home: Path) -> list[int]:
             environ = (proc / "environ").read_bytes()
         except OSError:
             continue
-        if b"prefect.server.api.server:create_app" in cmdline and \
-                f"PREFECT_HOME={prefect_home}".encode() in environ.split(b"\0"):
+        if (
+            b"prefect.server.api.server:create_app" in cmdline
+            and f"PREFECT_HOME={prefect_home}".encode() in environ.split(b"\0")
+        ):
             found.append(int(proc.name))
     return found
 
@@ -35,8 +37,9 @@ def servers_of(prefect_home: Path) -> list[int]:
 def padan(prefect_home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(prefect_home)
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def gone(prefect_home: Path, within: float = 10) -> bool:

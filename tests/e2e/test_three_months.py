@@ -18,7 +18,7 @@ from flows.monthly import monthly_run
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 import months_scenario as M  # noqa: E402
 
-SEED = 7   # neither the benchmark's development seed nor its held-out one
+SEED = 7  # neither the benchmark's development seed nor its held-out one
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +26,9 @@ def scenario(tmp_path_factory):
     base = tmp_path_factory.mktemp("three-months")
     root, truth = base / "root", base / "root.truth"
     # ghosts at 1.5 % (default 0.4 %): month 1 must hold some at 600 rows
-    generate_data_root(root, persons=3_000, usulan=600, periode=M.FIRST, seed=SEED, truth_dir=truth,
-                       noise_rates={"ghost": 0.015})
+    generate_data_root(
+        root, persons=3_000, usulan=600, periode=M.FIRST, seed=SEED, truth_dir=truth, noise_rates={"ghost": 0.015}
+    )
     built = M.build_months(root, truth, rows_per_month=600, seed=SEED, mix=M.DEV)
     for periode in built["months"]:
         monthly_run(data_root=str(root), periode=periode)
@@ -52,10 +53,16 @@ def test_people_corrections_and_removals(scenario):
         assert m["wrongly_removed"] == 0, m["periode"]
     for periode in M.LATER:
         m = scenario[3][periode]
-        assert m["corrections"]["expected"] > 0 and m["corrections"]["share"] >= 0.95, \
-            (periode, m["corrections"], m["shortfalls"]["corrections"])
-        assert m["removals"]["expected"] > 0 and m["removals"]["share"] >= 0.95, \
-            (periode, m["removals"], m["shortfalls"]["removals"])
+        assert m["corrections"]["expected"] > 0 and m["corrections"]["share"] >= 0.95, (
+            periode,
+            m["corrections"],
+            m["shortfalls"]["corrections"],
+        )
+        assert m["removals"]["expected"] > 0 and m["removals"]["share"] >= 0.95, (
+            periode,
+            m["removals"],
+            m["shortfalls"]["removals"],
+        )
         assert m["sanggah_flagged"]["share"] >= 0.95, (periode, m["sanggah_flagged"])
 
 
@@ -88,17 +95,22 @@ def test_the_measurement_sees_a_damaged_register(scenario, tmp_path):
     prev = pl.read_parquet(root / "snapshots" / f"periode={M.LATER[0]}" / "individu" / "individu.parquet")
     lost = ind.filter(~pl.col("nik").is_in([corr["nik"]]))["nik"][0]
     stranger = ind.row(0, named=True) | {"nik": "9999999999990001"}
-    damaged = pl.concat([
-        ind.filter(pl.col("nik") != lost).with_columns(
-            jenjang_sekolah=pl.when(pl.col("nik") == corr["nik"]).then(pl.lit(corr["lama"])).otherwise("jenjang_sekolah")),
-        pl.DataFrame([stranger], schema=ind.schema),
-        prev.filter(pl.col("nik") == gone).select(ind.columns).cast(ind.schema),
-    ])
+    damaged = pl.concat(
+        [
+            ind.filter(pl.col("nik") != lost).with_columns(
+                jenjang_sekolah=pl.when(pl.col("nik") == corr["nik"])
+                .then(pl.lit(corr["lama"]))
+                .otherwise("jenjang_sekolah")
+            ),
+            pl.DataFrame([stranger], schema=ind.schema),
+            prev.filter(pl.col("nik") == gone).select(ind.columns).cast(ind.schema),
+        ]
+    )
     path.unlink()
     damaged.write_parquet(path)
     good = scenario[3][periode]
     m = M.measure(copy, truth, periode)
-    assert m["extra"] == good["extra"] + 2          # the stranger, and the person who should have left
+    assert m["extra"] == good["extra"] + 2  # the stranger, and the person who should have left
     assert m["missing"] == good["missing"] + 1
     assert m["corrections"]["applied"] == good["corrections"]["applied"] - 1
     assert m["removals"]["applied"] == good["removals"]["applied"] - 1

@@ -38,9 +38,13 @@ def excel_digits_expr(col: str) -> pl.Expr:
 def dk_keys(dukcapil: pl.LazyFrame) -> pl.LazyFrame:
     """Blocking keys on the Dukcapil side: sex L/P, village code, NIK prefix."""
     return dukcapil.with_columns(
-        _jk=pl.col("JENIS_KLMIN").str.strip_chars().str.to_uppercase().replace_strict(
+        _jk=pl.col("JENIS_KLMIN")
+        .str.strip_chars()
+        .str.to_uppercase()
+        .replace_strict(
             {"LAKI-LAKI": "L", "LAKI LAKI": "L", "L": "L", "PRIA": "L", "PEREMPUAN": "P", "P": "P", "WANITA": "P"},
-            default=None),
+            default=None,
+        ),
         _desa=pl.concat_str("NO_PROP", "NO_KAB", "NO_KEC", "NO_KEL"),
         _prefix6=pl.col("NIK").str.slice(0, 6),
     )
@@ -53,7 +57,8 @@ def nik_one_edit_variants(usulan: pl.DataFrame) -> pl.DataFrame:
     if base.height == 0:
         return pl.DataFrame(schema={"_row": pl.UInt32, "_variant": pl.String})
     subs = pl.DataFrame({"_pos": list(range(FIRST_EDITABLE, 16))}).join(
-        pl.DataFrame({"_digit": [str(d) for d in range(10)]}), how="cross")
+        pl.DataFrame({"_digit": [str(d) for d in range(10)]}), how="cross"
+    )
     nik = pl.col("nik")
     p = pl.col("_pos")
     substituted = (
@@ -65,7 +70,9 @@ def nik_one_edit_variants(usulan: pl.DataFrame) -> pl.DataFrame:
     swaps = pl.DataFrame({"_pos": list(range(FIRST_EDITABLE, 15))})
     transposed = (
         base.join(swaps, how="cross")
-        .with_columns(_variant=nik.str.slice(0, p) + nik.str.slice(p + 1, 1) + nik.str.slice(p, 1) + nik.str.slice(p + 2))
+        .with_columns(
+            _variant=nik.str.slice(0, p) + nik.str.slice(p + 1, 1) + nik.str.slice(p, 1) + nik.str.slice(p + 2)
+        )
         .filter(pl.col("_variant") != nik)
         .select("_row", "_variant")
     )
@@ -76,11 +83,11 @@ def nik_one_edit_variants(usulan: pl.DataFrame) -> pl.DataFrame:
 class Keys:
     """What to fetch from the extract for a set of rows (each a small frame)."""
 
-    niks: pl.Series          # exact NIKs and one-edit variants
-    kks: pl.Series           # family cards
-    excel: pl.DataFrame      # _prefix6, TGL_LHR
-    village: pl.DataFrame    # _desa, TGL_LHR
-    serial: pl.Series        # the NIKs' first 12 digits (district + birth date) as integers
+    niks: pl.Series  # exact NIKs and one-edit variants
+    kks: pl.Series  # family cards
+    excel: pl.DataFrame  # _prefix6, TGL_LHR
+    village: pl.DataFrame  # _desa, TGL_LHR
+    serial: pl.Series  # the NIKs' first 12 digits (district + birth date) as integers
 
 
 def serial_block_expr(nik: pl.Expr) -> pl.Expr:
@@ -104,24 +111,40 @@ def candidate_keys(usulan: pl.DataFrame, *, loose: bool) -> Keys:
     kks = pl.concat([usulan["no_kk_usulan"], nik16["nik_usulan"]]).drop_nulls()
     kks = kks.filter(kks.str.contains(DIGITS16)).unique()
     if not loose:
-        return Keys(niks=nik16["nik_usulan"].unique(), kks=kks,
-                    excel=pl.DataFrame(schema={"_prefix6": pl.String, "TGL_LHR": pl.Date}),
-                    village=pl.DataFrame(schema={"_desa": pl.String, "TGL_LHR": pl.Date}),
-                    serial=nik16.select(serial_block_expr(pl.col("nik_usulan"))).to_series().drop_nulls().unique())
+        return Keys(
+            niks=nik16["nik_usulan"].unique(),
+            kks=kks,
+            excel=pl.DataFrame(schema={"_prefix6": pl.String, "TGL_LHR": pl.Date}),
+            village=pl.DataFrame(schema={"_desa": pl.String, "TGL_LHR": pl.Date}),
+            serial=nik16.select(serial_block_expr(pl.col("nik_usulan"))).to_series().drop_nulls().unique(),
+        )
     variants = nik_one_edit_variants(usulan)["_variant"]
     excel = (
         usulan.filter(pl.col("nik_rusak_excel"))
         .select(_prefix6=excel_digits_expr("nik_usulan").str.slice(0, 6), TGL_LHR="tgl_lahir")
-        .drop_nulls().unique()
+        .drop_nulls()
+        .unique()
     )
     dated = usulan.filter(pl.col("tgl_lahir").is_not_null() & pl.col("kode_wilayah_usulan").is_not_null())
-    village = pl.concat([
-        dated.select(_desa="kode_wilayah_usulan", TGL_LHR="tgl_lahir"),
-        dated.filter(pl.col("tgl_lahir").dt.day() <= 12)
-        .select(_desa="kode_wilayah_usulan", TGL_LHR=_swapped_date_expr("tgl_lahir")),
-    ]).drop_nulls().unique()
-    return Keys(niks=pl.concat([nik16["nik_usulan"], variants]).unique(), kks=kks, excel=excel, village=village,
-                serial=no_serial)
+    village = (
+        pl.concat(
+            [
+                dated.select(_desa="kode_wilayah_usulan", TGL_LHR="tgl_lahir"),
+                dated.filter(pl.col("tgl_lahir").dt.day() <= 12).select(
+                    _desa="kode_wilayah_usulan", TGL_LHR=_swapped_date_expr("tgl_lahir")
+                ),
+            ]
+        )
+        .drop_nulls()
+        .unique()
+    )
+    return Keys(
+        niks=pl.concat([nik16["nik_usulan"], variants]).unique(),
+        kks=kks,
+        excel=excel,
+        village=village,
+        serial=no_serial,
+    )
 
 
 def _dated_key(code: pl.Expr, birth: pl.Expr) -> pl.Expr:
@@ -140,7 +163,7 @@ def fetch_candidates(dukcapil: pl.LazyFrame, keys: Keys) -> pl.LazyFrame:
         cond = cond | serial_block_expr(pl.col("NIK")).is_in(keys.serial.implode())
     if keys.kks.len():
         cond = cond | pl.col("NO_KK").is_in(keys.kks.implode())
-    if keys.excel.height:   # district prefix + birth date, as one composite key (no cross-product superset)
+    if keys.excel.height:  # district prefix + birth date, as one composite key (no cross-product superset)
         wanted = keys.excel.select(_dated_key(pl.col("_prefix6"), pl.col("TGL_LHR"))).to_series().drop_nulls()
         cond = cond | _dated_key(pl.col("NIK").str.slice(0, 6), pl.col("TGL_LHR")).is_in(wanted.implode())
     if keys.village.height:
@@ -164,12 +187,16 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
     strongest rule that found it. ``dk`` is the fetched candidate subset (with ``dk_keys`` columns)."""
     u = usulan
     nik16 = u.filter(pl.col("nik_usulan").str.contains(DIGITS16))
-    out = [nik16.join(dk.select("NIK"), left_on="nik_usulan", right_on="NIK", how="inner")
-           .select("_row", nik_padan="nik_usulan", metode_padan=pl.lit("NIK_EXACT"))]
+    out = [
+        nik16.join(dk.select("NIK"), left_on="nik_usulan", right_on="NIK", how="inner").select(
+            "_row", nik_padan="nik_usulan", metode_padan=pl.lit("NIK_EXACT")
+        )
+    ]
     # every row: the serial's one-edit neighbours in its district and birth-date block (a twin, a namesake)
     block = nik16.select("_row", "nik_usulan", serial_block_expr(pl.col("nik_usulan")))
-    same_block = block.join(dk.select("NIK", serial_block_expr(pl.col("NIK"))), on="_serial_block", how="inner") \
-        .filter(pl.col("NIK") != pl.col("nik_usulan"))
+    same_block = block.join(dk.select("NIK", serial_block_expr(pl.col("NIK"))), on="_serial_block", how="inner").filter(
+        pl.col("NIK") != pl.col("nik_usulan")
+    )
     if same_block.height:
         same_block = same_block.filter(pl.Series(_one_edit(same_block["nik_usulan"], same_block["NIK"])))
     out.append(same_block.select("_row", nik_padan="NIK", metode_padan=pl.lit("NIK_SATU_EDIT")))
@@ -177,21 +204,29 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
     # round adds the family of the person whose NIK was typed, when the card submitted is another
     fam_keys = [u.select("_row", _kk="no_kk_usulan"), nik16.select("_row", _kk="nik_usulan")]
     if loose:
-        out.append(nik_one_edit_variants(u).join(dk.select("NIK"), left_on="_variant", right_on="NIK", how="inner")
-                   .select("_row", nik_padan="_variant", metode_padan=pl.lit("NIK_SATU_EDIT")))
-        fam_keys.append(nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")
-                        .select("_row", "_kk"))
-        if "no_kk_rumah" in u.columns:   # the card the household's other members were matched into
+        out.append(
+            nik_one_edit_variants(u)
+            .join(dk.select("NIK"), left_on="_variant", right_on="NIK", how="inner")
+            .select("_row", nik_padan="_variant", metode_padan=pl.lit("NIK_SATU_EDIT"))
+        )
+        fam_keys.append(
+            nik16.join(dk.select("NIK", _kk="NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner").select(
+                "_row", "_kk"
+            )
+        )
+        if "no_kk_rumah" in u.columns:  # the card the household's other members were matched into
             fam_keys.append(u.select("_row", _kk="no_kk_rumah"))
-    family = pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", "TGL_LHR", _kk="NO_KK"), on="_kk",
-                                                            how="inner")
+    family = (
+        pl.concat(fam_keys).drop_nulls().unique().join(dk.select("NIK", "TGL_LHR", _kk="NO_KK"), on="_kk", how="inner")
+    )
     if not loose:
         # the first round needs only the members born the same day (a twin; day and month maybe
         # swapped): any other member has another birth date, which no first-round decision accepts,
         # and the later round brings the whole family for the rows left open
         born = u.select("_row", "tgl_lahir", _swapped=_swapped_date_expr("tgl_lahir"))
         family = family.join(born, on="_row", how="inner").filter(
-            (pl.col("TGL_LHR") == pl.col("tgl_lahir")) | (pl.col("TGL_LHR") == pl.col("_swapped")))
+            (pl.col("TGL_LHR") == pl.col("tgl_lahir")) | (pl.col("TGL_LHR") == pl.col("_swapped"))
+        )
     out.append(family.select("_row", nik_padan="NIK", metode_padan=pl.lit("KK_KELUARGA")))
     if loose:
         excel = (
@@ -199,8 +234,12 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
             .with_columns(_digits=excel_digits_expr("nik_usulan"))
             .filter(pl.col("_digits").is_not_null())
             .with_columns(_prefix6=pl.col("_digits").str.slice(0, 6))
-            .join(dk.select("NIK", "TGL_LHR", "_jk", "_prefix6"),
-                  left_on=["_prefix6", "tgl_lahir", "jk"], right_on=["_prefix6", "TGL_LHR", "_jk"], how="inner")
+            .join(
+                dk.select("NIK", "TGL_LHR", "_jk", "_prefix6"),
+                left_on=["_prefix6", "tgl_lahir", "jk"],
+                right_on=["_prefix6", "TGL_LHR", "_jk"],
+                how="inner",
+            )
             .filter(pl.col("NIK").str.starts_with(pl.col("_digits").str.slice(0, 15)))
         )
         out.append(excel.select("_row", nik_padan="NIK", metode_padan=pl.lit("NIK_EXCEL")))
@@ -208,9 +247,11 @@ def candidate_pairs(usulan: pl.DataFrame, dk: pl.DataFrame, *, loose: bool) -> p
         vk = dk.select("NIK", "_desa", "TGL_LHR", "_jk")
         for d in (pl.col("tgl_lahir"), _swapped_date_expr("tgl_lahir")):
             keyed = dated.with_columns(_tgl=d).filter(pl.col("_tgl").is_not_null())
-            out.append(keyed.join(vk, left_on=["kode_wilayah_usulan", "_tgl", "jk"],
-                                  right_on=["_desa", "TGL_LHR", "_jk"], how="inner")
-                       .select("_row", nik_padan="NIK", metode_padan=pl.lit("WILAYAH_TGL_JK")))
+            out.append(
+                keyed.join(
+                    vk, left_on=["kode_wilayah_usulan", "_tgl", "jk"], right_on=["_desa", "TGL_LHR", "_jk"], how="inner"
+                ).select("_row", nik_padan="NIK", metode_padan=pl.lit("WILAYAH_TGL_JK"))
+            )
     pairs = pl.concat([p.with_columns(pl.col("_row").cast(pl.UInt32)) for p in out])
     return (
         pairs.with_columns(_rank=pl.col("metode_padan").replace_strict(_RANK, return_dtype=pl.Int8))

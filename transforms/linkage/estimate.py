@@ -39,10 +39,19 @@ def random_pairs(sample: pl.DataFrame, *, rounds: int, seed: int) -> tuple[pl.Da
         right.append(perm[keep])
     li, ri = np.concatenate(left), np.concatenate(right)
     rows = sample.with_row_index("_row").select(
-        "_row", nik_usulan="NIK", nik_rusak_excel=pl.lit(False), no_kk_usulan="NO_KK", nama_usulan="NAMA_LGKP",
-        tgl_lahir="TGL_LHR", jk="_jk", nama_ibu_kandung="NAMA_LGKP_IBU", kode_wilayah_usulan="_desa")
-    pairs = pl.DataFrame({"_row": li.astype(np.uint32), "nik_padan": sample["NIK"].gather(pl.Series(ri)),
-                          "metode_padan": "ACAK"})
+        "_row",
+        nik_usulan="NIK",
+        nik_rusak_excel=pl.lit(False),
+        no_kk_usulan="NO_KK",
+        nama_usulan="NAMA_LGKP",
+        tgl_lahir="TGL_LHR",
+        jk="_jk",
+        nama_ibu_kandung="NAMA_LGKP_IBU",
+        kode_wilayah_usulan="_desa",
+    )
+    pairs = pl.DataFrame(
+        {"_row": li.astype(np.uint32), "nik_padan": sample["NIK"].gather(pl.Series(ri)), "metode_padan": "ACAK"}
+    )
     return rows, pairs
 
 
@@ -62,16 +71,21 @@ def u_from_random_pairs(sample: pl.DataFrame, model, *, rounds: int = 4, seed: i
     """u per comparison level among random pairs of ``sample`` (a sample of the extract), and the
     number of pairs."""
     rows, pairs = random_pairs(sample, rounds=rounds, seed=seed)
-    v = comparison_vectors(pairs, rows, sample, clan_names=model.clan_names, call_names=model.call_names,
-                           cuts=model.cuts())
+    v = comparison_vectors(
+        pairs, rows, sample, clan_names=model.clan_names, call_names=model.call_names, cuts=model.cuts()
+    )
     return level_frequencies(v, U_FLOOR), pairs.height
 
 
 def _codes(vectors: pl.DataFrame) -> dict[str, np.ndarray]:
     """Each comparison's level as an index into COMPARISONS[cmp], -1 where missing."""
-    return {cmp: vectors[cmp].replace_strict({lv: i for i, lv in enumerate(levels)}, default=-1,
-                                             return_dtype=pl.Int16).fill_null(-1).to_numpy()
-            for cmp, levels in COMPARISONS.items()}
+    return {
+        cmp: vectors[cmp]
+        .replace_strict({lv: i for i, lv in enumerate(levels)}, default=-1, return_dtype=pl.Int16)
+        .fill_null(-1)
+        .to_numpy()
+        for cmp, levels in COMPARISONS.items()
+    }
 
 
 SESSIONS = {
@@ -100,18 +114,36 @@ def em_sessions(vectors: pl.DataFrame, u: dict, start: dict, prior_log2: float) 
             continue
         used = [c for c in COMPARISONS if c not in left_out]
         r = em_m(pairs, u, start, prior_log2, comparisons=used)
-        runs[method] = {"pairs": pairs.height, "lambda": round(r["lambda"], 6), "iterations": r["iterations"],
-                        "converged": r["converged"]}
+        runs[method] = {
+            "pairs": pairs.height,
+            "lambda": round(r["lambda"], 6),
+            "iterations": r["iterations"],
+            "converged": r["converged"],
+        }
         for cmp in used:
             found[cmp].append((r["lambda"] * pairs.height, r["m"][cmp]))
     # pooled by the matches each session found: a session of mostly non-matches has little to say on m
-    m = {cmp: ({lv: sum(w * f[lv] for w, f in fs) / sum(w for w, _ in fs) for lv in COMPARISONS[cmp]}
-               if fs else dict(start[cmp])) for cmp, fs in found.items()}
+    m = {
+        cmp: (
+            {lv: sum(w * f[lv] for w, f in fs) / sum(w for w, _ in fs) for lv in COMPARISONS[cmp]}
+            if fs
+            else dict(start[cmp])
+        )
+        for cmp, fs in found.items()
+    }
     return {"m": m, "sessions": runs}
 
 
-def em_m(vectors: pl.DataFrame, u: dict, start: dict, prior_log2: float, *, comparisons=None, iterations: int = 25,
-         tolerance: float = 1e-4) -> dict:
+def em_m(
+    vectors: pl.DataFrame,
+    u: dict,
+    start: dict,
+    prior_log2: float,
+    *,
+    comparisons=None,
+    iterations: int = 25,
+    tolerance: float = 1e-4,
+) -> dict:
     """m per level by EM on candidate pairs with u fixed (Splink's ``fix_u_probabilities``): the
     posterior match probability of each pair under the current m, then m as the posterior-weighted
     level shares (floored at M_FLOOR), until the largest change of an m is below ``tolerance``.
@@ -122,7 +154,7 @@ def em_m(vectors: pl.DataFrame, u: dict, start: dict, prior_log2: float, *, comp
     codes = {c: v for c, v in _codes(vectors).items() if comparisons is None or c in comparisons}
     m = {cmp: np.array([start[cmp][lv] for lv in COMPARISONS[cmp]]) for cmp in COMPARISONS}
     uu = {cmp: np.array([u[cmp][lv] for lv in COMPARISONS[cmp]]) for cmp in COMPARISONS}
-    lam = 2.0 ** prior_log2 / (1 + 2.0 ** prior_log2)
+    lam = 2.0**prior_log2 / (1 + 2.0**prior_log2)
     done, it = False, 0
     for it in range(1, iterations + 1):  # noqa: B007 (it is returned: the iterations run)
         logit = np.full(vectors.height, math.log2(lam / (1 - lam)))
@@ -142,8 +174,12 @@ def em_m(vectors: pl.DataFrame, u: dict, start: dict, prior_log2: float, *, comp
         if change < tolerance:
             done = True
             break
-    return {"m": {cmp: dict(zip(COMPARISONS[cmp], m[cmp].tolist())) for cmp in codes}, "lambda": lam,
-            "iterations": it, "converged": done}
+    return {
+        "m": {cmp: dict(zip(COMPARISONS[cmp], m[cmp].tolist())) for cmp in codes},
+        "lambda": lam,
+        "iterations": it,
+        "converged": done,
+    }
 
 
 def start_m(weights: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -151,7 +187,7 @@ def start_m(weights: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]
     levels the trained model trusts most start with the most mass), floored and normalised."""
     out = {}
     for cmp, levels in weights.items():
-        raw = {lv: max(2.0 ** w, 0.0) for lv, w in levels.items()}
+        raw = {lv: max(2.0**w, 0.0) for lv, w in levels.items()}
         total = sum(raw.values())
         p = {lv: max(x / total, M_FLOOR) for lv, x in raw.items()}
         norm = sum(p.values())
@@ -179,18 +215,40 @@ def estimates(sample: pl.DataFrame, candidates: pl.DataFrame, model) -> dict:
     weight, the starting m, the estimated m, the u, the estimated weight log2(m/u), and per
     comparison ``m_moved``, the largest change EM made to an m."""
     if sample.height < 2 or candidates.height == 0:
-        return {"random_pairs": 0, "persons_sampled": sample.height, "candidate_pairs": candidates.height,
-                "em_sessions": {}, "levels": {}, "m_moved": {}}
+        return {
+            "random_pairs": 0,
+            "persons_sampled": sample.height,
+            "candidate_pairs": candidates.height,
+            "em_sessions": {},
+            "levels": {},
+            "m_moved": {},
+        }
     u, n_random = u_from_random_pairs(sample.sort("NIK"), model)
     trained = model.level_weights()
     start = start_m(trained)
     prior = float(np.mean(list(model.prior_log2_odds.model_dump().values())))
     em = em_sessions(candidates.sort("_row", "nik_padan"), u, start, prior)
-    levels = {cmp: {lv: {"trained": trained[cmp][lv], "m_start": round(start[cmp][lv], 6),
-                         "m": round(em["m"][cmp][lv], 6), "u": round(u[cmp][lv], 8),
-                         "estimated": round(math.log2(em["m"][cmp][lv] / u[cmp][lv]), 3)}
-                    for lv in COMPARISONS[cmp]} for cmp in COMPARISONS}
-    moved = {cmp: round(max(abs(em["m"][cmp][lv] - start[cmp][lv]) for lv in COMPARISONS[cmp]), 6)
-             for cmp in COMPARISONS}
-    return {"random_pairs": n_random, "persons_sampled": sample.height, "candidate_pairs": candidates.height,
-            "em_sessions": em["sessions"], "levels": levels, "m_moved": moved}
+    levels = {
+        cmp: {
+            lv: {
+                "trained": trained[cmp][lv],
+                "m_start": round(start[cmp][lv], 6),
+                "m": round(em["m"][cmp][lv], 6),
+                "u": round(u[cmp][lv], 8),
+                "estimated": round(math.log2(em["m"][cmp][lv] / u[cmp][lv]), 3),
+            }
+            for lv in COMPARISONS[cmp]
+        }
+        for cmp in COMPARISONS
+    }
+    moved = {
+        cmp: round(max(abs(em["m"][cmp][lv] - start[cmp][lv]) for lv in COMPARISONS[cmp]), 6) for cmp in COMPARISONS
+    }
+    return {
+        "random_pairs": n_random,
+        "persons_sampled": sample.height,
+        "candidate_pairs": candidates.height,
+        "em_sessions": em["sessions"],
+        "levels": levels,
+        "m_moved": moved,
+    }

@@ -13,14 +13,24 @@ KEEP = 5
 """Candidates kept per row: the highest-weighted ones (the chosen one is always among them)."""
 
 KANDIDAT_SCHEMA = {
-    "_row": pl.UInt32, "peringkat": pl.Int32, "nik_kandidat": pl.String, "metode_padan": pl.String,
-    **{c: pl.String for c in COMPARISONS}, **{f"bobot_{c.removeprefix('cmp_')}": pl.Float64 for c in COMPARISONS},
-    "bobot_awal": pl.Float64, "bobot": pl.Float64, "skor_padan": pl.Float64, "keputusan": pl.String,
-    "dipilih": pl.Boolean, "bukti_nama": pl.Float64,
+    "_row": pl.UInt32,
+    "peringkat": pl.Int32,
+    "nik_kandidat": pl.String,
+    "metode_padan": pl.String,
+    **{c: pl.String for c in COMPARISONS},
+    **{f"bobot_{c.removeprefix('cmp_')}": pl.Float64 for c in COMPARISONS},
+    "bobot_awal": pl.Float64,
+    "bobot": pl.Float64,
+    "skor_padan": pl.Float64,
+    "keputusan": pl.String,
+    "dipilih": pl.Boolean,
+    "bukti_nama": pl.Float64,
 }
 
 
-def candidate_evidence(scored: pl.DataFrame, decided: pl.DataFrame, model: MatchModel, *, keep: int = KEEP) -> pl.DataFrame:
+def candidate_evidence(
+    scored: pl.DataFrame, decided: pl.DataFrame, model: MatchModel, *, keep: int = KEEP
+) -> pl.DataFrame:
     """Per row, its ``keep`` highest-weighted candidates (rank 1 = highest; the chosen one is kept
     whatever its rank) with per-comparison levels and weights (``bobot_<field>``; 0 where a side was
     missing), the prior of the rule that found it (``bobot_awal``), the total (``bobot``), the
@@ -28,17 +38,25 @@ def candidate_evidence(scored: pl.DataFrame, decided: pl.DataFrame, model: Match
     ``dipilih`` (the row's nik_padan)."""
     weights = model.level_weights()
     chosen = decided.select("_row", _chosen="nik_padan")
-    ranked = (scored.sort(["_row", "bobot", "nik_padan"], descending=[False, True, False])
-              .with_columns(peringkat=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("_row"))
-              .join(chosen, on="_row", how="left")
-              .with_columns(dipilih=(pl.col("nik_padan") == pl.col("_chosen")).fill_null(False)))
+    ranked = (
+        scored.sort(["_row", "bobot", "nik_padan"], descending=[False, True, False])
+        .with_columns(peringkat=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("_row"))
+        .join(chosen, on="_row", how="left")
+        .with_columns(dipilih=(pl.col("nik_padan") == pl.col("_chosen")).fill_null(False))
+    )
     return (
         ranked.filter((pl.col("peringkat") <= keep) | pl.col("dipilih"))
         .with_columns(
-            *(pl.col(c).replace_strict(w, default=0.0, return_dtype=pl.Float64).fill_null(0.0)
-              .alias(f"bobot_{c.removeprefix('cmp_')}") for c, w in weights.items()),
-            bobot_awal=pl.col("metode_padan").replace_strict(model.prior_log2_odds.model_dump(), default=0.0,
-                                                             return_dtype=pl.Float64),
+            *(
+                pl.col(c)
+                .replace_strict(w, default=0.0, return_dtype=pl.Float64)
+                .fill_null(0.0)
+                .alias(f"bobot_{c.removeprefix('cmp_')}")
+                for c, w in weights.items()
+            ),
+            bobot_awal=pl.col("metode_padan").replace_strict(
+                model.prior_log2_odds.model_dump(), default=0.0, return_dtype=pl.Float64
+            ),
             nik_kandidat=pl.col("nik_padan"),
         )
         .select([pl.col(c).cast(t) for c, t in KANDIDAT_SCHEMA.items()])

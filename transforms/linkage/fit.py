@@ -10,8 +10,14 @@ from transforms.linkage.blocking import METHODS
 from transforms.linkage.comparisons import COMPARISONS
 
 
-def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float = 1.0,
-                m_floor: float = 0.005, u_floor: float = 0.001) -> dict:
+def fit_weights(
+    vectors: pl.DataFrame,
+    is_match: pl.Series,
+    *,
+    smoothing: float = 1.0,
+    m_floor: float = 0.005,
+    u_floor: float = 0.001,
+) -> dict:
     """m/u per comparison level counted on labelled candidate pairs (generated truth), as log2(m/u),
     and one prior log2-odds of a match. Missing values carry no weight.
 
@@ -25,12 +31,14 @@ def fit_weights(vectors: pl.DataFrame, is_match: pl.Series, *, smoothing: float 
     for cmp, levels in COMPARISONS.items():
         counts = v.filter(pl.col(cmp).is_not_null()).group_by(cmp, "_m").len()
         get = {(r[cmp], r["_m"]): r["len"] for r in counts.to_dicts()}
+
         def dist(flag: bool, floor: float, get=get, levels=levels) -> dict[str, float]:
             raw = {lv: get.get((lv, flag), 0) + smoothing for lv in levels}
             total = sum(raw.values())
             p = {lv: max(c / total, floor) for lv, c in raw.items()}
             norm = sum(p.values())
             return {lv: x / norm for lv, x in p.items()}
+
         m, u = dist(True, m_floor), dist(False, u_floor)
         weights[cmp] = {lv: round(math.log2(m[lv] / u[lv]), 3) for lv in levels}
     # one prior over all candidate pairs: a per-rule prior would count the NIK evidence twice

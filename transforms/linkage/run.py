@@ -11,21 +11,24 @@ from transforms.linkage import blocking, comparisons, decide
 Fetch = Callable[[blocking.Keys], pl.DataFrame]
 
 
-def _round(usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool,
-           typed_kks: pl.Series | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _round(
+    usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool, typed_kks: pl.Series | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     keys = blocking.candidate_keys(usulan, loose=loose)
     if typed_kks is not None and typed_kks.len():
         keys.kks = pl.concat([keys.kks, typed_kks]).unique()
     dk = fetch(keys)
     pairs = blocking.candidate_pairs(usulan, dk, loose=loose)
-    vectors = comparisons.comparison_vectors(pairs, usulan, dk, clan_names=model.clan_names,
-                                             call_names=model.call_names, cuts=model.cuts())
+    vectors = comparisons.comparison_vectors(
+        pairs, usulan, dk, clan_names=model.clan_names, call_names=model.call_names, cuts=model.cuts()
+    )
     scored = decide.scored_pairs(vectors, model)
     return decide.row_decisions(usulan, scored, model), dk, scored
 
 
-def linked(usulan: pl.DataFrame, fetch: Fetch,
-           model: decide.MatchModel) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def linked(
+    usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per-row padan decisions for ``usulan`` (needs ``_row`` and the cleaned columns), the Dukcapil
     identity of every candidate that was looked at, and the scored candidates of the round that
     decided each row (``evidence.candidate_evidence`` makes the published table of them). ``fetch``
@@ -34,15 +37,20 @@ def linked(usulan: pl.DataFrame, fetch: Fetch,
     # rows the first round left open, and rows it matched despite a disagreeing birth date or sex:
     # the later rules may hold a better candidate (a sibling's NIK, or a twin of the other sex whose
     # NIK differs in the day digits, typed for the person)
-    open_rows = first.filter((pl.col("status_padan") == "TIDAK_PADAN")
-                             | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])
-                             | (pl.col("cmp_jk") == "BEDA").fill_null(False)).select("_row")
+    open_rows = first.filter(
+        (pl.col("status_padan") == "TIDAK_PADAN")
+        | pl.col("bukti_tgl_lahir").is_in(["BEDA", "SATU_KOMPONEN"])
+        | (pl.col("cmp_jk") == "BEDA").fill_null(False)
+    ).select("_row")
     if open_rows.height:
         still_open = usulan.join(open_rows, on="_row", how="semi")
         # the family card of the person whose NIK was typed (found in the first round): when the card
         # submitted is an old one, only this brings the family in
-        typed_kks = still_open.join(dk1.select("NIK", "NO_KK"), left_on="nik_usulan", right_on="NIK",
-                                    how="inner")["NO_KK"].drop_nulls().unique()
+        typed_kks = (
+            still_open.join(dk1.select("NIK", "NO_KK"), left_on="nik_usulan", right_on="NIK", how="inner")["NO_KK"]
+            .drop_nulls()
+            .unique()
+        )
         # the card the row's household was matched into, when the card submitted is an old one
         still_open = still_open.join(household_cards(usulan, first), on="_row", how="left")
         typed_kks = pl.concat([typed_kks, still_open["no_kk_rumah"].drop_nulls()]).unique()
@@ -64,10 +72,13 @@ def household_cards(usulan: pl.DataFrame, decided: pl.DataFrame) -> pl.DataFrame
     Dukcapil cards say nothing."""
     padan = decided.filter(pl.col("status_padan") == "PADAN").select("_row", "no_kk_dukcapil")
     cards = (
-        usulan.select("_row", "no_kk_usulan").join(padan, on="_row", how="inner").drop_nulls()
+        usulan.select("_row", "no_kk_usulan")
+        .join(padan, on="_row", how="inner")
+        .drop_nulls()
         .group_by("no_kk_usulan")
         .agg(_n=pl.col("no_kk_dukcapil").n_unique(), no_kk_rumah=pl.col("no_kk_dukcapil").min())
         .filter((pl.col("_n") == 1) & (pl.col("no_kk_rumah") != pl.col("no_kk_usulan")))
     )
-    return usulan.select("_row", "no_kk_usulan").join(cards, on="no_kk_usulan", how="inner").select(
-        "_row", "no_kk_rumah")
+    return (
+        usulan.select("_row", "no_kk_usulan").join(cards, on="no_kk_usulan", how="inner").select("_row", "no_kk_rumah")
+    )
