@@ -35,6 +35,35 @@ def scenario(tmp_path_factory):
     return root, truth, built, {p: M.measure(root, truth, p) for p in built["months"]}
 
 
+GOLDEN = Path(__file__).parents[1] / "data" / "golden_three_months.json"
+WRITE_GOLDEN = "PADAN_WRITE_GOLDEN"
+
+
+def test_every_output_is_byte_for_byte_the_recorded_one(scenario):
+    """Issue 15, acceptance 3: every published output of the three months (snapshot, receipts, bank
+    lists; not the manifest and the report, which carry the run's clock), by sha256, as recorded in
+    tests/data/golden_three_months.json. A redesign must leave them all unchanged. A change that
+    means to change behaviour rewrites the record (``PADAN_WRITE_GOLDEN=1 pytest -k byte_for_byte``)
+    in the commit that says why."""
+    import json
+    import os
+
+    from published import period_outputs
+
+    root, _, built, _ = scenario
+    got = {f: h for p in built["months"] for f, h in period_outputs(root, p).items()}
+    if os.environ.get(WRITE_GOLDEN):
+        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        pytest.skip(f"{GOLDEN.name} written ({len(got)} outputs)")
+    want = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    differ = sorted(f for f in set(got) | set(want) if got.get(f) != want.get(f))
+    assert not differ, (
+        f"{len(differ)} of {len(want)} recorded outputs differ, e.g. {differ[:8]}: if the change means "
+        f"to change behaviour, rewrite the record with {WRITE_GOLDEN}=1 and say why in the commit"
+    )
+    assert len(want) > 100   # the record covers the months' tables, receipts and lists
+
+
 def test_every_row_has_one_outcome(scenario):
     for m in scenario[3].values():
         assert m["rows"] > 0 and m["rows_with_outcome"] == m["rows"], m["periode"]
