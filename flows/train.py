@@ -26,7 +26,7 @@ HEADER = """# Padan identity-linkage model: Fellegi-Sunter weights (log2 m/u) pe
 def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: decide.MatchModel) -> pl.DataFrame:
     """Comparison vectors of every candidate pair of every usulan row (all blocking rules), with
     ``is_match`` from the truth."""
-    from flows.monthly import ingest_batch  # task functions are called directly, without Prefect
+    from flows.stages.ingest import ingest_batch  # task functions are called directly, without Prefect
 
     root = io.Root(data_root)
     staged = []

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from flows import inbox, io
-from flows.monthly import ingest_batch
+from flows.stages.ingest import ingest_batch
 from transforms import ingest, outcomes
 
 P = "2026-11"

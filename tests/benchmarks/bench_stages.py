@@ -25,6 +25,7 @@ import os, sys, time, shutil, json
 from pathlib import Path
 import flows
 from flows import monthly as m, io
+from transforms import ingest as ingest_module
 root, periode, stage = sys.argv[1], sys.argv[2], sys.argv[3]
 r = io.Root(Path(root)); w = r.work(periode)
 from concurrent.futures import ThreadPoolExecutor
@@ -33,12 +34,12 @@ t = time.perf_counter()
 parse_seconds = None
 if stage == "ingest":   # decode + parse timed apart from clean + validate + write ("validate")
     shutil.rmtree(w, ignore_errors=True)
-    parse, parse_seconds = m.ingest.parse_usulan, 0.0
+    parse, parse_seconds = ingest_module.parse_usulan, 0.0
     def timed_parse(data):
         global parse_seconds
         s = time.perf_counter(); out = parse(data); parse_seconds += time.perf_counter() - s
         return out
-    m.ingest.parse_usulan = timed_parse
+    ingest_module.parse_usulan = timed_parse
     m.read_references.fn(root, periode)
     for i, entry in enumerate(m.discover_inbox.fn(root, periode)):
         m.ingest_batch.fn(root, periode, entry, i)

@@ -1,0 +1,90 @@
+"""The ingest stage: the period's inbox discovered, and each uploaded file read, validated and staged
+as its own task (a bad file is quarantined; it never stops the month)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+
+from flows import inbox, io
+from flows.stages.common import TASK, reference_date
+from transforms import ingest, wilayah
+
+
+@task(**TASK)
+def discover_inbox(data_root: str, periode: str) -> list[inbox.InboxEntry]:
+    """Everything in the period's inbox with what the run does with it (``inbox.inbox_entries``)."""
+    return inbox.inbox_entries(io.Root(Path(data_root)), periode)
+
+
+@task(**TASK)
+def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: int) -> dict:
+    """One inbox entry -> its outcome: a Parquet of its rows with cleaned fields and validation
+    codes (``staged``), a quarantine record (``karantina``), or a file not read (``diabaikan``).
+
+    Every outcome has ``kode_prov``, ``file`` (the path inside the province folder, the rows'
+    ``sumber_file``), ``path`` (inside the data root), ``action`` (``inbox.READ`` ... ``inbox.NEXT_RUN``),
+    ``sha256`` (of the bytes parsed; None for a file not read) and ``rows``. The file is read
+    once: those bytes are hashed and parsed; a file that changed while read is left for the next
+    run (``FILE_BELUM_LENGKAP``).
+    """
+    root = io.Root(Path(data_root))
+    out = {
+        "kode_prov": entry.kode_prov,
+        "file": entry.file,
+        "path": entry.path,
+        "action": entry.action,
+        "sha256": None,
+        "rows": 0,
+    }
+
+    def not_read(e: inbox.InboxEntry) -> dict:
+        return {**out, "action": e.action, "diabaikan": e.code, "keterangan": e.receipt_row["keterangan"]}
+
+    def quarantined(code: str, detail: str) -> dict:
+        if entry.action == inbox.QUARANTINE:  # decided by the walk (not a province folder): that reason stands
+            code, detail = entry.code, entry.detail
+        return {**out, "action": inbox.QUARANTINE, "karantina": code, "keterangan": detail}
+
+    if entry.action in (inbox.IGNORE, inbox.NEXT_RUN):
+        return not_read(entry)
+    try:
+        upload = inbox.read_upload(root.path / (entry.os_path or entry.path), max_bytes=ingest.MAX_FILE_BYTES)
+    except inbox.UploadInProgress as exc:
+        return not_read(entry.with_reason(inbox.NEXT_RUN, "FILE_BELUM_LENGKAP", str(exc)))
+    except ingest.FileQuarantined as exc:
+        return quarantined(exc.code, exc.detail)
+    except OSError as exc:
+        return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
+    out["sha256"] = upload.sha256
+    if entry.action == inbox.QUARANTINE:
+        return quarantined(entry.code, entry.detail)
+    try:
+        batch = ingest.parse_usulan(upload.data)
+    except ingest.FileQuarantined as exc:
+        return quarantined(exc.code, exc.detail)
+    except Exception as exc:  # noqa: BLE001  a file we cannot parse must never stop the run
+        return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
+    del upload  # the parsed frame is all that is needed from here
+    rows = (
+        batch.frame.lazy()
+        .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
+        .pipe(ingest.cleaned_usulan)
+        .pipe(
+            ingest.validated_usulan,
+            villages=wilayah.villages().lazy(),
+            districts=wilayah.districts().lazy(),
+            reference_date=reference_date(periode),
+        )
+    )
+    staged = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
+    return {
+        **out,
+        "rows": pl.scan_parquet(staged).select(pl.len()).collect().item(),
+        "staged": str(staged),
+        "encoding": batch.encoding,
+        "delimiter": batch.delimiter,
+        "kolom_diabaikan": batch.ignored_columns,
+    }

@@ -1,0 +1,128 @@
+"""The padan stage: the references read and normalised once for the run, and every usulan row
+matched against Dukcapil (candidates, evidence, a decision per row, the month's own estimates)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+from prefect import get_run_logger, task
+
+import schemas
+from flows import io, references
+from flows.stages.common import TASK, common_input, reference_date
+from rules import load_matching_model
+from transforms import overrides
+from transforms.linkage import blocking, estimate, evidence
+from transforms.linkage import run as linkage_run
+
+
+@task(**TASK)
+def read_references(data_root: str, periode: str) -> dict:
+    """Every reference, feedback and override file checked against its contract before any
+    matching (a file that does not fit stops the run here, naming file and column); the CSV inputs
+    are read once, normalised, and kept for the stages that need them."""
+    root = io.Root(Path(data_root))
+    frames, entries, warnings = references.read_all(root, periode)
+    for name, frame in frames.items():
+        io.write_parquet(
+            frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),
+            common_input(root, periode, name),
+        )
+    return {"reference": entries, "warnings": warnings}
+
+
+def _logger():
+    """The run's logger inside a flow or task; the module's when a task's function is called directly
+    (the benchmarks do)."""
+    from prefect.exceptions import MissingContextError
+
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        import logging
+
+        return logging.getLogger(__name__)
+
+
+@task(**TASK)
+def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> dict:
+    """Candidates, evidence and a padan decision per row. Dukcapil is read only for the persons the
+    blocking keys name."""
+    root = io.Root(Path(data_root))
+    model = load_matching_model(matching_path).model
+    out_path = root.work(periode) / "matched.parquet"
+    if not staged:
+        io.write_parquet(pl.DataFrame(), out_path)
+        empty = pl.DataFrame(
+            schema={
+                "periode": pl.String,
+                "kode_prov": pl.String,
+                "sumber_file": pl.String,
+                "sumber_baris": pl.Int64,
+                **evidence.KANDIDAT_SCHEMA,
+            }
+        ).drop("_row")
+        return {
+            "matched": str(out_path),
+            "dukcapil_nik_ganda": 0,
+            "estimates": None,
+            "kandidat_padan": str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet")),
+        }
+    usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
+    dk_scan = references.scan_dukcapil(root)
+    duplicates = 0
+
+    def fetch(keys: blocking.Keys) -> pl.DataFrame:
+        nonlocal duplicates
+        found = blocking.fetch_candidates(dk_scan, keys).collect()
+        duplicates += references.duplicate_niks(found)
+        return references.one_row_per_nik(found.lazy()).collect()
+
+    t0 = time.perf_counter()
+    decided, dk, scored = linkage_run.linked(usulan, fetch, model)
+    t1 = time.perf_counter()
+    persons = dk_scan.select(pl.len()).collect().item()
+    sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
+    estimates = estimate.estimates(sample, scored, model)
+    _logger().info("linkage %.1f s, the month's own estimates %.1f s", t1 - t0, time.perf_counter() - t1)
+    kandidat = (
+        usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris")
+        .join(evidence.candidate_evidence(scored, decided, model), on="_row", how="inner")
+        .sort("_row", "peringkat")
+    )
+    kandidat_path = io.write_parquet(
+        kandidat.select(pl.lit(periode).alias("periode"), pl.exclude("_row")),
+        root.work(periode) / "kandidat_padan.parquet",
+    )
+    active = overrides.active_overrides(
+        pl.read_parquet(common_input(root, periode, "overrides")),
+        periode=periode,
+        reference_date=reference_date(periode),
+    )
+    manual_niks = active["nik_padan"].drop_nulls()
+    if manual_niks.len():
+        manual = references.one_row_per_nik(dk_scan.filter(pl.col("NIK").is_in(manual_niks.implode()))).collect()
+        dk = pl.concat([dk, blocking.dk_keys(manual.lazy()).collect()], how="vertical_relaxed").unique(
+            "NIK", keep="first", maintain_order=True
+        )
+    decided = overrides.padan_overridden(decided, usulan, active, dk)
+    identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
+    out = usulan.join(decided, on="_row", how="left").join(identity, on="nik_padan", how="left").sort("_row")
+    io.write_parquet(out, out_path)
+    return {
+        "matched": str(out_path),
+        "kandidat_padan": str(kandidat_path),
+        "dukcapil_nik_ganda": duplicates,
+        "estimates": estimates,
+    }
+
+
+# The register and the rules are worked per province partition (``register.partition_expr``: the
+# province code a person's NIK, or a household's no_kk, starts with). Everything keyed by a person
+# (duplicates, conflicts, the register's upsert, history) or by a household (every rule) is then
+# decided inside one partition, so the partitions are independent tasks: Prefect runs them on
+# threads here or on Dask workers, and each holds only its province's rows.
+
+# the raw CSV strings stay in the staged batches: the register needs the cleaned fields only

@@ -1,0 +1,159 @@
+"""The register stage: the period's rows applied to the previous register per person partition (the
+province code a NIK starts with), and the partitions' tables combined."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+
+from flows import io
+from flows.stages.common import TASK, part_files, task_groups
+from rules import rejecting_codes
+from transforms import outcomes, register
+
+_RAW_COLUMNS = [
+    "nik",
+    "no_kk",
+    "nama",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "hubungan_keluarga",
+    "nama_ibu_kandung",
+    "alamat",
+    "kode_wilayah",
+    "hamil",
+    "disabilitas_berat",
+    "jenjang_sekolah",
+    "alasan",
+    "_row",
+    "cmp_nama",
+    "cmp_tgl",
+    "cmp_jk",
+    "bobot",
+]
+
+
+@task(**TASK)
+def split_register(data_root: str, periode: str, matched: str) -> dict:
+    """One streaming pass each over the period's rows and the previous register, split by partition."""
+    root = io.Root(Path(data_root))
+    base = root.work(periode) / "register"
+    shutil.rmtree(base, ignore_errors=True)
+    previous_periode = io.latest_snapshot_before(root, periode)
+    rows = pl.scan_parquet(matched)
+    if rows.collect_schema().len():  # a period with no rows leaves a frame with no columns
+        (
+            rows.drop(_RAW_COLUMNS, strict=False)
+            .with_columns(register.register_key_expr())
+            .with_columns(_part=register.partition_expr(pl.coalesce("nik_register", "nik_usulan")))
+            .sink_parquet(pl.PartitionBy(base / "rows", key=["_part"]), mkdir=True)
+        )
+    if previous_periode:
+        (
+            pl.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
+            .select(register.INDIVIDU_COLUMNS)
+            .with_columns(_part=register.partition_expr(pl.col("nik")))
+            .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True)
+        )
+    return {"groups": task_groups(base / "rows", base / "previous"), "previous_periode": previous_periode}
+
+
+@task(**TASK)
+def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
+    """Apply some partitions' rows to their part of the previous register: every row's outcome, the
+    register after and this period's history events."""
+    root = io.Root(Path(data_root))
+    base = root.work(periode) / "register"
+    prev_files = part_files(base / "previous", parts)
+    previous = pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu()
+    previous, purged = register.unverified_removed(previous, periode=periode)
+    row_files = part_files(base / "rows", parts)
+    out = base / "out" / parts[0]
+    if not row_files:
+        return {
+            "individu": str(io.write_parquet(previous, out / "individu.parquet")),
+            "riwayat": str(io.write_parquet(purged, out / "riwayat.parquet")),
+        }
+    rejecting = rejecting_codes()
+    lineage = ["kode_prov", "sumber_file", "sumber_baris"]
+    rows = (
+        pl.read_parquet(row_files)
+        .drop("_part")
+        .pipe(register.duplicate_codes, rejecting=rejecting)
+        .pipe(register.register_codes, previous, rejecting=rejecting)
+        .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")), periode=pl.lit(periode))
+        .sort(lineage)
+    )
+
+    def decided(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.with_columns(
+            alasan=pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat", "alasan_register").list.unique(
+                maintain_order=True
+            )
+        ).with_columns(hasil=outcomes.hasil_expr("alasan", rejecting))
+
+    rows = decided(rows)
+    # a row whose register record would break the individu contract is refused, never published
+    unfit = register.unfit_register_rows(rows.filter(pl.col("hasil") == "DITERIMA"), periode=periode)
+    if unfit.height:
+        rows = decided(
+            rows.join(unfit.with_columns(_unfit=pl.lit(True)), on=lineage, how="left", maintain_order="left")
+            .with_columns(
+                alasan_register=pl.when(pl.col("_unfit").fill_null(False))
+                .then(pl.col("alasan_register").list.concat(pl.lit(["DATA_REGISTER_TIDAK_LENGKAP"])))
+                .otherwise(pl.col("alasan_register"))
+            )
+            .drop("_unfit")
+        )
+    accepted = rows.filter(pl.col("hasil") == "DITERIMA")
+    individu = register.individu_after(previous, accepted, periode=periode)
+    events = register.riwayat_after(purged, previous, accepted, individu, periode=periode)
+    return {
+        "hasil_usulan": str(io.write_parquet(outcomes.hasil_usulan_table(rows), out / "hasil_usulan.parquet")),
+        "individu": str(io.write_parquet(individu, out / "individu.parquet")),
+        "riwayat": str(io.write_parquet(events, out / "riwayat.parquet")),
+    }
+
+
+def _combined(
+    parts: list[dict], table: str, empty: pl.DataFrame, sort: list[str], first: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
+    frames = ([first] if first is not None else []) + [pl.scan_parquet(p[table]) for p in parts if table in p]
+    if not frames:
+        return empty.lazy()
+    return pl.concat(frames, how="vertical_relaxed").sort(sort, maintain_order=True)
+
+
+@task(**TASK)
+def combine_register(data_root: str, periode: str, parts: list[dict], previous_periode: str | None) -> dict:
+    """The partitions' outputs as the period's three register tables, in their published order."""
+    root = io.Root(Path(data_root))
+    work = root.work(periode)
+    history = root.snapshot(previous_periode) / "riwayat" / "riwayat.parquet" if previous_periode else None
+    previous_riwayat = (
+        pl.scan_parquet(history).select(list(register.RIWAYAT_SCHEMA)) if history and history.is_file() else None
+    )
+    hasil = _combined(
+        parts,
+        "hasil_usulan",
+        pl.DataFrame(schema=outcomes.HASIL_USULAN_SCHEMA),
+        ["kode_prov", "sumber_file", "sumber_baris"],
+    )
+    individu = _combined(parts, "individu", register.empty_individu(), ["kode_prov", "no_kk", "nik"])
+    riwayat = _combined(
+        parts,
+        "riwayat",
+        register.empty_riwayat(),
+        ["periode", "kode_prov", "sumber_file", "sumber_baris", "nik"],
+        first=previous_riwayat,
+    )
+    return {
+        "hasil_usulan": str(io.write_parquet(hasil.collect(), work / "hasil_usulan.parquet")),
+        "individu": str(io.write_parquet(individu.collect(), work / "individu.parquet")),
+        "riwayat": str(io.write_parquet(riwayat.collect(), work / "riwayat.parquet")),
+        "previous_periode": previous_periode,
+    }
