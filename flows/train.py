@@ -14,7 +14,8 @@ import yaml
 
 from flows import inbox, io, references
 from rules import load_matching_model, matching_model
-from transforms.linkage import blocking, comparisons, decide, fit
+from transforms.linkage import blocking, comparisons, fit
+from transforms.linkage.model import MatchModel
 
 HEADER = """# Padan identity-linkage model: Fellegi-Sunter weights (log2 m/u) per comparison level, thresholds
 # and guards. `weights` and `prior_log2_odds` are written by `padan train-matching` from generated data
@@ -23,7 +24,7 @@ HEADER = """# Padan identity-linkage model: Fellegi-Sunter weights (log2 m/u) pe
 """
 
 
-def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: decide.MatchModel) -> pl.DataFrame:
+def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
     """Comparison vectors of every candidate pair of every usulan row (all blocking rules), with
     ``is_match`` from the truth."""
     from flows.stages.ingest import ingest_batch  # task functions are called directly, without Prefect

@@ -2,7 +2,7 @@
 and the reason-code catalogue.
 
 Loading validates a file completely against its typed model (``rules.ruleset.RuleFile``,
-``transforms.linkage.decide.MatchModel``) and fails with a ``RuleError`` that lists every problem,
+``transforms.linkage.model.MatchModel``) and fails with a ``RuleError`` that lists every problem,
 one line each, naming the file and the key path.
 """
 
@@ -21,7 +21,7 @@ from rules.base import RuleError, read_yaml, validated
 from rules.ruleset import Disbursement, Exclusions, Pengurus, Pkh, Programme, RuleFile
 
 if TYPE_CHECKING:
-    from transforms.linkage.decide import MatchModel
+    from transforms.linkage.model import MatchModel
 
 __all__ = [
     "RuleError",
@@ -134,7 +134,7 @@ class LoadedModel:
 
 def matching_model(data: Any, *, source: str) -> MatchModel:
     """A parsed matching-model document as a validated ``MatchModel`` (``RuleError`` otherwise)."""
-    from transforms.linkage.decide import MatchModel
+    from transforms.linkage.model import MatchModel
 
     return validated(MatchModel, data, source)
 

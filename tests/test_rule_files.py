@@ -709,7 +709,7 @@ def test_every_comparison_names_the_spec_that_computes_it():
     import typing
 
     from transforms.linkage.comparisons import COMPARISONS, SPECS
-    from transforms.linkage.decide import Specs
+    from transforms.linkage.model import Specs
 
     assert list(SPECS) == list(COMPARISONS) == list(Specs.model_fields)
     for cmp, field in Specs.model_fields.items():

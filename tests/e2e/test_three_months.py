@@ -61,7 +61,7 @@ def test_every_output_is_byte_for_byte_the_recorded_one(scenario):
         f"{len(differ)} of {len(want)} recorded outputs differ, e.g. {differ[:8]}: if the change means "
         f"to change behaviour, rewrite the record with {WRITE_GOLDEN}=1 and say why in the commit"
     )
-    assert len(want) > 100   # the record covers the months' tables, receipts and lists
+    assert len(want) > 100  # the record covers the months' tables, receipts and lists
 
 
 def test_every_row_has_one_outcome(scenario):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.linkage.comparisons import COMPARISONS
-from transforms.linkage.decide import MatchModel
+from transforms.linkage.model import MatchModel
 
 KEEP = 5
 """Candidates kept per row: the highest-weighted ones (the chosen one is always among them)."""

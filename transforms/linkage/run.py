@@ -7,12 +7,13 @@ from collections.abc import Callable
 import polars as pl
 
 from transforms.linkage import blocking, comparisons, decide
+from transforms.linkage.model import MatchModel
 
 Fetch = Callable[[blocking.Keys], pl.DataFrame]
 
 
 def _round(
-    usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel, *, loose: bool, typed_kks: pl.Series | None = None
+    usulan: pl.DataFrame, fetch: Fetch, model: MatchModel, *, loose: bool, typed_kks: pl.Series | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     keys = blocking.candidate_keys(usulan, loose=loose)
     if typed_kks is not None and typed_kks.len():
@@ -26,9 +27,7 @@ def _round(
     return decide.row_decisions(usulan, scored, model), dk, scored
 
 
-def linked(
-    usulan: pl.DataFrame, fetch: Fetch, model: decide.MatchModel
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def linked(usulan: pl.DataFrame, fetch: Fetch, model: MatchModel) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per-row padan decisions for ``usulan`` (needs ``_row`` and the cleaned columns), the Dukcapil
     identity of every candidate that was looked at, and the scored candidates of the round that
     decided each row (``evidence.candidate_evidence`` makes the published table of them). ``fetch``
