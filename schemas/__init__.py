@@ -97,7 +97,7 @@ class UsulanRaw(pa.DataFrameModel):
 
 # --- the row contract of a cleaned usulan row: one named check per reason code ---------------------
 # Each expression is True where the row has the problem. The helper columns (``_``-prefixed) are
-# derived facts computed by ``transforms.ingest.usulan_facts`` (reference joins, NIK parts).
+# derived facts computed by ``transforms.validation.usulan_facts`` (reference joins, NIK parts).
 _nik, _tgl = pl.col("nik_usulan"), pl.col("tgl_lahir")
 USULAN_ROW_RULES: dict[str, pl.Expr] = {
     "KOLOM_BERLEBIH": pl.col("_kolom_berlebih"),

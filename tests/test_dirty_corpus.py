@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from rules import rejecting_codes
-from transforms import ingest, wilayah
+from transforms import cleaning, ingest, validation, wilayah
 
 CORPUS = Path(__file__).parent / "data" / "dirty"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
@@ -27,8 +27,8 @@ def test_corpus_file(name):
         assert exc.value.code == exp["quarantine"]
         return
     batch = ingest.parse_usulan(raw)
-    out = ingest.validated_usulan(
-        batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(ingest.cleaned_usulan),
+    out = validation.validated_usulan(
+        batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(cleaning.cleaned_usulan),
         villages=wilayah.villages().lazy(),
         districts=wilayah.districts().lazy(),
         reference_date=dt.date(2026, 11, 30),
@@ -45,8 +45,8 @@ def test_corpus_file(name):
 
 def corpus_rows(name: str) -> pl.DataFrame:
     batch = ingest.parse_usulan((CORPUS / name).read_bytes())
-    return ingest.validated_usulan(
-        batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(ingest.cleaned_usulan),
+    return validation.validated_usulan(
+        batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(cleaning.cleaned_usulan),
         villages=wilayah.villages().lazy(),
         districts=wilayah.districts().lazy(),
         reference_date=dt.date(2026, 11, 30),

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import rejecting_codes
-from transforms import ingest, wilayah
+from transforms import cleaning, ingest, validation, wilayah
 
 HEADER = "jenis_usulan,nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah,alasan"
 GOOD = "BARU,3201011505800001,3201010101150001,Budi Santoso,15-05-1980,L,KEPALA KELUARGA,3201011001,"
@@ -36,9 +36,9 @@ def validated(text: str | bytes, kode_prov: str = "32") -> pl.DataFrame:
     return (
         batch.frame.lazy()
         .with_columns(kode_prov=pl.lit(kode_prov))
-        .pipe(ingest.cleaned_usulan)
+        .pipe(cleaning.cleaned_usulan)
         .pipe(
-            ingest.validated_usulan,
+            validation.validated_usulan,
             villages=wilayah.villages().lazy(),
             districts=wilayah.districts().lazy(),
             reference_date=dt.date(2026, 11, 30),
@@ -60,7 +60,7 @@ def validated(text: str | bytes, kode_prov: str = "32") -> pl.DataFrame:
     ],
 )
 def test_id_digits(desc, raw, expected):
-    out = pl.DataFrame({"nik": [raw]}).select(ingest.id_digits_expr("nik"))["nik"][0]
+    out = pl.DataFrame({"nik": [raw]}).select(cleaning.id_digits_expr("nik"))["nik"][0]
     assert out == expected, desc
 
 
@@ -78,7 +78,7 @@ def test_id_digits(desc, raw, expected):
     ],
 )
 def test_birth_dates(desc, raw, expected):
-    out = pl.DataFrame({"d": [raw]}).select(ingest.birth_date_expr("d"))["d"][0]
+    out = pl.DataFrame({"d": [raw]}).select(cleaning.birth_date_expr("d"))["d"][0]
     assert out == expected, desc
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.id import nik as stdnum_nik
 
-from transforms.ingest import nik_date_valid_expr, nik_ddmmyy_expr
+from transforms.validation import nik_date_valid_expr, nik_ddmmyy_expr
 
 digits = st.text(alphabet="0123456789", min_size=2, max_size=2)
 # district part, then day (women +40), month, year, serial: mostly plausible, often not

@@ -10,7 +10,7 @@ from prefect import task
 
 from flows import inbox, io
 from flows.stages.common import TASK, reference_date
-from transforms import ingest, wilayah
+from transforms import cleaning, ingest, validation, wilayah
 
 
 @task(**TASK)
@@ -71,9 +71,9 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
     rows = (
         batch.frame.lazy()
         .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
-        .pipe(ingest.cleaned_usulan)
+        .pipe(cleaning.cleaned_usulan)
         .pipe(
-            ingest.validated_usulan,
+            validation.validated_usulan,
             villages=wilayah.villages().lazy(),
             districts=wilayah.districts().lazy(),
             reference_date=reference_date(periode),

@@ -15,7 +15,7 @@ import time
 import numpy as np
 import polars as pl
 
-from transforms import ingest, wilayah
+from transforms import cleaning, ingest, validation, wilayah
 
 
 def batch_bytes(n: int, seed: int = 7) -> bytes:
@@ -76,8 +76,8 @@ def main() -> None:
     t0 = time.perf_counter()
     batch = ingest.parse_usulan(raw)
     t1 = time.perf_counter()
-    out = ingest.validated_usulan(
-        batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(ingest.cleaned_usulan),
+    out = validation.validated_usulan(
+        batch.frame.lazy().with_columns(kode_prov=pl.lit("32")).pipe(cleaning.cleaned_usulan),
         villages=wilayah.villages().lazy(),
         districts=wilayah.districts().lazy(),
         reference_date=dt.date(2026, 11, 30),

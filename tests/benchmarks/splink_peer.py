@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms import ingest
+from transforms import cleaning, ingest
 from transforms.names import nama_key_expr, nama_key_y_expr
 
 DIGITS16 = r"^[0-9]{16}$"
@@ -68,7 +68,7 @@ def usulan_for_splink(root: Path, periode: str) -> pl.DataFrame:
         frames.append(
             batch.frame.lazy()
             .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
-            .pipe(ingest.cleaned_usulan)
+            .pipe(cleaning.cleaned_usulan)
             .collect()
         )
     u = pl.concat(frames, how="diagonal_relaxed").sort("kode_prov", "sumber_file", "sumber_baris")
