@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from transforms.codes import code_expr as _code
-from transforms.linkage.comparisons import name_similarity
+from transforms.linkage.similarity import name_similarity
 from transforms.names import nama_key_expr
 
 INDIVIDU_COLUMNS = [

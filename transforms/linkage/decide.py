@@ -238,10 +238,10 @@ def row_decisions(usulan: pl.DataFrame, scored: pl.DataFrame, model: MatchModel)
 
 def one_claim_per_person(decided: pl.DataFrame, usulan: pl.DataFrame) -> pl.DataFrame:
     """A Dukcapil person claimed by rows of *different* people (another birth date, or a name that is
-    not the same name: ``comparisons.same_name``) keeps the strongest claim; the others go to review
+    not the same name: ``similarity.same_name``) keeps the strongest claim; the others go to review
     (PERLU_VERIFIKASI). Rows of the same person (repeats, a HAPUS beside a PERBAIKAN, one of them
     with the name abbreviated, ...) all keep it: the register decides between them."""
-    from transforms.linkage.comparisons import same_name
+    from transforms.linkage.similarity import same_name
     from transforms.names import nama_key_expr
 
     who = usulan.select("_row", _key=nama_key_expr("nama_usulan"), _tgl="tgl_lahir")
