@@ -10,7 +10,7 @@ from rapidfuzz.distance import OSA
 from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.callnames import call_name_levels
 from transforms.linkage.blocking import excel_digits_expr
-from transforms.linkage.similarity import pair_scores, name_similarity
+from transforms.linkage.similarity import name_similarity, pair_scores
 from transforms.names import nama_key_expr
 
 COMPARISONS = {
