@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from rules import rejecting_codes
-from transforms import register
+from transforms import register, riwayat
 
 D = dt.date
 
@@ -160,7 +160,7 @@ def test_references_to_unregistered_persons_are_refused():
 
 def test_unverified_persons_of_an_older_register_leave_it_with_a_history_event():
     prev = pl.concat([previous(), previous(nik="3201011505800001", nama="BUDI SANTOSO", status_padan="PADAN")])
-    kept, events = register.unverified_removed(prev, periode="2026-12")
+    kept, events = riwayat.unverified_removed(prev, periode="2026-12")
     assert kept["nik"].to_list() == ["3201011505800001"]
     assert events.select("nik", "peristiwa", "alasan", "periode").rows() == [
         ("3201011505809999", "KELUAR", "TIDAK_TERVERIFIKASI_DUKCAPIL", "2026-12")

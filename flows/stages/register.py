@@ -13,6 +13,7 @@ from flows import io
 from flows.stages.common import TASK, part_files, task_groups
 from rules import rejecting_codes
 from transforms import outcomes, register
+from transforms.riwayat import RIWAYAT_SCHEMA, empty_riwayat, riwayat_after, unverified_removed
 
 _RAW_COLUMNS = [
     "nik",
@@ -70,7 +71,7 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     base = root.work(periode) / "register"
     prev_files = part_files(base / "previous", parts)
     previous = pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu()
-    previous, purged = register.unverified_removed(previous, periode=periode)
+    previous, purged = unverified_removed(previous, periode=periode)
     row_files = part_files(base / "rows", parts)
     out = base / "out" / parts[0]
     if not row_files:
@@ -111,7 +112,7 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
         )
     accepted = rows.filter(pl.col("hasil") == "DITERIMA")
     individu = register.individu_after(previous, accepted, periode=periode)
-    events = register.riwayat_after(purged, previous, accepted, individu, periode=periode)
+    events = riwayat_after(purged, previous, accepted, individu, periode=periode)
     return {
         "hasil_usulan": str(io.write_parquet(outcomes.hasil_usulan_table(rows), out / "hasil_usulan.parquet")),
         "individu": str(io.write_parquet(individu, out / "individu.parquet")),
@@ -134,9 +135,7 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
     root = io.Root(Path(data_root))
     work = root.work(periode)
     history = root.snapshot(previous_periode) / "riwayat" / "riwayat.parquet" if previous_periode else None
-    previous_riwayat = (
-        pl.scan_parquet(history).select(list(register.RIWAYAT_SCHEMA)) if history and history.is_file() else None
-    )
+    previous_riwayat = pl.scan_parquet(history).select(list(RIWAYAT_SCHEMA)) if history and history.is_file() else None
     hasil = _combined(
         parts,
         "hasil_usulan",
@@ -147,7 +146,7 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
     riwayat = _combined(
         parts,
         "riwayat",
-        register.empty_riwayat(),
+        empty_riwayat(),
         ["periode", "kode_prov", "sumber_file", "sumber_baris", "nik"],
         first=previous_riwayat,
     )
