@@ -320,7 +320,7 @@ def test_a_higher_decile_never_makes_a_unit_newly_eligible(specs, desil):
 def test_feedback_and_reference_spellings_from_the_field():
     """Agencies write the same things differently: SEMBAKO for BPNT, 202611 for 2026-11, sukses_spm,
     Rp 600.000, TIDAK_LAYAK, aktif=YA."""
-    from transforms import payments
+    from transforms.salur import normalised_salur
 
     raw = pl.DataFrame(
         {
@@ -335,7 +335,7 @@ def test_feedback_and_reference_spellings_from_the_field():
         },
         schema_overrides={"nik": pl.String, "_baris": pl.UInt32},
     )
-    got = payments.normalised_salur(raw)
+    got = normalised_salur(raw)
     assert got.select("program", "no_kk", "status", "nominal").rows() == [
         ("BPNT", KK, "SUKSES SPM", 600_000),
         ("PKH", KK, "PROSES SPM", 225_000),
@@ -346,6 +346,7 @@ def test_feedback_and_reference_spellings_from_the_field():
 
 def test_feedback_answers_the_list_of_the_periode_it_names_in_any_written_form():
     from transforms import payments
+    from transforms.salur import SALUR_FEEDBACK_SCHEMA, feedback_events
 
     ledger = pl.DataFrame(
         [
@@ -378,9 +379,9 @@ def test_feedback_answers_the_list_of_the_periode_it_names_in_any_written_form()
             "sumber": ["s.csv"] * 5,
             "sumber_baris": [1, 2, 3, 4, 5],
         },
-        schema=payments.SALUR_FEEDBACK_SCHEMA,
+        schema=SALUR_FEEDBACK_SCHEMA,
     )
-    events, unmatched = payments.feedback_events(salur, payments.ledger_state(ledger), periode="2026-11")
+    events, unmatched = feedback_events(salur, payments.ledger_state(ledger), periode="2026-11")
     # the list of the periode a row names, else the latest before it (a bank writing the feedback month),
     # else (no periode) the latest; a row naming a periode before every listing answers nothing
     assert events.select("tahap", "status", "sumber_baris").rows() == [

@@ -51,8 +51,8 @@ def accounts_after(previous: pl.DataFrame, burekol: pl.DataFrame, *, periode: st
 
 def unknown_households(burekol: pl.DataFrame, individu: pl.DataFrame) -> pl.DataFrame:
     """burekol rows about households that are not in the register: reported, never dropped (an
-    account for an unknown family needs a human look). Rows as ``payments.UNMATCHED_SCHEMA``."""
-    from transforms.payments import UNMATCHED_SCHEMA
+    account for an unknown family needs a human look). Rows as ``salur.UNMATCHED_SCHEMA``."""
+    from transforms.salur import UNMATCHED_SCHEMA
 
     rows = burekol.select(
         sumber="_sumber",

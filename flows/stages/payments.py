@@ -14,6 +14,7 @@ from flows.stages.common import TASK, common_input
 from rules import load_ruleset
 from schemas.vocabulary import BLOCKING_STATUSES
 from transforms import accounts, payments
+from transforms.salur import feedback_events, normalised_salur
 
 
 def _bank_programmes(rules) -> dict[str, object]:
@@ -68,8 +69,8 @@ def prepare_payments(
     burekol = pl.read_parquet(common_input(root, periode, "burekol"))
     registry = accounts.accounts_after(before, burekol, periode=periode)
     ledger = previous_ledger(root, previous_periode, rules)
-    salur = payments.normalised_salur(pl.read_parquet(common_input(root, periode, "salur")))
-    events, unmatched = payments.feedback_events(salur, payments.ledger_state(ledger), periode=periode)
+    salur = normalised_salur(pl.read_parquet(common_input(root, periode, "salur")))
+    events, unmatched = feedback_events(salur, payments.ledger_state(ledger), periode=periode)
     ledger = pl.concat([ledger, events])
     tahap = {name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules).items()}
     tranches = payments.current_tranche(payments.ledger_state(ledger), tahap)
