@@ -9,9 +9,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
+from schemas.vocabulary import DIGITS16
 from transforms.linkage.comparisons import COMPARISONS
 
-DIGITS16 = r"^[0-9]{16}$"
 _LEVELS = {c: pa.Field(nullable=True, isin=list(levels)) for c, levels in COMPARISONS.items()}
 
 

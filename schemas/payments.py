@@ -9,9 +9,8 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from schemas.vocabulary import BANKS, PROGRAMS, STATUS_REKENING, STATUS_SALUR
+from schemas.vocabulary import BANKS, DIGITS16, PROGRAMS, STATUS_REKENING, STATUS_SALUR
 
-DIGITS16 = r"^[0-9]{16}$"
 TAHAP = r"^[0-9]{4}-T([1-9]|1[0-2])$"
 PERIODE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 LEDGER_STATUSES = ("DIDAFTAR", *STATUS_SALUR, "DIHENTIKAN")

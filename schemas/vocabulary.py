@@ -52,3 +52,8 @@ STATUS_REKENING = ("AKTIF", "PROSES", "GAGAL")
 STATUS_SALUR = ("SUKSES SPM", "PROSES SPM", "GAGAL OMSPAN", "SI")
 PROGRAM_ALIASES = {"SEMBAKO": "BPNT", "BPNT/SEMBAKO": "BPNT", "PBI": "PBI-JKN", "PBI JKN": "PBI-JKN"}
 """How the banks and the treasury name programmes in their feedback."""
+
+DIGITS16 = r"^[0-9]{16}$"
+"""A NIK or a No KK: sixteen digits."""
+KODE_WILAYAH10 = r"^[0-9]{10}$"
+"""A village code (kode wilayah desa/kelurahan): ten digits."""

@@ -1,0 +1,27 @@
+"""The contract of ``snapshots/periode=<P>/individu``: the register after the period."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.vocabulary import DIGITS16, KODE_WILAYAH10
+
+
+class Individu(pa.DataFrameModel):
+    """One row per person in the register after this period."""
+
+    nik: str = pa.Field(str_matches=DIGITS16, unique=True)
+    no_kk: str = pa.Field(str_matches=DIGITS16)
+    nama: str = pa.Field()
+    tanggal_lahir: pl.Date = pa.Field()
+    jenis_kelamin: str = pa.Field(isin=["L", "P"])
+    kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
+    status_padan: str = pa.Field(isin=["PADAN", "PADAN_KOREKSI"])  # only Dukcapil-verified people are registered
+    periode_masuk: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    sumber_periode: str = pa.Field()
+    sumber_file: str = pa.Field()
+    sumber_baris: pl.Int64 = pa.Field(ge=1)
+
+    class Config:
+        strict = False

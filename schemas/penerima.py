@@ -1,0 +1,39 @@
+"""The contract of ``snapshots/periode=<P>/penerima``: status and amount per programme and unit."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from schemas.hasil_usulan import ReasonList
+from schemas.vocabulary import BLOCKING_STATUSES, DIGITS16, KODE_WILAYAH10, PROGRAMS, STATUSES
+
+
+class Penerima(pa.DataFrameModel):
+    """One row per programme x unit (no_kk for household programmes, nik for PBI-JKN)."""
+
+    program: str = pa.Field(isin=list(PROGRAMS))
+    no_kk: str = pa.Field(str_matches=DIGITS16)
+    nik: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
+    kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
+    desil: Optional[pl.Int64] = pa.Field(nullable=True, ge=1, le=10)
+    status: str = pa.Field(isin=list(STATUSES))
+    alasan: ReasonList = pa.Field()
+    nominal: pl.Int64 = pa.Field(ge=0)
+    tahap: str = pa.Field(str_matches=r"^[0-9]{4}-T([1-9]|1[0-2])$")
+    nik_pengurus: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
+
+    class Config:
+        strict = False
+
+    @pa.dataframe_check(name="person_programmes_name_a_nik")
+    def person_unit_has_nik(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("program") != "PBI-JKN") | pl.col("nik").is_not_null())
+
+    @pa.dataframe_check(name="only_payable_statuses_carry_money")
+    def nominal_only_when_payable(cls, data: PolarsData) -> pl.LazyFrame:
+        blocked = pl.col("status").is_in(list(BLOCKING_STATUSES))
+        return data.lazyframe.select(~blocked | (pl.col("nominal") == 0))
