@@ -13,32 +13,14 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from schemas.individu import Individu
 from transforms.codes import code_expr as _code
 from transforms.linkage.similarity import name_similarity
 from transforms.names import nama_key_expr
 
-INDIVIDU_COLUMNS = [
-    "nik",
-    "no_kk",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "kode_wilayah",
-    "kode_prov",
-    "hubungan_keluarga",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "status_padan",
-    "skor_padan",
-    "periode_masuk",
-    "sumber_periode",
-    "sumber_file",
-    "sumber_baris",
-    "jenis_usulan_terakhir",
-    "sanggah_alasan",
-    "sanggah_periode",
-]
+INDIVIDU_TYPES = {name: col.dtype.type for name, col in Individu.to_schema().columns.items()}
+"""The register's columns and dtypes, in order, from its contract (``schemas.Individu``)."""
+INDIVIDU_COLUMNS = list(INDIVIDU_TYPES)
 
 # what makes two rows "the same proposal": the target person (the Dukcapil NIK when padan, else the
 # NIK as typed) and every cleaned field
@@ -60,30 +42,7 @@ _CONTENT = [
 
 def empty_individu() -> pl.DataFrame:
     """A register with no one in it (the first period, with no initial load)."""
-    return pl.DataFrame(
-        schema={
-            "nik": pl.String,
-            "no_kk": pl.String,
-            "nama": pl.String,
-            "tanggal_lahir": pl.Date,
-            "jenis_kelamin": pl.String,
-            "kode_wilayah": pl.String,
-            "kode_prov": pl.String,
-            "hubungan_keluarga": pl.String,
-            "hamil": pl.Boolean,
-            "disabilitas_berat": pl.Boolean,
-            "jenjang_sekolah": pl.String,
-            "status_padan": pl.String,
-            "skor_padan": pl.Float64,
-            "periode_masuk": pl.String,
-            "sumber_periode": pl.String,
-            "sumber_file": pl.String,
-            "sumber_baris": pl.Int64,
-            "jenis_usulan_terakhir": pl.String,
-            "sanggah_alasan": pl.String,
-            "sanggah_periode": pl.String,
-        }
-    )
+    return pl.DataFrame(schema=INDIVIDU_TYPES)
 
 
 def partition_expr(id_col: pl.Expr) -> pl.Expr:
