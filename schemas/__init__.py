@@ -1,5 +1,5 @@
 """The data contracts of ``../shared/spec/contracts.md`` (v1) in code: one pandera model per table, one module per
-table (``schemas.usulan``, ``references``, ``hasil_usulan``, ``individu``, ``penerima``, ``payments``,
+table (``schemas.usulan``, ``references``, ``hasil_usulan``, ``individu``, ``penerima``, ``riwayat``, ``payments``,
 ``matching``), all re-exported here.
 
 Every other module takes column names from here and vocabularies from ``schemas.vocabulary``
@@ -46,6 +46,7 @@ from schemas.references import (  # noqa: E402, F401
     feedback_value_expr,
     id16_expr,
 )
+from schemas.riwayat import Riwayat  # noqa: E402
 from schemas.usulan import (  # noqa: E402, F401
     USULAN_COLUMNS,
     USULAN_REQUIRED,
@@ -60,6 +61,7 @@ OUTPUT_MODELS = {
     "hasil_usulan": HasilUsulan,
     "individu": Individu,
     "penerima": Penerima,
+    "riwayat": Riwayat,
     "pembayaran": Pembayaran,
     "rekening": Rekening,
     "rekonsiliasi": Rekonsiliasi,

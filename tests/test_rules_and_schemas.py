@@ -248,3 +248,27 @@ def test_keyed_hash_is_hmac_sha256_for_any_key_and_value():
         ]
         assert got.to_list() == want
         assert got.name == "nik"
+
+
+def test_the_history_contract_holds_the_events_the_register_writes_and_refuses_others():
+    import pandera.errors
+
+    from transforms.riwayat import RIWAYAT_SCHEMA
+
+    row = {
+        "periode": "2026-11",
+        "nik": "3201011505800001",
+        "no_kk": "3201010101150001",
+        "nama": "SITI AMINAH",
+        "peristiwa": "UBAH",
+        "jenis_usulan": "PERBAIKAN",
+        "alasan": None,
+        "perubahan": [{"kolom": "nama", "lama": "SITI AMINA", "baru": "SITI AMINAH"}],
+        "kode_prov": "32",
+        "sumber_file": "usulan.csv",
+        "sumber_baris": 4,
+    }
+    schemas.Riwayat.validate(pl.DataFrame([row], schema=RIWAYAT_SCHEMA))
+    for bad in ({"peristiwa": "HILANG"}, {"nik": "32010115058"}, {"periode": "2026-13"}):
+        with pytest.raises(pandera.errors.SchemaError):
+            schemas.Riwayat.validate(pl.DataFrame([{**row, **bad}], schema=RIWAYAT_SCHEMA))

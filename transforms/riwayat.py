@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.riwayat import Riwayat
 from transforms.register import PADAN
 
-RIWAYAT_SCHEMA = {
-    "periode": pl.String,
-    "nik": pl.String,
-    "no_kk": pl.String,
-    "nama": pl.String,
-    "peristiwa": pl.String,
-    "jenis_usulan": pl.String,
-    "alasan": pl.String,
-    "perubahan": pl.List(pl.Struct({"kolom": pl.String, "lama": pl.String, "baru": pl.String})),
-    "kode_prov": pl.String,
-    "sumber_file": pl.String,
-    "sumber_baris": pl.Int64,
-}
+RIWAYAT_SCHEMA = {name: col.dtype.type for name, col in Riwayat.to_schema().columns.items()}
+"""The history's columns and dtypes, in order, from its contract (``schemas.Riwayat``)."""
 TRACKED = [
     "no_kk",
     "nama",
