@@ -1011,3 +1011,44 @@ def test_a_member_of_the_card_born_that_day_of_that_mother(desc, nama, ibu, nik_
     assert row["nik_padan"] == nik_padan, (desc, row)
     assert row["status_padan"] == ("PADAN_KOREKSI" if nik_padan else "TIDAK_PADAN"), desc
     assert row["skor_padan"] < 0.95, desc  # the rule, not the weight
+
+
+def test_a_row_alone_on_its_card_is_not_its_own_household_evidence():
+    """SITI AMINAH's NIK with her sister's birth date on a card Dukcapil does not know, and no other
+    row on that card: the row's own first-round match must not make its typed person's card "the
+    household's" and so agree with itself, which would accept the sister born that day (a card
+    member of that mother, MIRIP_TINGGI, the date hers) beside her and send the row to review. The
+    row is padan to its typed person, the date flagged."""
+    dk = pl.DataFrame(
+        {
+            "NIK": ["3201014101900001", "3201014303920001"],
+            "NO_KK": ["3201010101100009"] * 2,
+            "NAMA_LGKP": ["SITI AMINAH", "SITI AMINA"],
+            "TGL_LHR": [D(1990, 1, 1), D(1992, 3, 3)],
+            "JENIS_KLMIN": ["PEREMPUAN"] * 2,
+            "NAMA_LGKP_IBU": ["KASIYEM"] * 2,
+            "NO_PROP": ["32"] * 2,
+            "NO_KAB": ["01"] * 2,
+            "NO_KEC": ["01"] * 2,
+            "NO_KEL": ["1001"] * 2,
+        }
+    )
+    row = decide_rows(
+        [
+            {
+                "nik_usulan": "3201014101900001",
+                "nama_usulan": "Siti Aminah",
+                "tgl_lahir": D(1992, 3, 3),
+                "jk": "P",
+                "no_kk_usulan": "3201019999990001",
+                "nama_ibu_kandung": "Kasiyem",
+            }
+        ],
+        dk,
+    ).row(0, named=True)
+    assert (row["status_padan"], row["nik_padan"], row["alasan_pilihan"]) == (
+        "PADAN",
+        "3201014101900001",
+        "SATU_DITERIMA",
+    ), row
+    assert "TGL_LAHIR_TIDAK_SESUAI_DUKCAPIL" in row["alasan_padan"], row

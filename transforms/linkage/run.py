@@ -51,7 +51,9 @@ def linked(usulan: pl.DataFrame, fetch: Fetch, model: MatchModel) -> tuple[pl.Da
             .unique()
         )
         # the card the row's household was matched into, when the card submitted is an old one
-        still_open = still_open.join(household_cards(usulan, first), on="_row", how="left")
+        # (from the rows the first round settled: a re-opened row's own match never counts for itself)
+        settled = first.join(open_rows, on="_row", how="anti")
+        still_open = still_open.join(household_cards(usulan, settled), on="_row", how="left")
         typed_kks = pl.concat([typed_kks, still_open["no_kk_rumah"].drop_nulls()]).unique()
         second, dk2, scored2 = _round(still_open, fetch, model, loose=True, typed_kks=typed_kks)
         decided = pl.concat([first.join(open_rows, on="_row", how="anti"), second], how="vertical_relaxed")
@@ -64,11 +66,12 @@ def linked(usulan: pl.DataFrame, fetch: Fetch, model: MatchModel) -> tuple[pl.Da
 
 
 def household_cards(usulan: pl.DataFrame, decided: pl.DataFrame) -> pl.DataFrame:
-    """(``_row``, ``no_kk_rumah``): for the rows of a proposal's family card whose other members were
-    matched (PADAN, their own NIK) into one Dukcapil family card other than the one submitted, that
-    card. A household that moved keeps its old card number on the form while Dukcapil has issued a
-    new one; the members found by their NIK say which. Cards whose members point to several
-    Dukcapil cards say nothing."""
+    """(``_row``, ``no_kk_rumah``): for the rows of a proposal's family card whose members in
+    ``decided`` were matched (PADAN, their own NIK) into one Dukcapil family card other than the one
+    submitted, that card. A household that moved keeps its old card number on the form while
+    Dukcapil has issued a new one; the members found by their NIK say which. Cards whose members
+    point to several Dukcapil cards say nothing. ``decided`` holds the settled decisions only (the
+    caller leaves out the rows it re-opens), so that a row's own match is never evidence for it."""
     padan = decided.filter(pl.col("status_padan") == "PADAN").select("_row", "no_kk_dukcapil")
     cards = (
         usulan.select("_row", "no_kk_usulan")
