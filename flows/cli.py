@@ -160,7 +160,7 @@ def run(
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
     from flows.io import check_periode
-    from flows.runners import start_server_early
+    from flows.runners import early_server
 
     try:
         check_periode(periode)
@@ -168,10 +168,11 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
-    start_server_early()  # Prefect's temporary server starts while the files below are checked
-    _check_rule_files(periode, rules, matching)
-    _check_inputs(data_root, periode)
-    print_summary(_run_flow(data_root, periode, replace=replace, rules=rules, matching=matching))
+    with early_server():  # Prefect's temporary server starts while the files below are checked
+        _check_rule_files(periode, rules, matching)
+        _check_inputs(data_root, periode)
+        summary = _run_flow(data_root, periode, replace=replace, rules=rules, matching=matching)
+    print_summary(summary)
 
 
 @app.command("load-initial")
@@ -186,19 +187,19 @@ def load_initial(
     from flows.io import check_periode
     from flows.load_initial import stage_initial_load
     from flows.lock import RootLocked, writer_lock
-    from flows.runners import start_server_early
+    from flows.runners import early_server
 
     check_periode(periode)
-    start_server_early()
-    _check_rule_files(periode, rules, matching)  # before anything is staged
-    try:
-        with writer_lock(data_root, command="load-initial", periode=periode):  # staging and the run: one writer
-            counts = stage_initial_load(data_root, periode, source)
-            console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
-            summary = _run_flow(data_root, periode, replace=False, rules=rules, matching=matching)
-    except (ValueError, RootLocked) as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
-        raise typer.Exit(code=2) from exc
+    with early_server():
+        _check_rule_files(periode, rules, matching)  # before anything is staged
+        try:
+            with writer_lock(data_root, command="load-initial", periode=periode):  # staging and the run: one writer
+                counts = stage_initial_load(data_root, periode, source)
+                console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
+                summary = _run_flow(data_root, periode, replace=False, rules=rules, matching=matching)
+        except (ValueError, RootLocked) as exc:
+            err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
+            raise typer.Exit(code=2) from exc
     print_summary(summary)
 
 
@@ -237,20 +238,19 @@ def demo(
 ) -> None:
     """Generate a small demo data root under data/demo/, run the month on it, print the summary."""
     from flows.generate import generate_data_root
-    from flows.runners import start_server_early
+    from flows.runners import early_server
 
-    start_server_early()  # starts while the demo data is generated
-
-    if DEMO_ROOT.exists():
-        shutil.rmtree(DEMO_ROOT)
-    truth = DEMO_ROOT.parent / "demo.truth"
-    console.print(f"generating demo data root in {DEMO_ROOT} ...")
-    generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)
-    if not os.environ.get("PADAN_PSEUDONYM_KEY"):
-        os.environ["PADAN_PSEUDONYM_KEY"] = "demo-key-not-a-secret"
-        console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
-    console.print("running the monthly flow ...")
-    summary = _run_flow(DEMO_ROOT, periode, replace=True, rules=None)
+    with early_server():  # starts while the demo data is generated
+        if DEMO_ROOT.exists():
+            shutil.rmtree(DEMO_ROOT)
+        truth = DEMO_ROOT.parent / "demo.truth"
+        console.print(f"generating demo data root in {DEMO_ROOT} ...")
+        generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)
+        if not os.environ.get("PADAN_PSEUDONYM_KEY"):
+            os.environ["PADAN_PSEUDONYM_KEY"] = "demo-key-not-a-secret"
+            console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
+        console.print("running the monthly flow ...")
+        summary = _run_flow(DEMO_ROOT, periode, replace=True, rules=None)
     print_summary(summary)
     from flows.catalog import write_catalog
 

@@ -44,6 +44,18 @@ def task_runner_from_env():
     )
 
 
+def _die_with_parent() -> None:  # pragma: no cover (runs in the child, before exec)
+    """Linux: the child gets SIGTERM when the command's process dies, even by SIGKILL or the OOM
+    killer, so no server is left behind; elsewhere nothing."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class TemporaryServer:
     """Prefect's temporary API server for one command, started as soon as the command starts.
 
@@ -52,10 +64,20 @@ class TemporaryServer:
     again and migrate its SQLite (~8 s). Started here, the child's start overlaps the command's checks
     of the rule and input files and the imports of the flow; the flow finds it through
     ``PREFECT_API_URL``. The child is the one Prefect would start (same module, arguments and
-    environment); it is stopped when the command exits."""
+    environment); it is stopped when the command ends (``stop_server``), at exit, and, on Linux,
+    when the command's process dies."""
+
+    ATTEMPTS = 3
+    """Starts tried: the free port picked may be taken before the child binds it."""
 
     def __init__(self) -> None:
         import atexit
+
+        self._launch()
+        self._attempts = 1
+        atexit.register(self.stop)
+
+    def _launch(self) -> None:
         import socket
         import subprocess
         import sys
@@ -93,21 +115,29 @@ class TemporaryServer:
                 "on",
             ],
             env=env,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
-        atexit.register(self.stop)
 
     def wait(self) -> None:
-        """Until the server answers its health check (Prefect's own start timeout)."""
+        """Until the server answers its health check (Prefect's own start timeout); a child that
+        exits early (its port taken meanwhile) is started again on another port."""
         import time
 
         import httpx
         from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
-        deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        limit = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        deadline = time.monotonic() + limit
         with httpx.Client() as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"Prefect's temporary server exited with code {self.process.returncode}")
+                    if self._attempts >= self.ATTEMPTS:
+                        raise RuntimeError(
+                            f"Prefect's temporary server exited with code {self.process.returncode} "
+                            f"({self._attempts} starts): set PREFECT_API_URL to a running Prefect server"
+                        )
+                    self._attempts += 1
+                    self._launch()
                 try:
                     if client.get(f"{self.api_url}/health").status_code == 200:
                         return
@@ -115,8 +145,8 @@ class TemporaryServer:
                     pass
                 time.sleep(0.1)
         raise RuntimeError(
-            f"Prefect's temporary server did not answer within "
-            f"{PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()} s"
+            f"Prefect's temporary server did not answer within {limit} s: set "
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS higher, or PREFECT_API_URL to a running server"
         )
 
     def stop(self) -> None:
@@ -136,26 +166,52 @@ def start_server_early() -> None:
     """Start the temporary server now when no Prefect server is configured (env, profile or
     prefect.toml: Prefect's own settings decide) and Prefect would start one itself."""
     global _server
-    if _server is not None:
-        return
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+    if _server is not None or PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return
     _server = TemporaryServer()
+
+
+def stop_server() -> None:
+    """The command is over: stop its early server, if it started one (an in-process caller, such
+    as a test, may run several commands)."""
+    global _server
+    if _server is not None:
+        _server.stop()
+        _server = None
+
+
+@contextlib.contextmanager
+def early_server():
+    """For the length of a command: Prefect's temporary server started now (``start_server_early``)
+    and stopped when the command ends, whichever way."""
+    start_server_early()
+    try:
+        yield
+    finally:
+        stop_server()
 
 
 @contextlib.contextmanager
 def server_for_flow():
     """Around a flow call: the early server, once it answers, is the flow's API (in this process
-    and, through the environment, in any worker process it starts); without one, Prefect's own
-    behaviour."""
-    if _server is None:
-        yield
-        return
+    and, through the environment, in any worker process it starts), and the environment is restored
+    after. A server configured meanwhile (a test harness) is used instead; without an early
+    server, Prefect's own behaviour."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    _server.wait()
-    os.environ["PREFECT_API_URL"] = _server.api_url
-    with temporary_settings(updates={PREFECT_API_URL: _server.api_url}):
+    if _server is None or PREFECT_API_URL.value():
         yield
+        return
+    _server.wait()
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = _server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: _server.api_url}):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before

@@ -83,9 +83,15 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     t0 = time.perf_counter()
     decided, dk, scored = linkage_run.linked(usulan, fetch, model)
     t1 = time.perf_counter()
-    persons = dk_scan.select(pl.len()).collect().item()
-    sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
-    estimates = estimate.estimates(sample, scored, model)
+    try:  # recorded, never used to decide: a failure here must not cost the month
+        persons = dk_scan.select(pl.len()).collect().item()
+        sample = blocking.dk_keys(references.one_row_per_nik(dk_scan.filter(estimate.sample_expr(persons)))).collect()
+        estimates = estimate.estimates(sample, scored, model)
+    except Exception as exc:  # noqa: BLE001 (named in the manifest and the log)
+        _logger().warning(
+            "the month's own estimates failed (%s: %s); the run goes on without them", type(exc).__name__, exc
+        )
+        estimates = {"error": f"{type(exc).__name__}: {exc}"}
     _logger().info("linkage %.1f s, the month's own estimates %.1f s", t1 - t0, time.perf_counter() - t1)
     kandidat = (
         usulan.select("_row", "kode_prov", "sumber_file", "sumber_baris")

@@ -67,3 +67,29 @@ def test_run_without_a_server_publishes_and_stops_its_temporary_server(tmp_path)
     assert refused.returncode == 2
     assert "rules.yaml" in refused.stderr
     assert gone(home), "a refused run left its temporary Prefect server behind"
+
+
+def test_a_killed_command_takes_its_temporary_server_with_it(tmp_path):
+    """SIGKILL leaves no exit hook to run: the child is told by the kernel (Linux) to stop when its
+    parent dies."""
+    import signal
+
+    root = tmp_path / "root"
+    generate_data_root(root, persons=400, usulan=80, periode=P, seed=6, truth_dir=tmp_path / "truth")
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(home)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", "--data-root", str(root), "--periode", P],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not servers_of(home) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert servers_of(home), "the command never started its temporary server"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert gone(home, within=15), "the temporary Prefect server outlived a killed command"

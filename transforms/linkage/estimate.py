@@ -92,13 +92,15 @@ SESSIONS = {
     "NIK_EXACT": ("cmp_nik",),
     "NIK_SATU_EDIT": ("cmp_nik", "cmp_tgl", "cmp_jk", "cmp_wilayah"),
     "KK_KELUARGA": ("cmp_nik", "cmp_kk", "cmp_ibu", "cmp_wilayah"),
-    "WILAYAH_TGL_JK": ("cmp_wilayah", "cmp_tgl", "cmp_jk"),
+    "NIK_EXCEL": ("cmp_nik", "cmp_tgl", "cmp_jk"),
+    "WILAYAH_TGL_JK": ("cmp_nik", "cmp_wilayah", "cmp_tgl", "cmp_jk"),
 }
 """EM sessions, one per blocking rule (as Splink trains per blocking rule): the comparisons each
 leaves out, because its pairs agree on them by construction, so that they neither drive the
 posterior nor get estimated there. A NIK one edit away carries the birth date, the sex and the
 district of the submitted one; a family card's members share the card, the mother and the village,
-and were not found by their NIK."""
+and were not found by their NIK; the digits Excel left fix the NIK's level and carry the birth date
+and sex; the village + birth date + sex rule runs only for rows no NIK found."""
 MIN_SESSION_PAIRS = 1000
 
 
