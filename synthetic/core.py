@@ -36,6 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
+import schemas
 from synthetic import names as N
 from transforms import wilayah
 
@@ -57,43 +58,9 @@ __all__ = [
     "usulan_dialects",
 ]
 
-# ------------------------------------------------------------------------------------------------
-# Contract column lists
-# ------------------------------------------------------------------------------------------------
-DUKCAPIL_COLUMNS = (
-    "NIK",
-    "NO_KK",
-    "NAMA_LGKP",
-    "TMPT_LHR",
-    "TGL_LHR",
-    "JENIS_KLMIN",
-    "NAMA_LGKP_IBU",
-    "ALAMAT",
-    "NO_PROP",
-    "NO_KAB",
-    "NO_KEC",
-    "NO_KEL",
-    "JENIS_PKRJN",
-    "STAT_HBKEL",
-    "TGL_MATI",
-)
-USULAN_COLUMNS = (
-    "jenis_usulan",
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "alasan",
-)
+# the contract column lists, from the contracts (``schemas``): the generator writes what a run reads
+DUKCAPIL_COLUMNS = tuple(schemas.DUKCAPIL_COLUMNS)
+USULAN_COLUMNS = tuple(schemas.USULAN_COLUMNS)
 
 # ------------------------------------------------------------------------------------------------
 # Noise kinds. The order of this dict is the order of kinds in the truth file's ``noise`` column.

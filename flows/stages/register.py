@@ -12,30 +12,12 @@ from prefect import task
 from flows import io
 from flows.stages.common import TASK, part_files, task_groups
 from rules import rejecting_codes
+from schemas import USULAN_COLUMNS
 from transforms import outcomes, register
 from transforms.riwayat import RIWAYAT_SCHEMA, empty_riwayat, riwayat_after, unverified_removed
 
-_RAW_COLUMNS = [
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "alasan",
-    "_row",
-    "cmp_nama",
-    "cmp_tgl",
-    "cmp_jk",
-    "bobot",
-]
+# the usulan row as read, and the matching's working columns: not carried into the register stage
+_RAW_COLUMNS = [*(c for c in USULAN_COLUMNS if c != "jenis_usulan"), "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
 
 
 @task(**TASK)

@@ -54,27 +54,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import builders
 import polars as pl
 from hypothesis import strategies as st
 
 D = dt.date
-HEADER = [
-    "jenis_usulan",
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "alasan",
-]
+HEADER = builders.HEADER  # the usulan header, written once by hand (tests/builders.py)
 OPTIONAL_DROPPABLE = ("tempat_lahir", "nama_ibu_kandung")
 PERIODS = ("2026-10", "2026-11", "2026-12")
 

@@ -14,6 +14,7 @@ import io
 import json
 from pathlib import Path
 
+import builders
 import polars as pl
 import pytest
 
@@ -70,23 +71,7 @@ def members(case: str) -> list[tuple]:
     return out
 
 
-HEADER = [
-    "jenis_usulan",
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "alasan",
-]
+HEADER = builders.HEADER  # the usulan header, written once by hand (tests/builders.py)
 
 
 def usulan_row(jenis: str, case: str, m: tuple, alasan: str = "") -> list[str]:
