@@ -50,14 +50,15 @@ def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Pa
         raise typer.Exit(code=2)
 
 
-def _check_inputs(data_root: Path, periode: str) -> None:
+def _check_inputs(data_root: Path, periode: str, rules: Optional[Path]) -> None:
     """The reference, feedback and override files under their contracts before anything starts (the
     flow checks them again, for deployments that do not come through here): one line on stderr, exit 2."""
     from flows.io import Root
     from flows.references import InputContractError, read_all
+    from rules import load_ruleset
 
     try:
-        read_all(Root(data_root.resolve()), periode)
+        read_all(Root(data_root.resolve()), periode, load_ruleset(rules).programme_vocabulary)
     except InputContractError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(code=2) from exc
@@ -170,7 +171,7 @@ def run(
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
     with early_server():  # Prefect's temporary server starts while the files below are checked
         _check_rule_files(periode, rules, matching)
-        _check_inputs(data_root, periode)
+        _check_inputs(data_root, periode, rules)
         summary = _run_flow(data_root, periode, replace=replace, rules=rules, matching=matching)
     print_summary(summary)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+import schemas
 from flows import io, references
 from rules import reason_codes
 from schemas import HUBUNGAN_KELUARGA
@@ -50,6 +51,7 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
     if members.height == 0 and rows_about.height == 0:
         raise LookupError("NIK / No KK tidak ditemukan di snapshot ini")
     rules = manifest.get("rule_set", {})
+    programmes = recorded_programmes(manifest)
     lines = [
         f"Penjelasan status periode {periode} (aturan {rules.get('version', '?')}, sha256 {rules.get('sha256', '?')[:12]})",
         f"Yang ditanyakan: {'NIK ' + mask_nik(nik) if nik else 'No KK ' + mask_nik(no_kk)}",
@@ -71,16 +73,16 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
         lines.append("")
         pen = penerima.filter(pl.col("no_kk") == no_kk)
         if nik:
-            pen = pen.filter((pl.col("program") != "PBI-JKN") | (pl.col("nik") == nik))
+            pen = pen.filter(~pl.col("program").is_in(programmes.person) | (pl.col("nik") == nik))
         lines.append("Status per program:")
         for p in pen.sort("program", "nik").iter_rows(named=True):
-            who = f" untuk {mask_nik(p['nik'])}" if p["program"] == "PBI-JKN" else ""
+            who = f" untuk {mask_nik(p['nik'])}" if p["program"] in programmes.person else ""
             rupiah = f"{p['nominal']:,}".replace(",", ".")
             desil = p["desil"] if p["desil"] is not None else "tidak ada"
             lines.append(f"  {p['program']}{who}: {p['status']} (desil {desil}, nominal Rp {rupiah})")
             lines.extend(_reason_lines(p["alasan"]))
         lines.append("")
-        lines += _reference_lines(r, snap, no_kk, nik)
+        lines += _reference_lines(r, snap, no_kk, nik, programmes)
     try:
         decisions, _ = references.read_overrides(r)
     except ValueError:
@@ -181,11 +183,23 @@ def _candidate_lines(snap: Path, row: dict, asked: str | None, manifest: dict) -
     return out
 
 
-def _csv(r: io.Root, folder: Path, kind: str) -> pl.DataFrame:
-    return references.read_csv_input(folder, references.SCHEMAS[kind], kind, r).frame
+def recorded_programmes(manifest: dict) -> schemas.Programmes:
+    """The programmes the snapshot was decided with, as its manifest records them; for a snapshot
+    published before the manifest recorded them, those of the packaged rule set."""
+    if recorded := manifest.get("rule_set", {}).get("programmes"):
+        return schemas.Programmes.from_manifest(recorded)
+    from rules import load_ruleset
+
+    return load_ruleset().programme_vocabulary
 
 
-def _reference_lines(r: io.Root, snap: Path, no_kk: str, asked: str | None) -> list[str]:
+def _csv(r: io.Root, folder: Path, kind: str, programmes: schemas.Programmes) -> pl.DataFrame:
+    return references.read_csv_input(folder, references.SCHEMAS[kind], kind, r, programmes).frame
+
+
+def _reference_lines(
+    r: io.Root, snap: Path, no_kk: str, asked: str | None, programmes: schemas.Programmes
+) -> list[str]:
     """The facts behind the statuses: GIS, the family card in Dukcapil (which member, registered or
     not, excludes the family and by which field), the account and the payment ledger."""
     from rules import load_ruleset
@@ -193,11 +207,11 @@ def _reference_lines(r: io.Root, snap: Path, no_kk: str, asked: str | None) -> l
 
     show = lambda n: n if asked and n == asked else mask_nik(n)  # noqa: E731
     out = ["Data pendukung:"]
-    gis = _csv(r, r.gis, "gis")
+    gis = _csv(r, r.gis, "gis", programmes)
     g = gis.filter(pl.col("no_kk").str.strip_chars() == no_kk).sort("tgl_verifikasi")
     out.append("  GIS: " + (f"{g['hasil'][-1]} ({g['tgl_verifikasi'][-1]})" if g.height else "belum diverifikasi"))
     card = references.one_row_per_nik(references.scan_dukcapil(r).filter(pl.col("NO_KK") == no_kk)).collect()
-    sdm = _csv(r, r.sdm_kesos, "sdm_kesos").filter(
+    sdm = _csv(r, r.sdm_kesos, "sdm_kesos", programmes).filter(
         pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA))
     )
     staff = dict(zip(sdm["nik"].str.strip_chars().to_list(), sdm["jenis_sdm"].to_list()))

@@ -69,8 +69,9 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     match_model = load_matching_model(matching_path)
     publish.recover(root.path)
     io.clear_stale_staging(root)
+    payment_stage.check_ledger_programmes(root, periode, rules)  # before any work, like the rule files
 
-    refs = read_references(data_root, periode)  # a reference that breaks its contract stops the run here
+    refs = read_references(data_root, periode, rules_path)  # a reference that breaks its contract stops the run here
     entries = discover_inbox(data_root, periode)
     logger.info("periode %s: %d inbox entries", periode, len(entries))
     futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
@@ -93,7 +94,12 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         "periode": periode,
         "run_id": f"{started.replace(':', '').replace('-', '')[:15]}-{os.getpid()}",
         "contract_version": schemas.CONTRACT_VERSION,
-        "rule_set": {"version": rules.version, "sha256": rules.sha256, "source": rules.source},
+        "rule_set": {
+            "version": rules.version,
+            "sha256": rules.sha256,
+            "source": rules.source,
+            "programmes": rules.programme_vocabulary.manifest(),  # what the outputs are checked against
+        },
         "matching_model": {
             "version": match_model.model.version,
             "sha256": match_model.sha256,
@@ -214,7 +220,7 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "rows_in": h.height,
         "diterima": int((h["hasil"] == "DITERIMA").sum()) if h.height else 0,
         "ditolak": int((h["hasil"] == "DITOLAK").sum()) if h.height else 0,
-        "padan": int(h["status_padan"].is_in(["PADAN", "PADAN_KOREKSI"]).sum()) if h.height else 0,
+        "padan": int(h["status_padan"].is_in(list(schemas.PADAN_ACCEPTED)).sum()) if h.height else 0,
         "padan_koreksi": int((h["status_padan"] == "PADAN_KOREKSI").sum()) if h.height else 0,
         "individu": pl.scan_parquet(snap / "individu" / "individu.parquet").select(pl.len()).collect().item(),
         "umpan_balik_tidak_dikenal": pl.scan_parquet(snap / "umpan_balik_tidak_dikenal")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandera.errors
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.container import DataFrameSchema
 
 import schemas
 from flows import io
@@ -145,16 +146,16 @@ class CsvInput:
     warnings: list[dict] = field(default_factory=list)
 
 
-def _required(model: type[pa.DataFrameModel]) -> list[str]:
-    return [c for c, col in model.to_schema().columns.items() if col.required]
-
-
-def read_csv_input(folder: Path, model: type[pa.DataFrameModel], kind: str, root: io.Root) -> CsvInput:
-    """All CSVs of a folder under ``model``: a file without a required column, or that cannot be
-    read, refuses the run; rows that break a value rule are reported and kept (the rules decide
-    what a bad value means, e.g. an unknown burekol status opens no account)."""
-    columns = list(model.to_schema().columns)
-    required = _required(model)
+def read_csv_input(
+    folder: Path, model: type[pa.DataFrameModel], kind: str, root: io.Root, programmes: schemas.Programmes
+) -> CsvInput:
+    """All CSVs of a folder under ``model`` (bound to the run's ``programmes``): a file without a
+    required column, or that cannot be read, refuses the run; rows that break a value rule are
+    reported and kept (the rules decide what a bad value means, e.g. an unknown burekol status opens
+    no account)."""
+    schema = schemas.bound(model, programmes)
+    columns = list(schema.columns)
+    required = [c for c, col in schema.columns.items() if col.required]
     frames, entries, warnings = [], [], []
     for f in io.visible_files(folder, "*.csv"):
         rel = str(f.relative_to(root.path))
@@ -174,7 +175,7 @@ def read_csv_input(folder: Path, model: type[pa.DataFrameModel], kind: str, root
             )
         df = df.select([pl.col(c) if c in df.columns else pl.lit(None, pl.String).alias(c) for c in columns])
         df = df.with_columns(_sumber=pl.lit(rel)).with_row_index("_baris", offset=1)
-        warnings += _row_warnings(df, model, rel, kind)
+        warnings += _row_warnings(df, schema, rel, kind)
         frames.append(df)
         entries.append({"kind": kind, "path": rel, "sha256": io.sha256_bytes(raw), "rows": df.height})
     if not frames:
@@ -183,10 +184,10 @@ def read_csv_input(folder: Path, model: type[pa.DataFrameModel], kind: str, root
     return CsvInput(pl.concat(frames, how="vertical_relaxed"), entries, warnings)
 
 
-def _row_warnings(df: pl.DataFrame, model: type[pa.DataFrameModel], rel: str, kind: str) -> list[dict]:
+def _row_warnings(df: pl.DataFrame, schema: DataFrameSchema, rel: str, kind: str) -> list[dict]:
     """One entry per (column, rule) that some rows break: counts and row numbers, never values."""
     try:
-        model.validate(df.drop("_sumber", "_baris"), lazy=True)
+        schema.validate(df.drop("_sumber", "_baris"), lazy=True)
         return []
     except pandera.errors.SchemaErrors as exc:
         fc = exc.failure_cases
@@ -235,14 +236,17 @@ def csv_folder(root: io.Root, periode: str, name: str) -> Path:
     }[name]
 
 
-def read_all(root: io.Root, periode: str) -> tuple[dict[str, pl.DataFrame], list[dict], list[dict]]:
-    """Every reference, feedback and override input under its contract, before any matching:
+def read_all(
+    root: io.Root, periode: str, programmes: schemas.Programmes
+) -> tuple[dict[str, pl.DataFrame], list[dict], list[dict]]:
+    """Every reference, feedback and override input under its contract (a feedback file's programmes:
+    those of the rule set, ``programmes``), before any matching:
     (the CSV inputs and overrides as frames, the manifest entries, the value warnings). Raises
     :class:`InputContractError` for the first file that cannot be used."""
     entries = list(references_ready(root, periode)["reference"])
     frames, warnings = {}, []
     for name in CSV_INPUTS:
-        got = read_csv_input(csv_folder(root, periode, name), SCHEMAS[name], name, root)
+        got = read_csv_input(csv_folder(root, periode, name), SCHEMAS[name], name, root, programmes)
         frames[name] = got.frame
         entries += got.entries
         warnings += got.warnings

@@ -51,11 +51,12 @@ def write_csv_for_excel(df: pl.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path) -> None:
-    """The snapshot's tables, checked against their contracts first (a failure here is a defect:
-    every row that could break a contract has a reason code upstream)."""
+def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path, programmes: schemas.Programmes) -> None:
+    """The snapshot's tables, checked against their contracts (bound to the run's ``programmes``)
+    first (a failure here is a defect: every row that could break a contract has a reason code
+    upstream)."""
     for name, model in schemas.OUTPUT_MODELS.items():
-        model.validate(frames[name], lazy=True)
+        schemas.bound(model, programmes).validate(frames[name], lazy=True)
     io.write_parquet(frames["hasil_usulan"], folder / "hasil_usulan" / "hasil_usulan.parquet")
     io.write_parquet(frames["individu"], folder / "individu" / "individu.parquet")
     io.write_partitioned(frames["penerima"], folder / "penerima", ["program", "kode_prov"])
@@ -82,14 +83,14 @@ def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], ignored:
                 write_csv_for_excel(mine, out / name)
 
 
-def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path) -> int:
+def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path, programmes: schemas.Programmes) -> int:
     """Per bank (and PT Pos): the list (``<BANK>.parquet`` / ``.csv``: each unit and tranche to pay),
     the stop list (``<BANK>_stop``: tranches listed before that must not be paid now, and why), and
     the control totals per programme and tahap (``<BANK>_kontrol.csv``: rows, total and sha256 of
     the list file, and the same for the stop list)."""
     folder.mkdir(parents=True, exist_ok=True)
     lists = lists.select(payments.LIST_COLUMNS)
-    schemas.BankList.validate(lists, lazy=True)
+    schemas.bound(schemas.BankList, programmes).validate(lists, lazy=True)
     for bank in schemas.BANKS:
         mine, stop = lists.filter(pl.col("bank") == bank), stops.filter(pl.col("bank") == bank)
         io.write_parquet(mine, folder / f"{bank}.parquet")
@@ -213,14 +214,17 @@ def write_release(
     """Every output of the period into ``staged``; returns the manifest written (with ``files``:
     the sha256 of every file of the release but the manifest itself)."""
     snap = staged / "snapshots" / f"periode={periode}"
-    write_snapshot_tables(frames, snap)
+    programmes = schemas.Programmes.from_manifest(manifest["rule_set"]["programmes"])
+    write_snapshot_tables(frames, snap, programmes)
     write_receipts(
         frames["hasil_usulan"],
         manifest["karantina"],
         manifest.get("diabaikan", []),
         staged / "receipts" / f"periode={periode}",
     )
-    bank_rows = write_bank_lists(lists, stops, folder=staged / "disbursement" / f"periode={periode}")
+    bank_rows = write_bank_lists(
+        lists, stops, folder=staged / "disbursement" / f"periode={periode}", programmes=programmes
+    )
     manifest = {
         **manifest,
         "tables": {n: {"rows": frames[n].height} for n in SNAPSHOT_TABLES},

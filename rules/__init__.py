@@ -19,6 +19,8 @@ import yaml
 
 from rules.base import RuleError, read_yaml, validated
 from rules.ruleset import Disbursement, Exclusions, Pengurus, Pkh, Programme, RuleFile
+from schemas.programmes import Programmes
+from schemas import vocabulary
 
 if TYPE_CHECKING:
     from transforms.linkage.model import MatchModel
@@ -33,6 +35,7 @@ __all__ = [
     "matching_model",
     "reason_codes",
     "rejecting_codes",
+    "status_of_reason",
     "catalogue_markdown",
 ]
 
@@ -48,6 +51,9 @@ class ReasonCode:
     id: str
     en: str
     tindakan: str
+    status: str | None = None
+    """The status this reason implies for a unit (``status_precedence`` picks among a unit's); None:
+    the code explains, it never decides."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,14 @@ class RuleSet:
     @property
     def programmes(self) -> dict[str, Programme]:
         return self.file.programmes
+
+    @property
+    def programme_vocabulary(self) -> Programmes:
+        """The programmes as the contracts check them (``schemas.programmes``): units and aliases."""
+        return Programmes(
+            units={n: p.unit for n, p in self.programmes.items()},
+            aliases={a: n for n, p in self.programmes.items() for a in p.aliases},
+        )
 
     @property
     def pkh(self) -> Pkh:
@@ -151,15 +165,23 @@ def reason_codes() -> dict[str, ReasonCode]:
     """The reason-code catalogue, keyed by code."""
     raw = resources.files(__package__).joinpath("reason_codes.yaml").read_bytes()
     data = yaml.safe_load(raw)
-    out = {}
+    out, problems = {}, []
     for code, v in data["codes"].items():
         if v["severity"] not in SEVERITIES:
-            raise RuleError(
-                "rules/reason_codes.yaml",
-                [(f"codes.{code}.severity", f"'{v['severity']}' is not one of {', '.join(SEVERITIES)}")],
-            )
-        out[code] = ReasonCode(code=code, severity=v["severity"], id=v["id"], en=v["en"], tindakan=v["tindakan"])
+            problems.append((f"codes.{code}.severity", f"'{v['severity']}' is not one of {', '.join(SEVERITIES)}"))
+        if v.get("status") is not None and v["status"] not in vocabulary.STATUSES:
+            problems.append((f"codes.{code}.status", f"'{v['status']}' is not a status of {', '.join(vocabulary.STATUSES)}"))
+        out[code] = ReasonCode(
+            code=code, severity=v["severity"], id=v["id"], en=v["en"], tindakan=v["tindakan"], status=v.get("status")
+        )
+    if problems:
+        raise RuleError("rules/reason_codes.yaml", problems)
     return out
+
+
+def status_of_reason() -> dict[str, str]:
+    """Which status each reason code implies (``status`` in the catalogue); codes without one only explain."""
+    return {c: r.status for c, r in reason_codes().items() if r.status is not None}
 
 
 def rejecting_codes() -> list[str]:
@@ -178,10 +200,13 @@ def catalogue_markdown() -> str:
         "Severity: **TOLAK** refuses the row or the unit; **PERINGATAN** is a warning, the row goes on;",
         "**INFO** explains a status.",
         "",
-        "| code | severity | keterangan (id) | explanation (en) | tindakan operator |",
-        "|---|---|---|---|---|",
+        "A unit's **status** is the first of the rule set's `status_precedence` that one of its reasons",
+        "implies (column *status*); a code without one explains, it never decides.",
+        "",
+        "| code | severity | status | keterangan (id) | explanation (en) | tindakan operator |",
+        "|---|---|---|---|---|---|",
     ]
     for code, r in reason_codes().items():
-        cells = [f"`{code}`", r.severity, r.id, r.en, r.tindakan]
+        cells = [f"`{code}`", r.severity, r.status or "", r.id, r.en, r.tindakan]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

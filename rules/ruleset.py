@@ -18,7 +18,7 @@ from schemas.vocabulary import (
     CANDIDATE_STATUS,
     JENJANG_SEKOLAH,
     PKH_FLAG_COMPONENTS,
-    PROGRAMS,
+    PROGRAM_NAME,
     STATUSES,
 )
 
@@ -26,6 +26,26 @@ from schemas.vocabulary import (
 def _periode(value: str) -> str:
     if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
         raise ValueError(f"'{value}' is not a periode: write YYYY-MM in quotes, e.g. \"2026-01\"")
+    return value
+
+
+def _programme_name(value: str) -> str:
+    if not re.fullmatch(PROGRAM_NAME, value):
+        better = re.sub(r"[^A-Z0-9-]+", "-", value.strip().upper()).strip("-")
+        raise ValueError(
+            f"'{value}' cannot name a programme: write it in capitals, digits and '-' (it names the folders "
+            f"penerima/program=<NAME>/ and is compared with the banks' feedback), e.g. '{better}'"
+        )
+    return value
+
+
+def _alias(value: str) -> str:
+    normal = re.sub(r"[_\s]+", " ", value.upper()).strip()
+    if value != normal or not normal:
+        raise ValueError(
+            f"'{value}' would never match: feedback is compared in capitals, without surrounding spaces, "
+            f"runs of spaces and '_' as one space; write '{normal}'"
+        )
     return value
 
 
@@ -44,7 +64,8 @@ Rupiah = Annotated[StrictInt, Field(gt=0)]
 Age = Annotated[StrictInt, Field(ge=0, le=130)]
 Periode = Annotated[StrictStr, AfterValidator(_periode)]
 Status = Annotated[StrictStr, one_of(STATUSES, "a status of the contracts", "schemas/vocabulary.py")]
-ProgrammeName = Annotated[StrictStr, one_of(PROGRAMS, "a programme of the contracts", "schemas/vocabulary.py")]
+ProgrammeName = Annotated[StrictStr, AfterValidator(_programme_name)]
+Alias = Annotated[StrictStr, AfterValidator(_alias)]
 School = Annotated[StrictStr, one_of([s for s in JENJANG_SEKOLAH if s != "TIDAK"], "a school level")]
 
 
@@ -70,11 +91,28 @@ class Programme(RuleModel):
         description="months of one tranche (tahap): tahap n of a year covers months (n-1)*k+1 .. n*k, so 3 "
         "gives tahap 1-4 = Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec; nominal = annual entitlement x k / 12"
     )
+    aliases: tuple[Alias, ...] = Field(
+        (),
+        description="other names the banks and the treasury write for the programme in their feedback "
+        "(salur), e.g. SEMBAKO for BPNT; each alias belongs to one programme",
+    )
+    first_periode: Periode | None = Field(
+        None, description="the first periode the programme is decided (a programme that starts later)"
+    )
+    last_periode: Periode | None = Field(
+        None,
+        description="the last periode the programme is decided (a one-off such as BLT Kesra); afterwards "
+        "its listed tranches are still answered by feedback, never stopped for its end",
+    )
     list_in_months: tuple[Annotated[StrictInt, Field(ge=1, le=12)], ...] | None = Field(
         None,
         description="the months of a tahap (1 = its first) in which its payment may be listed; a unit "
         "that becomes payable later in the tahap waits for the next one. Default: every month",
     )
+
+    def runs_in(self, periode: str) -> bool:
+        """Whether the programme is decided in ``periode`` (YYYY-MM): within first/last_periode."""
+        return (self.first_periode or periode) <= periode <= (self.last_periode or periode)
 
     @field_validator("tranche_months")
     @classmethod
@@ -129,6 +167,14 @@ class Programme(RuleModel):
         ]
         if self.list_in_months == ():
             found.append((("list_in_months",), "empty: the tahap could never be listed; name at least one month"))
+        if self.first_periode and self.last_periode and self.first_periode > self.last_periode:
+            found.append(
+                (
+                    ("last_periode",),
+                    f"{self.last_periode} is before first_periode {self.first_periode}: the programme would never "
+                    "be decided",
+                )
+            )
         if found:
             raise Problems(*found)
         return self
@@ -258,6 +304,26 @@ class RuleFile(RuleModel):
     )
     disbursement: Disbursement
     pengurus: Pengurus = Field(Pengurus(), description="who is paid for a household without an account")
+
+    @field_validator("programmes")
+    @classmethod
+    def _one_programme_per_name(cls, programmes: dict[str, Programme]) -> dict[str, Programme]:
+        found, seen = [], {}
+        for name, p in programmes.items():
+            for i, alias in enumerate(p.aliases):
+                other = alias if alias in programmes else seen.get(alias)
+                if other is not None and other != name:
+                    found.append(
+                        (
+                            (name, "aliases", i),
+                            f"'{alias}' already names {other}: feedback written so could not be "
+                            "told apart; give each alias to one programme",
+                        )
+                    )
+                seen.setdefault(alias, name)
+        if found:
+            raise Problems(*found)
+        return programmes
 
     @field_validator("status_precedence")
     @classmethod

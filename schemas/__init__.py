@@ -19,8 +19,8 @@ from schemas.vocabulary import (  # noqa: F401  (re-exported: schemas.STATUSES, 
     HUBUNGAN_KELUARGA,
     JENIS_USULAN,
     JENJANG_SEKOLAH,
-    PROGRAM_ALIASES,
-    PROGRAMS,
+    PADAN_ACCEPTED,
+    PROGRAM_NAME,
     STATUS_PADAN,
     STATUS_REKENING,
     STATUS_SALUR,
@@ -35,6 +35,7 @@ from schemas.individu import Individu  # noqa: E402
 from schemas.matching import KandidatPadan  # noqa: E402
 from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402, F401
 from schemas.penerima import Penerima  # noqa: E402
+from schemas.programmes import Programmes, bound  # noqa: E402, F401
 from schemas.references import (  # noqa: E402, F401
     DUKCAPIL_COLUMNS,
     Burekol,

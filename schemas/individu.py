@@ -7,7 +7,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.vocabulary import DIGITS16, KODE_WILAYAH10
+from schemas.vocabulary import DIGITS16, KODE_WILAYAH10, PADAN_ACCEPTED
 
 
 class Individu(pa.DataFrameModel):
@@ -25,7 +25,7 @@ class Individu(pa.DataFrameModel):
     hamil: Optional[pl.Boolean] = pa.Field(nullable=True)
     disabilitas_berat: Optional[pl.Boolean] = pa.Field(nullable=True)
     jenjang_sekolah: Optional[str] = pa.Field(nullable=True)
-    status_padan: str = pa.Field(isin=["PADAN", "PADAN_KOREKSI"])  # only Dukcapil-verified people are registered
+    status_padan: str = pa.Field(isin=list(PADAN_ACCEPTED))  # only Dukcapil-verified people are registered
     skor_padan: Optional[pl.Float64] = pa.Field(nullable=True)
     periode_masuk: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
     sumber_periode: str = pa.Field()

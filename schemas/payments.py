@@ -9,7 +9,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from schemas.vocabulary import BANKS, DIGITS16, PROGRAMS, STATUS_REKENING, STATUS_SALUR
+from schemas.vocabulary import BANKS, DIGITS16, PROGRAM_NAME, STATUS_REKENING, STATUS_SALUR
 
 TAHAP = r"^[0-9]{4}-T([1-9]|1[0-2])$"
 PERIODE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -21,7 +21,7 @@ class BankList(pa.DataFrameModel):
 
     periode: str = pa.Field(str_matches=PERIODE)
     bank: str = pa.Field(isin=list(BANKS))
-    program: str = pa.Field(isin=list(PROGRAMS))
+    program: str = pa.Field(str_matches=PROGRAM_NAME)
     tahap: str = pa.Field(str_matches=TAHAP)
     no_kk: str = pa.Field(str_matches=DIGITS16)
     nik_pengurus: str = pa.Field(str_matches=DIGITS16)
@@ -46,7 +46,7 @@ class Pembayaran(pa.DataFrameModel):
     """``pembayaran``: the payment ledger, one event per row, cumulative across periods."""
 
     periode: str = pa.Field(str_matches=PERIODE)
-    program: str = pa.Field(isin=list(PROGRAMS))
+    program: str = pa.Field(str_matches=PROGRAM_NAME)
     no_kk: str = pa.Field(str_matches=DIGITS16)
     tahap: str = pa.Field(str_matches=TAHAP)
     peristiwa: str = pa.Field(isin=["DIDAFTAR", "UMPAN_BALIK", "DIHENTIKAN"])
@@ -95,7 +95,7 @@ class Rekening(pa.DataFrameModel):
 class Rekonsiliasi(pa.DataFrameModel):
     """``rekonsiliasi``: per bank-paid programme and tahap, where the entitlement went."""
 
-    program: str = pa.Field(isin=list(PROGRAMS))
+    program: str = pa.Field(str_matches=PROGRAM_NAME)
     tahap: str = pa.Field(str_matches=TAHAP)
     unit_berhak: pl.Int64 = pa.Field(ge=0)
 

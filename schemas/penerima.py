@@ -9,13 +9,15 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.hasil_usulan import ReasonList
-from schemas.vocabulary import BLOCKING_STATUSES, DIGITS16, KODE_WILAYAH10, PROGRAMS, STATUSES
+from schemas.vocabulary import BLOCKING_STATUSES, DIGITS16, KODE_WILAYAH10, PROGRAM_NAME, STATUSES
 
 
 class Penerima(pa.DataFrameModel):
-    """One row per programme x unit (no_kk for household programmes, nik for PBI-JKN)."""
+    """One row per programme x unit (no_kk for household programmes, nik for person programmes such
+    as PBI-JKN). Checked bound to the run's programmes (``schemas.programmes.bound``), which also
+    requires a nik on every row of a person programme."""
 
-    program: str = pa.Field(isin=list(PROGRAMS))
+    program: str = pa.Field(str_matches=PROGRAM_NAME)
     no_kk: str = pa.Field(str_matches=DIGITS16)
     nik: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
     kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
@@ -28,10 +30,6 @@ class Penerima(pa.DataFrameModel):
 
     class Config:
         strict = False
-
-    @pa.dataframe_check(name="person_programmes_name_a_nik")
-    def person_unit_has_nik(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select((pl.col("program") != "PBI-JKN") | pl.col("nik").is_not_null())
 
     @pa.dataframe_check(name="only_payable_statuses_carry_money")
     def nominal_only_when_payable(cls, data: PolarsData) -> pl.LazyFrame:

@@ -9,17 +9,7 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from schemas.vocabulary import (
-    AKTIF_TIDAK,
-    AKTIF_YA,
-    BANKS,
-    DIGITS16,
-    GIS_HASIL,
-    PROGRAM_ALIASES,
-    PROGRAMS,
-    STATUS_REKENING,
-    STATUS_SALUR,
-)
+from schemas.vocabulary import AKTIF_TIDAK, AKTIF_YA, BANKS, DIGITS16, GIS_HASIL, STATUS_REKENING, STATUS_SALUR
 
 
 class Dukcapil(pa.DataFrameModel):
@@ -156,7 +146,8 @@ class Burekol(_NoKkChecks):
 
 
 class Salur(_NoKkChecks):
-    """Disbursement results (CSV)."""
+    """Disbursement results (CSV). ``program`` is checked against the run's programmes and their
+    aliases (``schemas.programmes.bound``)."""
 
     periode: str = pa.Field(nullable=True)
     program: str = pa.Field(nullable=True)
@@ -167,12 +158,6 @@ class Salur(_NoKkChecks):
 
     class Config:
         strict = False
-
-    @pa.check("program", name="program_known")
-    def program_ok(cls, data: PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            feedback_value_expr(data.key).replace(PROGRAM_ALIASES).is_in(list(PROGRAMS)).fill_null(True)
-        )
 
     @pa.check("status", name="status_salur_known")
     def status_ok(cls, data: PolarsData) -> pl.LazyFrame:

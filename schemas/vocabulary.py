@@ -1,8 +1,10 @@
 """The vocabularies of the contracts, defined once: the pandera models (``schemas``), the rule-file
 models (``rules``) and the transforms all import them from here.
 
-Adding a value here is not enough to use it: a programme also needs its rules in ``rules/<year>.yaml``
-and the engine in ``transforms/status.py``; a status needs the reasons that imply it.
+The programmes are not here: they are the rule set's (``rules/<year>.yaml``, ``programmes``), checked
+when it loads, and every contract that has a ``program`` column is checked against the programmes of
+the run (``schemas.programmes``). A status added here also needs the reasons that imply it
+(``rules/reason_codes.yaml``, ``status``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ HUBUNGAN_KELUARGA = (
 JENJANG_SEKOLAH = ("TIDAK", "SD", "SMP", "SMA")
 HASIL = ("DITERIMA", "DITOLAK")
 STATUS_PADAN = ("PADAN", "PADAN_KOREKSI", "TIDAK_PADAN")
-PROGRAMS = ("PKH", "BPNT", "PBI-JKN")
+PADAN_ACCEPTED = ("PADAN", "PADAN_KOREKSI")
+"""The ``status_padan`` values of a row whose person was found in Dukcapil (as sent, or corrected)."""
+PROGRAM_NAME = r"^[A-Z][A-Z0-9-]*$"
+"""A programme's name as the rule set writes it and the outputs carry it: capitals, digits and '-'
+(it names folders: ``penerima/program=<NAME>/``)."""
 STATUSES = (
     "SUKSES SPM",
     "PROSES SPM",
@@ -50,8 +56,6 @@ AKTIF_TIDAK = ("N", "T", "TIDAK", "NO", "0", "TIDAK AKTIF", "NONAKTIF")
 GIS_HASIL = ("LAYAK", "TIDAK LAYAK")
 STATUS_REKENING = ("AKTIF", "PROSES", "GAGAL")
 STATUS_SALUR = ("SUKSES SPM", "PROSES SPM", "GAGAL OMSPAN", "SI")
-PROGRAM_ALIASES = {"SEMBAKO": "BPNT", "BPNT/SEMBAKO": "BPNT", "PBI": "PBI-JKN", "PBI JKN": "PBI-JKN"}
-"""How the banks and the treasury name programmes in their feedback."""
 
 DIGITS16 = r"^[0-9]{16}$"
 """A NIK or a No KK: sixteen digits."""

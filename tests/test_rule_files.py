@@ -250,7 +250,41 @@ def test_the_test_files_load_and_defaults_are_explicit(tmp_path):
             "above",
         ),
         ("max_components 0", "  max_components: 4", "  max_components: 0", "pkh.max_components", "at least 1"),
-        ("an unknown programme", "  BPNT:\n", "  SEMBAKO:\n", "programmes.SEMBAKO", "not a programme"),
+        (
+            "a programme name that cannot name a folder",
+            "  BPNT:\n",
+            "  BPNT SEMBAKO:\n",
+            "programmes.BPNT SEMBAKO",
+            "e.g. 'BPNT-SEMBAKO'",
+        ),
+        (
+            "a programme that ends before it starts",
+            "    monthly_amount: 200000\n",
+            '    monthly_amount: 200000\n    first_periode: "2026-10"\n    last_periode: "2026-09"\n',
+            "programmes.BPNT.last_periode",
+            "before first_periode 2026-10",
+        ),
+        (
+            "a programme period that is not one",
+            "    monthly_amount: 200000\n",
+            '    monthly_amount: 200000\n    last_periode: "2026-1"\n',
+            "programmes.BPNT.last_periode",
+            "YYYY-MM in quotes",
+        ),
+        (
+            "an alias that names another programme",
+            "    monthly_amount: 42000\n",
+            "    monthly_amount: 42000\n    aliases: [BPNT]\n",
+            "programmes.PBI-JKN.aliases[0]",
+            "already names BPNT",
+        ),
+        (
+            "an alias feedback can never carry",
+            "    monthly_amount: 200000\n",
+            "    monthly_amount: 200000\n    aliases: [sembako_ ]\n",
+            "programmes.BPNT.aliases[0]",
+            "write 'SEMBAKO'",
+        ),
         ("a programme given twice", "  PBI-JKN:\n", "  BPNT:\n", "line 14", "given twice"),
         ("a unit that does not exist", "    unit: person", "    unit: family", "programmes.PBI-JKN.unit", "household"),
         (
@@ -596,7 +630,8 @@ def test_the_vocabularies_are_defined_once():
     import schemas
     from transforms import status
 
-    assert schemas.STATUSES is vocabulary.STATUSES and schemas.PROGRAMS is vocabulary.PROGRAMS
+    assert schemas.STATUSES is vocabulary.STATUSES
+    assert not hasattr(vocabulary, "PROGRAMS"), "the programmes are the rule set's"
     assert not hasattr(rules, "STATUSES")
     assert set(status.PKH_FLAG_CONDITIONS) == set(vocabulary.PKH_FLAG_COMPONENTS)
 
@@ -643,7 +678,7 @@ def test_cli_run_prints_every_problem_of_both_files_and_exits_2(tmp_path):
         "got '200000' (text)",
         f"{rules}: programmes.PBI-JKN.paid_by_bnak: unknown key (nothing reads it: a misspelled key would leave its "
         "default in force); did you mean 'paid_by_bank'? (keys here: unit, deciles, requires_component, "
-        "monthly_amount, paid_by_bank, tranche_months, list_in_months)",
+        "monthly_amount, paid_by_bank, tranche_months, aliases, first_periode, last_periode, list_in_months)",
         f"{matching}: thresholds.review: 0.99 must be below accept (0.95): the review band lies between the two",
     ]
     assert result.stdout == ""

@@ -219,8 +219,10 @@ def test_each_input_value_rule_names_the_rows_that_break_it(model, column, value
 
     row = {**GOOD_INPUT_ROWS[model], column: value}
     frame = pl.DataFrame([GOOD_INPUT_ROWS[model], row], schema={c: pl.String for c in row})
+    from rules import load_ruleset
+
     with pytest.raises(pandera.errors.SchemaErrors) as err:
-        model.validate(frame, lazy=True)
+        schemas.bound(model, load_ruleset().programme_vocabulary).validate(frame, lazy=True)
     fc = err.value.failure_cases
     assert fc.select("column", "check", "index").rows() == [(column, check, 1)]
 

@@ -320,6 +320,7 @@ def test_a_higher_decile_never_makes_a_unit_newly_eligible(specs, desil):
 def test_feedback_and_reference_spellings_from_the_field():
     """Agencies write the same things differently: SEMBAKO for BPNT, 202611 for 2026-11, sukses_spm,
     Rp 600.000, TIDAK_LAYAK, aktif=YA."""
+    from rules import load_ruleset
     from transforms.salur import normalised_salur
 
     raw = pl.DataFrame(
@@ -335,7 +336,7 @@ def test_feedback_and_reference_spellings_from_the_field():
         },
         schema_overrides={"nik": pl.String, "_baris": pl.UInt32},
     )
-    got = normalised_salur(raw)
+    got = normalised_salur(raw, aliases=load_ruleset().programme_vocabulary.aliases)
     assert got.select("program", "no_kk", "status", "nominal").rows() == [
         ("BPNT", KK, "SUKSES SPM", 600_000),
         ("PKH", KK, "PROSES SPM", 225_000),

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from schemas.individu import Individu
+from schemas.vocabulary import PADAN_ACCEPTED
 from transforms.codes import code_expr as _code
 from transforms.linkage.similarity import name_similarity
 from transforms.names import nama_key_expr
@@ -54,9 +55,6 @@ def partition_expr(id_col: pl.Expr) -> pl.Expr:
     )
 
 
-PADAN = ("PADAN", "PADAN_KOREKSI")
-
-
 def _typed_nik() -> pl.Expr:
     return pl.when(pl.col("nik_usulan").str.contains(r"^[0-9]{16}$")).then(pl.col("nik_usulan"))
 
@@ -66,7 +64,7 @@ def register_key_expr() -> pl.Expr:
     typed NIK Dukcapil no longer knows at all is keyed by that NIK, so that a registered person
     whose record left the extract can still be removed or flagged (``register_codes`` then checks
     the row against the register's identity); every other row that is not padan has no key."""
-    padan = pl.col("status_padan").is_in(PADAN)
+    padan = pl.col("status_padan").is_in(PADAN_ACCEPTED)
     vanished = pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) & pl.col("alasan_padan").list.contains(
         "NIK_TIDAK_DITEMUKAN"
     ).fill_null(False)
@@ -136,7 +134,7 @@ def register_codes(rows: pl.DataFrame, previous: pl.DataFrame, *, rejecting: lis
         r["tgl_lahir"] == r["_typed_tgl"]
     ).fill_null(False)
     r = r.with_columns(_same_key=same_as_key, _same_holder=same_as_holder)
-    padan = pl.col("status_padan").is_in(PADAN)
+    padan = pl.col("status_padan").is_in(PADAN_ACCEPTED)
     otherwise_valid = (
         ~pl.concat_list("alasan_validasi", "alasan_padan", "alasan_duplikat")
         .list.eval(pl.element().is_in(rejecting))

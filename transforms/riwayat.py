@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from schemas.riwayat import Riwayat
-from transforms.register import PADAN
+from schemas.vocabulary import PADAN_ACCEPTED
 
 RIWAYAT_SCHEMA = {name: col.dtype.type for name, col in Riwayat.to_schema().columns.items()}
 """The history's columns and dtypes, in order, from its contract (``schemas.Riwayat``)."""
@@ -32,7 +32,7 @@ def unverified_removed(previous: pl.DataFrame, *, periode: str) -> tuple[pl.Data
     """(the previous register without persons who were never verified, their KELUAR events).
     Registers written before only verified people were admitted may hold TIDAK_PADAN persons;
     they leave with the reason ``TIDAK_TERVERIFIKASI_DUKCAPIL`` and stay in the history."""
-    unverified = previous.filter(~pl.col("status_padan").is_in(PADAN))
+    unverified = previous.filter(~pl.col("status_padan").is_in(PADAN_ACCEPTED))
     if unverified.height == 0:
         return previous, empty_riwayat()
     events = unverified.select(
@@ -48,7 +48,7 @@ def unverified_removed(previous: pl.DataFrame, *, periode: str) -> tuple[pl.Data
         sumber_file=pl.lit(None, pl.String),
         sumber_baris=pl.lit(None, pl.Int64),
     ).select([pl.col(c).cast(t) for c, t in RIWAYAT_SCHEMA.items()])
-    return previous.filter(pl.col("status_padan").is_in(PADAN)), events
+    return previous.filter(pl.col("status_padan").is_in(PADAN_ACCEPTED)), events
 
 
 def riwayat_after(

@@ -4,10 +4,12 @@ answers nothing listed or known is reported, never dropped."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from schemas import feedback_value_expr, id16_expr
-from schemas.vocabulary import PROGRAM_ALIASES, STATUS_SALUR
+from schemas.vocabulary import STATUS_SALUR
 from transforms.payments import FEEDBACK, KEY, LEDGER_SCHEMA
 
 SALUR_FEEDBACK_SCHEMA = {
@@ -29,11 +31,12 @@ UNMATCHED_SCHEMA = {
 }
 
 
-def normalised_salur(salur: pl.DataFrame) -> pl.DataFrame:
+def normalised_salur(salur: pl.DataFrame, *, aliases: Mapping[str, str]) -> pl.DataFrame:
     """salur rows as read (strings, ``_sumber`` / ``_baris``) in ``SALUR_FEEDBACK_SCHEMA``: programme
-    names as the rules spell them, the no_kk's digits, statuses in the vocabulary's form, rupiah."""
+    names as the rules spell them (``aliases``: the rule set's other names, e.g. SEMBAKO -> BPNT),
+    the no_kk's digits, statuses in the vocabulary's form, rupiah."""
     return salur.select(
-        program=feedback_value_expr("program").replace(PROGRAM_ALIASES),
+        program=feedback_value_expr("program").replace(dict(aliases)),
         no_kk=id16_expr("no_kk"),
         periode=pl.col("periode").str.strip_chars(),
         status=feedback_value_expr("status"),

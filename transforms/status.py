@@ -1,7 +1,8 @@
 """Eligibility, amounts and status per programme and unit, from the register and the rule set.
 
 Every reason that applies is listed in ``alasan``; the status is the first of the rule set's
-``status_precedence`` that any reason implies.
+``status_precedence`` that any reason implies (which status a reason implies: ``status`` in
+``rules/reason_codes.yaml``).
 """
 
 from __future__ import annotations
@@ -10,32 +11,12 @@ import datetime as dt
 
 import polars as pl
 
-from rules import RuleSet
-from schemas.vocabulary import BLOCKING_STATUSES, CANDIDATE_STATUS
+from rules import RuleSet, status_of_reason
+from schemas.vocabulary import BLOCKING_STATUSES, CANDIDATE_STATUS, PADAN_ACCEPTED
 from transforms import household, payments
 from transforms.ages import age_expr
 from transforms.codes import code_expr as _code
 
-# which status each reason code implies (codes not listed here are informational only)
-STATUS_OF_REASON = {
-    "NIK_TIDAK_PADAN": "EXCLUDE",
-    "NIK_TIDAK_ADA_DI_DUKCAPIL": "EXCLUDE",
-    "MENINGGAL": "EXCLUDE",
-    "ASN_TNI_POLRI": "EXCLUDE",
-    "DESIL_DI_ATAS_BATAS": "EXCLUDE",
-    "DESIL_TIDAK_ADA": "EXCLUDE",
-    "TIDAK_ADA_KOMPONEN_PKH": "EXCLUDE",
-    "SANGGAH_TERBUKTI": "EXCLUDE",
-    "SDM_KESOS_AKTIF": "OVERLAP SDM KESOS",
-    "GIS_TIDAK_LAYAK": "TIDAK LAYAK GIS",
-    "SALUR_SUKSES_SPM": "SUKSES SPM",
-    "SALUR_PROSES_SPM": "PROSES SPM",
-    "SALUR_GAGAL_OMSPAN": "GAGAL OMSPAN",
-    "SALUR_SI": "SI",
-    "BUREKOL_PROSES": "PROSES BUREKOL",
-    "BUREKOL_GAGAL": "PROSES BUREKOL",
-    "PENGURUS_REKENING_TIDAK_SAH": "PROSES BUREKOL",
-}
 SALUR_REASON = {
     "SUKSES SPM": "SALUR_SUKSES_SPM",
     "PROSES SPM": "SALUR_PROSES_SPM",
@@ -133,7 +114,7 @@ def households(
             nik_kepala=pl.col("nik").first(),
             kode_wilayah=pl.col("kode_wilayah").first(),
             kode_prov=pl.col("kode_prov").first(),
-            kepala_padan=pl.col("status_padan").first().is_in(["PADAN", "PADAN_KOREKSI"]),
+            kepala_padan=pl.col("status_padan").first().is_in(list(PADAN_ACCEPTED)),
             kepala_di_dukcapil=pl.col("is_di_dukcapil").first(),
             semua_meninggal=pl.col("is_meninggal").all(),
             ada_asn=(pl.col("is_asn") & ~pl.col("is_meninggal")).any(),
@@ -162,7 +143,7 @@ def _status_from(reasons: pl.Expr, precedence: tuple[str, ...]) -> pl.Expr:
     membership test per reason code, no per-row list evaluation."""
     expr = pl.lit(CANDIDATE_STATUS)
     for status in reversed(precedence):
-        codes = [c for c, s in STATUS_OF_REASON.items() if s == status]
+        codes = [c for c, s in status_of_reason().items() if s == status]
         if status == CANDIDATE_STATUS or not codes:
             continue
         implied = pl.any_horizontal([reasons.list.contains(c) for c in codes])
@@ -204,6 +185,8 @@ def penerima(
     payee = household.account_payees(accounts, kartu, min_age=rules.pengurus.min_age, reference_date=reference_date)
     frames = []
     for program, p in rules.programmes.items():
+        if not p.runs_in(periode):
+            continue
         deciles = list(p.deciles)
         tahap = payments.tahap_of(periode, p.tranche_months)
         if p.unit == "household":
@@ -233,7 +216,7 @@ def penerima(
                 how="left",
             ).with_columns(
                 program=pl.lit(program),
-                _tidak_padan=~pl.col("status_padan").is_in(["PADAN", "PADAN_KOREKSI"]),
+                _tidak_padan=~pl.col("status_padan").is_in(list(PADAN_ACCEPTED)),
                 _hilang=~pl.col("is_di_dukcapil"),
                 _meninggal=pl.col("is_meninggal"),
                 _komponen=pl.lit(True),

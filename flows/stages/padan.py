@@ -12,19 +12,20 @@ from prefect import get_run_logger, task
 import schemas
 from flows import io, references
 from flows.stages.common import TASK, common_input, reference_date
-from rules import load_matching_model
+from rules import load_matching_model, load_ruleset
 from transforms import overrides
 from transforms.linkage import blocking, estimate, evidence
 from transforms.linkage import run as linkage_run
 
 
 @task(**TASK)
-def read_references(data_root: str, periode: str) -> dict:
+def read_references(data_root: str, periode: str, rules_path: str | None) -> dict:
     """Every reference, feedback and override file checked against its contract before any
     matching (a file that does not fit stops the run here, naming file and column); the CSV inputs
     are read once, normalised, and kept for the stages that need them."""
     root = io.Root(Path(data_root))
-    frames, entries, warnings = references.read_all(root, periode)
+    programmes = load_ruleset(rules_path).programme_vocabulary
+    frames, entries, warnings = references.read_all(root, periode, programmes)
     for name, frame in frames.items():
         io.write_parquet(
             frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),

@@ -11,14 +11,41 @@ from prefect import task
 
 from flows import io
 from flows.stages.common import TASK, common_input
-from rules import load_ruleset
+from rules import RuleError, load_ruleset
 from schemas.vocabulary import BLOCKING_STATUSES
 from transforms import accounts, payments
 from transforms.salur import feedback_events, normalised_salur
 
 
-def _bank_programmes(rules) -> dict[str, object]:
-    return {name: p for name, p in rules.programmes.items() if p.paid_by_bank and p.unit == "household"}
+def _bank_programmes(rules, periode: str | None = None) -> dict[str, object]:
+    """The programmes the banks pay (household units), those decided in ``periode`` when given."""
+    return {
+        name: p
+        for name, p in rules.programmes.items()
+        if p.paid_by_bank and p.unit == "household" and (periode is None or p.runs_in(periode))
+    }
+
+
+def check_ledger_programmes(root: io.Root, periode: str, rules) -> None:
+    """Refuse, before any work, a rule set that drops a programme the payment ledger still holds
+    tranches of: their feedback could not be read and the ledger could not be published."""
+    previous = io.latest_snapshot_before(root, periode)
+    path = root.snapshot(previous) / "pembayaran" / "pembayaran.parquet" if previous else None
+    if path is None or not path.is_file():
+        return
+    held = pl.scan_parquet(path).select(pl.col("program").unique().sort()).collect()["program"].to_list()
+    if missing := [p for p in held if p not in rules.programmes]:
+        raise RuleError(
+            rules.source,
+            [
+                (
+                    f"programmes.{name}",
+                    f"missing, but the payment ledger of periode {previous} holds its tranches; keep the "
+                    "programme in the rule file (give it last_periode to stop deciding it)",
+                )
+                for name in missing
+            ],
+        )
 
 
 def previous_ledger(root: io.Root, previous_periode: str | None, rules) -> pl.DataFrame:
@@ -69,10 +96,14 @@ def prepare_payments(
     burekol = pl.read_parquet(common_input(root, periode, "burekol"))
     registry = accounts.accounts_after(before, burekol, periode=periode)
     ledger = previous_ledger(root, previous_periode, rules)
-    salur = normalised_salur(pl.read_parquet(common_input(root, periode, "salur")))
+    salur = normalised_salur(
+        pl.read_parquet(common_input(root, periode, "salur")), aliases=rules.programme_vocabulary.aliases
+    )
     events, unmatched = feedback_events(salur, payments.ledger_state(ledger), periode=periode)
     ledger = pl.concat([ledger, events])
-    tahap = {name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules).items()}
+    tahap = {
+        name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules, periode).items()
+    }
     tranches = payments.current_tranche(payments.ledger_state(ledger), tahap)
     unknown = pl.concat(
         [accounts.unknown_households(burekol, pl.read_parquet(individu_path, columns=["no_kk"])), unmatched]
@@ -93,7 +124,7 @@ def settle_payments(data_root: str, periode: str, penerima_path: str, ledger_pat
     before, no longer payable), the ledger after both, and the reconciliation of the entitlement."""
     root = io.Root(Path(data_root))
     rules = load_ruleset(rules_path)
-    bank = _bank_programmes(rules)
+    bank = _bank_programmes(rules, periode)  # an ended programme's tranches are neither listed nor stopped
     open_now = [name for name, p in bank.items() if payments.listing_open(periode, p.tranche_months, p.list_in_months)]
     penerima = pl.read_parquet(penerima_path)
     ledger = pl.read_parquet(ledger_path)
@@ -110,7 +141,10 @@ def settle_payments(data_root: str, periode: str, penerima_path: str, ledger_pat
         payable=list(rules.disbursement.payable_statuses),
     )
     stops = payments.stopped(
-        state, penerima.filter(pl.col("program").is_in(list(bank))), periode=periode, blocking=list(BLOCKING_STATUSES)
+        state.filter(pl.col("program").is_in(list(bank))),
+        penerima.filter(pl.col("program").is_in(list(bank))),
+        periode=periode,
+        blocking=list(BLOCKING_STATUSES),
     )
     after = pl.concat([ledger, payments.listing_events(lists), stops]).sort(
         "periode", "program", "no_kk", "tahap", maintain_order=True

@@ -40,7 +40,7 @@ if stage == "ingest":   # decode + parse timed apart from clean + validate + wri
         s = time.perf_counter(); out = parse(data); parse_seconds += time.perf_counter() - s
         return out
     ingest_module.parse_usulan = timed_parse
-    m.read_references.fn(root, periode)
+    m.read_references.fn(root, periode, None)
     for i, entry in enumerate(m.discover_inbox.fn(root, periode)):
         m.ingest_batch.fn(root, periode, entry, i)
 elif stage == "match":
