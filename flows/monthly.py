@@ -20,6 +20,7 @@ from flows.stages.ingest import discover_inbox, ingest_batch
 from flows.stages.padan import match_usulan, read_references
 from flows.stages.publish import publish_release
 from flows.stages.register import combine_register, reconcile_partition, split_register
+from flows.stages.results import Published, Split
 from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset
 from transforms import report
@@ -76,18 +77,12 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     logger.info("periode %s: %d inbox entries", periode, len(entries))
     futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
     batches = _gathered(futures, "baca & validasi berkas")
-    staged = [b["staged"] for b in batches if "staged" in b]
-    quarantined = [
-        {k: b[k] for k in ("kode_prov", "file", "karantina", "keterangan")} for b in batches if "karantina" in b
-    ]
+    staged = [b.staged for b in batches if b.staged]
+    quarantined = [b.quarantine_entry() for b in batches if b.karantina]
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
     # files not read (links, hidden, Office locks, uploads in progress): for the province receipts
-    ignored = [
-        {"kode_prov": b["kode_prov"], "file": b["file"], "alasan": b["diabaikan"], "keterangan": b["keterangan"]}
-        for b in batches
-        if "diabaikan" in b
-    ]
+    ignored = [b.ignored_entry() for b in batches if b.diabaikan]
     for g in ignored:
         logger.info("not read %s/%s: %s", g["kode_prov"], g["file"], g["alasan"])
     manifest = {
@@ -109,15 +104,8 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         "code_version": io.code_version(),
         "started_at": started,
         "analytics_key": release.key_fingerprint(),
-        "inputs": {
-            "usulan": [
-                {k: b[k] for k in ("kode_prov", "path", "sha256", "rows")}
-                | {k: b[k] for k in ("karantina", "diabaikan") if k in b}
-                for b in batches
-            ],
-            "reference": refs["reference"],
-        },
-        "peringatan_input": refs["warnings"],
+        "inputs": {"usulan": [b.manifest_entry() for b in batches], "reference": refs.reference},
+        "peringatan_input": refs.warnings,
         "karantina": quarantined,
         "diabaikan": ignored,
     }
@@ -128,37 +116,55 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     progress.report(stages[0], 0, 1)
     matched = match_usulan(data_root, periode, staged, matching_path)
     progress.report(stages[0], 1, 1)
-    split = split_register(data_root, periode, matched["matched"])
-    reg_parts = _gathered(reconcile_partition.map(data_root, periode, split["groups"]), stages[1])
-    reg = combine_register(data_root, periode, reg_parts, split["previous_periode"])
-    rsplit = split_rules(data_root, periode, reg["individu"])
-    ready = payment_stage.prepare_payments(data_root, periode, reg["previous_periode"], reg["individu"], rules_path)
-    pen_parts = _gathered(decide_partition.map(data_root, periode, rsplit["groups"], unmapped(rules_path)), stages[2])
-    penerima = combine_rules(data_root, periode, pen_parts)
-    paid = payment_stage.settle_payments(data_root, periode, penerima, ready["ledger"], rules_path)
+    rsplit = split_register(data_root, periode, matched.matched)
+    reg = map_partitions(
+        stages[1],
+        rsplit,
+        reconcile_partition,
+        combine_register,
+        data_root,
+        periode,
+        combine_with=[rsplit.previous_periode],
+    )
+    ssplit = split_rules(data_root, periode, reg.individu)
+    ready = payment_stage.prepare_payments(data_root, periode, reg.previous_periode, reg.individu, rules_path)
+    penerima = map_partitions(
+        stages[2], ssplit, decide_partition, combine_rules, data_root, periode, work_with=[rules_path]
+    )
+    paid = payment_stage.settle_payments(data_root, periode, penerima, ready.ledger, rules_path)
 
-    manifest["previous_periode"] = reg["previous_periode"]
-    manifest["matching_model"]["estimates"] = matched["estimates"]  # u and m of the month's own data (EM)
-    manifest["dukcapil_nik_ganda"] = {"padan": matched["dukcapil_nik_ganda"], "register": rsplit["dukcapil_nik_ganda"]}
-    manifest["umpan_balik"] = release.feedback_received(refs["reference"], root, periode)
+    manifest["previous_periode"] = reg.previous_periode
+    manifest["matching_model"]["estimates"] = matched.estimates  # u and m of the month's own data (EM)
+    manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
+    manifest["umpan_balik"] = release.feedback_received(refs.reference, root, periode)
     tables = {
-        "hasil_usulan": reg["hasil_usulan"],
-        "individu": reg["individu"],
+        "hasil_usulan": reg.hasil_usulan,
+        "individu": reg.individu,
         "penerima": penerima,
-        "riwayat": reg["riwayat"],
-        "umpan_balik_tidak_dikenal": ready["umpan_balik_tidak_dikenal"],
-        "pembayaran": paid["pembayaran"],
-        "rekening": paid["rekening"],
-        "rekonsiliasi": paid["rekonsiliasi"],
-        "kandidat_padan": matched["kandidat_padan"],
+        "riwayat": reg.riwayat,
+        "umpan_balik_tidak_dikenal": ready.umpan_balik_tidak_dikenal,
+        "pembayaran": paid.pembayaran,
+        "rekening": paid.rekening,
+        "rekonsiliasi": paid.rekonsiliasi,
+        "kandidat_padan": matched.kandidat_padan,
     }
-    lists = {"lists": paid["lists"], "stops": paid["stops"]}
+    lists = {"lists": paid.lists, "stops": paid.stops}
     published = publish_release(data_root, periode, tables, lists, manifest, replace)
     progress.report(stages[3], 1, 1)
     summary = run_summary(root, periode, published, quarantined) | {"diabaikan": ignored}
     _artifacts(summary)
     shutil.rmtree(root.work(periode), ignore_errors=True)
     return summary
+
+
+def map_partitions(
+    stage: str, split: Split, work, combine, data_root: str, periode: str, *, work_with=(), combine_with=()
+):
+    """A partitioned stage: ``work`` as one task per group of partitions of ``split`` (on the flow's
+    task runner: threads here, Dask workers when configured), then ``combine`` over their results in
+    partition order. ``work_with`` / ``combine_with``: the further arguments of each."""
+    futures = work.map(data_root, periode, split.groups, *(unmapped(a) for a in work_with))
+    return combine(data_root, periode, _gathered(futures, stage), *combine_with)
 
 
 def _gathered(futures, stage: str) -> list:
@@ -196,8 +202,8 @@ def _artifacts(summary: dict) -> None:
         create_table_artifact(key=f"{key}-karantina", table=summary["karantina"], description="quarantined files")
 
 
-def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[dict]) -> dict:
-    snap = Path(published["snapshot"])
+def run_summary(root: io.Root, periode: str, published: Published, quarantined: list[dict]) -> dict:
+    snap = Path(published.snapshot)
     manifest = json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))
     h = pl.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
     p = (
@@ -215,8 +221,8 @@ def run_summary(root: io.Root, periode: str, published: dict, quarantined: list[
         "periode": periode,
         "snapshot": str(snap),
         "receipts": str(root.receipts(periode)),
-        "unchanged": published["unchanged"],
-        "repaired": published.get("repaired", []),
+        "unchanged": published.unchanged,
+        "repaired": published.repaired,
         "rows_in": h.height,
         "diterima": int((h["hasil"] == "DITERIMA").sum()) if h.height else 0,
         "ditolak": int((h["hasil"] == "DITOLAK").sum()) if h.height else 0,

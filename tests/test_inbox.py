@@ -112,15 +112,15 @@ def test_nothing_behind_a_link_and_nothing_not_ready_is_ever_opened(hostile, mon
     ]
     assert not [p for p in opened if p.is_relative_to(outside) or p.parent == prov / "kab03"]
     link = results["tautan_luar.csv"]
-    assert (link["action"], link["diabaikan"], link["sha256"], link["rows"]) == (
+    assert (link.action, link.diabaikan, link.sha256, link.rows) == (
         "ignore",
         "FILE_TAUTAN_LUAR_ROOT",
         None,
         0,
     )
-    assert "staged" not in link and "karantina" not in link
+    assert link.staged is None and link.karantina is None
     lock = results["~$usulan.xlsx"]
-    assert (lock["diabaikan"], lock["keterangan"]) == (
+    assert (lock.diabaikan, lock.keterangan) == (
         "FILE_KUNCI_OFFICE",
         "Berkas kunci Microsoft Office (~$...), bukan data; tidak dibaca.",
     )
@@ -130,7 +130,7 @@ def test_the_same_file_name_in_two_sub_folders_gives_two_keys(hostile):
     root, _ = hostile
     entries = {e.file: e for e in inbox.inbox_entries(root, P)}
     staged = [
-        ingest_batch.fn(str(root.path), P, entries[f], i)["staged"]
+        ingest_batch.fn(str(root.path), P, entries[f], i).staged
         for i, f in enumerate(["kab01/usulan.csv", "kab02/usulan.csv", "usulan.csv"])
     ]
     rows = pl.read_parquet(staged).sort("sumber_file")
@@ -176,8 +176,8 @@ def test_the_hash_is_of_the_very_bytes_parsed_in_one_read(hostile, monkeypatch):
     entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert len(reads) == 1 and len(parsed) == 1
-    assert out["sha256"] == hashlib.sha256(parsed[0]).hexdigest() == hashlib.sha256(CSV.encode()).hexdigest()
-    assert out["rows"] == 1
+    assert out.sha256 == hashlib.sha256(parsed[0]).hexdigest() == hashlib.sha256(CSV.encode()).hexdigest()
+    assert out.rows == 1
 
 
 @pytest.mark.parametrize(
@@ -201,14 +201,14 @@ def test_a_file_that_changes_while_read_is_left_for_the_next_run(hostile, monkey
 
     monkeypatch.setattr(inbox, "_read_fd", read_while_uploading)
     out = ingest_batch.fn(str(root.path), P, entry, 0)
-    assert (out["action"], out["diabaikan"], out["sha256"], out["rows"]) == (
+    assert (out.action, out.diabaikan, out.sha256, out.rows) == (
         "next_run",
         "FILE_BELUM_LENGKAP",
         None,
         0,
     ), desc
-    assert "staged" not in out and "karantina" not in out
-    assert out["keterangan"].endswith("(berkas berubah saat dibaca)")
+    assert out.staged is None and out.karantina is None
+    assert out.keterangan.endswith("(berkas berubah saat dibaca)")
 
 
 def test_a_fifo_in_the_inbox_cannot_block_the_run(tmp_path):
@@ -218,7 +218,7 @@ def test_a_fifo_in_the_inbox_cannot_block_the_run(tmp_path):
     [entry] = inbox.inbox_entries(root, P)
     started = time.perf_counter()
     out = ingest_batch.fn(str(tmp_path), P, entry, 0)
-    assert (out["karantina"], out["keterangan"], out["sha256"]) == ("FILE_TIDAK_TERBACA", "bukan berkas biasa", None)
+    assert (out.karantina, out.keterangan, out.sha256) == ("FILE_TIDAK_TERBACA", "bukan berkas biasa", None)
     assert time.perf_counter() - started < 5
 
 
@@ -228,19 +228,19 @@ def test_a_file_above_the_size_bound_is_quarantined_unread(hostile, monkeypatch)
     monkeypatch.setattr(inbox, "_read_fd", lambda fd, n: pytest.fail("read a file above the bound"))
     entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
-    assert (out["karantina"], out["sha256"], out["rows"]) == ("FILE_TERLALU_BESAR", None, 0)
+    assert (out.karantina, out.sha256, out.rows) == ("FILE_TERLALU_BESAR", None, 0)
 
 
 def test_a_file_outside_a_province_folder_keeps_its_quarantine_and_hash(hostile):
     root, _ = hostile
     entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "loose.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
-    assert (out["kode_prov"], out["karantina"], out["keterangan"]) == (
+    assert (out.kode_prov, out.karantina, out.keterangan) == (
         "",
         "FILE_SALAH_PROVINSI",
         "folder '(tanpa folder)' bukan kode provinsi",
     )
-    assert out["sha256"] == hashlib.sha256(CSV.encode()).hexdigest()
+    assert out.sha256 == hashlib.sha256(CSV.encode()).hexdigest()
 
 
 def test_every_file_under_the_inbox_is_accounted_for(hostile):
@@ -263,8 +263,8 @@ def test_a_file_name_that_is_not_utf8_is_shown_unambiguously(tmp_path):
     [entry] = inbox.inbox_entries(io.Root(tmp_path), P)
     assert (entry.file, entry.path, entry.action) == ("usulan_\\xe9.csv", f"inbox/{P}/32/usulan_\\xe9.csv", "read")
     out = ingest_batch.fn(str(tmp_path), P, entry, 0)
-    assert (out["file"], out["rows"]) == ("usulan_\\xe9.csv", 1)
-    assert pl.read_parquet(out["staged"])["sumber_file"].to_list() == ["usulan_\\xe9.csv"]
+    assert (out.file, out.rows) == ("usulan_\\xe9.csv", 1)
+    assert pl.read_parquet(out.staged)["sumber_file"].to_list() == ["usulan_\\xe9.csv"]
 
 
 def test_a_periode_folder_that_is_a_link_is_not_walked(tmp_path):

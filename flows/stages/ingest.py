@@ -3,6 +3,7 @@ as its own task (a bad file is quarantined; it never stops the month)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +11,7 @@ from prefect import task
 
 from flows import inbox, io
 from flows.stages.common import TASK, reference_date
+from flows.stages.results import Batch
 from transforms import cleaning, ingest, validation, wilayah
 
 
@@ -20,33 +22,22 @@ def discover_inbox(data_root: str, periode: str) -> list[inbox.InboxEntry]:
 
 
 @task(**TASK)
-def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: int) -> dict:
-    """One inbox entry -> its outcome: a Parquet of its rows with cleaned fields and validation
-    codes (``staged``), a quarantine record (``karantina``), or a file not read (``diabaikan``).
-
-    Every outcome has ``kode_prov``, ``file`` (the path inside the province folder, the rows'
-    ``sumber_file``), ``path`` (inside the data root), ``action`` (``inbox.READ`` ... ``inbox.NEXT_RUN``),
-    ``sha256`` (of the bytes parsed; None for a file not read) and ``rows``. The file is read
-    once: those bytes are hashed and parsed; a file that changed while read is left for the next
-    run (``FILE_BELUM_LENGKAP``).
+def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: int) -> Batch:
+    """One inbox entry -> its outcome (:class:`Batch`): a Parquet of its rows with cleaned fields and
+    validation codes (``staged``), a quarantine record (``karantina``), or a file not read
+    (``diabaikan``). The file is read once: those bytes are hashed and parsed; a file that changed
+    while read is left for the next run (``FILE_BELUM_LENGKAP``).
     """
     root = io.Root(Path(data_root))
-    out = {
-        "kode_prov": entry.kode_prov,
-        "file": entry.file,
-        "path": entry.path,
-        "action": entry.action,
-        "sha256": None,
-        "rows": 0,
-    }
+    out = Batch(kode_prov=entry.kode_prov, file=entry.file, path=entry.path, action=entry.action)
 
-    def not_read(e: inbox.InboxEntry) -> dict:
-        return {**out, "action": e.action, "diabaikan": e.code, "keterangan": e.receipt_row["keterangan"]}
+    def not_read(e: inbox.InboxEntry) -> Batch:
+        return replace(out, action=e.action, diabaikan=e.code, keterangan=e.receipt_row["keterangan"])
 
-    def quarantined(code: str, detail: str) -> dict:
+    def quarantined(code: str, detail: str) -> Batch:
         if entry.action == inbox.QUARANTINE:  # decided by the walk (not a province folder): that reason stands
             code, detail = entry.code, entry.detail
-        return {**out, "action": inbox.QUARANTINE, "karantina": code, "keterangan": detail}
+        return replace(out, action=inbox.QUARANTINE, karantina=code, keterangan=detail)
 
     if entry.action in (inbox.IGNORE, inbox.NEXT_RUN):
         return not_read(entry)
@@ -58,7 +49,7 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
         return quarantined(exc.code, exc.detail)
     except OSError as exc:
         return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
-    out["sha256"] = upload.sha256
+    out = replace(out, sha256=upload.sha256)
     if entry.action == inbox.QUARANTINE:
         return quarantined(entry.code, entry.detail)
     try:
@@ -80,11 +71,11 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
         )
     )
     staged = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
-    return {
-        **out,
-        "rows": pl.scan_parquet(staged).select(pl.len()).collect().item(),
-        "staged": str(staged),
-        "encoding": batch.encoding,
-        "delimiter": batch.delimiter,
-        "kolom_diabaikan": batch.ignored_columns,
-    }
+    return replace(
+        out,
+        rows=pl.scan_parquet(staged).select(pl.len()).collect().item(),
+        staged=str(staged),
+        encoding=batch.encoding,
+        delimiter=batch.delimiter,
+        kolom_diabaikan=list(batch.ignored_columns),
+    )

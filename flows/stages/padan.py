@@ -12,6 +12,7 @@ from prefect import get_run_logger, task
 import schemas
 from flows import io, references
 from flows.stages.common import TASK, common_input, reference_date
+from flows.stages.results import Matched, References
 from rules import load_matching_model, load_ruleset
 from transforms import overrides
 from transforms.linkage import blocking, estimate, evidence
@@ -19,7 +20,7 @@ from transforms.linkage import run as linkage_run
 
 
 @task(**TASK)
-def read_references(data_root: str, periode: str, rules_path: str | None) -> dict:
+def read_references(data_root: str, periode: str, rules_path: str | None) -> References:
     """Every reference, feedback and override file checked against its contract before any
     matching (a file that does not fit stops the run here, naming file and column); the CSV inputs
     are read once, normalised, and kept for the stages that need them."""
@@ -31,7 +32,7 @@ def read_references(data_root: str, periode: str, rules_path: str | None) -> dic
             frame if name in ("sdm_kesos", "overrides") else frame.with_columns(schemas.id16_expr("no_kk")),
             common_input(root, periode, name),
         )
-    return {"reference": entries, "warnings": warnings}
+    return References(reference=entries, warnings=warnings)
 
 
 def _logger():
@@ -48,7 +49,7 @@ def _logger():
 
 
 @task(**TASK)
-def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> dict:
+def match_usulan(data_root: str, periode: str, staged: list[str], matching_path: str | None) -> Matched:
     """Candidates, evidence and a padan decision per row. Dukcapil is read only for the persons the
     blocking keys name."""
     root = io.Root(Path(data_root))
@@ -65,12 +66,12 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
                 **evidence.KANDIDAT_SCHEMA,
             }
         ).drop("_row")
-        return {
-            "matched": str(out_path),
-            "dukcapil_nik_ganda": 0,
-            "estimates": None,
-            "kandidat_padan": str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet")),
-        }
+        return Matched(
+            matched=str(out_path),
+            kandidat_padan=str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet")),
+            dukcapil_nik_ganda=0,
+            estimates=None,
+        )
     usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
     dk_scan = references.scan_dukcapil(root)
     duplicates = 0
@@ -118,12 +119,9 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
     out = usulan.join(decided, on="_row", how="left").join(identity, on="nik_padan", how="left").sort("_row")
     io.write_parquet(out, out_path)
-    return {
-        "matched": str(out_path),
-        "kandidat_padan": str(kandidat_path),
-        "dukcapil_nik_ganda": duplicates,
-        "estimates": estimates,
-    }
+    return Matched(
+        matched=str(out_path), kandidat_padan=str(kandidat_path), dukcapil_nik_ganda=duplicates, estimates=estimates
+    )
 
 
 # The register and the rules are worked per province partition (``register.partition_expr``: the

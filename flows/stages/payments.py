@@ -11,6 +11,7 @@ from prefect import task
 
 from flows import io
 from flows.stages.common import TASK, common_input
+from flows.stages.results import Payments, PaymentsReady
 from rules import RuleError, load_ruleset
 from schemas.vocabulary import BLOCKING_STATUSES
 from transforms import accounts, payments
@@ -85,7 +86,7 @@ def previous_ledger(root: io.Root, previous_periode: str | None, rules) -> pl.Da
 @task(**TASK)
 def prepare_payments(
     data_root: str, periode: str, previous_periode: str | None, individu_path: str, rules_path: str | None
-) -> dict:
+) -> PaymentsReady:
     """The account registry after this period's burekol, the ledger after this period's salur,
     where each unit's tranche of the period stands (for the rules), and the feedback that answers
     nothing we know (reported)."""
@@ -101,25 +102,23 @@ def prepare_payments(
     )
     events, unmatched = feedback_events(salur, payments.ledger_state(ledger), periode=periode)
     ledger = pl.concat([ledger, events])
-    tahap = {
-        name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules, periode).items()
-    }
+    tahap = {name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules, periode).items()}
     tranches = payments.current_tranche(payments.ledger_state(ledger), tahap)
     unknown = pl.concat(
         [accounts.unknown_households(burekol, pl.read_parquet(individu_path, columns=["no_kk"])), unmatched]
     ).sort("sumber", "sumber_baris")
     io.write_parquet(registry, common_input(root, periode, "rekening"))
     io.write_parquet(tranches, common_input(root, periode, "tahap"))
-    return {
-        "ledger": str(io.write_parquet(ledger, root.work(periode) / "payments" / "ledger_feedback.parquet")),
-        "umpan_balik_tidak_dikenal": str(
-            io.write_parquet(unknown, root.work(periode) / "payments" / "unknown.parquet")
-        ),
-    }
+    return PaymentsReady(
+        ledger=str(io.write_parquet(ledger, root.work(periode) / "payments" / "ledger_feedback.parquet")),
+        umpan_balik_tidak_dikenal=str(io.write_parquet(unknown, root.work(periode) / "payments" / "unknown.parquet")),
+    )
 
 
 @task(**TASK)
-def settle_payments(data_root: str, periode: str, penerima_path: str, ledger_path: str, rules_path: str | None) -> dict:
+def settle_payments(
+    data_root: str, periode: str, penerima_path: str, ledger_path: str, rules_path: str | None
+) -> Payments:
     """What the banks get this period: the lists (each unit and tranche once), the stop list (listed
     before, no longer payable), the ledger after both, and the reconciliation of the entitlement."""
     root = io.Root(Path(data_root))
@@ -150,15 +149,11 @@ def settle_payments(data_root: str, periode: str, penerima_path: str, ledger_pat
         "periode", "program", "no_kk", "tahap", maintain_order=True
     )
     work = root.work(periode) / "payments"
-    return {
-        "lists": str(io.write_parquet(lists, work / "lists.parquet")),
-        "stops": str(io.write_parquet(payments.stop_lists(stops, state, periode=periode), work / "stops.parquet")),
-        "pembayaran": str(io.write_parquet(after, work / "pembayaran.parquet")),
-        "rekening": str(common_input(root, periode, "rekening")),
-        "rekonsiliasi": str(
-            io.write_parquet(
-                payments.reconciliation(penerima, tranches, lists, stops, programmes=list(bank)),
-                work / "rekonsiliasi.parquet",
-            )
-        ),
-    }
+    reconciled = payments.reconciliation(penerima, tranches, lists, stops, programmes=list(bank))
+    return Payments(
+        lists=str(io.write_parquet(lists, work / "lists.parquet")),
+        stops=str(io.write_parquet(payments.stop_lists(stops, state, periode=periode), work / "stops.parquet")),
+        pembayaran=str(io.write_parquet(after, work / "pembayaran.parquet")),
+        rekening=str(common_input(root, periode, "rekening")),
+        rekonsiliasi=str(io.write_parquet(reconciled, work / "rekonsiliasi.parquet")),
+    )

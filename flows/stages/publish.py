@@ -10,12 +10,13 @@ from prefect import task
 
 from flows import io, release
 from flows.stages.common import TASK, reference_date
+from flows.stages.results import Published
 
 
 @task(**TASK)
 def publish_release(
     data_root: str, periode: str, tables: dict[str, str], lists: dict[str, str], manifest: dict, replace: bool
-) -> dict:
+) -> Published:
     """Every output of the period written to a staging tree, then published in one switch (or left
     as published when a rerun gives the same result; repaired when published files went missing)."""
     root = io.Root(Path(data_root))
@@ -38,4 +39,4 @@ def publish_release(
         outcome = release.settle(root, periode, staged, manifest, replace=replace)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    return {"snapshot": str(root.snapshot(periode)), **outcome}
+    return Published(snapshot=str(root.snapshot(periode)), unchanged=outcome["unchanged"], repaired=outcome["repaired"])

@@ -11,6 +11,7 @@ from prefect import task
 
 from flows import io
 from flows.stages.common import TASK, part_files, task_groups
+from flows.stages.results import Register, RegisterPart, Split
 from rules import rejecting_codes
 from schemas import USULAN_COLUMNS
 from transforms import outcomes, register
@@ -21,7 +22,7 @@ _RAW_COLUMNS = [*(c for c in USULAN_COLUMNS if c != "jenis_usulan"), "_row", "cm
 
 
 @task(**TASK)
-def split_register(data_root: str, periode: str, matched: str) -> dict:
+def split_register(data_root: str, periode: str, matched: str) -> Split:
     """One streaming pass each over the period's rows and the previous register, split by partition."""
     root = io.Root(Path(data_root))
     base = root.work(periode) / "register"
@@ -42,11 +43,11 @@ def split_register(data_root: str, periode: str, matched: str) -> dict:
             .with_columns(_part=register.partition_expr(pl.col("nik")))
             .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True)
         )
-    return {"groups": task_groups(base / "rows", base / "previous"), "previous_periode": previous_periode}
+    return Split(groups=task_groups(base / "rows", base / "previous"), previous_periode=previous_periode)
 
 
 @task(**TASK)
-def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
+def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> RegisterPart:
     """Apply some partitions' rows to their part of the previous register: every row's outcome, the
     register after and this period's history events."""
     root = io.Root(Path(data_root))
@@ -57,10 +58,10 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     row_files = part_files(base / "rows", parts)
     out = base / "out" / parts[0]
     if not row_files:
-        return {
-            "individu": str(io.write_parquet(previous, out / "individu.parquet")),
-            "riwayat": str(io.write_parquet(purged, out / "riwayat.parquet")),
-        }
+        return RegisterPart(
+            individu=str(io.write_parquet(previous, out / "individu.parquet")),
+            riwayat=str(io.write_parquet(purged, out / "riwayat.parquet")),
+        )
     rejecting = rejecting_codes()
     lineage = ["kode_prov", "sumber_file", "sumber_baris"]
     rows = (
@@ -95,24 +96,25 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> dict:
     accepted = rows.filter(pl.col("hasil") == "DITERIMA")
     individu = register.individu_after(previous, accepted, periode=periode)
     events = riwayat_after(purged, previous, accepted, individu, periode=periode)
-    return {
-        "hasil_usulan": str(io.write_parquet(outcomes.hasil_usulan_table(rows), out / "hasil_usulan.parquet")),
-        "individu": str(io.write_parquet(individu, out / "individu.parquet")),
-        "riwayat": str(io.write_parquet(events, out / "riwayat.parquet")),
-    }
+    return RegisterPart(
+        hasil_usulan=str(io.write_parquet(outcomes.hasil_usulan_table(rows), out / "hasil_usulan.parquet")),
+        individu=str(io.write_parquet(individu, out / "individu.parquet")),
+        riwayat=str(io.write_parquet(events, out / "riwayat.parquet")),
+    )
 
 
 def _combined(
-    parts: list[dict], table: str, empty: pl.DataFrame, sort: list[str], first: pl.LazyFrame | None = None
+    parts: list[RegisterPart], table: str, empty: pl.DataFrame, sort: list[str], first: pl.LazyFrame | None = None
 ) -> pl.LazyFrame:
-    frames = ([first] if first is not None else []) + [pl.scan_parquet(p[table]) for p in parts if table in p]
+    paths = [getattr(p, table) for p in parts]
+    frames = ([first] if first is not None else []) + [pl.scan_parquet(path) for path in paths if path]
     if not frames:
         return empty.lazy()
     return pl.concat(frames, how="vertical_relaxed").sort(sort, maintain_order=True)
 
 
 @task(**TASK)
-def combine_register(data_root: str, periode: str, parts: list[dict], previous_periode: str | None) -> dict:
+def combine_register(data_root: str, periode: str, parts: list[RegisterPart], previous_periode: str | None) -> Register:
     """The partitions' outputs as the period's three register tables, in their published order."""
     root = io.Root(Path(data_root))
     work = root.work(periode)
@@ -132,9 +134,9 @@ def combine_register(data_root: str, periode: str, parts: list[dict], previous_p
         ["periode", "kode_prov", "sumber_file", "sumber_baris", "nik"],
         first=previous_riwayat,
     )
-    return {
-        "hasil_usulan": str(io.write_parquet(hasil.collect(), work / "hasil_usulan.parquet")),
-        "individu": str(io.write_parquet(individu.collect(), work / "individu.parquet")),
-        "riwayat": str(io.write_parquet(riwayat.collect(), work / "riwayat.parquet")),
-        "previous_periode": previous_periode,
-    }
+    return Register(
+        hasil_usulan=str(io.write_parquet(hasil.collect(), work / "hasil_usulan.parquet")),
+        individu=str(io.write_parquet(individu.collect(), work / "individu.parquet")),
+        riwayat=str(io.write_parquet(riwayat.collect(), work / "riwayat.parquet")),
+        previous_periode=previous_periode,
+    )

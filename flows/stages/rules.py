@@ -12,6 +12,7 @@ from prefect import task
 
 from flows import io, references
 from flows.stages.common import TASK, common_input, part_files, reference_date, task_groups
+from flows.stages.results import Split
 from rules import load_ruleset
 from transforms import household, overrides, register, status
 
@@ -19,7 +20,7 @@ PERSON_FACTS = {"NIK": pl.String, "TGL_MATI": pl.Date, "JENIS_PKRJN": pl.String}
 
 
 @task(**TASK)
-def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
+def split_rules(data_root: str, periode: str, individu_path: str) -> Split:
     """The register and the reference facts the rules need, split by household partition, each
     reference read once: Dukcapil for the register's persons (by NIK) and for everyone on their
     households' family cards (by NO_KK, registered or not), DTSEN for their households."""
@@ -62,14 +63,14 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> dict:
         overrides.active_overrides(ov, periode=periode, reference_date=reference_date(periode))
     )
     io.write_parquet(sanggah, common_input(root, periode, "sanggah"))
-    return {
-        "groups": task_groups(base / "individu") or [["00"]],
-        "dukcapil_nik_ganda": references.duplicate_niks(found.filter(pl.col("NIK").is_in(keys["nik"].implode()))),
-    }
+    return Split(
+        groups=task_groups(base / "individu") or [["00"]],
+        dukcapil_nik_ganda=references.duplicate_niks(found.filter(pl.col("NIK").is_in(keys["nik"].implode()))),
+    )
 
 
 @task(**TASK)
-def decide_partition(data_root: str, periode: str, parts: list[str], rules_path: str | None) -> dict:
+def decide_partition(data_root: str, periode: str, parts: list[str], rules_path: str | None) -> str:
     """Eligibility, status and amounts per programme and unit, for the households of some partitions."""
     root = io.Root(Path(data_root))
     base = root.work(periode) / "rules"
@@ -97,12 +98,13 @@ def decide_partition(data_root: str, periode: str, parts: list[str], rules_path:
         reference_date=reference_date(periode),
         sanggah=common["sanggah"],
     ).collect()
-    return {"penerima": str(io.write_parquet(out, base / "out" / parts[0] / "penerima.parquet"))}
+    return str(io.write_parquet(out, base / "out" / parts[0] / "penerima.parquet"))
 
 
 @task(**TASK)
-def combine_rules(data_root: str, periode: str, parts: list[dict]) -> str:
+def combine_rules(data_root: str, periode: str, parts: list[str]) -> str:
+    """The partitions' penerima as the period's one table, in its published order."""
     root = io.Root(Path(data_root))
-    frames = [pl.scan_parquet(p["penerima"]) for p in parts]
+    frames = [pl.scan_parquet(p) for p in parts]
     out = pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik", maintain_order=True)
     return str(io.write_parquet(out.collect(), root.work(periode) / "penerima.parquet"))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 STAGE = r'''
 import os, sys, time, shutil, json
+from dataclasses import asdict
 from pathlib import Path
 import flows
 from flows import monthly as m, io
@@ -47,17 +48,17 @@ elif stage == "match":
     m.match_usulan.fn(root, periode, sorted(str(p) for p in (w / "usulan").glob("*.parquet")), None)
 elif stage == "register":   # the partitions on as many threads as the flow's default runner uses
     split = m.split_register.fn(root, periode, str(w / "matched.parquet"))
-    parts = list(pool.map(lambda p: m.reconcile_partition.fn(root, periode, p), split["groups"]))
-    json.dump(m.combine_register.fn(root, periode, parts, split["previous_periode"]), open(w / "reg.json", "w"))
+    parts = list(pool.map(lambda p: m.reconcile_partition.fn(root, periode, p), split.groups))
+    json.dump(asdict(m.combine_register.fn(root, periode, parts, split.previous_periode)), open(w / "reg.json", "w"))
 elif stage == "rules":   # the payment stage's preparation (tranches, accounts, ledger) and settlement included
     from flows.stages import payments as pay
     reg = json.load(open(w / "reg.json"))
     split = m.split_rules.fn(root, periode, reg["individu"])
     ready = pay.prepare_payments.fn(root, periode, reg["previous_periode"], reg["individu"], None)
-    parts = list(pool.map(lambda p: m.decide_partition.fn(root, periode, p, None), split["groups"]))
+    parts = list(pool.map(lambda p: m.decide_partition.fn(root, periode, p, None), split.groups))
     penerima = m.combine_rules.fn(root, periode, parts)
-    paid = pay.settle_payments.fn(root, periode, penerima, ready["ledger"], None)
-    json.dump({"penerima": penerima, "ready": ready, "paid": paid}, open(w / "pen.json", "w"))
+    paid = pay.settle_payments.fn(root, periode, penerima, ready.ledger, None)
+    json.dump({"penerima": penerima, "ready": asdict(ready), "paid": asdict(paid)}, open(w / "pen.json", "w"))
 elif stage == "publish":
     reg, pen = json.load(open(w / "reg.json")), json.load(open(w / "pen.json"))
     paid = pen["paid"]
@@ -69,7 +70,8 @@ elif stage == "publish":
     from rules import load_matching_model, load_ruleset
     rules, model = load_ruleset(), load_matching_model()
     manifest = {"periode": periode, "run_id": "bench", "started_at": "bench", "karantina": [], "diabaikan": [],
-                "rule_set": {"version": rules.version, "sha256": rules.sha256},
+                "rule_set": {"version": rules.version, "sha256": rules.sha256,
+                             "programmes": rules.programme_vocabulary.manifest()},
                 "matching_model": {"version": model.model.version, "sha256": model.sha256},
                 "inputs": {"usulan": [], "reference": []}, "umpan_balik": {}}
     manifest["input_fingerprint"] = release.input_fingerprint(manifest)

@@ -1,0 +1,126 @@
+"""What each task of the monthly run returns: small typed records of paths under the data root's
+work folder and a few counts, never frames. The flow (``flows/monthly.py``) reads them by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One inbox entry's outcome (``ingest_batch``): exactly one of ``staged`` (a Parquet of its rows),
+    ``karantina`` (quarantined, with the reason code) or ``diabaikan`` (not read) is set.
+
+    ``file`` is the path inside the province folder (the rows' ``sumber_file``), ``path`` the path
+    inside the data root, ``action`` what the run did (``inbox.READ`` ... ``inbox.NEXT_RUN``),
+    ``sha256`` of the bytes parsed (None for a file not read)."""
+
+    kode_prov: str
+    file: str
+    path: str
+    action: str
+    sha256: str | None = None
+    rows: int = 0
+    staged: str | None = None
+    karantina: str | None = None
+    diabaikan: str | None = None
+    keterangan: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    kolom_diabaikan: list[str] = field(default_factory=list)
+
+    def manifest_entry(self) -> dict:
+        """The file as the manifest's ``inputs.usulan`` records it."""
+        entry = {"kode_prov": self.kode_prov, "path": self.path, "sha256": self.sha256, "rows": self.rows}
+        return entry | {k: v for k, v in (("karantina", self.karantina), ("diabaikan", self.diabaikan)) if v}
+
+    def quarantine_entry(self) -> dict:
+        return {
+            "kode_prov": self.kode_prov,
+            "file": self.file,
+            "karantina": self.karantina,
+            "keterangan": self.keterangan,
+        }
+
+    def ignored_entry(self) -> dict:
+        return {"kode_prov": self.kode_prov, "file": self.file, "alasan": self.diabaikan, "keterangan": self.keterangan}
+
+
+@dataclass(frozen=True)
+class References:
+    """``read_references``: the manifest entries of every reference, feedback and override file, and
+    the rows of them that break a value rule (counts and row numbers)."""
+
+    reference: list[dict]
+    warnings: list[dict]
+
+
+@dataclass(frozen=True)
+class Matched:
+    """``match_usulan``: every row with its decision, the candidates that competed, the Dukcapil NIKs
+    found twice among the candidates, and the month's own m/u estimates (recorded, never applied)."""
+
+    matched: str
+    kandidat_padan: str
+    dukcapil_nik_ganda: int
+    estimates: dict | None
+
+
+@dataclass(frozen=True)
+class Split:
+    """A split stage (``split_register``, ``split_rules``): the partitions grouped into tasks."""
+
+    groups: list[list[str]]
+    previous_periode: str | None = None
+    dukcapil_nik_ganda: int = 0
+
+
+@dataclass(frozen=True)
+class RegisterPart:
+    """``reconcile_partition``: some partitions' register after, history events and (when they had
+    rows) the rows' outcomes."""
+
+    individu: str
+    riwayat: str
+    hasil_usulan: str | None = None
+
+
+@dataclass(frozen=True)
+class Register:
+    """``combine_register``: the period's three register tables, in their published order."""
+
+    hasil_usulan: str
+    individu: str
+    riwayat: str
+    previous_periode: str | None
+
+
+@dataclass(frozen=True)
+class PaymentsReady:
+    """``prepare_payments``: the ledger after this period's feedback, and the feedback that answers
+    nothing known (the account registry and the tranches are left in the run's common inputs)."""
+
+    ledger: str
+    umpan_balik_tidak_dikenal: str
+
+
+@dataclass(frozen=True)
+class Payments:
+    """``settle_payments``: the banks' lists and stop lists, the ledger, the accounts and the
+    reconciliation of the entitlement."""
+
+    lists: str
+    stops: str
+    pembayaran: str
+    rekening: str
+    rekonsiliasi: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """``publish_release``: where the snapshot is, whether a rerun found it already published with
+    the same content, and the files a rerun restored."""
+
+    snapshot: str
+    unchanged: bool
+    repaired: list[str] = field(default_factory=list)
