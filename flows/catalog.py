@@ -36,13 +36,13 @@ def write_catalog(data_root: Path) -> dict:
     """(Re)write the catalog; returns the views created. Views store absolute paths: rerun after
     moving the data root."""
     root = io.Root(data_root.resolve())
-    present = [t for t in TABLES if any((root.analytics / t).glob("periode=*/data.parquet"))]
+    present = [t for t in TABLES if io.has_parquet(root.analytics / t)]
     if not present:
         raise FileNotFoundError(
             f"no pseudonymised zone in {root.analytics}: runs publish it only when PADAN_PSEUDONYM_KEY is set"
         )
     tmp = root.path / ".padan.duckdb.tmp"
-    tmp.unlink(missing_ok=True)
+    io.remove_file(tmp)
     # written in the 1.5 storage format, so that the duckdb command line of 1.x opens it as well as 2.x
     con = duckdb.connect()
     con.execute(f"ATTACH '{tmp.as_posix()}' AS catalog (STORAGE_VERSION 'v1.5.0')")

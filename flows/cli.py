@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -238,12 +237,12 @@ def demo(
     periode: Annotated[str, typer.Option("--periode")] = "2026-11",
 ) -> None:
     """Generate a small demo data root under data/demo/, run the month on it, print the summary."""
+    from flows import io
     from flows.generate import generate_data_root
     from flows.runners import early_server
 
     with early_server():  # starts while the demo data is generated
-        if DEMO_ROOT.exists():
-            shutil.rmtree(DEMO_ROOT)
+        io.remove_tree(DEMO_ROOT)
         truth = DEMO_ROOT.parent / "demo.truth"
         console.print(f"generating demo data root in {DEMO_ROOT} ...")
         generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)

@@ -3,7 +3,6 @@ out to the family. Reads a published snapshot and the reference files; never sta
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import polars as pl
@@ -34,12 +33,12 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
     """The explanation text for one NIK or one No KK in the snapshot of ``periode``."""
     r = io.Root(root)
     snap = r.snapshot(periode)
-    if not (snap / "_manifest.json").is_file():
+    if not io.is_file(snap / "_manifest.json"):
         raise FileNotFoundError(f"no published snapshot for periode {periode} in {root}")
-    manifest = json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))
-    individu = pl.read_parquet(snap / "individu")
-    penerima = pl.read_parquet(snap / "penerima", hive_partitioning=False)
-    hasil = pl.read_parquet(snap / "hasil_usulan")
+    manifest = io.read_json(snap / "_manifest.json")
+    individu = io.read_parquet(snap / "individu")
+    penerima = io.read_parquet(snap / "penerima", hive_partitioning=False)
+    hasil = io.read_parquet(snap / "hasil_usulan")
     if nik:
         person = individu.filter(pl.col("nik") == nik)
         if person.height:
@@ -101,8 +100,8 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
                 )
             lines.append("")
     history = snap / "riwayat" / "riwayat.parquet"
-    if history.is_file():
-        riwayat = pl.read_parquet(history).filter((pl.col("nik") == nik) if nik else (pl.col("no_kk") == no_kk))
+    if io.is_file(history):
+        riwayat = io.read_parquet(history).filter((pl.col("nik") == nik) if nik else (pl.col("no_kk") == no_kk))
         if riwayat.height:
             lines.append("Riwayat register:")
             for e in riwayat.iter_rows(named=True):
@@ -148,10 +147,10 @@ def _candidate_lines(snap: Path, row: dict, asked: str | None, manifest: dict) -
     from transforms.linkage.contest import CHOICES
 
     path = snap / "kandidat_padan" / "kandidat_padan.parquet"
-    if not path.is_file():
+    if not io.is_file(path):
         return []
     cands = (
-        pl.read_parquet(path)
+        io.read_parquet(path)
         .filter(
             (pl.col("kode_prov") == row["kode_prov"])
             & (pl.col("sumber_file") == row["sumber_file"])
@@ -215,7 +214,7 @@ def _reference_lines(
         pl.col("aktif").str.strip_chars().str.to_uppercase().is_in(list(AKTIF_YA))
     )
     staff = dict(zip(sdm["nik"].str.strip_chars().to_list(), sdm["jenis_sdm"].to_list()))
-    registered = set(pl.read_parquet(snap / "individu", columns=["nik"])["nik"].to_list())
+    registered = set(io.read_parquet(snap / "individu", columns=["nik"])["nik"].to_list())
     occupations = set(load_ruleset().exclusions.occupations)
     found = []
     for m in card.sort("NIK").iter_rows(named=True):
@@ -232,7 +231,7 @@ def _reference_lines(
         + ("; " + "; ".join(found) if found else "; tidak ada anggota yang mengecualikan keluarga")
     )
     accounts = snap / "rekening" / "rekening.parquet"
-    acc = pl.read_parquet(accounts).filter(pl.col("no_kk") == no_kk) if accounts.is_file() else pl.DataFrame()
+    acc = io.read_parquet(accounts).filter(pl.col("no_kk") == no_kk) if io.is_file(accounts) else pl.DataFrame()
     if acc.height:
         a = acc.row(0, named=True)
         number = ("*" * 4 + a["no_rekening"][-4:]) if a["no_rekening"] else "-"
@@ -243,7 +242,7 @@ def _reference_lines(
     else:
         out.append("  Rekening (burekol): belum ada; dibayar lewat PT Pos")
     ledger = snap / "pembayaran" / "pembayaran.parquet"
-    events = pl.read_parquet(ledger).filter(pl.col("no_kk") == no_kk) if ledger.is_file() else pl.DataFrame()
+    events = io.read_parquet(ledger).filter(pl.col("no_kk") == no_kk) if io.is_file(ledger) else pl.DataFrame()
     out.append("  Pembayaran (buku besar):" if events.height else "  Pembayaran (buku besar): belum ada")
     for e in events.iter_rows(named=True):
         rupiah = f"{e['nominal']:,}".replace(",", ".") if e["nominal"] is not None else "-"

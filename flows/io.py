@@ -1,6 +1,9 @@
-"""Paths and plain reads and writes of the data root (contracts.md lays out the root). The other
-modules that touch it: ``inbox`` (the uploads), ``references`` (reference and feedback inputs),
-``release`` and ``publish`` (the outputs), ``lock`` (one writer)."""
+"""Paths and plain reads and writes of the data root (contracts.md lays out the root): every task,
+writer and reader goes through the functions here for its tables, JSON and files, so that a data
+root elsewhere (object storage, issue 18) changes this module, not its callers. Three mechanisms
+keep their own file operations beside it, each in one module: ``inbox`` (the walk of the uploads,
+which must see links and special files), ``publish`` (the switch that makes a release visible in
+one step, and its recovery) and ``lock`` (one writer)."""
 
 from __future__ import annotations
 
@@ -135,6 +138,68 @@ def sha256_bytes(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def read_parquet(path: Path | list[Path], **options) -> pl.DataFrame:
+    """A Parquet file, a folder of them or a list (``options``: polars', e.g. ``columns``,
+    ``hive_partitioning``)."""
+    return pl.read_parquet(path, **options)
+
+
+def scan_parquet(path: Path | list[Path] | list[str], **options) -> pl.LazyFrame:
+    return pl.scan_parquet(path, **options)
+
+
+def sink_partitions(lf: pl.LazyFrame, folder: Path, key: list[str]) -> None:
+    """``lf`` streamed into hive partitions by ``key`` under ``folder`` (the run's work tables)."""
+    lf.sink_parquet(pl.PartitionBy(folder, key=key), mkdir=True)
+
+
+def row_count(path: Path | str) -> int:
+    """The rows of a Parquet file or folder, read from the metadata."""
+    return pl.scan_parquet(path).select(pl.len()).collect().item()
+
+
+def has_parquet(folder: Path) -> bool:
+    """Whether a folder holds any Parquet file, at any depth (a partitioned table with rows)."""
+    return folder.is_dir() and any(folder.rglob("*.parquet"))
+
+
+def is_file(path: Path) -> bool:
+    return path.is_file()
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def write_bytes(data: bytes, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def make_dirs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def remove_file(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def remove_tree(folder: Path) -> None:
+    """A work or staging folder and all below it (nothing when absent)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def partition_folders(folder: Path, name: str) -> list[Path]:
+    """The ``<name>=<value>`` folders directly under ``folder``, sorted."""
+    return sorted(folder.glob(f"{name}=*")) if folder.is_dir() else []
+
+
 def write_parquet(df: pl.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     df.write_parquet(path, compression="zstd", statistics=True)
@@ -154,8 +219,12 @@ def write_partitioned(df: pl.DataFrame, folder: Path, keys: list[str]) -> list[P
 
 
 def write_json(obj: dict, path: Path) -> Path:
+    return write_text(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n", path)
+
+
+def write_text(text: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 

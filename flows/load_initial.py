@@ -19,10 +19,10 @@ from transforms import ingest
 def stage_initial_load(data_root: Path, periode: str, source: Path) -> dict[str, int]:
     """Write the extract's rows into the period's inbox, one file per province; returns rows per province."""
     root = io.Root(data_root)
-    existing = sorted(p.name for p in root.snapshots.glob("periode=*")) if root.snapshots.is_dir() else []
+    existing = [p.name for p in io.partition_folders(root.snapshots, "periode")]
     if existing:
         raise ValueError(f"an initial load must come first: {data_root} already has snapshots {existing}")
-    text, _ = ingest.decode_text(source.read_bytes())
+    text, _ = ingest.decode_text(io.read_bytes(source))
     df = pl.read_csv(text.encode("utf-8"), separator=ingest.sniff_delimiter(text), infer_schema=False)
     df = df.rename({c: ingest.normalise_header(c) for c in df.columns})
     if "jenis_usulan" not in df.columns:
@@ -36,7 +36,6 @@ def stage_initial_load(data_root: Path, periode: str, source: Path) -> dict[str,
         df.partition_by("_prov", as_dict=True, maintain_order=True).items(), key=lambda kv: str(kv[0][0])
     ):
         folder = root.inbox(periode) / (prov if prov and len(prov) == 2 else "00")
-        folder.mkdir(parents=True, exist_ok=True)
-        part.drop("_prov").write_csv(folder / f"dtks_awal_{source.stem}.csv")
+        io.write_bytes(part.drop("_prov").write_csv().encode("utf-8"), folder / f"dtks_awal_{source.stem}.csv")
         counts[folder.name] = part.height
     return counts

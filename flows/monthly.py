@@ -5,9 +5,7 @@ one module per stage). Tasks pass paths, never frames."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -153,7 +151,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     progress.report(stages[3], 1, 1)
     summary = run_summary(root, periode, published, quarantined) | {"diabaikan": ignored}
     _artifacts(summary)
-    shutil.rmtree(root.work(periode), ignore_errors=True)
+    io.remove_tree(root.work(periode))
     return summary
 
 
@@ -204,11 +202,11 @@ def _artifacts(summary: dict) -> None:
 
 def run_summary(root: io.Root, periode: str, published: Published, quarantined: list[dict]) -> dict:
     snap = Path(published.snapshot)
-    manifest = json.loads((snap / "_manifest.json").read_text(encoding="utf-8"))
-    h = pl.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
+    manifest = io.read_json(snap / "_manifest.json")
+    h = io.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
     p = (
-        pl.read_parquet(snap / "penerima", hive_partitioning=False)
-        if any((snap / "penerima").rglob("*.parquet"))
+        io.read_parquet(snap / "penerima", hive_partitioning=False)
+        if io.has_parquet(snap / "penerima")
         else pl.DataFrame(schema={"program": pl.String, "status": pl.String, "nominal": pl.Int64})
     )
     by_status = (
@@ -228,11 +226,8 @@ def run_summary(root: io.Root, periode: str, published: Published, quarantined: 
         "ditolak": int((h["hasil"] == "DITOLAK").sum()) if h.height else 0,
         "padan": int(h["status_padan"].is_in(list(schemas.PADAN_ACCEPTED)).sum()) if h.height else 0,
         "padan_koreksi": int((h["status_padan"] == "PADAN_KOREKSI").sum()) if h.height else 0,
-        "individu": pl.scan_parquet(snap / "individu" / "individu.parquet").select(pl.len()).collect().item(),
-        "umpan_balik_tidak_dikenal": pl.scan_parquet(snap / "umpan_balik_tidak_dikenal")
-        .select(pl.len())
-        .collect()
-        .item(),
+        "individu": io.row_count(snap / "individu" / "individu.parquet"),
+        "umpan_balik_tidak_dikenal": io.row_count(snap / "umpan_balik_tidak_dikenal"),
         "karantina": quarantined,
         "penerima": by_status,
         "report": str(root.report(periode)),

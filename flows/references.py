@@ -62,7 +62,7 @@ def _date_expr(name: str, dtype: pl.DataType) -> pl.Expr:
 def _conformed(path: Path, types: dict[str, str], index: int, what: str) -> pl.LazyFrame:
     """One Parquet file with the contract's columns in the contract's types; a missing column or a
     type that cannot hold the value (a float id) refuses the file."""
-    lf = pl.scan_parquet(path)
+    lf = io.scan_parquet(path)
     have = lf.collect_schema()
     missing = [n for n in types if n not in have]
     if missing:
@@ -159,7 +159,7 @@ def read_csv_input(
     frames, entries, warnings = [], [], []
     for f in io.visible_files(folder, "*.csv"):
         rel = str(f.relative_to(root.path))
-        raw = f.read_bytes()
+        raw = io.read_bytes(f)
         try:
             df = io.csv_strings(raw)
         except Exception as exc:  # noqa: BLE001  any reason a file cannot be read is the same for the operator
@@ -262,7 +262,7 @@ def read_overrides(root: io.Root) -> tuple[pl.DataFrame, list[dict]]:
     frames, entries = [], []
     for f in io.visible_files(root.overrides, "*.csv"):
         rel = str(f.relative_to(root.path))
-        raw = f.read_bytes()
+        raw = io.read_bytes(f)
         try:
             df = io.csv_strings(raw)
         except Exception as exc:  # noqa: BLE001

@@ -45,10 +45,8 @@ TIMED = ("reports/",)
 def write_csv_for_excel(df: pl.DataFrame, path: Path) -> Path:
     """CSV for Excel in an Indonesian locale: ``;`` delimiter (the decimal mark is a comma), UTF-8
     with BOM so that names keep their letters, CRLF line ends; no cell starts a formula."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = outcomes.receipt_csv_ready(df).write_csv(separator=";", line_terminator="\r\n", quote_style="non_numeric")
-    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
-    return path
+    return io.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"), path)
 
 
 def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path, programmes: schemas.Programmes) -> None:
@@ -88,7 +86,7 @@ def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path, 
     the stop list (``<BANK>_stop``: tranches listed before that must not be paid now, and why), and
     the control totals per programme and tahap (``<BANK>_kontrol.csv``: rows, total and sha256 of
     the list file, and the same for the stop list)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    io.make_dirs(folder)
     lists = lists.select(payments.LIST_COLUMNS)
     schemas.bound(schemas.BankList, programmes).validate(lists, lazy=True)
     for bank in schemas.BANKS:
@@ -149,8 +147,7 @@ def write_report(
 ) -> None:
     figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], previous_penerima)
     figures["rekonsiliasi"] = frames["rekonsiliasi"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report.report_html(periode, figures, manifest), encoding="utf-8")
+    io.write_text(report.report_html(periode, figures, manifest), path)
 
 
 def feedback_received(entries: list[dict], root: io.Root, periode: str) -> dict:
@@ -252,9 +249,9 @@ class SnapshotExists(RuntimeError):
 def published_manifest(root: io.Root, periode: str) -> dict | None:
     """The manifest of the period as readers see it now, or None."""
     path = root.snapshot(periode) / "_manifest.json"
-    if not path.is_file():
+    if not io.is_file(path):
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return io.read_json(path)
 
 
 def refuse_changed_inputs(root: io.Root, periode: str, fingerprint: str, *, replace: bool) -> None:
@@ -273,7 +270,7 @@ def _pointer_stale(root: io.Root) -> bool:
     pointer = root.snapshots / "_current.json"
     expected = publish.current_pointer(gen) if gen else None
     try:
-        now = json.loads(pointer.read_text(encoding="utf-8"))
+        now = io.read_json(pointer)
     except (OSError, ValueError):
         now = None
     return now != expected

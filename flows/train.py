@@ -35,7 +35,7 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
         out = ingest_batch.fn(str(root.path), periode, entry, i)
         if "staged" in out:
             staged.append(out["staged"])
-    usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
+    usulan = io.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
     dk = references.one_row_per_nik(
         blocking.fetch_candidates(references.scan_dukcapil(root), blocking.candidate_keys(usulan, loose=True))
     ).collect()
@@ -54,7 +54,7 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
 def train(data_root: Path, periode: str, truth_dir: Path, out: Path) -> dict:
     current = yaml.safe_load(out.read_text(encoding="utf-8"))
     model = load_matching_model(out).model
-    truth = pl.read_parquet(truth_dir / "truth.parquet")
+    truth = io.read_parquet(truth_dir / "truth.parquet")
     v = labelled_vectors(data_root, periode, truth, model)
     fitted = fit.fit_weights(v, v["is_match"])
     n_pairs, n_match = v.height, int(v["is_match"].sum())

@@ -30,7 +30,7 @@ PARTITION_ROWS_ENV = "PADAN_PARTITION_ROWS"
 
 
 def part_files(folder: Path, parts: list[str]) -> list[Path]:
-    return sorted(f for part in parts for f in (folder / f"_part={part}").glob("*.parquet"))
+    return sorted(f for part in parts for f in io.parquet_files(folder / f"_part={part}"))
 
 
 def task_groups(*folders: Path) -> list[list[str]]:
@@ -42,9 +42,9 @@ def task_groups(*folders: Path) -> list[list[str]]:
     target = int(os.environ.get(PARTITION_ROWS_ENV) or 250_000)
     sizes: dict[str, int] = {}
     for folder in folders:
-        for d in sorted(folder.glob("_part=*")) if folder.is_dir() else []:
+        for d in io.partition_folders(folder, "_part"):
             part = d.name.split("=", 1)[1]
-            sizes[part] = sizes.get(part, 0) + sum(io.parquet_rows(f) for f in d.glob("*.parquet"))
+            sizes[part] = sizes.get(part, 0) + sum(io.parquet_rows(f) for f in io.parquet_files(d))
     groups: list[list[str]] = []
     filled = target
     for part in sorted(sizes):

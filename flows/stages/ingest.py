@@ -73,7 +73,7 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
     staged = io.write_parquet(rows.sort("sumber_baris"), root.work(periode) / "usulan" / f"{index:05d}.parquet")
     return replace(
         out,
-        rows=pl.scan_parquet(staged).select(pl.len()).collect().item(),
+        rows=io.row_count(staged),
         staged=str(staged),
         encoding=batch.encoding,
         delimiter=batch.delimiter,

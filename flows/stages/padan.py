@@ -72,7 +72,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
             dukcapil_nik_ganda=0,
             estimates=None,
         )
-    usulan = pl.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
+    usulan = io.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
     dk_scan = references.scan_dukcapil(root)
     duplicates = 0
 
@@ -105,7 +105,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         root.work(periode) / "kandidat_padan.parquet",
     )
     active = overrides.active_overrides(
-        pl.read_parquet(common_input(root, periode, "overrides")),
+        io.read_parquet(common_input(root, periode, "overrides")),
         periode=periode,
         reference_date=reference_date(periode),
     )

@@ -32,9 +32,9 @@ def check_ledger_programmes(root: io.Root, periode: str, rules) -> None:
     tranches of: their feedback could not be read and the ledger could not be published."""
     previous = io.latest_snapshot_before(root, periode)
     path = root.snapshot(previous) / "pembayaran" / "pembayaran.parquet" if previous else None
-    if path is None or not path.is_file():
+    if path is None or not io.is_file(path):
         return
-    held = pl.scan_parquet(path).select(pl.col("program").unique().sort()).collect()["program"].to_list()
+    held = io.scan_parquet(path).select(pl.col("program").unique().sort()).collect()["program"].to_list()
     if missing := [p for p in held if p not in rules.programmes]:
         raise RuleError(
             rules.source,
@@ -55,18 +55,18 @@ def previous_ledger(root: io.Root, previous_periode: str | None, rules) -> pl.Da
     if previous_periode is None:
         return payments.empty_ledger()
     path = root.snapshot(previous_periode) / "pembayaran" / "pembayaran.parquet"
-    if path.is_file():
-        return pl.read_parquet(path)
+    if io.is_file(path):
+        return io.read_parquet(path)
     tranche = {name: p.tranche_months for name, p in _bank_programmes(rules).items()}
     frames = []
-    for folder in sorted(root.disbursement_root.glob("periode=*")):
+    for folder in io.partition_folders(root.disbursement_root, "periode"):
         listed_in = folder.name.split("=", 1)[1]
         if listed_in > previous_periode:
             continue
-        for f in sorted(folder.glob("*.parquet")):
+        for f in io.parquet_files(folder):
             if "_" in f.stem:  # control totals and stop lists are not lists
                 continue
-            lst = pl.read_parquet(f).filter(pl.col("program").is_in(list(tranche)))
+            lst = io.read_parquet(f).filter(pl.col("program").is_in(list(tranche)))
             if not lst.height:
                 continue
             frames.append(
@@ -93,19 +93,21 @@ def prepare_payments(
     root = io.Root(Path(data_root))
     rules = load_ruleset(rules_path)
     prev_accounts = root.snapshot(previous_periode) / "rekening" / "rekening.parquet" if previous_periode else None
-    before = pl.read_parquet(prev_accounts) if prev_accounts and prev_accounts.is_file() else accounts.empty_accounts()
-    burekol = pl.read_parquet(common_input(root, periode, "burekol"))
+    before = (
+        io.read_parquet(prev_accounts) if prev_accounts and io.is_file(prev_accounts) else accounts.empty_accounts()
+    )
+    burekol = io.read_parquet(common_input(root, periode, "burekol"))
     registry = accounts.accounts_after(before, burekol, periode=periode)
     ledger = previous_ledger(root, previous_periode, rules)
     salur = normalised_salur(
-        pl.read_parquet(common_input(root, periode, "salur")), aliases=rules.programme_vocabulary.aliases
+        io.read_parquet(common_input(root, periode, "salur")), aliases=rules.programme_vocabulary.aliases
     )
     events, unmatched = feedback_events(salur, payments.ledger_state(ledger), periode=periode)
     ledger = pl.concat([ledger, events])
     tahap = {name: payments.tahap_of(periode, p.tranche_months) for name, p in _bank_programmes(rules, periode).items()}
     tranches = payments.current_tranche(payments.ledger_state(ledger), tahap)
     unknown = pl.concat(
-        [accounts.unknown_households(burekol, pl.read_parquet(individu_path, columns=["no_kk"])), unmatched]
+        [accounts.unknown_households(burekol, io.read_parquet(individu_path, columns=["no_kk"])), unmatched]
     ).sort("sumber", "sumber_baris")
     io.write_parquet(registry, common_input(root, periode, "rekening"))
     io.write_parquet(tranches, common_input(root, periode, "tahap"))
@@ -125,11 +127,11 @@ def settle_payments(
     rules = load_ruleset(rules_path)
     bank = _bank_programmes(rules, periode)  # an ended programme's tranches are neither listed nor stopped
     open_now = [name for name, p in bank.items() if payments.listing_open(periode, p.tranche_months, p.list_in_months)]
-    penerima = pl.read_parquet(penerima_path)
-    ledger = pl.read_parquet(ledger_path)
+    penerima = io.read_parquet(penerima_path)
+    ledger = io.read_parquet(ledger_path)
     state = payments.ledger_state(ledger)
-    tranches = pl.read_parquet(common_input(root, periode, "tahap"))
-    registry = pl.read_parquet(common_input(root, periode, "rekening"))
+    tranches = io.read_parquet(common_input(root, periode, "tahap"))
+    registry = io.read_parquet(common_input(root, periode, "rekening"))
     lists = payments.payment_lists(
         penerima,
         tranches,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import polars as pl
 from prefect import task
 
 from flows import io, release
@@ -20,17 +18,17 @@ def publish_release(
     """Every output of the period written to a staging tree, then published in one switch (or left
     as published when a rerun gives the same result; repaired when published files went missing)."""
     root = io.Root(Path(data_root))
-    frames = {name: pl.read_parquet(p) for name, p in tables.items()}
+    frames = {name: io.read_parquet(p) for name, p in tables.items()}
     previous = io.latest_snapshot_before(root, periode)
-    prev_pen = pl.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False) if previous else None
+    prev_pen = io.read_parquet(root.snapshot(previous) / "penerima", hive_partitioning=False) if previous else None
     staged = io.new_staging_dir(root, periode)
     manifest = release.write_release(
         root,
         periode,
         frames,
         manifest,
-        lists=pl.read_parquet(lists["lists"]),
-        stops=pl.read_parquet(lists["stops"]),
+        lists=io.read_parquet(lists["lists"]),
+        stops=io.read_parquet(lists["stops"]),
         previous_penerima=prev_pen,
         reference_date=reference_date(periode),
         staged=staged,
@@ -38,5 +36,5 @@ def publish_release(
     try:
         outcome = release.settle(root, periode, staged, manifest, replace=replace)
     finally:
-        shutil.rmtree(staged, ignore_errors=True)
+        io.remove_tree(staged)
     return Published(snapshot=str(root.snapshot(periode)), unchanged=outcome["unchanged"], repaired=outcome["repaired"])

@@ -3,7 +3,6 @@ province code a NIK starts with), and the partitions' tables combined."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -26,22 +25,22 @@ def split_register(data_root: str, periode: str, matched: str) -> Split:
     """One streaming pass each over the period's rows and the previous register, split by partition."""
     root = io.Root(Path(data_root))
     base = root.work(periode) / "register"
-    shutil.rmtree(base, ignore_errors=True)
+    io.remove_tree(base)
     previous_periode = io.latest_snapshot_before(root, periode)
-    rows = pl.scan_parquet(matched)
+    rows = io.scan_parquet(matched)
     if rows.collect_schema().len():  # a period with no rows leaves a frame with no columns
         (
             rows.drop(_RAW_COLUMNS, strict=False)
             .with_columns(register.register_key_expr())
             .with_columns(_part=register.partition_expr(pl.coalesce("nik_register", "nik_usulan")))
-            .sink_parquet(pl.PartitionBy(base / "rows", key=["_part"]), mkdir=True)
+            .pipe(io.sink_partitions, base / "rows", ["_part"])
         )
     if previous_periode:
         (
-            pl.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
+            io.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
             .select(register.INDIVIDU_COLUMNS)
             .with_columns(_part=register.partition_expr(pl.col("nik")))
-            .sink_parquet(pl.PartitionBy(base / "previous", key=["_part"]), mkdir=True)
+            .pipe(io.sink_partitions, base / "previous", ["_part"])
         )
     return Split(groups=task_groups(base / "rows", base / "previous"), previous_periode=previous_periode)
 
@@ -53,7 +52,7 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> Regis
     root = io.Root(Path(data_root))
     base = root.work(periode) / "register"
     prev_files = part_files(base / "previous", parts)
-    previous = pl.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu()
+    previous = io.read_parquet(prev_files).drop("_part") if prev_files else register.empty_individu()
     previous, purged = unverified_removed(previous, periode=periode)
     row_files = part_files(base / "rows", parts)
     out = base / "out" / parts[0]
@@ -65,7 +64,7 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> Regis
     rejecting = rejecting_codes()
     lineage = ["kode_prov", "sumber_file", "sumber_baris"]
     rows = (
-        pl.read_parquet(row_files)
+        io.read_parquet(row_files)
         .drop("_part")
         .pipe(register.duplicate_codes, rejecting=rejecting)
         .pipe(register.register_codes, previous, rejecting=rejecting)
@@ -107,7 +106,7 @@ def _combined(
     parts: list[RegisterPart], table: str, empty: pl.DataFrame, sort: list[str], first: pl.LazyFrame | None = None
 ) -> pl.LazyFrame:
     paths = [getattr(p, table) for p in parts]
-    frames = ([first] if first is not None else []) + [pl.scan_parquet(path) for path in paths if path]
+    frames = ([first] if first is not None else []) + [io.scan_parquet(path) for path in paths if path]
     if not frames:
         return empty.lazy()
     return pl.concat(frames, how="vertical_relaxed").sort(sort, maintain_order=True)
@@ -119,7 +118,9 @@ def combine_register(data_root: str, periode: str, parts: list[RegisterPart], pr
     root = io.Root(Path(data_root))
     work = root.work(periode)
     history = root.snapshot(previous_periode) / "riwayat" / "riwayat.parquet" if previous_periode else None
-    previous_riwayat = pl.scan_parquet(history).select(list(RIWAYAT_SCHEMA)) if history and history.is_file() else None
+    previous_riwayat = (
+        io.scan_parquet(history).select(list(RIWAYAT_SCHEMA)) if history and io.is_file(history) else None
+    )
     hasil = _combined(
         parts,
         "hasil_usulan",

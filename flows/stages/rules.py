@@ -4,7 +4,6 @@ households, their members and their family cards."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -26,9 +25,9 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> Split:
     households' family cards (by NO_KK, registered or not), DTSEN for their households."""
     root = io.Root(Path(data_root))
     base = root.work(periode) / "rules"
-    shutil.rmtree(base, ignore_errors=True)
-    individu = pl.scan_parquet(individu_path).with_columns(_part=register.partition_expr(pl.col("no_kk")))
-    individu.sink_parquet(pl.PartitionBy(base / "individu", key=["_part"]), mkdir=True)
+    io.remove_tree(base)
+    individu = io.scan_parquet(individu_path).with_columns(_part=register.partition_expr(pl.col("no_kk")))
+    individu.pipe(io.sink_partitions, base / "individu", ["_part"])
     keys = individu.select("nik", "no_kk", "_part").collect()
     households = keys["no_kk"].unique()
     dk = references.scan_dukcapil(root)
@@ -42,13 +41,13 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> Split:
         people.lazy()
         .select(*PERSON_FACTS)
         .join(keys.lazy().select(NIK="nik", _part="_part"), on="NIK", how="inner")
-        .sink_parquet(pl.PartitionBy(base / "dukcapil", key=["_part"]), mkdir=True)
+        .pipe(io.sink_partitions, base / "dukcapil", ["_part"])
     )
     (
         people.lazy()
         .filter(pl.col("NO_KK").is_in(households.implode()))
         .with_columns(_part=register.partition_expr(pl.col("NO_KK")))
-        .sink_parquet(pl.PartitionBy(base / "kartu", key=["_part"]), mkdir=True)
+        .pipe(io.sink_partitions, base / "kartu", ["_part"])
     )
     dtsen = references.scan_dtsen(root)
     if dtsen is not None:
@@ -56,9 +55,9 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> Split:
             dtsen.filter(pl.col("no_kk").is_in(households.implode()))
             .drop(references.FILE_ORDER)
             .with_columns(_part=register.partition_expr(pl.col("no_kk")))
-            .sink_parquet(pl.PartitionBy(base / "dtsen", key=["_part"]), mkdir=True)
+            .pipe(io.sink_partitions, base / "dtsen", ["_part"])
         )
-    ov = pl.read_parquet(common_input(root, periode, "overrides"))
+    ov = io.read_parquet(common_input(root, periode, "overrides"))
     sanggah = overrides.sanggah_decisions(
         overrides.active_overrides(ov, periode=periode, reference_date=reference_date(periode))
     )
@@ -78,10 +77,10 @@ def decide_partition(data_root: str, periode: str, parts: list[str], rules_path:
 
     def part_of(table: str, empty: dict) -> pl.LazyFrame:
         files = part_files(base / table, parts)
-        return pl.scan_parquet(files).drop("_part") if files else pl.LazyFrame(schema=empty)
+        return io.scan_parquet(files).drop("_part") if files else pl.LazyFrame(schema=empty)
 
     common = {
-        name: pl.scan_parquet(common_input(root, periode, name))
+        name: io.scan_parquet(common_input(root, periode, name))
         for name in ("sdm_kesos", "gis", "sanggah", "rekening", "tahap")
     }
     out = status.penerima(
@@ -105,6 +104,6 @@ def decide_partition(data_root: str, periode: str, parts: list[str], rules_path:
 def combine_rules(data_root: str, periode: str, parts: list[str]) -> str:
     """The partitions' penerima as the period's one table, in its published order."""
     root = io.Root(Path(data_root))
-    frames = [pl.scan_parquet(p) for p in parts]
+    frames = [io.scan_parquet(p) for p in parts]
     out = pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik", maintain_order=True)
     return str(io.write_parquet(out.collect(), root.work(periode) / "penerima.parquet"))
