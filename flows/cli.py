@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
+from flows import settings
 
 # people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -168,6 +169,11 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
+    try:
+        settings.check()
+    except settings.SettingError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from exc
     with early_server():  # Prefect's temporary server starts while the files below are checked
         _check_rule_files(periode, rules, matching)
         _check_inputs(data_root, periode, rules)
@@ -246,8 +252,8 @@ def demo(
         truth = DEMO_ROOT.parent / "demo.truth"
         console.print(f"generating demo data root in {DEMO_ROOT} ...")
         generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)
-        if not os.environ.get("PADAN_PSEUDONYM_KEY"):
-            os.environ["PADAN_PSEUDONYM_KEY"] = "demo-key-not-a-secret"
+        if not settings.pseudonym_key():
+            os.environ[settings.PSEUDONYM_KEY] = "demo-key-not-a-secret"
             console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
         console.print("running the monthly flow ...")
         summary = _run_flow(DEMO_ROOT, periode, replace=True, rules=None)

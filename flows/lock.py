@@ -25,7 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-WAIT_ENV = "PADAN_LOCK_WAIT_SECONDS"
+from flows import settings
+
+WAIT_ENV = settings.LOCK_WAIT_SECONDS
 _POLL_SECONDS = 0.5
 
 _held: dict[str, list] = {}  # resolved lock path -> [fd, depth]
@@ -91,7 +93,7 @@ def writer_lock(
                 _held[key][1] -= 1
         return
     if wait_seconds is None:
-        wait_seconds = float(os.environ.get(WAIT_ENV) or 0)
+        wait_seconds = settings.lock_wait_seconds()
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait_seconds
     try:

@@ -12,7 +12,7 @@ import polars as pl
 from prefect import flow, get_run_logger, unmapped
 
 import schemas
-from flows import io, lock, progress, publish, release, runners
+from flows import io, lock, progress, publish, release, runners, settings
 from flows.stages import payments as payment_stage
 from flows.stages.ingest import discover_inbox, ingest_batch
 from flows.stages.padan import match_usulan, read_references
@@ -46,6 +46,7 @@ def monthly_run(
 
         periode = dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
     io.check_periode(periode)
+    settings.check()  # a setting that does not fit stops the run here, naming the variable
     check_valid_for(load_ruleset(rules_path), periode)  # rule files refused before the data root is touched
     load_matching_model(matching_path)
     root = io.Root(Path(data_root).resolve())

@@ -33,11 +33,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from flows import settings
 from flows.io import sha256_file
 
 TOPS = ("snapshots", "receipts", "disbursement", "analytics", "reports")
-FAULT_ENV = "PADAN_FAULT_AT"  # tests: SIGKILL this process at the named step (see ``fault``)
-PAUSE_ENV = "PADAN_PAUSE_AT"  # tests: stop at the named step for a while, as a long run would
+FAULT_ENV = settings.FAULT_AT  # tests: SIGKILL this process at the named step (see ``fault``)
+PAUSE_ENV = settings.PAUSE_AT  # tests: stop at the named step for a while, as a long run would
 KEEP_GENERATIONS = 2  # the current one and the one it replaced (readers may still be in it)
 
 
@@ -45,9 +46,9 @@ def fault(step: str) -> None:
     """Kill this process outright when ``PADAN_FAULT_AT`` names ``step`` (or wait there for two
     minutes when ``PADAN_PAUSE_AT`` does): how the kill test reaches every window of a publication
     deterministically. A no-op otherwise."""
-    if os.environ.get(FAULT_ENV) == step:
+    if settings.fault_at() == step:
         os.kill(os.getpid(), signal.SIGKILL)
-    if os.environ.get(PAUSE_ENV) == step:
+    if settings.pause_at() == step:
         time.sleep(120)
 
 

@@ -16,16 +16,15 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 from pathlib import Path
 
 import polars as pl
 
 import schemas
-from flows import io, publish
+from flows import io, publish, settings
 from transforms import analytics, outcomes, payments, report
 
-PSEUDONYM_KEY_ENV = "PADAN_PSEUDONYM_KEY"
+PSEUDONYM_KEY_ENV = settings.PSEUDONYM_KEY
 SNAPSHOT_TABLES = (
     "hasil_usulan",
     "individu",
@@ -124,7 +123,7 @@ def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path, 
 
 def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_date: dt.date, folder: Path) -> str:
     """The pseudonymised zone of the period, or why it was not written."""
-    key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
+    key = settings.pseudonym_key()
     if not key:
         return f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
     for name in ANALYTICS_TABLES:
@@ -169,7 +168,7 @@ def feedback_received(entries: list[dict], root: io.Root, periode: str) -> dict:
 def key_fingerprint() -> str | None:
     """A short digest that tells whether two runs used the same pseudonym key, from which the key
     cannot be recovered (an HMAC of a constant under the key)."""
-    key = os.environ.get(PSEUDONYM_KEY_ENV, "").encode("utf-8")
+    key = settings.pseudonym_key()
     return hmac.new(key, b"padan-key-fingerprint", hashlib.sha256).hexdigest()[:16] if key else None
 
 

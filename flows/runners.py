@@ -17,27 +17,25 @@ from __future__ import annotations
 import contextlib
 import os
 
+from flows import settings
+
 
 def thread_runner():
     """Prefect's thread pool, bounded (Prefect's own default starts every mapped task at once)."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=int(os.environ.get("PADAN_THREADS") or os.cpu_count() or 2))
+    return ThreadPoolTaskRunner(max_workers=settings.threads())
 
 
 def task_runner_from_env():
-    """The task runner the environment asks for."""
-    kind = os.environ.get("PADAN_TASK_RUNNER", "thread").strip().lower()
-    if kind in ("", "thread", "default"):
+    """The task runner the environment asks for (``flows.settings``)."""
+    if settings.task_runner_kind() == "thread":
         return thread_runner()
-    if kind != "dask":
-        raise ValueError(f"PADAN_TASK_RUNNER must be 'thread' or 'dask', not {kind!r}")
     from prefect_dask import DaskTaskRunner
 
-    address = os.environ.get("PADAN_DASK_ADDRESS")
-    if address:
+    if address := settings.dask_address():
         return DaskTaskRunner(address=address)
-    workers = int(os.environ.get("PADAN_DASK_WORKERS", "2"))
+    workers = settings.dask_workers()
     return DaskTaskRunner(
         cluster_class="distributed.LocalCluster",
         cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None},

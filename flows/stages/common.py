@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 from pathlib import Path
 
 from prefect.cache_policies import NO_CACHE
 
-from flows import io
+from flows import io, settings
 
 TASK = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -26,7 +25,7 @@ def common_input(root: io.Root, periode: str, name: str) -> Path:
     return root.work(periode) / "common" / f"{name}.parquet"
 
 
-PARTITION_ROWS_ENV = "PADAN_PARTITION_ROWS"
+PARTITION_ROWS_ENV = settings.PARTITION_ROWS
 
 
 def part_files(folder: Path, parts: list[str]) -> list[Path]:
@@ -39,7 +38,7 @@ def task_groups(*folders: Path) -> list[list[str]]:
     small provinces together where a task would cost more to schedule than to run. The grouping
     never changes a result (each person and household lies in one partition; the tables are
     combined and sorted after), only how the work is spread."""
-    target = int(os.environ.get(PARTITION_ROWS_ENV) or 250_000)
+    target = settings.partition_rows()
     sizes: dict[str, int] = {}
     for folder in folders:
         for d in io.partition_folders(folder, "_part"):

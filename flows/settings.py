@@ -1,0 +1,103 @@
+"""Every setting Padan reads from the environment, in one place: the variable, its type, its
+default and what it changes. A command, a deployment (``prefect.yaml``: ``job_variables.env``) or a
+test sets the variables; the code asks here, never ``os.environ`` itself, and a value that does not
+fit is refused naming the variable and what to write.
+
+| variable | default | what it does |
+|---|---|---|
+| ``PADAN_PSEUDONYM_KEY`` | unset | HMAC key of the analysts' zone; unset: the zone is not written (the manifest says so) |
+| ``PADAN_TASK_RUNNER`` | ``thread`` | ``thread`` (threads of this process) or ``dask`` |
+| ``PADAN_THREADS`` | the CPU count | threads of the thread runner |
+| ``PADAN_DASK_ADDRESS`` | unset | a running Dask scheduler; unset: a local cluster of ``PADAN_DASK_WORKERS`` processes |
+| ``PADAN_DASK_WORKERS`` | 2 | processes of the local Dask cluster |
+| ``PADAN_PARTITION_ROWS`` | 250000 | rows per task of the partitioned stages (never changes a result) |
+| ``PADAN_LOCK_WAIT_SECONDS`` | 0 | how long a second writer waits for the data root's lock before it is refused |
+| ``PADAN_FAULT_AT`` / ``PADAN_PAUSE_AT`` | unset | tests only: kill / pause the process at a named publishing step |
+"""
+
+from __future__ import annotations
+
+import os
+
+PSEUDONYM_KEY = "PADAN_PSEUDONYM_KEY"
+TASK_RUNNER = "PADAN_TASK_RUNNER"
+THREADS = "PADAN_THREADS"
+DASK_ADDRESS = "PADAN_DASK_ADDRESS"
+DASK_WORKERS = "PADAN_DASK_WORKERS"
+PARTITION_ROWS = "PADAN_PARTITION_ROWS"
+LOCK_WAIT_SECONDS = "PADAN_LOCK_WAIT_SECONDS"
+FAULT_AT = "PADAN_FAULT_AT"
+PAUSE_AT = "PADAN_PAUSE_AT"
+
+
+class SettingError(ValueError):
+    """An environment variable whose value Padan cannot use."""
+
+
+def _text(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def _number(name: str, default: float, kind: type, *, minimum: float) -> float:
+    raw = _text(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingError(f"{name}={raw!r} is not {what} of at least {minimum:g}; set it so, or unset it")
+    return value
+
+
+def pseudonym_key() -> bytes:
+    """The analysts' zone's HMAC key (empty: no zone)."""
+    return os.environ.get(PSEUDONYM_KEY, "").encode("utf-8")
+
+
+def task_runner_kind() -> str:
+    kind = _text(TASK_RUNNER).lower()
+    if kind in ("", "thread", "default"):
+        return "thread"
+    if kind != "dask":
+        raise SettingError(f"{TASK_RUNNER} must be 'thread' or 'dask', not {kind!r}")
+    return kind
+
+
+def threads() -> int:
+    return int(_number(THREADS, os.cpu_count() or 2, int, minimum=1))
+
+
+def dask_address() -> str | None:
+    return _text(DASK_ADDRESS) or None
+
+
+def dask_workers() -> int:
+    return int(_number(DASK_WORKERS, 2, int, minimum=1))
+
+
+def partition_rows() -> int:
+    return int(_number(PARTITION_ROWS, 250_000, int, minimum=1))
+
+
+def lock_wait_seconds() -> float:
+    return float(_number(LOCK_WAIT_SECONDS, 0.0, float, minimum=0))
+
+
+def fault_at() -> str | None:
+    return _text(FAULT_AT) or None
+
+
+def pause_at() -> str | None:
+    return _text(PAUSE_AT) or None
+
+
+def check() -> None:
+    """Every setting read once, so that a value that does not fit stops a run before any work."""
+    task_runner_kind()
+    threads()
+    dask_workers()
+    partition_rows()
+    lock_wait_seconds()
