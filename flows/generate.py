@@ -57,6 +57,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from flows import io
 from synthetic import core as S
 
 GENERATOR_VERSION = 2  # 2: twins, namesakes, common names, look-alike NIKs, call names, moves
@@ -74,10 +75,6 @@ _TRUTH_COLUMNS = (
     "lookalike_nik",
     "lookalike_relation",
 )
-_EXTRA_VALUES = {
-    "KETERANGAN": ("", "", "OK", "CEK ULANG", "USULAN DESA", "SUDAH DIVERIFIKASI"),
-    "Catatan Petugas": ("", "", "sudah verval", "rumah kosong", "pindah ke kab lain", "cek KK"),
-}
 
 
 def default_truth_dir(data_root: Path) -> Path:
@@ -167,7 +164,7 @@ def generate_data_root(
     for f, d in zip(files.iter_rows(named=True), dialects.iter_rows(named=True), strict=True):
         rel = f"inbox/{periode}/{f['kode_prov']}/{f['sumber_file']}"
         part = parts[(f["file_index"],)].sort("sumber_baris")
-        _write_usulan_file(data_root / rel, part, d, r_write)
+        io.write_bytes(S.usulan_csv(part, d, r_write), data_root / rel)
         file_info.append(
             {
                 "path": rel,
@@ -275,42 +272,3 @@ def _write_dukcapil(root: Path, pop: pl.DataFrame, part_rows: int) -> list[str]:
     for i, start in enumerate(range(0, out.height, part_rows)):
         rels.append(_write_parquet(root, f"reference/dukcapil/dukcapil-{i:03d}.parquet", out.slice(start, part_rows)))
     return rels
-
-
-def _header(name: str, style: str, i: int) -> str:
-    if style == "upper":
-        return name.upper()
-    if style == "title":
-        return name.title()
-    if style == "spaced":
-        return f" {name.upper() if i % 2 else name} " if i % 3 else f"{name.title()} "
-    return name
-
-
-def _write_usulan_file(path: Path, part: pl.DataFrame, d: dict, rng: np.random.Generator) -> None:
-    """One usulan CSV in the file's dialect; rows keep their ``sumber_baris`` order."""
-    order = d["column_order"].split(",")
-    out = part.select(order).rename({c: _header(c, d["header_case"], i) for i, c in enumerate(order)})
-    extra = d["extra_column"]
-    if extra:
-        if extra == "NO":
-            values = pl.Series(extra, np.arange(1, out.height + 1)).cast(pl.String)
-        else:
-            vocab = _EXTRA_VALUES[extra]
-            values = pl.Series(extra, list(vocab), dtype=pl.String).gather(
-                pl.Series(rng.integers(0, len(vocab), out.height))
-            )
-        out = out.insert_column(0 if d["extra_first"] else out.width, values)
-    # an empty cell is written empty (as Excel does), not as ""
-    out = out.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in out.columns)
-    text = out.write_csv(
-        separator=d["delimiter"],
-        line_terminator=d["line_terminator"],
-        quote_style="always" if d["quote_all"] else "necessary",
-    )
-    text += d["line_terminator"] * d["trailing_blank_lines"]
-    data = text.encode(d["encoding"])  # strict: every generated character exists in Windows-1252
-    if d["bom"]:
-        data = b"\xef\xbb\xbf" + data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)

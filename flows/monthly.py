@@ -5,14 +5,14 @@ one module per stage). Tasks pass paths, never frames."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, unmapped
 
 import schemas
-from flows import io, lock, progress, publish, release, runners, settings
+from flows import io, lock, progress, publish, runners, settings
+from flows import manifest as manifests
 from flows.stages import payments as payment_stage
 from flows.stages.ingest import discover_inbox, ingest_batch
 from flows.stages.padan import match_usulan, read_references
@@ -23,7 +23,7 @@ from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset
 from transforms import report
 
-SnapshotExists = release.SnapshotExists
+SnapshotExists = manifests.SnapshotExists
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ def monthly_run(
 
 def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None) -> dict:
     logger = get_run_logger()
-    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = dt.datetime.now(dt.timezone.utc)
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
     match_model = load_matching_model(matching_path)
@@ -84,32 +84,17 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     ignored = [b.ignored_entry() for b in batches if b.diabaikan]
     for g in ignored:
         logger.info("not read %s/%s: %s", g["kode_prov"], g["file"], g["alasan"])
-    manifest = {
-        "periode": periode,
-        "run_id": f"{started.replace(':', '').replace('-', '')[:15]}-{os.getpid()}",
-        "contract_version": schemas.CONTRACT_VERSION,
-        "rule_set": {
-            "version": rules.version,
-            "sha256": rules.sha256,
-            "source": rules.source,
-            "programmes": rules.programme_vocabulary.manifest(),  # what the outputs are checked against
-        },
-        "matching_model": {
-            "version": match_model.model.version,
-            "sha256": match_model.sha256,
-            "source": match_model.source,
-            "ambiguity_margin_bits": match_model.model.guards.ambiguity_margin_bits,
-        },
-        "code_version": io.code_version(),
-        "started_at": started,
-        "analytics_key": release.key_fingerprint(),
-        "inputs": {"usulan": [b.manifest_entry() for b in batches], "reference": refs.reference},
-        "peringatan_input": refs.warnings,
-        "karantina": quarantined,
-        "diabaikan": ignored,
-    }
-    manifest["input_fingerprint"] = release.input_fingerprint(manifest)
-    release.refuse_changed_inputs(root, periode, manifest["input_fingerprint"], replace=replace)
+    manifest = manifests.opening(
+        periode,
+        started=started,
+        rules=rules,
+        match_model=match_model,
+        batches=batches,
+        references=refs,
+        quarantined=quarantined,
+        ignored=ignored,
+    )
+    manifests.refuse_changed_inputs(root, periode, manifest["input_fingerprint"], replace=replace)
 
     stages = ["padan Dukcapil", "register", "status & nominal", "terbitkan"]
     progress.report(stages[0], 0, 1)
@@ -135,7 +120,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     manifest["previous_periode"] = reg.previous_periode
     manifest["matching_model"]["estimates"] = matched.estimates  # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
-    manifest["umpan_balik"] = release.feedback_received(refs.reference, root, periode)
+    manifest["umpan_balik"] = manifests.feedback_received(refs.reference, root, periode)
     tables = {
         "hasil_usulan": reg.hasil_usulan,
         "individu": reg.individu,

@@ -13,15 +13,13 @@ for what it writes; none touches what readers see.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
 from pathlib import Path
 
 import polars as pl
 
 import schemas
 from flows import io, publish, settings
+from flows import manifest as manifests
 from transforms import analytics, outcomes, payments, report
 
 PSEUDONYM_KEY_ENV = settings.PSEUDONYM_KEY
@@ -37,8 +35,6 @@ SNAPSHOT_TABLES = (
     "kandidat_padan",
 )
 ANALYTICS_TABLES = ("hasil_usulan", "individu", "penerima", "pembayaran", "rekonsiliasi")
-# outputs that carry the run's clock (start time): left out when two runs' results are compared
-TIMED = ("reports/",)
 
 
 def write_csv_for_excel(df: pl.DataFrame, path: Path) -> Path:
@@ -149,52 +145,6 @@ def write_report(
     io.write_text(report.report_html(periode, figures, manifest), path)
 
 
-def feedback_received(entries: list[dict], root: io.Root, periode: str) -> dict:
-    """Which bank and treasury feedback files arrived for the periode, and which expected kinds did
-    not (each of burekol and salur is expected every month: a month without it cannot update the
-    accounts or the payments, which the manifest, the summary and the report then say)."""
-    out = {}
-    for kind in ("burekol", "salur"):
-        files = [e for e in entries if e.get("kind") == kind]
-        out[kind] = {
-            "berkas": [e["path"] for e in files],
-            "baris": sum(e["rows"] for e in files),
-            "folder": str(root.feedback(periode, kind).relative_to(root.path)),
-        }
-    out["tidak_ada"] = [k for k in ("burekol", "salur") if not out[k]["berkas"]]
-    return out
-
-
-def key_fingerprint() -> str | None:
-    """A short digest that tells whether two runs used the same pseudonym key, from which the key
-    cannot be recovered (an HMAC of a constant under the key)."""
-    key = settings.pseudonym_key()
-    return hmac.new(key, b"padan-key-fingerprint", hashlib.sha256).hexdigest()[:16] if key else None
-
-
-def input_fingerprint(manifest: dict) -> str:
-    """One digest of everything a run's result depends on besides the code: every input file's
-    sha256, the rule set and the matching model."""
-    inputs = manifest["inputs"]
-    files = sorted(
-        (e.get("kind", "usulan"), e["path"], e["sha256"] or "")
-        for group in ("usulan", "reference")
-        for e in inputs.get(group, [])
-    )
-    body = {
-        "files": files,
-        "rule_set": manifest["rule_set"]["sha256"],
-        "matching": manifest["matching_model"]["sha256"],
-        "analytics": manifest.get("analytics_key"),
-    }
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def content(files: dict[str, str]) -> dict[str, str]:
-    """The files of a release whose bytes depend only on the inputs (not on the clock)."""
-    return {k: v for k, v in files.items() if not k.startswith(TIMED)}
-
-
 def write_release(
     root: io.Root,
     periode: str,
@@ -240,30 +190,6 @@ def write_release(
     return manifest
 
 
-class SnapshotExists(RuntimeError):
-    """The period is already published from other inputs or with other content, and --replace was
-    not given."""
-
-
-def published_manifest(root: io.Root, periode: str) -> dict | None:
-    """The manifest of the period as readers see it now, or None."""
-    path = root.snapshot(periode) / "_manifest.json"
-    if not io.is_file(path):
-        return None
-    return io.read_json(path)
-
-
-def refuse_changed_inputs(root: io.Root, periode: str, fingerprint: str, *, replace: bool) -> None:
-    """Before the expensive work: a published period whose inputs (files, rule set, matching model)
-    differ from this run's is replaced only with ``--replace``."""
-    old = published_manifest(root, periode)
-    if old and not replace and old.get("input_fingerprint") not in (None, fingerprint):
-        raise SnapshotExists(
-            f"periode {periode} is already published from different input files or rules "
-            f"(sha256); rerun with --replace to replace it"
-        )
-
-
 def _pointer_stale(root: io.Root) -> bool:
     gen = publish.current_generation(root.path)
     pointer = root.snapshots / "_current.json"
@@ -281,13 +207,13 @@ def settle(root: io.Root, periode: str, staged: Path, manifest: dict, *, replace
     manifest's sha256) publishes the release again and records what it repaired; one with other
     inputs or results replaces the period only with ``replace`` (the old files are kept under
     ``.padan/replaced/``)."""
-    old = published_manifest(root, periode)
+    old = manifests.published_manifest(root, periode)
     manifest_path = staged / "snapshots" / f"periode={periode}" / "_manifest.json"
     archive_as = None
     if old is not None:
-        same = old.get("input_fingerprint") == manifest["input_fingerprint"] and content(
+        same = old.get("input_fingerprint") == manifest["input_fingerprint"] and manifests.content(
             old.get("files", {})
-        ) == content(manifest["files"])
+        ) == manifests.content(manifest["files"])
         if same:
             bad = publish.problems(root.path, old.get("files", {}))
             if _pointer_stale(root):
@@ -301,7 +227,7 @@ def settle(root: io.Root, periode: str, staged: Path, manifest: dict, *, replace
                 if old.get("input_fingerprint") != manifest["input_fingerprint"]
                 else "different content"
             )
-            raise SnapshotExists(
+            raise manifests.SnapshotExists(
                 f"periode {periode} is already published with {what}; rerun with --replace to replace it"
             )
         else:

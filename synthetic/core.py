@@ -13,7 +13,8 @@ This module is the generator's front door: it re-exports the functions and table
 * :mod:`synthetic.usulan` - :func:`usulan`, the proposal rows of this period with their noise,
   file assignment and truth; the noise kinds are in :mod:`synthetic.noise` (rates, groups, mixes)
   and one function per kind in ``synthetic.noise_*``.
-* :mod:`synthetic.dialects` - :func:`usulan_dialects`, the per-file CSV dialect.
+* :mod:`synthetic.dialects` - :func:`usulan_dialects`, the per-file CSV dialect, and :func:`usulan_csv`,
+  the bytes of a file written in it.
 
 Pure generation: every function takes a seeded ``numpy.random.Generator`` and sizes and returns a
 polars DataFrame. Nothing here opens a file, reads the clock or the environment; the writer is
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 from synthetic.common import DUKCAPIL_COLUMNS, USULAN_COLUMNS, periode_start
 from synthetic.cultures import CULTURES
-from synthetic.dialects import usulan_dialects
+from synthetic.dialects import styled_header, usulan_csv, usulan_dialects
 from synthetic.noise import DEFAULT_NOISE_RATES, INVALID_KINDS, NOISE_GROUPS, NOISE_MIXES, resolve_rates
 from synthetic.occupations import PEKERJAAN
 from synthetic.population import POPULATION_MIXES, population
@@ -69,5 +70,7 @@ __all__ = [
     "salur",
     "sdm_kesos",
     "usulan",
+    "styled_header",
+    "usulan_csv",
     "usulan_dialects",
 ]

@@ -1,5 +1,6 @@
 """The CSV dialect of every usulan file: delimiter, encoding and BOM, line ends, trailing blank
-lines, header case, quoting, an unknown extra column and the column order."""
+lines, header case, quoting, an unknown extra column and the column order, and the bytes of a file
+written so (:func:`usulan_csv`)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,50 @@ def usulan_dialects(rng: np.random.Generator, files: pl.Series | list[str]) -> p
             "column_order": column_order,
         }
     )
+
+
+# the values of the unknown extra column some offices add
+EXTRA_VALUES = {
+    "KETERANGAN": ("", "", "OK", "CEK ULANG", "USULAN DESA", "SUDAH DIVERIFIKASI"),
+    "Catatan Petugas": ("", "", "sudah verval", "rumah kosong", "pindah ke kab lain", "cek KK"),
+}
+
+
+def styled_header(name: str, style: str, i: int) -> str:
+    """A column name as an office writes it: ``upper``, ``title``, ``spaced`` (stray spaces) or as is."""
+    if style == "upper":
+        return name.upper()
+    if style == "title":
+        return name.title()
+    if style == "spaced":
+        return f" {name.upper() if i % 2 else name} " if i % 3 else f"{name.title()} "
+    return name
+
+
+def usulan_csv(part: pl.DataFrame, d: dict, rng: np.random.Generator) -> bytes:
+    """The bytes of one usulan CSV in the file's dialect ``d`` (a row of :func:`usulan_dialects`);
+    rows keep their ``sumber_baris`` order."""
+    order = d["column_order"].split(",")
+    out = part.select(order).rename({c: styled_header(c, d["header_case"], i) for i, c in enumerate(order)})
+    extra = d["extra_column"]
+    if extra:
+        if extra == "NO":
+            values = pl.Series(extra, np.arange(1, out.height + 1)).cast(pl.String)
+        else:
+            vocab = EXTRA_VALUES[extra]
+            values = pl.Series(extra, list(vocab), dtype=pl.String).gather(
+                pl.Series(rng.integers(0, len(vocab), out.height))
+            )
+        out = out.insert_column(0 if d["extra_first"] else out.width, values)
+    # an empty cell is written empty (as Excel does), not as ""
+    out = out.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in out.columns)
+    text = out.write_csv(
+        separator=d["delimiter"],
+        line_terminator=d["line_terminator"],
+        quote_style="always" if d["quote_all"] else "necessary",
+    )
+    text += d["line_terminator"] * d["trailing_blank_lines"]
+    data = text.encode(d["encoding"])  # strict: every generated character exists in Windows-1252
+    if d["bom"]:
+        data = b"\xef\xbb\xbf" + data
+    return data

@@ -120,23 +120,10 @@ PEOPLE = [
     ),
 ]
 
-HEADER = [
-    "jenis_usulan",
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "alasan",
-]
+# the usulan header as contracts.md writes it, typed here by hand (not taken from schemas)
+HEADER = (
+    "jenis_usulan nik no_kk nama tempat_lahir tanggal_lahir jenis_kelamin hubungan_keluarga nama_ibu_kandung alamat kode_wilayah hamil disabilitas_berat jenjang_sekolah alasan"
+).split()
 
 
 def papua_village() -> str:

@@ -112,12 +112,7 @@ def test_nothing_behind_a_link_and_nothing_not_ready_is_ever_opened(hostile, mon
     ]
     assert not [p for p in opened if p.is_relative_to(outside) or p.parent == prov / "kab03"]
     link = results["tautan_luar.csv"]
-    assert (link.action, link.diabaikan, link.sha256, link.rows) == (
-        "ignore",
-        "FILE_TAUTAN_LUAR_ROOT",
-        None,
-        0,
-    )
+    assert (link.action, link.diabaikan, link.sha256, link.rows) == ("ignore", "FILE_TAUTAN_LUAR_ROOT", None, 0)
     assert link.staged is None and link.karantina is None
     lock = results["~$usulan.xlsx"]
     assert (lock.diabaikan, lock.keterangan) == (
@@ -201,12 +196,7 @@ def test_a_file_that_changes_while_read_is_left_for_the_next_run(hostile, monkey
 
     monkeypatch.setattr(inbox, "_read_fd", read_while_uploading)
     out = ingest_batch.fn(str(root.path), P, entry, 0)
-    assert (out.action, out.diabaikan, out.sha256, out.rows) == (
-        "next_run",
-        "FILE_BELUM_LENGKAP",
-        None,
-        0,
-    ), desc
+    assert (out.action, out.diabaikan, out.sha256, out.rows) == ("next_run", "FILE_BELUM_LENGKAP", None, 0), desc
     assert out.staged is None and out.karantina is None
     assert out.keterangan.endswith("(berkas berubah saat dibaca)")
 

@@ -98,30 +98,17 @@ def stopped(state: pl.DataFrame, penerima: pl.DataFrame, *, periode: str, blocki
     """DIHENTIKAN events: every listed tranche not yet paid (``OPEN``) whose unit is no longer
     payable (a blocking status, or gone from the register), with the unit's reasons."""
     units = penerima.select("program", "no_kk", "status", "alasan").unique(["program", "no_kk"], keep="first")
-    return (
+    ended = (
         state.filter(pl.col("status").is_in(list(OPEN)))
         .join(units, on=["program", "no_kk"], how="left", suffix="_unit")
         .filter(pl.col("status_unit").is_null() | pl.col("status_unit").is_in(blocking))
-        .select(
-            periode=pl.lit(periode),
-            program="program",
-            no_kk="no_kk",
-            tahap="tahap",
-            peristiwa=pl.lit(STOPPED),
-            status=pl.lit(STOPPED),
-            bank="bank",
-            no_rekening="no_rekening",
-            nik_pengurus="nik_pengurus",
-            nominal="nominal",
-            sumber="sumber",
-            sumber_baris=pl.lit(None, pl.Int64),
-            alasan=pl.when(pl.col("status_unit").is_null())
-            .then(pl.lit(["UNIT_TIDAK_ADA_DI_REGISTER"]))
-            .otherwise(pl.col("alasan")),
-        )
-        .select([pl.col(c).cast(t) for c, t in LEDGER_SCHEMA.items()])
-        .sort(KEY)
     )
+    why = (
+        pl.when(pl.col("status_unit").is_null())
+        .then(pl.lit(["UNIT_TIDAK_ADA_DI_REGISTER"]))
+        .otherwise(pl.col("alasan"))
+    )
+    return _events(ended, STOPPED, periode=pl.lit(periode), sumber_baris=pl.lit(None, pl.Int64), alasan=why).sort(KEY)
 
 
 LIST_COLUMNS = [
@@ -207,20 +194,27 @@ def payment_lists(
 
 def listing_events(lists: pl.DataFrame) -> pl.DataFrame:
     """One DIDAFTAR event per list row."""
-    return lists.select(
-        "periode",
-        "program",
-        "no_kk",
-        "tahap",
-        peristiwa=pl.lit(LISTED),
-        status=pl.lit(LISTED),
+    none = pl.lit([], dtype=pl.List(pl.String))
+    return _events(lists, LISTED, periode=pl.col("periode"), sumber_baris=pl.col("sumber_baris"), alasan=none)
+
+
+def _events(frame: pl.DataFrame, peristiwa: str, *, periode: pl.Expr, sumber_baris: pl.Expr, alasan: pl.Expr):
+    """A ledger event (``LEDGER_SCHEMA``) of kind ``peristiwa`` per row of ``frame``: its unit and
+    tranche, the bank, account, payee and amount listed, and the list it came from."""
+    return frame.select(
+        periode=periode,
+        program="program",
+        no_kk="no_kk",
+        tahap="tahap",
+        peristiwa=pl.lit(peristiwa),
+        status=pl.lit(peristiwa),
         bank="bank",
         no_rekening="no_rekening",
         nik_pengurus="nik_pengurus",
         nominal="nominal",
         sumber="sumber",
-        sumber_baris="sumber_baris",
-        alasan=pl.lit([], dtype=pl.List(pl.String)),
+        sumber_baris=sumber_baris,
+        alasan=alasan,
     ).select([pl.col(c).cast(t) for c, t in LEDGER_SCHEMA.items()])
 
 

@@ -66,7 +66,7 @@ elif stage == "publish":
               "penerima": pen["penerima"], "umpan_balik_tidak_dikenal": pen["ready"]["umpan_balik_tidak_dikenal"],
               "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"],
               "kandidat_padan": str(w / "kandidat_padan.parquet")}
-    from flows import release
+    from flows import manifest as manifests
     from rules import load_matching_model, load_ruleset
     rules, model = load_ruleset(), load_matching_model()
     manifest = {"periode": periode, "run_id": "bench", "started_at": "bench", "karantina": [], "diabaikan": [],
@@ -74,7 +74,7 @@ elif stage == "publish":
                              "programmes": rules.programme_vocabulary.manifest()},
                 "matching_model": {"version": model.model.version, "sha256": model.sha256},
                 "inputs": {"usulan": [], "reference": []}, "umpan_balik": {}}
-    manifest["input_fingerprint"] = release.input_fingerprint(manifest)
+    manifest["input_fingerprint"] = manifests.input_fingerprint(manifest)
     m.publish_release.fn(root, periode, tables, {"lists": paid["lists"], "stops": paid["stops"]}, manifest, True)
 elif stage == "floor":
     import duckdb

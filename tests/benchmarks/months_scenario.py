@@ -56,25 +56,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from synthetic.core import styled_header  # the generator's header styles (not the pipeline)
+
 FIRST = "2026-10"
 LATER = ("2026-11", "2026-12")
 FIELDS = ("kode_wilayah", "hubungan_keluarga", "hamil", "disabilitas_berat", "jenjang_sekolah")
-USULAN_COLUMNS = (
-    "jenis_usulan",
-    "nik",
-    "no_kk",
-    "nama",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "hubungan_keluarga",
-    "nama_ibu_kandung",
-    "alamat",
-    "kode_wilayah",
-    "hamil",
-    "disabilitas_berat",
-    "jenjang_sekolah",
-    "alasan",
+USULAN_COLUMNS = tuple(  # contracts.md, typed by hand: nothing here imports schemas
+    "jenis_usulan nik no_kk nama tempat_lahir tanggal_lahir jenis_kelamin hubungan_keluarga nama_ibu_kandung alamat kode_wilayah hamil disabilitas_berat jenjang_sekolah alasan".split()
 )
 TRUTH_SCHEMA = {
     "periode": pl.String,
@@ -1049,7 +1037,7 @@ class _Scenario:
         for f in files:
             d = f["dialect"]
             lines, cols = [], d["columns"]
-            head = [_header(c, d["header_case"], i) for i, c in enumerate(cols)]
+            head = [styled_header(c, d["header_case"], i) for i, c in enumerate(cols)]
             extra_vals = []
             for i, r in enumerate(f["rows"], start=1):
                 if r["kind"] == "baris_ganda":
@@ -1164,16 +1152,6 @@ class _Scenario:
 
 def _field_str(v) -> str:
     return ("Y" if v else "N") if isinstance(v, bool) else str(v)
-
-
-def _header(name: str, style: str, i: int) -> str:
-    if style == "upper":
-        return name.upper()
-    if style == "title":
-        return name.title()
-    if style == "spaced":
-        return f" {name.upper() if i % 2 else name} " if i % 3 else f"{name.title()} "
-    return name
 
 
 def _csv_line(cells: list[str], delim: str, quote_all: bool) -> str:
