@@ -20,9 +20,10 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 
+from schemas.vocabulary import PERIODE
 from transforms.ingest import decode_text, normalise_header, sniff_delimiter
 
-PERIODE_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+PERIODE_RE = re.compile(PERIODE)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import yaml
 
 from rules.base import RuleError, read_yaml, validated
 from rules.ruleset import Disbursement, Exclusions, Pengurus, Pkh, Programme, RuleFile
-from schemas.programmes import Programmes
 from schemas import vocabulary
+from schemas.programmes import Programmes
 
 if TYPE_CHECKING:
     from transforms.linkage.model import MatchModel
@@ -170,7 +170,9 @@ def reason_codes() -> dict[str, ReasonCode]:
         if v["severity"] not in SEVERITIES:
             problems.append((f"codes.{code}.severity", f"'{v['severity']}' is not one of {', '.join(SEVERITIES)}"))
         if v.get("status") is not None and v["status"] not in vocabulary.STATUSES:
-            problems.append((f"codes.{code}.status", f"'{v['status']}' is not a status of {', '.join(vocabulary.STATUSES)}"))
+            problems.append(
+                (f"codes.{code}.status", f"'{v['status']}' is not a status of {', '.join(vocabulary.STATUSES)}")
+            )
         out[code] = ReasonCode(
             code=code, severity=v["severity"], id=v["id"], en=v["en"], tindakan=v["tindakan"], status=v.get("status")
         )

@@ -17,6 +17,7 @@ from schemas.vocabulary import (
     BLOCKING_STATUSES,
     CANDIDATE_STATUS,
     JENJANG_SEKOLAH,
+    PERIODE,
     PKH_FLAG_COMPONENTS,
     PROGRAM_NAME,
     STATUSES,
@@ -24,7 +25,7 @@ from schemas.vocabulary import (
 
 
 def _periode(value: str) -> str:
-    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+    if not re.fullmatch(PERIODE, value):
         raise ValueError(f"'{value}' is not a periode: write YYYY-MM in quotes, e.g. \"2026-01\"")
     return value
 

@@ -9,6 +9,9 @@ CSV is all strings); output models are checked on every frame before it is publi
 
 from __future__ import annotations
 
+import pandera.polars as pa
+import polars as pl
+
 from schemas.vocabulary import (  # noqa: F401  (re-exported: schemas.STATUSES, schemas.BANKS, ...)
     AKTIF_TIDAK,
     AKTIF_YA,
@@ -33,7 +36,7 @@ CONTRACT_VERSION = 1
 from schemas.hasil_usulan import HasilUsulan, ReasonList  # noqa: E402, F401
 from schemas.individu import Individu  # noqa: E402
 from schemas.matching import KandidatPadan  # noqa: E402
-from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi  # noqa: E402, F401
+from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi, UmpanBalikTidakDikenal  # noqa: E402, F401
 from schemas.penerima import Penerima  # noqa: E402
 from schemas.programmes import Programmes, bound  # noqa: E402, F401
 from schemas.references import (  # noqa: E402, F401
@@ -57,6 +60,17 @@ from schemas.usulan import (  # noqa: E402, F401
     UsulanRow,
     usulan_row_codes,
 )
+
+
+def dtypes(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
+    """The columns of ``model``'s table and their polars dtypes, in its order: what a transform
+    casts its output to and builds its empty frame from, so that they are never typed twice.
+
+    >>> dtypes(Rekonsiliasi)["unit_berhak"]
+    Int64
+    """
+    return {name: column.dtype.type for name, column in model.to_schema().columns.items()}
+
 
 OUTPUT_MODELS = {
     "hasil_usulan": HasilUsulan,

@@ -7,7 +7,7 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.vocabulary import DIGITS16, KODE_WILAYAH10, PADAN_ACCEPTED
+from schemas.vocabulary import DIGITS16, KODE_WILAYAH10, PADAN_ACCEPTED, PERIODE
 
 
 class Individu(pa.DataFrameModel):
@@ -27,7 +27,7 @@ class Individu(pa.DataFrameModel):
     jenjang_sekolah: Optional[str] = pa.Field(nullable=True)
     status_padan: str = pa.Field(isin=list(PADAN_ACCEPTED))  # only Dukcapil-verified people are registered
     skor_padan: Optional[pl.Float64] = pa.Field(nullable=True)
-    periode_masuk: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    periode_masuk: str = pa.Field(str_matches=PERIODE)
     sumber_periode: str = pa.Field()
     sumber_file: str = pa.Field()
     sumber_baris: pl.Int64 = pa.Field(ge=1)

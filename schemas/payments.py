@@ -9,10 +9,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from schemas.vocabulary import BANKS, DIGITS16, PROGRAM_NAME, STATUS_REKENING, STATUS_SALUR
+from schemas.vocabulary import BANKS, DIGITS16, PERIODE, PROGRAM_NAME, STATUS_REKENING, STATUS_SALUR
 
 TAHAP = r"^[0-9]{4}-T([1-9]|1[0-2])$"
-PERIODE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 LEDGER_STATUSES = ("DIDAFTAR", *STATUS_SALUR, "DIHENTIKAN")
 
 
@@ -43,7 +42,9 @@ class BankList(pa.DataFrameModel):
 
 
 class Pembayaran(pa.DataFrameModel):
-    """``pembayaran``: the payment ledger, one event per row, cumulative across periods."""
+    """``pembayaran``: the payment ledger, one event per row, cumulative across periods, in this
+    column order (``transforms.payments.LEDGER_SCHEMA``): the unit and tranche, the event, the bank,
+    account, payee and amount it was listed with, and the list or feedback file and row it came from."""
 
     periode: str = pa.Field(str_matches=PERIODE)
     program: str = pa.Field(str_matches=PROGRAM_NAME)
@@ -52,7 +53,11 @@ class Pembayaran(pa.DataFrameModel):
     peristiwa: str = pa.Field(isin=["DIDAFTAR", "UMPAN_BALIK", "DIHENTIKAN"])
     status: str = pa.Field(isin=list(LEDGER_STATUSES))
     bank: Optional[str] = pa.Field(nullable=True, isin=list(BANKS))
+    no_rekening: Optional[str] = pa.Field(nullable=True)  # PT Pos pays without an account
+    nik_pengurus: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
     nominal: Optional[pl.Int64] = pa.Field(nullable=True, ge=0)
+    sumber: str = pa.Field()
+    sumber_baris: Optional[pl.Int64] = pa.Field(nullable=True, ge=1)  # a stop (DIHENTIKAN) is on no list
     alasan: Annotated[pl.List, pl.String()] = pa.Field()
 
     class Config:
@@ -70,12 +75,17 @@ class Pembayaran(pa.DataFrameModel):
 
 
 class Rekening(pa.DataFrameModel):
-    """``rekening``: the latest known burekol state per household."""
+    """``rekening``: the latest known burekol state per household, in this column order
+    (``transforms.accounts.ACCOUNT_SCHEMA``), with the period, file and row it was read from."""
 
     no_kk: str = pa.Field(str_matches=DIGITS16, unique=True)
     status_rekening: Optional[str] = pa.Field(nullable=True)
     bank: Optional[str] = pa.Field(nullable=True)
+    no_rekening: Optional[str] = pa.Field(nullable=True)
+    nik_pengurus: Optional[str] = pa.Field(nullable=True)
     periode_umpan_balik: str = pa.Field(str_matches=PERIODE)
+    sumber: str = pa.Field()
+    sumber_baris: pl.Int64 = pa.Field(ge=1)
 
     class Config:
         strict = False
@@ -93,11 +103,22 @@ class Rekening(pa.DataFrameModel):
 
 
 class Rekonsiliasi(pa.DataFrameModel):
-    """``rekonsiliasi``: per bank-paid programme and tahap, where the entitlement went."""
+    """``rekonsiliasi``: per bank-paid programme and tahap, where the entitlement went, in this
+    column order (``transforms.payments.RECONCILIATION_SCHEMA``): units and rupiah entitled, listed
+    now, awaiting feedback, paid, held, and stopped."""
 
     program: str = pa.Field(str_matches=PROGRAM_NAME)
     tahap: str = pa.Field(str_matches=TAHAP)
     unit_berhak: pl.Int64 = pa.Field(ge=0)
+    nominal_berhak: pl.Int64 = pa.Field(ge=0)
+    unit_didaftar: pl.Int64 = pa.Field(ge=0)
+    nominal_didaftar: pl.Int64 = pa.Field(ge=0)
+    unit_menunggu: pl.Int64 = pa.Field(ge=0)
+    unit_dibayar: pl.Int64 = pa.Field(ge=0)
+    unit_ditahan: pl.Int64 = pa.Field(ge=0)
+    nominal_ditahan: pl.Int64 = pa.Field(ge=0)
+    unit_dihentikan: pl.Int64 = pa.Field(ge=0)
+    nominal_dihentikan: pl.Int64 = pa.Field(ge=0)
 
     class Config:
         strict = False
@@ -108,6 +129,27 @@ class Rekonsiliasi(pa.DataFrameModel):
             pl.col("unit_berhak")
             == pl.col("unit_didaftar") + pl.col("unit_menunggu") + pl.col("unit_dibayar") + pl.col("unit_ditahan")
         )
+
+
+UNKNOWN_FEEDBACK_REASONS = ("RUMAH_TANGGA_TIDAK_DIKENAL", "TIDAK_PERNAH_DIDAFTAR", "NOMINAL_BERBEDA")
+
+
+class UmpanBalikTidakDikenal(pa.DataFrameModel):
+    """``umpan_balik_tidak_dikenal``: feedback that answers nothing listed or known, one row per
+    burekol or salur row, reported and never dropped, in this column order
+    (``transforms.salur.UNMATCHED_SCHEMA``). The values are the agency's as normalised, whatever
+    they are (an unknown programme is a reason to be here), so the table is not bound to the run's
+    programmes and is not among the checked outputs (``schemas.OUTPUT_MODELS``)."""
+
+    sumber: str = pa.Field()
+    sumber_baris: pl.Int64 = pa.Field(ge=1)
+    no_kk: Optional[str] = pa.Field(nullable=True)
+    program: Optional[str] = pa.Field(nullable=True)  # null on a burekol row
+    status: Optional[str] = pa.Field(nullable=True)
+    alasan: str = pa.Field(isin=list(UNKNOWN_FEEDBACK_REASONS))
+
+    class Config:
+        strict = False
 
 
 _ = STATUS_REKENING  # the registry keeps whatever the bank wrote; the vocabulary is checked on input

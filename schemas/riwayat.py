@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import pandera.polars as pa
 import polars as pl
 
-from schemas.vocabulary import DIGITS16, JENIS_USULAN
+from schemas.vocabulary import DIGITS16, JENIS_USULAN, PERIODE
 
 PERISTIWA = ("MASUK", "UBAH", "KELUAR", "SANGGAH")
 Perubahan = Annotated[pl.List, pl.Struct({"kolom": pl.String, "lama": pl.String, "baru": pl.String})]
@@ -18,7 +18,7 @@ class Riwayat(pa.DataFrameModel):
     """One row per event of a person in the register, in this column order (``transforms.riwayat``
     derives its column list and empty frame from it)."""
 
-    periode: str = pa.Field(str_matches=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    periode: str = pa.Field(str_matches=PERIODE)
     nik: str = pa.Field(str_matches=DIGITS16)
     no_kk: Optional[str] = pa.Field(nullable=True)
     nama: Optional[str] = pa.Field(nullable=True)

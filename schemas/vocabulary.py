@@ -59,5 +59,7 @@ STATUS_SALUR = ("SUKSES SPM", "PROSES SPM", "GAGAL OMSPAN", "SI")
 
 DIGITS16 = r"^[0-9]{16}$"
 """A NIK or a No KK: sixteen digits."""
+PERIODE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+"""A periode: YYYY-MM."""
 KODE_WILAYAH10 = r"^[0-9]{10}$"
 """A village code (kode wilayah desa/kelurahan): ten digits."""

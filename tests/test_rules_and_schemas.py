@@ -82,7 +82,10 @@ def test_codes_used_in_code_are_catalogued():
 
 
 def _hasil(**over):
+    from transforms.outcomes import HASIL_USULAN_SCHEMA
+
     row = dict(
+        periode="2026-11",
         sumber_file="a.csv",
         sumber_baris=1,
         kode_prov="32",
@@ -94,9 +97,16 @@ def _hasil(**over):
         status_padan="PADAN",
         skor_padan=0.98,
         metode_padan="NIK_EXACT",
+        # beyond the contract: the chosen candidate's evidence (what the province sent is left null)
+        nik_kandidat="3201011505800001",
+        alasan_pilihan="SATU_DITERIMA",
+        bukti_nama=100.0,
+        **{f"bukti_{c}": "SAMA" for c in ("tgl_lahir", "jenis_kelamin", "nik", "kk")},
+        bukti_ibu="TIDAK_ADA",
+        bukti_wilayah="DESA",
     )
     row.update(over)
-    return pl.DataFrame([row], schema_overrides={"alasan": pl.List(pl.String), "nik_padan": pl.String})
+    return pl.DataFrame([row], schema=HASIL_USULAN_SCHEMA)
 
 
 @pytest.mark.parametrize(
@@ -107,12 +117,54 @@ def _hasil(**over):
         ("score above 1", dict(skor_padan=1.5)),
         ("unknown hasil", dict(hasil="OK")),
         ("row 0", dict(sumber_baris=0)),
+        ("a periode that is not a month", dict(periode="2026-13")),
+        ("a candidate that is not a NIK", dict(nik_kandidat="32010115058")),
+        ("a choice no contest makes", dict(alasan_pilihan="TEBAKAN")),
+        ("a name similarity above 100", dict(bukti_nama=100.5)),
+        ("a level of another comparison", dict(bukti_wilayah="SAMA")),
     ],
 )
 def test_hasil_usulan_schema_failures(desc, over):
     schemas.HasilUsulan.validate(_hasil(), lazy=True)
     with pytest.raises(pandera.errors.SchemaErrors):
         schemas.HasilUsulan.validate(_hasil(**over), lazy=True)
+
+
+def test_the_candidates_contract_has_a_level_and_a_weight_per_comparison():
+    """A comparison added to the model is published: the evidence's columns come from the contract."""
+    from transforms.linkage.comparisons import COMPARISONS
+
+    columns = list(schemas.KandidatPadan.to_schema().columns)
+    assert [c for c in columns if c.startswith("cmp_")] == list(COMPARISONS)
+    weights = [c for c in columns if c.startswith("bobot_") and c != "bobot_awal"]
+    assert weights == [f"bobot_{c.removeprefix('cmp_')}" for c in COMPARISONS]
+
+
+def _unknown_feedback(**over):
+    from transforms.salur import UNMATCHED_SCHEMA
+
+    burekol = dict(sumber="feedback/periode=2026-11/burekol/bri.csv", sumber_baris=3, no_kk="3201010101159999")
+    salur = dict(sumber="feedback/periode=2026-11/salur/kppn.csv", sumber_baris=7, no_kk=None, program="PKX")
+    rows = [
+        {**burekol, "program": None, "status": "AKTIF", "alasan": "RUMAH_TANGGA_TIDAK_DIKENAL"},
+        {**salur, "status": None, "alasan": "TIDAK_PERNAH_DIDAFTAR", **over},
+    ]
+    return pl.DataFrame(rows, schema=UNMATCHED_SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "desc, over",
+    [
+        ("row 0", dict(sumber_baris=0)),
+        ("no file", dict(sumber=None)),
+        ("a reason that is not feedback answering nothing", dict(alasan="LAYAK")),
+    ],
+)
+def test_unknown_feedback_schema_keeps_what_the_agency_wrote(desc, over):
+    """An unknown programme, no no_kk, no status: reported as written; the file, row and reason are not optional."""
+    schemas.UmpanBalikTidakDikenal.validate(_unknown_feedback(), lazy=True)
+    with pytest.raises(pandera.errors.SchemaErrors):
+        schemas.UmpanBalikTidakDikenal.validate(_unknown_feedback(**over), lazy=True)
 
 
 def _penerima(**over):

@@ -9,18 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas import feedback_value_expr, id16_expr
+from schemas import Rekening, dtypes, feedback_value_expr, id16_expr
 
-ACCOUNT_SCHEMA = {
-    "no_kk": pl.String,
-    "status_rekening": pl.String,
-    "bank": pl.String,
-    "no_rekening": pl.String,
-    "nik_pengurus": pl.String,
-    "periode_umpan_balik": pl.String,
-    "sumber": pl.String,
-    "sumber_baris": pl.Int64,
-}
+ACCOUNT_SCHEMA = dtypes(Rekening)
+"""The registry's columns and dtypes, in order, from its contract (``schemas.Rekening``)."""
 
 
 def empty_accounts() -> pl.DataFrame:

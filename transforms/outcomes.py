@@ -5,36 +5,10 @@ from __future__ import annotations
 import polars as pl
 
 from rules import reason_codes
+from schemas import HasilUsulan, dtypes
 
-S = pl.String
-HASIL_USULAN_SCHEMA = {
-    "periode": S,
-    "kode_prov": S,
-    "sumber_file": S,
-    "sumber_baris": pl.Int64,
-    "jenis_usulan": S,
-    "hasil": S,
-    "alasan": pl.List(S),
-    "nik_usulan": S,
-    "nik_padan": S,
-    "status_padan": S,
-    "skor_padan": pl.Float64,
-    "metode_padan": S,
-    # beyond the contract: the evidence behind the decision and what the province sent
-    "nik_kandidat": S,
-    "alasan_pilihan": S,
-    "bukti_nama": pl.Float64,
-    "bukti_tgl_lahir": S,
-    "bukti_jenis_kelamin": S,
-    "bukti_nik": S,
-    "bukti_ibu": S,
-    "bukti_wilayah": S,
-    "bukti_kk": S,
-    "no_kk_usulan": S,
-    "nama_usulan": S,
-    "kode_wilayah_usulan": S,
-    "kolom_lain": S,
-}
+HASIL_USULAN_SCHEMA = dtypes(HasilUsulan)
+"""The published hasil_usulan columns and dtypes, in order, from its contract (``schemas.HasilUsulan``)."""
 
 
 def hasil_usulan_table(rows: pl.DataFrame) -> pl.DataFrame:

@@ -14,21 +14,10 @@ from __future__ import annotations
 
 import polars as pl
 
-LEDGER_SCHEMA = {
-    "periode": pl.String,
-    "program": pl.String,
-    "no_kk": pl.String,
-    "tahap": pl.String,
-    "peristiwa": pl.String,
-    "status": pl.String,
-    "bank": pl.String,
-    "no_rekening": pl.String,
-    "nik_pengurus": pl.String,
-    "nominal": pl.Int64,
-    "sumber": pl.String,
-    "sumber_baris": pl.Int64,
-    "alasan": pl.List(pl.String),
-}
+from schemas import Pembayaran, Rekonsiliasi, dtypes
+
+LEDGER_SCHEMA = dtypes(Pembayaran)
+"""The ledger's columns and dtypes, in order, from its contract (``schemas.Pembayaran``)."""
 KEY = ["program", "no_kk", "tahap"]
 LISTED = "DIDAFTAR"
 STOPPED = "DIHENTIKAN"
@@ -240,20 +229,8 @@ def stop_lists(stops: pl.DataFrame, state: pl.DataFrame, *, periode: str) -> pl.
     )
 
 
-RECONCILIATION_SCHEMA = {
-    "program": pl.String,
-    "tahap": pl.String,
-    "unit_berhak": pl.Int64,
-    "nominal_berhak": pl.Int64,
-    "unit_didaftar": pl.Int64,
-    "nominal_didaftar": pl.Int64,
-    "unit_menunggu": pl.Int64,
-    "unit_dibayar": pl.Int64,
-    "unit_ditahan": pl.Int64,
-    "nominal_ditahan": pl.Int64,
-    "unit_dihentikan": pl.Int64,
-    "nominal_dihentikan": pl.Int64,
-}
+RECONCILIATION_SCHEMA = dtypes(Rekonsiliasi)
+"""The reconciliation's columns and dtypes, in order, from its contract (``schemas.Rekonsiliasi``)."""
 
 
 def reconciliation(

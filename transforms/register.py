@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from schemas.individu import Individu
+from schemas import Individu, dtypes
 from schemas.vocabulary import PADAN_ACCEPTED
 from transforms.codes import code_expr as _code
 from transforms.linkage.similarity import name_similarity
 from transforms.names import nama_key_expr
 
-INDIVIDU_TYPES = {name: col.dtype.type for name, col in Individu.to_schema().columns.items()}
+INDIVIDU_TYPES = dtypes(Individu)
 """The register's columns and dtypes, in order, from its contract (``schemas.Individu``)."""
 INDIVIDU_COLUMNS = list(INDIVIDU_TYPES)
 
@@ -202,10 +202,8 @@ def unfit_register_rows(accepted: pl.DataFrame, *, periode: str) -> pl.DataFrame
     ``DATA_REGISTER_TIDAK_LENGKAP`` instead of breaking the published table."""
     import pandera.errors
 
-    import schemas
-
     records = register_records(accepted, periode=periode).with_columns(periode_masuk=pl.lit(periode))
-    contract = schemas.Individu.to_schema().update_column("nik", unique=False)
+    contract = Individu.to_schema().update_column("nik", unique=False)
     try:
         contract.validate(records, lazy=True)
         return records.select(kode_prov="_sumber_prov", sumber_file="sumber_file", sumber_baris="sumber_baris").clear()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.riwayat import Riwayat
+from schemas import Riwayat, dtypes
 from schemas.vocabulary import PADAN_ACCEPTED
 
-RIWAYAT_SCHEMA = {name: col.dtype.type for name, col in Riwayat.to_schema().columns.items()}
+RIWAYAT_SCHEMA = dtypes(Riwayat)
 """The history's columns and dtypes, in order, from its contract (``schemas.Riwayat``)."""
 TRACKED = [
     "no_kk",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from schemas import feedback_value_expr, id16_expr
+from schemas import UmpanBalikTidakDikenal, dtypes, feedback_value_expr, id16_expr
 from schemas.vocabulary import STATUS_SALUR
 from transforms.payments import FEEDBACK, KEY, LEDGER_SCHEMA
 
@@ -21,14 +21,11 @@ SALUR_FEEDBACK_SCHEMA = {
     "sumber": pl.String,
     "sumber_baris": pl.Int64,
 }
-UNMATCHED_SCHEMA = {
-    "sumber": pl.String,
-    "sumber_baris": pl.Int64,
-    "no_kk": pl.String,
-    "program": pl.String,
-    "status": pl.String,
-    "alasan": pl.String,
-}
+"""The salur rows as :func:`normalised_salur` leaves them: a working frame, not a published table
+(the file as sent has its contract, ``schemas.Salur``; what it answers goes to the ledger)."""
+UNMATCHED_SCHEMA = dtypes(UmpanBalikTidakDikenal)
+"""The columns and dtypes of the feedback that answers nothing, in order, from its contract
+(``schemas.UmpanBalikTidakDikenal``)."""
 
 
 def normalised_salur(salur: pl.DataFrame, *, aliases: Mapping[str, str]) -> pl.DataFrame:

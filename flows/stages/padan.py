@@ -57,18 +57,11 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     out_path = root.work(periode) / "matched.parquet"
     if not staged:
         io.write_parquet(pl.DataFrame(), out_path)
-        empty = pl.DataFrame(
-            schema={
-                "periode": pl.String,
-                "kode_prov": pl.String,
-                "sumber_file": pl.String,
-                "sumber_baris": pl.Int64,
-                **evidence.KANDIDAT_SCHEMA,
-            }
-        ).drop("_row")
         return Matched(
             matched=str(out_path),
-            kandidat_padan=str(io.write_parquet(empty, root.work(periode) / "kandidat_padan.parquet")),
+            kandidat_padan=str(
+                io.write_parquet(evidence.empty_kandidat_padan(), root.work(periode) / "kandidat_padan.parquet")
+            ),
             dukcapil_nik_ganda=0,
             estimates=None,
         )

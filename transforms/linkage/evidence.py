@@ -6,26 +6,22 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.linkage.comparisons import COMPARISONS
+from schemas import KandidatPadan, dtypes
 from transforms.linkage.model import MatchModel
 
 KEEP = 5
 """Candidates kept per row: the highest-weighted ones (the chosen one is always among them)."""
 
-KANDIDAT_SCHEMA = {
-    "_row": pl.UInt32,
-    "peringkat": pl.Int32,
-    "nik_kandidat": pl.String,
-    "metode_padan": pl.String,
-    **{c: pl.String for c in COMPARISONS},
-    **{f"bobot_{c.removeprefix('cmp_')}": pl.Float64 for c in COMPARISONS},
-    "bobot_awal": pl.Float64,
-    "bobot": pl.Float64,
-    "skor_padan": pl.Float64,
-    "keputusan": pl.String,
-    "dipilih": pl.Boolean,
-    "bukti_nama": pl.Float64,
-}
+ROW_COLUMNS = ("periode", "kode_prov", "sumber_file", "sumber_baris")
+"""The columns of ``kandidat_padan`` that name the usulan row: the caller's, joined on ``_row``."""
+KANDIDAT_SCHEMA = {"_row": pl.UInt32} | {c: t for c, t in dtypes(KandidatPadan).items() if c not in ROW_COLUMNS}
+"""What :func:`candidate_evidence` returns: the usulan row's index, then the evidence columns of
+its contract (``schemas.KandidatPadan``), in order."""
+
+
+def empty_kandidat_padan() -> pl.DataFrame:
+    """``kandidat_padan`` of a period without rows."""
+    return pl.DataFrame(schema=dtypes(KandidatPadan))
 
 
 def candidate_evidence(
