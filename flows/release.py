@@ -84,6 +84,7 @@ def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path, 
     io.make_dirs(folder)
     lists = lists.select(payments.LIST_COLUMNS)
     schemas.bound(schemas.BankList, programmes).validate(lists, lazy=True)
+    schemas.bound(schemas.StopList, programmes).validate(stops, lazy=True)
     for bank in schemas.BANKS:
         mine, stop = lists.filter(pl.col("bank") == bank), stops.filter(pl.col("bank") == bank)
         io.write_parquet(mine, folder / f"{bank}.parquet")

@@ -36,7 +36,7 @@ CONTRACT_VERSION = 1
 from schemas.hasil_usulan import HasilUsulan, ReasonList  # noqa: E402, F401
 from schemas.individu import Individu  # noqa: E402
 from schemas.matching import KandidatPadan  # noqa: E402
-from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi, UmpanBalikTidakDikenal  # noqa: E402, F401
+from schemas.payments import BankList, Pembayaran, Rekening, Rekonsiliasi, StopList, UmpanBalikTidakDikenal  # noqa: E402, F401
 from schemas.penerima import Penerima  # noqa: E402
 from schemas.programmes import Programmes, bound  # noqa: E402, F401
 from schemas.references import (  # noqa: E402, F401

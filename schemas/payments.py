@@ -41,6 +41,30 @@ class BankList(pa.DataFrameModel):
         return data.lazyframe.select((pl.col("bank") == "POS") | pl.col("no_rekening").is_not_null())
 
 
+class StopList(pa.DataFrameModel):
+    """``disbursement/periode=<P>/<BANK>_stop.parquet|csv``: one row per tranche listed before that
+    must not be paid now: for the bank it was listed with, the list it was on and why it stops."""
+
+    periode: str = pa.Field(str_matches=PERIODE)
+    bank: str = pa.Field(isin=list(BANKS))
+    program: str = pa.Field(str_matches=PROGRAM_NAME)
+    tahap: str = pa.Field(str_matches=TAHAP)
+    no_kk: str = pa.Field(str_matches=DIGITS16)
+    nik_pengurus: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
+    no_rekening: Optional[str] = pa.Field(nullable=True)
+    nominal: Optional[pl.Int64] = pa.Field(nullable=True, ge=0)
+    periode_daftar: Optional[str] = pa.Field(nullable=True, str_matches=PERIODE)
+    sumber: Optional[str] = pa.Field(nullable=True)
+    alasan: str = pa.Field()
+
+    class Config:
+        strict = True
+
+    @pa.dataframe_check(name="each_unit_and_tranche_stopped_once")
+    def once(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.struct("program", "no_kk", "tahap").is_duplicated())
+
+
 class Pembayaran(pa.DataFrameModel):
     """``pembayaran``: the payment ledger, one event per row, cumulative across periods, in this
     column order (``transforms.payments.LEDGER_SCHEMA``): the unit and tranche, the event, the bank,

@@ -101,15 +101,15 @@ USULAN_ROW_RULES: dict[str, pl.Expr] = {
     "ISIAN_TERLALU_PANJANG": pl.col("_too_long"),
     "ALASAN_KOSONG": pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) & pl.col("alasan_usulan").is_null(),
 }
+NIK_FIELDS = ("nik_usulan", "nik_rusak_excel")
+"""A cleaned row's NIK as typed (16 digits or not) and what Excel left of a destroyed one."""
+PERSON_FIELDS = ("no_kk_usulan", "nama_usulan", "tgl_lahir", "jk")
+"""A cleaned row's family card, name, birth date and sex: who the row says the person is."""
 USULAN_ROW_INPUTS = [
     "kode_prov",
     "jenis",
-    "nik_usulan",
-    "nik_rusak_excel",
-    "no_kk_usulan",
-    "nama_usulan",
-    "tgl_lahir",
-    "jk",
+    *NIK_FIELDS,
+    *PERSON_FIELDS,
     "hubungan",
     "kode_wilayah_usulan",
     "alasan_usulan",

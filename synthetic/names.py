@@ -817,18 +817,11 @@ KEMBAR_PASANGAN = (
     ("RINA", "RINI", "PP"),
     ("DEWI", "DEWANTI", "PP"),
 )
+# Muhammad as it is written, and the other first words of a name that are not its given word
+MUHAMMAD_SITI_NUR = ("MUHAMMAD", "MUHAMAD", "MOHAMMAD", "MOCHAMAD", "MOHAMAD", "MOCHAMMAD", "MOH.", "M.", "SITI", "NUR")
 # first words a look-alike twin name keeps in front of the word that changes
 AWALAN_NAMA = (
-    "MUHAMMAD",
-    "MUHAMAD",
-    "MOHAMMAD",
-    "MOCHAMAD",
-    "MOHAMAD",
-    "MOCHAMMAD",
-    "MOH.",
-    "M.",
-    "SITI",
-    "NUR",
+    *MUHAMMAD_SITI_NUR,
     "NURUL",
     "AHMAD",
     "ACHMAD",
@@ -852,20 +845,7 @@ AWALAN_NAMA = (
 PANGGILAN_SUNDA_LAKI = ("UJANG", "ASEP")
 PANGGILAN_SUNDA_PEREMPUAN = ("NENG", "EUIS")
 # the first word is dropped and the word after it is the call name (MUHAMMAD RIZKI -> RIZKI)
-AWALAN_PANGGILAN = (
-    "MUHAMMAD",
-    "MUHAMAD",
-    "MOHAMMAD",
-    "MOCHAMAD",
-    "MOHAMAD",
-    "MOCHAMMAD",
-    "MOH.",
-    "M.",
-    "SITI",
-    "NUR",
-    "AHMAD",
-    "ACHMAD",
-)
+AWALAN_PANGGILAN = (*MUHAMMAD_SITI_NUR, "AHMAD", "ACHMAD")
 # Balinese birth-order names (after I / NI), dropped in the call name (I WAYAN SUDARSANA -> SUDARSANA)
 BALI_URUTAN_KATA = ("WAYAN", "GEDE", "PUTU", "LUH", "MADE", "KADEK", "NENGAH", "NYOMAN", "KOMANG", "KETUT")
 

@@ -94,12 +94,11 @@ def compose_names(
     names instead (:func:`common_names`). Works in chunks of a million rows to bound the memory of
     the intermediate word columns.
     """
+    people = (culture, female, birth_year, fam, clan, order)
     if culture.size <= _NAME_CHUNK:
-        return _compose_names_chunk(rng, culture, female, birth_year, fam, clan, order, common_share)
+        return _compose_names_chunk(rng, people, common_share)
     parts = [
-        _compose_names_chunk(
-            rng, *(a[i : i + _NAME_CHUNK] for a in (culture, female, birth_year, fam, clan, order)), common_share
-        )
+        _compose_names_chunk(rng, tuple(a[i : i + _NAME_CHUNK] for a in people), common_share)
         for i in range(0, culture.size, _NAME_CHUNK)
     ]
     return pl.concat(parts, rechunk=True)
@@ -128,16 +127,9 @@ def common_names(rng: np.random.Generator, female: np.ndarray, birth_year: np.nd
     return pl.Series(out.tolist(), dtype=pl.String)
 
 
-def _compose_names_chunk(
-    rng: np.random.Generator,
-    culture: np.ndarray,
-    female: np.ndarray,
-    birth_year: np.ndarray,
-    fam: np.ndarray,
-    clan: np.ndarray,
-    order: np.ndarray,
-    common_share: float = 0.0,
-) -> pl.Series:
+def _compose_names_chunk(rng: np.random.Generator, people: tuple[np.ndarray, ...], common_share: float) -> pl.Series:
+    """:func:`compose_names` for one chunk; ``people``: its culture, female, birth_year, fam, clan, order."""
+    culture, female, birth_year, fam, clan, order = people
     n = culture.size
     cult = culture.astype(np.int64).copy()
     young = (birth_year >= 1988) & np.isin(cult, EJAAN_CULTURES) & (rng.random(n) < 0.55)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas import Pembayaran, Rekonsiliasi, dtypes
+from schemas import BankList, Pembayaran, Rekonsiliasi, StopList, dtypes
 
 LEDGER_SCHEMA = dtypes(Pembayaran)
 """The ledger's columns and dtypes, in order, from its contract (``schemas.Pembayaran``)."""
@@ -100,31 +100,10 @@ def stopped(state: pl.DataFrame, penerima: pl.DataFrame, *, periode: str, blocki
     return _events(ended, STOPPED, periode=pl.lit(periode), sumber_baris=pl.lit(None, pl.Int64), alasan=why).sort(KEY)
 
 
-LIST_COLUMNS = [
-    "periode",
-    "bank",
-    "program",
-    "tahap",
-    "no_kk",
-    "nik_pengurus",
-    "nama_pengurus",
-    "kode_wilayah",
-    "no_rekening",
-    "nominal",
-]
-STOP_COLUMNS = [
-    "periode",
-    "bank",
-    "program",
-    "tahap",
-    "no_kk",
-    "nik_pengurus",
-    "no_rekening",
-    "nominal",
-    "periode_daftar",
-    "sumber",
-    "alasan",
-]
+LIST_COLUMNS = list(dtypes(BankList))
+"""The columns of a bank's list, in order (contracts.md v1.1; ``schemas.BankList``)."""
+STOP_COLUMNS = list(dtypes(StopList))
+"""The columns of a bank's stop list, in order (``schemas.StopList``)."""
 
 
 def payment_lists(

@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from schemas import Individu, dtypes
+from schemas.usulan import PERSON_FIELDS
 from schemas.vocabulary import PADAN_ACCEPTED
 from transforms.codes import code_expr as _code
 from transforms.linkage.similarity import name_similarity
@@ -28,10 +29,7 @@ INDIVIDU_COLUMNS = list(INDIVIDU_TYPES)
 _CONTENT = [
     "jenis",
     "_target",
-    "no_kk_usulan",
-    "nama_usulan",
-    "tgl_lahir",
-    "jk",
+    *PERSON_FIELDS,
     "hubungan",
     "kode_wilayah_usulan",
     "is_hamil",

@@ -7,6 +7,7 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from schemas.usulan import NIK_FIELDS, PERSON_FIELDS
 from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.callnames import call_name_levels
 from transforms.linkage.blocking import excel_digits_expr
@@ -59,17 +60,7 @@ SPECS = {
 ``rules/matching.yaml`` names them, so weights estimated with another spec are refused."""
 
 DK_COLUMNS = ["NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "NAMA_LGKP_IBU", "_jk", "_desa"]
-USULAN_COLUMNS = [
-    "_row",
-    "nik_usulan",
-    "nik_rusak_excel",
-    "no_kk_usulan",
-    "nama_usulan",
-    "tgl_lahir",
-    "jk",
-    "nama_ibu_kandung",
-    "kode_wilayah_usulan",
-]
+USULAN_COLUMNS = ["_row", *NIK_FIELDS, *PERSON_FIELDS, "nama_ibu_kandung", "kode_wilayah_usulan"]
 
 
 def _levels(score: pl.Expr, cuts: list[tuple[float, str]], last: str) -> pl.Expr:
