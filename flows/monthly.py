@@ -7,21 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import polars as pl
 from prefect import flow, get_run_logger, unmapped
 
-import schemas
 from flows import io, lock, progress, publish, runners, settings
 from flows import manifest as manifests
+from flows import summary as run_summary
 from flows.stages import payments as payment_stage
 from flows.stages.ingest import discover_inbox, ingest_batch
 from flows.stages.padan import match_usulan, read_references
 from flows.stages.publish import publish_release
 from flows.stages.register import combine_register, reconcile_partition, split_register
-from flows.stages.results import Published, Split
+from flows.stages.results import Split
 from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset
-from transforms import report
 
 SnapshotExists = manifests.SnapshotExists
 
@@ -135,8 +133,8 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     lists = {"lists": paid.lists, "stops": paid.stops}
     published = publish_release(data_root, periode, tables, lists, manifest, replace)
     progress.report(stages[3], 1, 1)
-    summary = run_summary(root, periode, published, quarantined) | {"diabaikan": ignored}
-    _artifacts(summary)
+    summary = run_summary.summary(root, periode, published, quarantined) | {"diabaikan": ignored}
+    run_summary.artifacts(summary)
     io.remove_tree(root.work(periode))
     return summary
 
@@ -158,68 +156,3 @@ def _gathered(futures, stage: str) -> list:
         out.append(fut.result())
         progress.report(stage, i, len(futures))
     return out
-
-
-def _artifacts(summary: dict) -> None:
-    """The run's summary on the Prefect flow run: a markdown note and two tables."""
-    from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
-    key = f"padan-{summary['periode']}"
-    lines = [f"# Padan periode {summary['periode']}", ""]
-    lines += [f"> **PERINGATAN** {w}" for w in summary["peringatan"]] + ([""] if summary["peringatan"] else [])
-    lines += [
-        f"* rows in: {summary['rows_in']:,}; diterima {summary['diterima']:,}; ditolak {summary['ditolak']:,}",
-        f"* padan: {summary['padan']:,} (koreksi {summary['padan_koreksi']:,}); register: {summary['individu']:,}",
-        f"* files quarantined: {len(summary['karantina'])}; feedback about unknown households: "
-        f"{summary['umpan_balik_tidak_dikenal']:,}",
-        f"* bank lists: {summary['bank_rows']:,} rows to pay, {summary['stop_rows']:,} stopped",
-        f"* snapshot: `{summary['snapshot']}`" + (" (unchanged)" if summary["unchanged"] else ""),
-    ]
-    lines += [f"  * karantina {q['kode_prov']}/{q['file']}: {q['karantina']}" for q in summary["karantina"]]
-    create_markdown_artifact(key=f"{key}-ringkasan", markdown="\n".join(lines), description="Padan run summary")
-    create_table_artifact(
-        key=f"{key}-penerima",
-        table=summary["penerima"] or [{"program": "-", "status": "-"}],
-        description="units and nominal per programme and status",
-    )
-    if summary["karantina"]:
-        create_table_artifact(key=f"{key}-karantina", table=summary["karantina"], description="quarantined files")
-
-
-def run_summary(root: io.Root, periode: str, published: Published, quarantined: list[dict]) -> dict:
-    snap = Path(published.snapshot)
-    manifest = io.read_json(snap / "_manifest.json")
-    h = io.read_parquet(snap / "hasil_usulan" / "hasil_usulan.parquet")
-    p = (
-        io.read_parquet(snap / "penerima", hive_partitioning=False)
-        if io.has_parquet(snap / "penerima")
-        else pl.DataFrame(schema={"program": pl.String, "status": pl.String, "nominal": pl.Int64})
-    )
-    by_status = (
-        p.group_by("program", "status")
-        .agg(unit=pl.len(), nominal=pl.col("nominal").sum())
-        .sort("program", "status")
-        .to_dicts()
-    )
-    return {
-        "periode": periode,
-        "snapshot": str(snap),
-        "receipts": str(root.receipts(periode)),
-        "unchanged": published.unchanged,
-        "repaired": published.repaired,
-        "rows_in": h.height,
-        "diterima": int((h["hasil"] == "DITERIMA").sum()) if h.height else 0,
-        "ditolak": int((h["hasil"] == "DITOLAK").sum()) if h.height else 0,
-        "padan": int(h["status_padan"].is_in(list(schemas.PADAN_ACCEPTED)).sum()) if h.height else 0,
-        "padan_koreksi": int((h["status_padan"] == "PADAN_KOREKSI").sum()) if h.height else 0,
-        "individu": io.row_count(snap / "individu" / "individu.parquet"),
-        "umpan_balik_tidak_dikenal": io.row_count(snap / "umpan_balik_tidak_dikenal"),
-        "karantina": quarantined,
-        "penerima": by_status,
-        "report": str(root.report(periode)),
-        "disbursement": str(root.disbursement(periode)),
-        "analytics": manifest.get("analytics", ""),
-        "peringatan": report.warning_lines(manifest),
-        "bank_rows": manifest.get("bank_rows", 0),
-        "stop_rows": manifest.get("stop_rows", 0),
-    }
