@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 import schemas
-from flows import io, publish, settings
+from flows import excel, io, publish, settings
 from flows import manifest as manifests
 from transforms import analytics, outcomes, payments, report
 
@@ -57,10 +57,21 @@ def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path, program
         io.write_parquet(frames[extra], folder / extra / f"{extra}.parquet")
 
 
-def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], ignored: list[dict], folder: Path) -> None:
+def write_receipts(
+    hasil_usulan: pl.DataFrame,
+    quarantined: list[dict],
+    ignored: list[dict],
+    folder: Path,
+    *,
+    riwayat: pl.DataFrame,
+    header_rows: pl.DataFrame,
+) -> None:
     """Per province: every row it sent with its result and reasons, its quarantined files, and the
-    files in its folder that were not read (links, hidden files, uploads still in progress)."""
+    files in its folder that were not read (links, hidden files, uploads still in progress), as
+    Parquet and CSV, and as one workbook (``hasil_usulan.xlsx``) with the Excel row of every row and
+    what each accepted row did (``riwayat``: the period's events; ``header_rows``: each file's)."""
     receipt = outcomes.receipt(hasil_usulan)
+    sheet = outcomes.receipt_sheet(hasil_usulan, riwayat, header_rows)
     s = pl.String
     q = pl.DataFrame(quarantined or None, schema={"kode_prov": s, "file": s, "karantina": s, "keterangan": s})
     g = pl.DataFrame(ignored or None, schema={"kode_prov": s, "file": s, "alasan": s, "keterangan": s})
@@ -70,10 +81,17 @@ def write_receipts(hasil_usulan: pl.DataFrame, quarantined: list[dict], ignored:
         out = folder / (prov or "_tanpa_provinsi")
         io.write_parquet(part, out / "hasil_usulan.parquet")
         write_csv_for_excel(part, out / "hasil_usulan.csv")
+        mine = {}
         for frame, name in ((q, "berkas_karantina.csv"), (g, "berkas_diabaikan.csv")):
-            mine = frame.filter(pl.col("kode_prov") == prov).sort("file")
-            if mine.height:
-                write_csv_for_excel(mine, out / name)
+            mine[name] = frame.filter(pl.col("kode_prov") == prov).sort("file")
+            if mine[name].height:
+                write_csv_for_excel(mine[name], out / name)
+        excel.write_receipt_workbook(
+            sheet.filter(pl.col("kode_prov") == prov),
+            mine["berkas_karantina.csv"],
+            mine["berkas_diabaikan.csv"],
+            out / "hasil_usulan.xlsx",
+        )
 
 
 def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path, programmes: schemas.Programmes) -> int:
@@ -163,11 +181,18 @@ def write_release(
     snap = staged / "snapshots" / f"periode={periode}"
     programmes = schemas.Programmes.from_manifest(manifest["rule_set"]["programmes"])
     write_snapshot_tables(frames, snap, programmes)
+    files_read = [e for e in manifest["inputs"]["usulan"] if "baris_judul" in e]
     write_receipts(
         frames["hasil_usulan"],
         manifest["karantina"],
         manifest.get("diabaikan", []),
         staged / "receipts" / f"periode={periode}",
+        riwayat=frames["riwayat"].filter(pl.col("periode") == periode),
+        header_rows=pl.DataFrame(
+            [(e["kode_prov"], e["file"], e["baris_judul"]) for e in files_read],
+            schema={"kode_prov": pl.String, "sumber_file": pl.String, "baris_judul": pl.Int64},
+            orient="row",
+        ),
     )
     bank_rows = write_bank_lists(
         lists, stops, folder=staged / "disbursement" / f"periode={periode}", programmes=programmes

@@ -54,6 +54,7 @@ class ParsedBatch:
     encoding: str
     delimiter: str
     ignored_columns: list[str] = field(default_factory=list)
+    header_row: int = 1  # the spreadsheet row of the header: data row n is spreadsheet row n + header_row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,4 +275,13 @@ def parse_usulan(raw: bytes) -> ParsedBatch:
     text, encoding = decode_text(raw)
     delimiter = sniff_delimiter(text)
     frame, ignored = read_usulan_text(text, delimiter=delimiter)
-    return ParsedBatch(frame=frame, encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
+    return ParsedBatch(
+        frame=frame, encoding=encoding, delimiter=delimiter, ignored_columns=ignored, header_row=header_row(text)
+    )
+
+
+def header_row(text: str) -> int:
+    """The row a spreadsheet shows the header in: 1 plus the blank lines before it, which
+    :func:`read_usulan_text` skips (a line break inside a quoted cell stays in its row, as in Excel)."""
+    lead = text[: len(text) - len(text.lstrip("\r\n"))]
+    return 1 + lead.replace("\r\n", "\n").replace("\r", "\n").count("\n")

@@ -78,3 +78,63 @@ def receipt(hasil_usulan: pl.DataFrame) -> pl.DataFrame:
 def receipt_csv_ready(df: pl.DataFrame) -> pl.DataFrame:
     """String columns made safe for a spreadsheet: no cell starts a formula."""
     return df.with_columns([neutralise_formula_expr(c) for c, t in df.schema.items() if t == pl.String])
+
+
+# --- the receipt workbook -------------------------------------------------------------------------
+
+WHAT_IT_DID = {
+    "MASUK": "masuk register",
+    "UBAH": "data diperbaiki",
+    "KELUAR": "keluar dari register",
+    "SANGGAH": "sanggah dicatat",
+}
+"""What an accepted row did, by the register event it caused (``riwayat.peristiwa``)."""
+WORKBOOK_COLUMNS = {
+    "periode": "Periode",
+    "kode_prov": "Kode Provinsi",
+    "sumber_file": "Berkas",
+    "sumber_baris": "Baris Data",
+    "baris_excel": "Baris Excel",
+    "jenis_usulan": "Jenis Usulan",
+    "nik_usulan": "NIK Usulan",
+    "no_kk_usulan": "No KK Usulan",
+    "nama_usulan": "Nama Usulan",
+    "hasil": "Hasil",
+    "tindak_lanjut": "Yang Terjadi",
+    "alasan": "Kode Alasan",
+    "keterangan": "Keterangan dan Tindakan",
+    "nik_padan": "NIK Dukcapil",
+    "status_padan": "Status Padan",
+    "skor_padan": "Skor Padan",
+}
+"""The receipt sheet's columns and their Indonesian headers, in order."""
+TEXT_COLUMNS = ("nik_usulan", "no_kk_usulan", "nik_padan", "kode_prov")
+"""Identifiers a spreadsheet must keep as text (a 16-digit NIK as a number loses its last digit)."""
+
+
+def receipt_sheet(hasil_usulan: pl.DataFrame, riwayat: pl.DataFrame, header_rows: pl.DataFrame) -> pl.DataFrame:
+    """The receipt as its workbook shows it (``WORKBOOK_COLUMNS``): every row sent, with the row
+    number Excel shows for it (``header_rows``: kode_prov, sumber_file, baris_judul per file read;
+    1 when unknown) and, for an accepted row, what it did in the register (``riwayat``: the
+    period's events, by source row)."""
+    key = ["kode_prov", "sumber_file", "sumber_baris"]
+    did = (
+        riwayat.filter(pl.col("sumber_baris").is_not_null())
+        .select(*key, _did=pl.col("peristiwa").replace_strict(WHAT_IT_DID, default=None))
+        .unique(key, keep="first", maintain_order=True)
+    )
+    rows = (
+        receipt(hasil_usulan)
+        .join(hasil_usulan.select(*key, "no_kk_usulan"), on=key, how="left")
+        .join(
+            header_rows.select("kode_prov", "sumber_file", "baris_judul"), on=["kode_prov", "sumber_file"], how="left"
+        )
+        .join(did, on=key, how="left")
+    )
+    columns = {c: pl.col(c) for c in WORKBOOK_COLUMNS} | {
+        "baris_excel": pl.col("sumber_baris") + pl.col("baris_judul").fill_null(1),
+        "tindak_lanjut": pl.when(pl.col("hasil") == "DITERIMA")
+        .then(pl.col("_did").fill_null("diterima, tidak ada perubahan"))
+        .otherwise(pl.lit("ditolak: perbaiki lalu kirim ulang")),
+    }
+    return rows.select(**columns).sort(key)

@@ -78,4 +78,5 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
         encoding=batch.encoding,
         delimiter=batch.delimiter,
         kolom_diabaikan=list(batch.ignored_columns),
+        baris_judul=batch.header_row,
     )

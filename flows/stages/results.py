@@ -28,10 +28,14 @@ class Batch:
     encoding: str | None = None
     delimiter: str | None = None
     kolom_diabaikan: list[str] = field(default_factory=list)
+    baris_judul: int = 1  # the spreadsheet row of the header (data row n is Excel row n + baris_judul)
 
     def manifest_entry(self) -> dict:
-        """The file as the manifest's ``inputs.usulan`` records it."""
+        """The file as the manifest's ``inputs.usulan`` records it (a file read: also its name inside
+        the province folder and the row of its header, for the receipts' Excel row numbers)."""
         entry = {"kode_prov": self.kode_prov, "path": self.path, "sha256": self.sha256, "rows": self.rows}
+        if self.staged:
+            entry |= {"file": self.file, "baris_judul": self.baris_judul}
         return entry | {k: v for k, v in (("karantina", self.karantina), ("diabaikan", self.diabaikan)) if v}
 
     def quarantine_entry(self) -> dict:
