@@ -47,6 +47,15 @@ def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Pa
         raise typer.Exit(code=2)
 
 
+def _check_settings() -> None:
+    """The environment's settings (``flows.settings``) before anything starts: one line, exit 2."""
+    try:
+        settings.check()
+    except settings.SettingError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from exc
+
+
 def _check_inputs(data_root: Path, periode: str, rules: Optional[Path]) -> None:
     """The reference, feedback and override files under their contracts before anything starts (the
     flow checks them again, for deployments that do not come through here): one line on stderr, exit 2."""
@@ -131,11 +140,7 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
-    try:
-        settings.check()
-    except settings.SettingError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(code=2) from exc
+    _check_settings()
     with early_server():  # Prefect's temporary server starts while the files below are checked
         _check_rule_files(periode, rules, matching)
         _check_inputs(data_root, periode, rules)
@@ -158,6 +163,7 @@ def load_initial(
     from flows.runners import early_server
 
     check_periode(periode)
+    _check_settings()
     with early_server():
         _check_rule_files(periode, rules, matching)  # before anything is staged
         try:
@@ -209,6 +215,7 @@ def demo(
     from flows.generate import generate_data_root
     from flows.runners import early_server
 
+    _check_settings()
     with early_server():  # starts while the demo data is generated
         io.remove_tree(DEMO_ROOT)
         truth = DEMO_ROOT.parent / "demo.truth"

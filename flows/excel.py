@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io as bytes_io
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -51,11 +53,22 @@ def _column_letter(j: int) -> str:
     return letters
 
 
+MAX_CELL_CHARS = 32_767  # Excel's limit on the text of a cell
+MAX_SHEET_ROWS = 1_048_575  # Excel's rows below the header
+CHUNK_ROWS = 50_000  # rows turned into XML at a time: memory follows the chunk, not the sheet
+
+
 def _escaped(e: pl.Expr) -> pl.Expr:
-    """Text fit for XML: the characters XML 1.0 cannot hold removed, markup escaped."""
+    """Text fit for a cell: the characters XML 1.0 cannot hold removed, at most Excel's 32,767
+    characters (a longer value ends in ``[...]``), markup escaped."""
+    clean = e.str.replace_all(r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]", "")
+    capped = (
+        pl.when(clean.str.len_chars() > MAX_CELL_CHARS)
+        .then(pl.concat_str(clean.str.slice(0, MAX_CELL_CHARS - 6), pl.lit(" [...]")))
+        .otherwise(clean)
+    )
     return (
-        e.str.replace_all(r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]", "")
-        .str.replace_all("&", "&amp;", literal=True)
+        capped.str.replace_all("&", "&amp;", literal=True)
         .str.replace_all("<", "&lt;", literal=True)
         .str.replace_all(">", "&gt;", literal=True)
     )
@@ -77,50 +90,62 @@ def _cell(col: str, dtype: pl.DataType, text: bool) -> pl.Expr:
     return body.fill_null("<c/>")
 
 
-def sheet_xml(frame: pl.DataFrame, headers: dict[str, str], text: tuple[str, ...] = ()) -> str:
+@dataclass(frozen=True)
+class Sheet:
     """A worksheet: a bold header row (frozen, with filters), then one row per row of ``frame``
     (its ``headers`` columns, in order); ``text`` columns as text cells in the text format."""
-    cols = list(headers)
-    letters = [_column_letter(j) for j in range(len(cols))]
-    head = "".join(
-        f'<c r="{letter}1" t="inlineStr" s="2"><is><t>{_xml_text(headers[c])}</t></is></c>'
-        for letter, c in zip(letters, cols)
-    )
-    body = ""
-    if frame.height:
-        cells = [_cell(c, frame.schema[c], c in text) for c in cols]
-        rows = frame.select(pl.concat_str(pl.lit("<row>"), *cells, pl.lit("</row>")).alias("xml"))
-        body = "".join(rows["xml"].to_list())
-    last = f"{letters[-1]}{frame.height + 1}"
-    widths = "".join(
-        f'<col min="{j + 1}" max="{j + 1}" width="{WIDTHS.get(c, max(12, len(headers[c]) + 2))}" customWidth="1"'
-        + (' style="1"' if c in text else "")
-        + "/>"
-        for j, c in enumerate(cols)
-    )
-    return (
-        f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="A1:{last}"/>'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-        'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-        f'<cols>{widths}</cols><sheetData><row r="1">{head}</row>{body}</sheetData>'
-        f'<autoFilter ref="A1:{last}"/></worksheet>'
-    )
+
+    name: str
+    frame: pl.DataFrame
+    headers: dict[str, str]
+    text: tuple[str, ...] = ()
+
+    @property
+    def last_cell(self) -> tuple[str, int]:
+        return _column_letter(len(self.headers) - 1), self.frame.height + 1
+
+    def xml(self) -> Iterator[str]:
+        """The worksheet's XML in pieces, a chunk of rows at a time."""
+        cols = list(self.headers)
+        letter, row = self.last_cell
+        widths = "".join(
+            f'<col min="{j + 1}" max="{j + 1}" width="{WIDTHS.get(c, max(12, len(self.headers[c]) + 2))}" '
+            'customWidth="1"' + (' style="1"' if c in self.text else "") + "/>"
+            for j, c in enumerate(cols)
+        )
+        head = "".join(f'<c t="inlineStr" s="2"><is><t>{_xml_text(self.headers[c])}</t></is></c>' for c in cols)
+        yield (
+            f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="A1:{letter}{row}"/>'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            f"<cols>{widths}</cols><sheetData><row>{head}</row>"
+        )
+        cells = [_cell(c, self.frame.schema[c], c in self.text) for c in cols]
+        for start in range(0, self.frame.height, CHUNK_ROWS):
+            part = self.frame.slice(start, CHUNK_ROWS)
+            yield "".join(part.select(pl.concat_str(pl.lit("<row>"), *cells, pl.lit("</row>")))[:, 0].to_list())
+        yield f'</sheetData><autoFilter ref="A1:{letter}{row}"/></worksheet>'
 
 
 def _xml_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def workbook_bytes(sheets: list[tuple[str, str]]) -> bytes:
-    """An ``.xlsx`` of the named sheets' XML (:func:`sheet_xml`), zipped with fixed times."""
+def workbook_bytes(sheets: list[Sheet]) -> bytes:
+    """An ``.xlsx`` of the sheets, zipped with fixed times (each sheet streamed in chunks)."""
     n = len(sheets)
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         for i in range(1, n + 1)
     )
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f"'{_xml_text(sh.name)}'!$A$1:${sh.last_cell[0]}${sh.last_cell[1]}</definedName>"
+        for i, sh in enumerate(sheets)
+    )
     parts = {
-        "[Content_Types].xml": (
+        "[Content_Types].xml": [
             f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
@@ -129,51 +154,39 @@ def workbook_bytes(sheets: list[tuple[str, str]]) -> bytes:
             '<Override PartName="/xl/styles.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             f"{overrides}</Types>"
-        ),
-        "_rels/.rels": (
+        ],
+        "_rels/.rels": [
             f'{_XML}<Relationships xmlns="{_PKG}"><Relationship Id="rId1" '
             f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
+        ],
+        "xl/workbook.xml": [
             f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
             + "".join(
-                f'<sheet name="{_xml_text(name)}" sheetId="{i}" r:id="rId{i}"/>'
-                for i, (name, _) in enumerate(sheets, 1)
+                f'<sheet name="{_xml_text(sh.name)}" sheetId="{i}" r:id="rId{i}"/>' for i, sh in enumerate(sheets, 1)
             )
-            + "</sheets><definedNames>"
-            + "".join(
-                f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i - 1}" hidden="1">'
-                f"'{_xml_text(name)}'!{_filter_range(xml)}</definedName>"
-                for i, (name, xml) in enumerate(sheets, 1)
-            )
-            + "</definedNames></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
+            + f"</sheets><definedNames>{filters}</definedNames></workbook>"
+        ],
+        "xl/_rels/workbook.xml.rels": [
             f'{_XML}<Relationships xmlns="{_PKG}">'
             + "".join(
                 f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                 for i in range(1, n + 1)
             )
             + f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
-        ),
-        "xl/styles.xml": _STYLES,
-        **{f"xl/worksheets/sheet{i}.xml": xml for i, (_, xml) in enumerate(sheets, 1)},
+        ],
+        "xl/styles.xml": [_STYLES],
+        **{f"xl/worksheets/sheet{i}.xml": sh.xml() for i, sh in enumerate(sheets, 1)},
     }
     out = bytes_io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        for name, text in parts.items():
+        for name, pieces in parts.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, text.encode("utf-8"), compresslevel=1)  # repetitive XML: level 1 is enough
+            info._compresslevel = 1  # repetitive XML: level 1 is enough (compress_level from Python 3.13 on)
+            with z.open(info, "w", force_zip64=True) as f:
+                for piece in pieces:
+                    f.write(piece.encode("utf-8"))
     return out.getvalue()
-
-
-def _filter_range(xml: str) -> str:
-    ref = xml[xml.rindex('<autoFilter ref="') + 17 :].split('"', 1)[0]
-    start, end = ref.split(":")
-    split = lambda r: (r.rstrip("0123456789"), r[len(r.rstrip("0123456789")) :])  # noqa: E731
-    (a, i), (b, j) = split(start), split(end)
-    return f"${a}${i}:${b}${j}"
 
 
 def write_receipt_workbook(rows: pl.DataFrame, quarantined: pl.DataFrame, ignored: pl.DataFrame, path: Path) -> Path:
@@ -187,16 +200,18 @@ def write_receipt_workbook(rows: pl.DataFrame, quarantined: pl.DataFrame, ignore
     )
     files = {"file": "Berkas", "kode": "Kode", "keterangan": "Keterangan"}
     sheets = [
-        ("Hasil Usulan", sheet_xml(rows, WORKBOOK_COLUMNS, text=TEXT_COLUMNS)),
-        (
-            "Kode Alasan",
-            sheet_xml(
-                codes, {"kode": "Kode Alasan", "tingkat": "Tingkat", "keterangan": "Keterangan", "tindakan": "Tindakan"}
-            ),
-        ),
+        Sheet(
+            "Hasil Usulan" + (f" {k + 1}" if k else ""),
+            rows.slice(start, MAX_SHEET_ROWS),
+            WORKBOOK_COLUMNS,
+            text=TEXT_COLUMNS,
+        )
+        for k, start in enumerate(range(0, max(rows.height, 1), MAX_SHEET_ROWS))
     ]
+    kode = {"kode": "Kode Alasan", "tingkat": "Tingkat", "keterangan": "Keterangan", "tindakan": "Tindakan"}
+    sheets.append(Sheet("Kode Alasan", codes, kode))
     if quarantined.height:
-        sheets.append(("Berkas Karantina", sheet_xml(quarantined.rename({"karantina": "kode"}), files)))
+        sheets.append(Sheet("Berkas Karantina", quarantined.rename({"karantina": "kode"}), files))
     if ignored.height:
-        sheets.append(("Berkas Tidak Dibaca", sheet_xml(ignored.rename({"alasan": "kode"}), files)))
+        sheets.append(Sheet("Berkas Tidak Dibaca", ignored.rename({"alasan": "kode"}), files))
     return io.write_bytes(workbook_bytes(sheets), path)

@@ -33,8 +33,8 @@ def labelled_vectors(data_root: Path, periode: str, truth: pl.DataFrame, model: 
     staged = []
     for i, entry in enumerate(inbox.inbox_entries(root, periode)):
         out = ingest_batch.fn(str(root.path), periode, entry, i)
-        if "staged" in out:
-            staged.append(out["staged"])
+        if out.staged:
+            staged.append(out.staged)
     usulan = io.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
     dk = references.one_row_per_nik(
         blocking.fetch_candidates(references.scan_dukcapil(root), blocking.candidate_keys(usulan, loose=True))

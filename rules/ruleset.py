@@ -132,6 +132,15 @@ class Programme(RuleModel):
     @model_validator(mode="after")
     def _amount_source(self) -> Programme:
         found = []
+        if self.unit == "person" and self.paid_by_bank:
+            found.append(
+                (
+                    ("paid_by_bank",),
+                    "the banks pay households (to the pengurus or the account holder), never a person "
+                    "programme: write paid_by_bank: false (the amount then goes to an institution, as "
+                    "PBI-JKN's to BPJS), or make the unit household",
+                )
+            )
         if self.unit == "person" and self.requires_component:
             found.append(
                 (

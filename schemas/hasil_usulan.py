@@ -9,16 +9,22 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.vocabulary import DIGITS16, HASIL, PERIODE, STATUS_PADAN
-from transforms.linkage.comparisons import COMPARISONS
-from transforms.linkage.contest import CHOICES
 
 ReasonList = Annotated[pl.List, pl.String()]
 
 
-def _evidence(levels: tuple[str, ...]):
-    """A ``bukti_*`` column: the chosen (or best) candidate's level, ``TIDAK_ADA`` where a side was
-    missing, null on a row without a candidate."""
-    return pa.Field(nullable=True, isin=[*levels, "TIDAK_ADA"])
+EVIDENCE = {
+    "bukti_tgl_lahir": "cmp_tgl",
+    "bukti_jenis_kelamin": "cmp_jk",
+    "bukti_nik": "cmp_nik",
+    "bukti_ibu": "cmp_ibu",
+    "bukti_wilayah": "cmp_wilayah",
+    "bukti_kk": "cmp_kk",
+}
+"""Each ``bukti_*`` column and the comparison whose level it carries: the chosen (or best)
+candidate's level, ``TIDAK_ADA`` where a side was missing, null on a row without a candidate. The
+levels and the contest's choices are the linkage's (``transforms.linkage``), read when a frame is
+checked: importing them here would make the contracts depend on the linkage at import time."""
 
 
 class HasilUsulan(pa.DataFrameModel):
@@ -40,14 +46,14 @@ class HasilUsulan(pa.DataFrameModel):
     metode_padan: Optional[str] = pa.Field(nullable=True)
     # beyond the contract: the evidence behind the decision (``transforms.linkage``) ...
     nik_kandidat: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
-    alasan_pilihan: Optional[str] = pa.Field(nullable=True, isin=list(CHOICES))
+    alasan_pilihan: Optional[str] = pa.Field(nullable=True)
     bukti_nama: Optional[pl.Float64] = pa.Field(nullable=True, ge=0.0, le=100.0)
-    bukti_tgl_lahir: Optional[str] = _evidence(COMPARISONS["cmp_tgl"])
-    bukti_jenis_kelamin: Optional[str] = _evidence(COMPARISONS["cmp_jk"])
-    bukti_nik: Optional[str] = _evidence(COMPARISONS["cmp_nik"])
-    bukti_ibu: Optional[str] = _evidence(COMPARISONS["cmp_ibu"])
-    bukti_wilayah: Optional[str] = _evidence(COMPARISONS["cmp_wilayah"])
-    bukti_kk: Optional[str] = _evidence(COMPARISONS["cmp_kk"])
+    bukti_tgl_lahir: Optional[str] = pa.Field(nullable=True)
+    bukti_jenis_kelamin: Optional[str] = pa.Field(nullable=True)
+    bukti_nik: Optional[str] = pa.Field(nullable=True)
+    bukti_ibu: Optional[str] = pa.Field(nullable=True)
+    bukti_wilayah: Optional[str] = pa.Field(nullable=True)
+    bukti_kk: Optional[str] = pa.Field(nullable=True)
     # ... and what the province sent
     no_kk_usulan: Optional[str] = pa.Field(nullable=True)
     nama_usulan: Optional[str] = pa.Field(nullable=True)
@@ -56,6 +62,19 @@ class HasilUsulan(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+    @pa.check("alasan_pilihan", name="isin")
+    def choice_known(cls, data: PolarsData) -> pl.LazyFrame:
+        from transforms.linkage.contest import CHOICES
+
+        return data.lazyframe.select(pl.col(data.key).is_in(list(CHOICES)).fill_null(True))
+
+    @pa.check(*EVIDENCE, name="isin")
+    def level_known(cls, data: PolarsData) -> pl.LazyFrame:
+        from transforms.linkage.comparisons import COMPARISONS
+
+        levels = [*COMPARISONS[EVIDENCE[data.key]], "TIDAK_ADA"]
+        return data.lazyframe.select(pl.col(data.key).is_in(levels).fill_null(True))
 
     @pa.dataframe_check(name="rejected_rows_carry_a_reason")
     def rejected_has_reason(cls, data: PolarsData) -> pl.LazyFrame:

@@ -9,7 +9,7 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from schemas.hasil_usulan import ReasonList
-from schemas.vocabulary import BLOCKING_STATUSES, DIGITS16, KODE_WILAYAH10, PROGRAM_NAME, STATUSES
+from schemas.vocabulary import BLOCKING_STATUSES, DIGITS16, KODE_WILAYAH10, PERIODE, PROGRAM_NAME, STATUSES
 
 
 class Penerima(pa.DataFrameModel):
@@ -17,16 +17,20 @@ class Penerima(pa.DataFrameModel):
     as PBI-JKN). Checked bound to the run's programmes (``schemas.programmes.bound``), which also
     requires a nik on every row of a person programme."""
 
+    periode: str = pa.Field(str_matches=PERIODE)
     program: str = pa.Field(str_matches=PROGRAM_NAME)
+    tahap: str = pa.Field(str_matches=r"^[0-9]{4}-T([1-9]|1[0-2])$")
     no_kk: str = pa.Field(str_matches=DIGITS16)
     nik: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
     kode_wilayah: str = pa.Field(str_matches=KODE_WILAYAH10)
+    kode_prov: str = pa.Field(str_matches=r"^[0-9]{2}$")
     desil: Optional[pl.Int64] = pa.Field(nullable=True, ge=1, le=10)
     status: str = pa.Field(isin=list(STATUSES))
     alasan: ReasonList = pa.Field()
     nominal: pl.Int64 = pa.Field(ge=0)
-    tahap: str = pa.Field(str_matches=r"^[0-9]{4}-T([1-9]|1[0-2])$")
+    komponen_pkh: Optional[pl.Int64] = pa.Field(nullable=True, ge=0)
     nik_pengurus: Optional[str] = pa.Field(nullable=True, str_matches=DIGITS16)
+    nama_pengurus: Optional[str] = pa.Field(nullable=True)
 
     class Config:
         strict = False

@@ -9,6 +9,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.vocabulary import HUBUNGAN_KELUARGA, JENIS_USULAN
+from transforms.fields import NIK_FIELDS, PERSON_FIELDS
 
 USULAN_COLUMNS = (
     "jenis_usulan",
@@ -101,10 +102,6 @@ USULAN_ROW_RULES: dict[str, pl.Expr] = {
     "ISIAN_TERLALU_PANJANG": pl.col("_too_long"),
     "ALASAN_KOSONG": pl.col("jenis").is_in(["HAPUS", "SANGGAH"]) & pl.col("alasan_usulan").is_null(),
 }
-NIK_FIELDS = ("nik_usulan", "nik_rusak_excel")
-"""A cleaned row's NIK as typed (16 digits or not) and what Excel left of a destroyed one."""
-PERSON_FIELDS = ("no_kk_usulan", "nama_usulan", "tgl_lahir", "jk")
-"""A cleaned row's family card, name, birth date and sex: who the row says the person is."""
 USULAN_ROW_INPUTS = [
     "kode_prov",
     "jenis",

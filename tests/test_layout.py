@@ -33,3 +33,31 @@ def test_the_generator_writes_no_file():
         for f in sorted(Path("synthetic").rglob("*.py"))
     }
     assert {f: m for f, m in found.items() if m} == {}
+
+
+def test_every_module_imports_on_its_own():
+    """No import cycle hides behind the order the suite happens to import things in: each module
+    of the run is imported first, in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    modules = sorted(
+        ".".join(f.with_suffix("").parts).removesuffix(".__init__")
+        for top in ("schemas", "rules", "transforms", "flows")
+        for f in Path(top).rglob("*.py")
+    )
+    script = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        f"for m in {modules!r}:\n"
+        "    for k in [k for k in sys.modules if k.split('.')[0] in ('schemas', 'rules', 'transforms', 'flows')]:\n"
+        "        del sys.modules[k]\n"
+        "    try:\n"
+        "        importlib.import_module(m)\n"
+        "    except Exception as exc:\n"
+        "        failed.append(f'{m}: {type(exc).__name__}: {exc}')\n"
+        "print('\\n'.join(failed))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == ""

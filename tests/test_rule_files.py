@@ -258,6 +258,13 @@ def test_the_test_files_load_and_defaults_are_explicit(tmp_path):
             "e.g. 'BPNT-SEMBAKO'",
         ),
         (
+            "a person programme paid by a bank",
+            "    paid_by_bank: false\n",
+            "",
+            "programmes.PBI-JKN.paid_by_bank",
+            "write paid_by_bank: false",
+        ),
+        (
             "a programme that ends before it starts",
             "    monthly_amount: 200000\n",
             '    monthly_amount: 200000\n    first_periode: "2026-10"\n    last_periode: "2026-09"\n',

@@ -441,3 +441,20 @@ def test_pengurus(desc, members, kwargs, payee, reason):
 def test_an_account_whose_holder_died_needs_a_new_one():
     r = hh(run([HEAD, WIFE, CHILD_SD], burekol="AKTIF", dead={HEAD["nik"]}), "BPNT")
     assert r["status"] == "PROSES BUREKOL" and "PENGURUS_REKENING_TIDAK_SAH" in r["alasan"]
+
+
+def test_a_programme_is_decided_only_within_its_periods_and_a_month_without_any_has_no_units(tmp_path):
+    import yaml
+
+    from rules import load_ruleset as load
+
+    data = yaml.safe_load(open("rules/2026.yaml"))
+    data["programmes"]["BPNT"]["last_periode"] = "2026-10"  # ended before 2026-11
+    data["programmes"]["PBI-JKN"]["first_periode"] = "2026-12"  # starts after it
+    p = tmp_path / "r.yaml"
+    p.write_text(yaml.safe_dump(data))
+    got = run([HEAD, CHILD_SD], rules=load(p))
+    assert sorted({program for program, _ in got}) == ["PKH"]
+    del data["programmes"]["PKH"]
+    p.write_text(yaml.safe_dump(data))
+    assert run([HEAD, CHILD_SD], rules=load(p)) == {}  # nothing runs in 2026-11: no units, no failure

@@ -120,6 +120,8 @@ def receipt_sheet(hasil_usulan: pl.DataFrame, riwayat: pl.DataFrame, header_rows
     key = ["kode_prov", "sumber_file", "sumber_baris"]
     did = (
         riwayat.filter(pl.col("sumber_baris").is_not_null())
+        # an UBAH that changed no field (a row sent again as it is registered) did nothing
+        .filter((pl.col("peristiwa") != "UBAH") | (pl.col("perubahan").list.len() > 0).fill_null(False))
         .select(*key, _did=pl.col("peristiwa").replace_strict(WHAT_IT_DID, default=None))
         .unique(key, keep="first", maintain_order=True)
     )
@@ -135,6 +137,6 @@ def receipt_sheet(hasil_usulan: pl.DataFrame, riwayat: pl.DataFrame, header_rows
         "baris_excel": pl.col("sumber_baris") + pl.col("baris_judul").fill_null(1),
         "tindak_lanjut": pl.when(pl.col("hasil") == "DITERIMA")
         .then(pl.col("_did").fill_null("diterima, tidak ada perubahan"))
-        .otherwise(pl.lit("ditolak: perbaiki lalu kirim ulang")),
+        .otherwise(pl.lit("ditolak: lihat kode alasan dan tindakannya")),
     }
     return rows.select(**columns).sort(key)

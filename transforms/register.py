@@ -14,9 +14,9 @@ import numpy as np
 import polars as pl
 
 from schemas import Individu, dtypes
-from schemas.usulan import PERSON_FIELDS
 from schemas.vocabulary import PADAN_ACCEPTED
 from transforms.codes import code_expr as _code
+from transforms.fields import PERSON_FIELDS
 from transforms.linkage.similarity import name_similarity
 from transforms.names import nama_key_expr
 

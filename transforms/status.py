@@ -12,11 +12,14 @@ import datetime as dt
 import polars as pl
 
 from rules import RuleSet, status_of_reason
+from schemas import Penerima, dtypes
 from schemas.vocabulary import BLOCKING_STATUSES, CANDIDATE_STATUS, PADAN_ACCEPTED
 from transforms import household, payments
 from transforms.ages import age_expr
 from transforms.codes import code_expr as _code
 
+PENERIMA_TYPES = dtypes(Penerima)
+"""The columns and dtypes of penerima, in order, from its contract (``schemas.Penerima``)."""
 SALUR_REASON = {
     "SUKSES SPM": "SALUR_SUKSES_SPM",
     "PROSES SPM": "SALUR_PROSES_SPM",
@@ -285,21 +288,8 @@ def penerima(
                 .when(pl.lit(bank_paid))
                 .then(pl.col("nama_pengurus_aturan")),
             )
-            .select(
-                "periode",
-                "program",
-                "tahap",
-                "no_kk",
-                "nik",
-                "kode_wilayah",
-                "kode_prov",
-                "desil",
-                "status",
-                "alasan",
-                "nominal",
-                "komponen_pkh",
-                "nik_pengurus",
-                "nama_pengurus",
-            )
+            .select([pl.col(c).cast(t) for c, t in PENERIMA_TYPES.items()])
         )
+    if not frames:  # no programme runs in this periode (first_periode / last_periode): no units
+        return pl.LazyFrame(schema=PENERIMA_TYPES)
     return pl.concat(frames, how="vertical_relaxed").sort("program", "kode_prov", "no_kk", "nik")

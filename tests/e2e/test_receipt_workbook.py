@@ -19,7 +19,7 @@ import pytest
 
 from flows.monthly import monthly_run
 
-BUDI, SITI, ACHMAD = "3201011505800001", "3201014708850002", "3201010203150003"
+BUDI, SITI, ACHMAD, NUR = "3201011505800001", "3201014708850002", "3201010203150003", "3201015012120004"
 KK = "3201010101150001"
 GHOST = "3201011111990099"  # in no Dukcapil extract
 
@@ -64,6 +64,7 @@ def root(tmp_path_factory):
         row("BARU", SITI, "Siti Aminah", "07-08-1985", "P", "ISTRI", alamat="Jl. Mawar\nRT 01 / RW 02"),
         row("BARU", GHOST, '=HYPERLINK("http://x","klik")', "01-01-1990", "L", "ANAK"),
         row("BARU", ACHMAD, "Achmad Fauzi", "02-03-2015", "L", "ANAK", school="SD"),
+        row("BARU", NUR, "Nur Halimah", "10-12-2012", "P", "ANAK", school="SMP"),
     ]
     path = root / "inbox" / "2026-11" / "32" / "usulan_susulan.csv"
     path.parent.mkdir(parents=True)
@@ -72,7 +73,8 @@ def root(tmp_path_factory):
     second = [
         row("PERBAIKAN", ACHMAD, "Achmad Fauzi", "02-03-2015", "L", "ANAK", school="SMP", alasan="NAIK KELAS"),
         row("HAPUS", SITI, "Siti Aminah", "07-08-1985", "P", "ISTRI", alasan="PINDAH"),
-        row("SANGGAH", BUDI, "Budi Santoso", "15-05-1980", "L", "KEPALA KELUARGA", alasan="SUDAH MAMPU"),
+        row("SANGGAH", NUR, "Nur Halimah", "10-12-2012", "P", "ANAK", school="SMP", alasan="SUDAH MENIKAH"),
+        row("BARU", BUDI, "Budi Santoso", "15-05-1980", "L", "KEPALA KELUARGA"),  # sent again as registered
     ]
     path = root / "inbox" / "2026-12" / "32" / "usulan_desember.csv"
     path.parent.mkdir(parents=True)
@@ -93,7 +95,7 @@ def test_every_row_once_with_the_row_excel_shows_and_ids_as_text(root):
     header, rows, book = sheet_rows(root, "2026-11")
     assert header[:6] == ["Periode", "Kode Provinsi", "Berkas", "Baris Data", "Baris Excel", "Jenis Usulan"]
     got = [(r["Baris Data"].value, r["Baris Excel"].value, r["NIK Usulan"].value) for r in rows]
-    assert got == [(1, 4, BUDI), (2, 5, SITI), (3, 6, GHOST), (4, 7, ACHMAD)]
+    assert got == [(1, 4, BUDI), (2, 5, SITI), (3, 6, GHOST), (4, 7, ACHMAD), (5, 8, NUR)]
     for r in rows:
         for col in ("NIK Usulan", "No KK Usulan", "Kode Provinsi"):
             assert r[col].data_type == "s" and r[col].number_format == "@", (col, r[col].value)
@@ -107,7 +109,7 @@ def test_every_row_once_with_the_row_excel_shows_and_ids_as_text(root):
     assert ghost["Nama Usulan"].value == '=HYPERLINK("http://x","klik")'
     assert ghost["Hasil"].value == "DITOLAK" and "NIK_TIDAK_DITEMUKAN" in ghost["Kode Alasan"].value
     sheet = book["Hasil Usulan"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P5"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P6"
 
 
 def test_what_each_accepted_row_did(root):
@@ -115,7 +117,8 @@ def test_what_each_accepted_row_did(root):
     assert [r["Yang Terjadi"].value for r in first] == [
         "masuk register",
         "masuk register",
-        "ditolak: perbaiki lalu kirim ulang",
+        "ditolak: lihat kode alasan dan tindakannya",
+        "masuk register",
         "masuk register",
     ]
     _, second, _ = sheet_rows(root, "2026-12")
@@ -123,6 +126,7 @@ def test_what_each_accepted_row_did(root):
         (2, "PERBAIKAN", "data diperbaiki"),
         (3, "HAPUS", "keluar dari register"),
         (4, "SANGGAH", "sanggah dicatat"),
+        (5, "BARU", "diterima, tidak ada perubahan"),
     ]
 
 

@@ -7,9 +7,9 @@ import polars as pl
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from schemas.usulan import NIK_FIELDS, PERSON_FIELDS
 from transforms.callnames import PATTERNS as CALL_NAME_LEVELS
 from transforms.callnames import call_name_levels
+from transforms.fields import NIK_FIELDS, PERSON_FIELDS
 from transforms.linkage.blocking import excel_digits_expr
 from transforms.linkage.similarity import name_similarity, pair_scores
 from transforms.names import nama_key_expr
