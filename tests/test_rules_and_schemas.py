@@ -169,10 +169,12 @@ def test_unknown_feedback_schema_keeps_what_the_agency_wrote(desc, over):
 
 def _penerima(**over):
     row = dict(
+        periode="2026-11",
         program="PKH",
         no_kk="3201010101150001",
         nik="3201011505800001",
         kode_wilayah="3201011001",
+        kode_prov="32",
         desil=2,
         status="SK/CALON PENERIMA",
         alasan=["LAYAK"],
