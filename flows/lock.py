@@ -27,7 +27,6 @@ from pathlib import Path
 
 from flows import settings
 
-WAIT_ENV = settings.LOCK_WAIT_SECONDS
 _POLL_SECONDS = 0.5
 
 _held: dict[str, list] = {}  # resolved lock path -> [fd, depth]
@@ -49,7 +48,7 @@ class RootLocked(RuntimeError):
         )
         super().__init__(
             f"data root is in use by another padan process ({who}); lock {lock_path}. "
-            f"Wait for it to finish, or set {WAIT_ENV} to wait; a crashed holder releases the lock by itself"
+            f"Wait for it to finish, or set {settings.LOCK_WAIT_SECONDS} to wait; a crashed holder releases the lock by itself"
         )
 
 

@@ -37,8 +37,6 @@ from flows import settings
 from flows.io import sha256_file
 
 TOPS = ("snapshots", "receipts", "disbursement", "analytics", "reports")
-FAULT_ENV = settings.FAULT_AT  # tests: SIGKILL this process at the named step (see ``fault``)
-PAUSE_ENV = settings.PAUSE_AT  # tests: stop at the named step for a while, as a long run would
 KEEP_GENERATIONS = 2  # the current one and the one it replaced (readers may still be in it)
 
 

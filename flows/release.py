@@ -22,7 +22,6 @@ from flows import excel, io, publish, settings
 from flows import manifest as manifests
 from transforms import analytics, outcomes, payments, report
 
-PSEUDONYM_KEY_ENV = settings.PSEUDONYM_KEY
 SNAPSHOT_TABLES = (
     "hasil_usulan",
     "individu",
@@ -71,7 +70,7 @@ def write_receipts(
     Parquet and CSV, and as one workbook (``hasil_usulan.xlsx``) with the Excel row of every row and
     what each accepted row did (``riwayat``: the period's events; ``header_rows``: each file's)."""
     receipt = outcomes.receipt(hasil_usulan)
-    sheet = outcomes.receipt_sheet(hasil_usulan, riwayat, header_rows)
+    sheet = outcomes.receipt_sheet(receipt, hasil_usulan, riwayat, header_rows)
     s = pl.String
     q = pl.DataFrame(quarantined or None, schema={"kode_prov": s, "file": s, "karantina": s, "keterangan": s})
     g = pl.DataFrame(ignored or None, schema={"kode_prov": s, "file": s, "alasan": s, "keterangan": s})
@@ -87,7 +86,7 @@ def write_receipts(
             if mine[name].height:
                 write_csv_for_excel(mine[name], out / name)
         excel.write_receipt_workbook(
-            sheet.filter(pl.col("kode_prov") == prov),
+            sheet.filter(pl.col("kode_prov") == prov),  # the province's rows, in the receipt's order
             mine["berkas_karantina.csv"],
             mine["berkas_diabaikan.csv"],
             out / "hasil_usulan.xlsx",
@@ -140,7 +139,7 @@ def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_
     """The pseudonymised zone of the period, or why it was not written."""
     key = settings.pseudonym_key()
     if not key:
-        return f"skipped: {PSEUDONYM_KEY_ENV} is not set, so no pseudonymised zone was written"
+        return f"skipped: {settings.PSEUDONYM_KEY} is not set, so no pseudonymised zone was written"
     for name in ANALYTICS_TABLES:
         frame = frames[name]
         if name == "pembayaran":  # the ledger is cumulative: the period's own events

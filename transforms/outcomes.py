@@ -112,8 +112,11 @@ TEXT_COLUMNS = ("nik_usulan", "no_kk_usulan", "nik_padan", "kode_prov")
 """Identifiers a spreadsheet must keep as text (a 16-digit NIK as a number loses its last digit)."""
 
 
-def receipt_sheet(hasil_usulan: pl.DataFrame, riwayat: pl.DataFrame, header_rows: pl.DataFrame) -> pl.DataFrame:
-    """The receipt as its workbook shows it (``WORKBOOK_COLUMNS``): every row sent, with the row
+def receipt_sheet(
+    rows: pl.DataFrame, hasil_usulan: pl.DataFrame, riwayat: pl.DataFrame, header_rows: pl.DataFrame
+) -> pl.DataFrame:
+    """The receipt (``rows``: :func:`receipt` of ``hasil_usulan``) as its workbook shows it
+    (``WORKBOOK_COLUMNS``): every row sent, with the No KK it named, the row
     number Excel shows for it (``header_rows``: kode_prov, sumber_file, baris_judul per file read;
     1 when unknown) and, for an accepted row, what it did in the register (``riwayat``: the
     period's events, by source row)."""
@@ -126,8 +129,7 @@ def receipt_sheet(hasil_usulan: pl.DataFrame, riwayat: pl.DataFrame, header_rows
         .unique(key, keep="first", maintain_order=True)
     )
     rows = (
-        receipt(hasil_usulan)
-        .join(hasil_usulan.select(*key, "no_kk_usulan"), on=key, how="left")
+        rows.join(hasil_usulan.select(*key, "no_kk_usulan"), on=key, how="left")
         .join(
             header_rows.select("kode_prov", "sumber_file", "baris_judul"), on=["kode_prov", "sumber_file"], how="left"
         )

@@ -25,9 +25,6 @@ def common_input(root: io.Root, periode: str, name: str) -> Path:
     return root.work(periode) / "common" / f"{name}.parquet"
 
 
-PARTITION_ROWS_ENV = settings.PARTITION_ROWS
-
-
 def part_files(folder: Path, parts: list[str]) -> list[Path]:
     return sorted(f for part in parts for f in io.parquet_files(folder / f"_part={part}"))
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from published import period_outputs
 
-from flows import lock, publish
+from flows import lock, publish, settings
 from flows.generate import generate_data_root
 
 P0, P = "2026-10", "2026-11"
@@ -38,12 +38,12 @@ def padan(
     from prefect.settings import PREFECT_API_URL
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", "PADAN_PSEUDONYM_KEY": KEY}
-    env.pop(publish.FAULT_ENV, None)
-    env.pop(publish.PAUSE_ENV, None)
+    env.pop(settings.FAULT_AT, None)
+    env.pop(settings.PAUSE_AT, None)
     if fault:
-        env[publish.FAULT_ENV] = fault
+        env[settings.FAULT_AT] = fault
     if pause:
-        env[publish.PAUSE_ENV] = pause
+        env[settings.PAUSE_AT] = pause
     return subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "run", "--data-root", str(root), "--periode", periode, *extra],
         env=env,
