@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
-from flows import settings
+from flows import cli_province, settings
 from flows.terminal import console, err_console, print_summary
 
 # people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
@@ -292,6 +292,9 @@ def reason_codes_cmd() -> None:
     from rules import catalogue_markdown
 
     sys.stdout.write(catalogue_markdown())
+
+
+cli_province.register(app)
 
 
 def main() -> None:  # pragma: no cover

@@ -75,8 +75,8 @@ def _escaped(e: pl.Expr) -> pl.Expr:
 
 
 def _cell(col: str, dtype: pl.DataType, text: bool) -> pl.Expr:
-    """One column's cells of every row as XML. Cells carry no reference: each takes the next
-    column of its row, so an empty value is written as an empty cell (``<c/>``)."""
+    """One column's cells of every row as XML. Cells carry no reference (rows do): each takes the
+    next column of its row, so an empty value is written as an empty cell (``<c/>``)."""
     if dtype.is_numeric():
         value = pl.col(col).cast(pl.Float64) if dtype.is_float() else pl.col(col).cast(pl.Int64)
         body = pl.concat_str(pl.lit("<c><v>"), value.cast(pl.String), pl.lit("</v></c>"))
@@ -99,6 +99,7 @@ class Sheet:
     frame: pl.DataFrame
     headers: dict[str, str]
     text: tuple[str, ...] = ()
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, allowed values): an in-cell list
 
     @property
     def last_cell(self) -> tuple[str, int]:
@@ -118,13 +119,32 @@ class Sheet:
             f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><dimension ref="A1:{letter}{row}"/>'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-            f"<cols>{widths}</cols><sheetData><row>{head}</row>"
+            f'<cols>{widths}</cols><sheetData><row r="1">{head}</row>'
         )
         cells = [_cell(c, self.frame.schema[c], c in self.text) for c in cols]
         for start in range(0, self.frame.height, CHUNK_ROWS):
             part = self.frame.slice(start, CHUNK_ROWS)
-            yield "".join(part.select(pl.concat_str(pl.lit("<row>"), *cells, pl.lit("</row>")))[:, 0].to_list())
-        yield f'</sheetData><autoFilter ref="A1:{letter}{row}"/></worksheet>'
+            number = pl.int_range(start + 2, start + 2 + part.height, dtype=pl.Int64).cast(pl.String)
+            row_xml = pl.concat_str(pl.lit('<row r="'), number, pl.lit('">'), *cells, pl.lit("</row>"))
+            yield "".join(part.select(row_xml)[:, 0].to_list())
+        yield f'</sheetData><autoFilter ref="A1:{letter}{row}"/>{self._validations()}</worksheet>'
+
+    def _validations(self) -> str:
+        """Each ``choices`` column as a drop-down list of its values, from row 2 to Excel's last row
+        (a blank stays allowed; another value is refused with a message naming the values)."""
+        if not self.choices:
+            return ""
+        cols = list(self.headers)
+        out = []
+        for col, values in self.choices:
+            letter = _column_letter(cols.index(col))
+            listed = _xml_text(",".join(values))
+            out.append(
+                f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" errorTitle="Isian tidak sah" '
+                f'error="{_xml_text("Pilih salah satu: " + ", ".join(values))}" sqref="{letter}2:{letter}1048576">'
+                f'<formula1>"{listed}"</formula1></dataValidation>'
+            )
+        return f'<dataValidations count="{len(out)}">{"".join(out)}</dataValidations>'
 
 
 def _xml_text(value: str) -> str:

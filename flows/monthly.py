@@ -75,11 +75,11 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
     batches = _gathered(futures, "baca & validasi berkas")
     staged = [b.staged for b in batches if b.staged]
-    quarantined = [b.quarantine_entry() for b in batches if b.karantina]
+    quarantined = [q for b in batches for q in b.quarantine_entries()]
     for q in quarantined:
         logger.warning("quarantined %s/%s: %s", q["kode_prov"], q["file"], q["karantina"])
     # files not read (links, hidden, Office locks, uploads in progress): for the province receipts
-    ignored = [b.ignored_entry() for b in batches if b.diabaikan]
+    ignored = [g for b in batches for g in b.ignored_entries()]
     for g in ignored:
         logger.info("not read %s/%s: %s", g["kode_prov"], g["file"], g["alasan"])
     manifest = manifests.opening(

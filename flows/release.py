@@ -20,6 +20,7 @@ import polars as pl
 import schemas
 from flows import excel, io, publish, settings
 from flows import manifest as manifests
+from flows.stages import results
 from transforms import analytics, outcomes, payments, report
 
 SNAPSHOT_TABLES = (
@@ -180,7 +181,6 @@ def write_release(
     snap = staged / "snapshots" / f"periode={periode}"
     programmes = schemas.Programmes.from_manifest(manifest["rule_set"]["programmes"])
     write_snapshot_tables(frames, snap, programmes)
-    files_read = [e for e in manifest["inputs"]["usulan"] if "baris_judul" in e]
     write_receipts(
         frames["hasil_usulan"],
         manifest["karantina"],
@@ -188,8 +188,8 @@ def write_release(
         staged / "receipts" / f"periode={periode}",
         riwayat=frames["riwayat"].filter(pl.col("periode") == periode),
         header_rows=pl.DataFrame(
-            [(e["kode_prov"], e["file"], e["baris_judul"]) for e in files_read],
-            schema={"kode_prov": pl.String, "sumber_file": pl.String, "baris_judul": pl.Int64},
+            [row for e in manifest["inputs"]["usulan"] for row in results.header_rows(e)],
+            schema={"kode_prov": pl.String, "sumber_file": pl.String, "baris_judul": pl.Int64, "lembar": pl.String},
             orient="row",
         ),
     )

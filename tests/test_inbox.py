@@ -13,7 +13,7 @@ import pytest
 
 from flows import inbox, io
 from flows.stages.ingest import ingest_batch
-from transforms import ingest, outcomes
+from transforms import ingest, outcomes, workbook
 
 P = "2026-11"
 HEADER = "jenis_usulan,nik,no_kk,nama,tanggal_lahir,jenis_kelamin,hubungan_keluarga,kode_wilayah,alasan"
@@ -165,9 +165,9 @@ def test_each_receipt_row_explains_its_own_file():
 def test_the_hash_is_of_the_very_bytes_parsed_in_one_read(hostile, monkeypatch):
     root, _ = hostile
     reads, parsed = [], []
-    real_read, real_parse = inbox._read_fd, ingest.parse_usulan
+    real_read, real_parse = inbox._read_fd, workbook.parse_upload
     monkeypatch.setattr(inbox, "_read_fd", lambda fd, n: reads.append(n) or real_read(fd, n))
-    monkeypatch.setattr(ingest, "parse_usulan", lambda raw: parsed.append(raw) or real_parse(raw))
+    monkeypatch.setattr(workbook, "parse_upload", lambda raw: parsed.append(raw) or real_parse(raw))
     entry = next(e for e in inbox.inbox_entries(root, P) if e.file == "usulan.csv")
     out = ingest_batch.fn(str(root.path), P, entry, 0)
     assert len(reads) == 1 and len(parsed) == 1

@@ -55,6 +55,7 @@ class ParsedBatch:
     delimiter: str
     ignored_columns: list[str] = field(default_factory=list)
     header_row: int = 1  # the spreadsheet row of the header: data row n is spreadsheet row n + header_row
+    sheets: list = field(default_factory=list)  # a workbook's sheets (``workbook.SheetOutcome``); [] for CSV
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def header_fields(text: str, *, delimiter: str) -> list[str]:
     return fields
 
 
-def _unique_names(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Unique, non-empty names for polars; duplicates of a contract column keep the first."""
     seen: dict[str, int] = {}
     out = []
@@ -230,15 +231,28 @@ def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[s
         raise FileQuarantined("FILE_KOSONG", "berkas kosong")
     first = text.lstrip("\r\n")
     names = [normalise_header(h) for h in header_fields(first, delimiter=delimiter)]
+    check_header(names)
+    uniq = unique_names(names)
+    df, extra = records_frame(first, delimiter=delimiter, names=uniq)
+    df = df.with_row_index("sumber_baris", offset=1).with_columns(pl.col("sumber_baris").cast(pl.Int64))
+    return shaped_records(df, uniq, extra)
+
+
+def check_header(names: list[str]) -> None:
+    """Refuse a header (normalised names) with no usulan column name, or without a required one."""
     known = set(USULAN_COLUMNS)
     if not any(n in known for n in names):
         raise FileQuarantined("FILE_TANPA_HEADER", "baris pertama tidak memuat nama kolom usulan")
     missing = [c for c in USULAN_REQUIRED if c not in names]
     if missing:
         raise FileQuarantined("FILE_KOLOM_WAJIB_HILANG", "kolom wajib tidak ada: " + ", ".join(missing))
-    uniq = _unique_names(names)
-    df, extra = records_frame(first, delimiter=delimiter, names=uniq)
-    df = df.with_row_index("sumber_baris", offset=1).with_columns(pl.col("sumber_baris").cast(pl.Int64))
+
+
+def shaped_records(df: pl.DataFrame, uniq: list[str], extra: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """A frame of string cells named by the header (``uniq``, then the ``extra`` fields beyond it) and
+    ``sumber_baris`` -> the contract columns, ``kolom_lain`` and the row flags (see
+    :func:`read_usulan_text`); blank rows dropped. Returns it and the ignored column names."""
+    known = set(USULAN_COLUMNS)
     cells = uniq + extra
     control = pl.any_horizontal([pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in cells])
     df = df.with_columns(_karakter_tidak_sah=control)
@@ -269,7 +283,8 @@ def read_usulan_text(text: str, *, delimiter: str) -> tuple[pl.DataFrame, list[s
 
 
 def parse_usulan(raw: bytes) -> ParsedBatch:
-    """Bytes of one uploaded file -> ``ParsedBatch`` (or ``FileQuarantined``)."""
+    """Bytes of one CSV upload -> ``ParsedBatch`` (or ``FileQuarantined``); any upload, a workbook
+    too: ``transforms.workbook.parse_upload``."""
     if len(raw) > MAX_FILE_BYTES:
         raise FileQuarantined("FILE_TERLALU_BESAR", f"{len(raw):,} byte; batas {MAX_FILE_BYTES:,} byte")
     text, encoding = decode_text(raw)

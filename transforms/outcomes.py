@@ -93,6 +93,7 @@ WORKBOOK_COLUMNS = {
     "periode": "Periode",
     "kode_prov": "Kode Provinsi",
     "sumber_file": "Berkas",
+    "lembar": "Lembar",
     "sumber_baris": "Baris Data",
     "baris_excel": "Baris Excel",
     "jenis_usulan": "Jenis Usulan",
@@ -117,9 +118,9 @@ def receipt_sheet(
 ) -> pl.DataFrame:
     """The receipt (``rows``: :func:`receipt` of ``hasil_usulan``) as its workbook shows it
     (``WORKBOOK_COLUMNS``): every row sent, with the No KK it named, the row
-    number Excel shows for it (``header_rows``: kode_prov, sumber_file, baris_judul per file read;
-    1 when unknown) and, for an accepted row, what it did in the register (``riwayat``: the
-    period's events, by source row)."""
+    number Excel shows for it (``header_rows``: kode_prov, sumber_file, baris_judul and lembar per
+    file or workbook sheet read; row 1 when unknown), a workbook's file and sheet apart, and for an
+    accepted row what it did in the register (``riwayat``: the period's events, by source row)."""
     key = ["kode_prov", "sumber_file", "sumber_baris"]
     did = (
         riwayat.filter(pl.col("sumber_baris").is_not_null())
@@ -131,14 +132,20 @@ def receipt_sheet(
     rows = (
         rows.join(hasil_usulan.select(*key, "no_kk_usulan"), on=key, how="left")
         .join(
-            header_rows.select("kode_prov", "sumber_file", "baris_judul"), on=["kode_prov", "sumber_file"], how="left"
+            header_rows.select("kode_prov", "sumber_file", "baris_judul", "lembar"),
+            on=["kode_prov", "sumber_file"],
+            how="left",
         )
         .join(did, on=key, how="left")
     )
+    sheet_suffix = pl.concat_str(pl.lit("#"), pl.col("lembar"))
     columns = {c: pl.col(c) for c in WORKBOOK_COLUMNS} | {
+        "sumber_file": pl.when(pl.col("lembar").is_null())
+        .then(pl.col("sumber_file"))
+        .otherwise(pl.col("sumber_file").str.strip_suffix(sheet_suffix)),
         "baris_excel": pl.col("sumber_baris") + pl.col("baris_judul").fill_null(1),
         "tindak_lanjut": pl.when(pl.col("hasil") == "DITERIMA")
         .then(pl.col("_did").fill_null("diterima, tidak ada perubahan"))
         .otherwise(pl.lit("ditolak: lihat kode alasan dan tindakannya")),
     }
-    return rows.select(**columns).sort(key)
+    return rows.sort(key).select(**columns)

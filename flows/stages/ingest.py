@@ -12,7 +12,7 @@ from prefect import task
 from flows import inbox, io
 from flows.stages.common import TASK, reference_date
 from flows.stages.results import Batch
-from transforms import cleaning, ingest, validation, wilayah
+from transforms import cleaning, ingest, validation, wilayah, workbook
 
 
 @task(**TASK)
@@ -53,15 +53,22 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
     if entry.action == inbox.QUARANTINE:
         return quarantined(entry.code, entry.detail)
     try:
-        batch = ingest.parse_usulan(upload.data)
+        batch = workbook.parse_upload(upload.data)
     except ingest.FileQuarantined as exc:
         return quarantined(exc.code, exc.detail)
     except Exception as exc:  # noqa: BLE001  a file we cannot parse must never stop the run
         return quarantined("FILE_TIDAK_TERBACA", type(exc).__name__)
     del upload  # the parsed frame is all that is needed from here
+    # a workbook's rows name their sheet: sumber_file is "<file>#<sheet>", unique beside sumber_baris
+    sumber_file = (
+        pl.concat_str(pl.lit(entry.file + "#"), pl.col("_lembar"))
+        if "_lembar" in batch.frame.columns
+        else pl.lit(entry.file)
+    )
     rows = (
         batch.frame.lazy()
-        .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=pl.lit(entry.file))
+        .with_columns(kode_prov=pl.lit(entry.kode_prov), sumber_file=sumber_file)
+        .drop("_lembar", strict=False)
         .pipe(cleaning.cleaned_usulan)
         .pipe(
             validation.validated_usulan,
@@ -79,4 +86,5 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
         delimiter=batch.delimiter,
         kolom_diabaikan=list(batch.ignored_columns),
         baris_judul=batch.header_row,
+        lembar=[sheet.entry() for sheet in batch.sheets],
     )

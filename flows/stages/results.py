@@ -6,6 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def header_rows(entry: dict) -> list[tuple[str, str, int, str | None]]:
+    """(kode_prov, sumber_file, baris_judul, lembar) of each file, or each sheet of a workbook (its
+    rows' sumber_file is ``<file>#<sheet>``), whose rows a manifest ``inputs.usulan`` entry records."""
+    if "baris_judul" not in entry:
+        return []
+    if "lembar" not in entry:
+        return [(entry["kode_prov"], entry["file"], entry["baris_judul"], None)]
+    return [
+        (entry["kode_prov"], f"{entry['file']}#{s['nama']}", s["baris_judul"], s["nama"])
+        for s in entry["lembar"]
+        if "rows" in s
+    ]
+
+
 @dataclass(frozen=True)
 class Batch:
     """One inbox entry's outcome (``ingest_batch``): exactly one of ``staged`` (a Parquet of its rows),
@@ -29,25 +43,58 @@ class Batch:
     delimiter: str | None = None
     kolom_diabaikan: list[str] = field(default_factory=list)
     baris_judul: int = 1  # the spreadsheet row of the header (data row n is Excel row n + baris_judul)
+    # a workbook's sheets (``transforms.workbook.SheetOutcome.entry``): nama with baris_judul and rows
+    # (read), karantina or alasan with keterangan (not read); [] for a CSV file
+    lembar: list[dict] = field(default_factory=list)
 
     def manifest_entry(self) -> dict:
         """The file as the manifest's ``inputs.usulan`` records it (a file read: also its name inside
-        the province folder and the row of its header, for the receipts' Excel row numbers)."""
+        the province folder and the row of its header, for the receipts' Excel row numbers; a
+        workbook: each sheet)."""
         entry = {"kode_prov": self.kode_prov, "path": self.path, "sha256": self.sha256, "rows": self.rows}
         if self.staged:
             entry |= {"file": self.file, "baris_judul": self.baris_judul}
+        if self.lembar:
+            entry |= {"lembar": self.lembar}
         return entry | {k: v for k, v in (("karantina", self.karantina), ("diabaikan", self.diabaikan)) if v}
 
-    def quarantine_entry(self) -> dict:
-        return {
-            "kode_prov": self.kode_prov,
-            "file": self.file,
-            "karantina": self.karantina,
-            "keterangan": self.keterangan,
-        }
+    def _sheets(self, key: str) -> list[dict]:
+        return [
+            {
+                "kode_prov": self.kode_prov,
+                "file": f"{self.file}#{s['nama']}",
+                key: s[key],
+                "keterangan": s["keterangan"],
+            }
+            for s in self.lembar
+            if s.get(key) not in (None, "LEMBAR_KOSONG")
+        ]
 
-    def ignored_entry(self) -> dict:
-        return {"kode_prov": self.kode_prov, "file": self.file, "alasan": self.diabaikan, "keterangan": self.keterangan}
+    def quarantine_entries(self) -> list[dict]:
+        """The file quarantined, or the sheets of it that were (their rows lost to an error of the sheet)."""
+        if self.karantina:
+            return [
+                {
+                    "kode_prov": self.kode_prov,
+                    "file": self.file,
+                    "karantina": self.karantina,
+                    "keterangan": self.keterangan,
+                }
+            ]
+        return self._sheets("karantina")
+
+    def ignored_entries(self) -> list[dict]:
+        """The file not read, or the sheets of it that hold no usulan (an empty sheet is not named)."""
+        if self.diabaikan:
+            return [
+                {
+                    "kode_prov": self.kode_prov,
+                    "file": self.file,
+                    "alasan": self.diabaikan,
+                    "keterangan": self.keterangan,
+                }
+            ]
+        return self._sheets("alasan")
 
 
 @dataclass(frozen=True)

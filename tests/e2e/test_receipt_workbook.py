@@ -93,7 +93,8 @@ def sheet_rows(root: Path, periode: str) -> tuple[list, list[dict], openpyxl.Wor
 
 def test_every_row_once_with_the_row_excel_shows_and_ids_as_text(root):
     header, rows, book = sheet_rows(root, "2026-11")
-    assert header[:6] == ["Periode", "Kode Provinsi", "Berkas", "Baris Data", "Baris Excel", "Jenis Usulan"]
+    assert header[:7] == ["Periode", "Kode Provinsi", "Berkas", "Lembar", "Baris Data", "Baris Excel", "Jenis Usulan"]
+    assert {r["Berkas"].value for r in rows} == {"usulan_susulan.csv"} and {r["Lembar"].value for r in rows} == {None}
     got = [(r["Baris Data"].value, r["Baris Excel"].value, r["NIK Usulan"].value) for r in rows]
     assert got == [(1, 4, BUDI), (2, 5, SITI), (3, 6, GHOST), (4, 7, ACHMAD), (5, 8, NUR)]
     for r in rows:
@@ -109,7 +110,7 @@ def test_every_row_once_with_the_row_excel_shows_and_ids_as_text(root):
     assert ghost["Nama Usulan"].value == '=HYPERLINK("http://x","klik")'
     assert ghost["Hasil"].value == "DITOLAK" and "NIK_TIDAK_DITEMUKAN" in ghost["Kode Alasan"].value
     sheet = book["Hasil Usulan"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:P6"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:Q6"
 
 
 def test_what_each_accepted_row_did(root):
