@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import fastexcel
@@ -116,10 +117,11 @@ def _header_index(grid: pl.DataFrame) -> int | None:
 
 
 def _sheet_records(
-    grid: pl.DataFrame, numbers: pl.DataFrame, name: str
+    grid: pl.DataFrame, numbers: Callable[[], pl.DataFrame], name: str
 ) -> tuple[SheetOutcome, pl.DataFrame | None, list]:
     """One sheet's grid of text cells (row i = Excel row i + 1) -> its outcome, its rows (or None) and
-    its ignored column names."""
+    its ignored column names. ``numbers`` gives the sheet's big number cells (:func:`number_cells`);
+    it is called only for a sheet whose header names an id column."""
     filled = grid.filter(~pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == "")))
     if grid.width == 0 or filled.height == 0:
         return SheetOutcome(name, code="LEMBAR_KOSONG", detail="lembar kosong"), None, []
@@ -147,11 +149,12 @@ def _sheet_records(
         .with_columns(pl.col("sumber_baris").cast(pl.Int64))
     )
     excel_row = pl.col("sumber_baris") + (h + 1)
+    big = numbers() if any(c in uniq for c in ID_COLUMNS) else None
     for col in ID_COLUMNS:
-        if col in uniq and numbers.height:
+        if col in uniq and big.height:
             value = pl.col(col).cast(pl.Float64, strict=False)
             typed = body.select("sumber_baris", excel_row.alias("baris"), value.alias("angka"))
-            numeric = typed.join(numbers, on=["baris", "angka"], how="semi")["sumber_baris"].implode()
+            numeric = typed.join(big, on=["baris", "angka"], how="semi")["sumber_baris"].implode()
             body = body.with_columns(
                 pl.when(pl.col("sumber_baris").is_in(numeric))
                 .then(_scientific(value))
@@ -183,12 +186,11 @@ def read_workbook(raw: bytes) -> tuple[pl.DataFrame, list[str], list[SheetOutcom
     sheet. Raises ``FileQuarantined`` for a workbook that cannot be read, holds no usulan sheet or no
     data row."""
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise FileQuarantined("FILE_TERLALU_BESAR", f"isi buku kerja {unpacked:,} byte setelah dibuka")
-            parts = _sheet_parts(z)
-            xml_of = {p: z.read(p).decode("utf-8", "replace") for p in parts if p in z.namelist()}
+        z = zipfile.ZipFile(io.BytesIO(raw))
+        unpacked = sum(i.file_size for i in z.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FileQuarantined("FILE_TERLALU_BESAR", f"isi buku kerja {unpacked:,} byte setelah dibuka")
+        parts = _sheet_parts(z)
         reader = fastexcel.read_excel(raw)
         names = reader.sheet_names
     except FileQuarantined:
@@ -197,25 +199,27 @@ def read_workbook(raw: bytes) -> tuple[pl.DataFrame, list[str], list[SheetOutcom
         raise FileQuarantined(
             "FILE_TIDAK_TERBACA", f"buku kerja Excel tidak dapat dibuka ({type(exc).__name__})"
         ) from exc
+    none = pl.DataFrame(schema={"baris": pl.Int64, "angka": pl.Float64})
     outcomes, frames, ignored = [], [], []
-    for i, name in enumerate(names):
-        try:
-            grid = reader.load_sheet(i, header_row=None, skip_rows=0, dtypes="string").to_polars()
-        except Exception as exc:  # noqa: BLE001
-            detail = f"lembar tidak dapat dibaca ({type(exc).__name__})"
-            outcomes.append(SheetOutcome(name, code="FILE_TIDAK_TERBACA", detail=detail, quarantined=True))
-            continue
-        part = parts[i] if i < len(parts) else ""
-        numbers = (
-            number_cells(xml_of[part])
-            if part in xml_of
-            else pl.DataFrame(schema={"baris": pl.Int64, "angka": pl.Float64})
-        )
-        outcome, rows, sheet_ignored = _sheet_records(grid, numbers, name)
-        outcomes.append(outcome)
-        if rows is not None:
-            frames.append(rows)
-            ignored += [c for c in sheet_ignored if c not in ignored]
+    with z:
+        members = set(z.namelist())
+        for i, name in enumerate(names):
+            try:
+                grid = reader.load_sheet(i, header_row=None, skip_rows=0, dtypes="string").to_polars()
+            except Exception as exc:  # noqa: BLE001
+                detail = f"lembar tidak dapat dibaca ({type(exc).__name__})"
+                outcomes.append(SheetOutcome(name, code="FILE_TIDAK_TERBACA", detail=detail, quarantined=True))
+                continue
+            part = parts[i] if i < len(parts) and parts[i] in members else None
+
+            def numbers(part: str | None = part) -> pl.DataFrame:
+                return number_cells(z.read(part).decode("utf-8", "replace")) if part else none
+
+            outcome, rows, sheet_ignored = _sheet_records(grid, numbers, name)
+            outcomes.append(outcome)
+            if rows is not None:
+                frames.append(rows)
+                ignored += [c for c in sheet_ignored if c not in ignored]
     if not any(o.header_row for o in outcomes):
         raise FileQuarantined("FILE_TANPA_HEADER", "tidak ada lembar dengan baris judul kolom usulan")
     if not frames:

@@ -58,43 +58,22 @@ class Batch:
             entry |= {"lembar": self.lembar}
         return entry | {k: v for k, v in (("karantina", self.karantina), ("diabaikan", self.diabaikan)) if v}
 
-    def _sheets(self, key: str) -> list[dict]:
-        return [
-            {
-                "kode_prov": self.kode_prov,
-                "file": f"{self.file}#{s['nama']}",
-                key: s[key],
-                "keterangan": s["keterangan"],
-            }
-            for s in self.lembar
-            if s.get(key) not in (None, "LEMBAR_KOSONG")
-        ]
+    def _entries(self, key: str, own: str | None) -> list[dict]:
+        """The file under ``key`` when ``own`` (its own reason) is set, else each sheet of it that has
+        one (an empty sheet is not named)."""
+        where = [(self.file, own, self.keterangan)] if own else []
+        if not own:
+            sheets = (s for s in self.lembar if s.get(key) not in (None, "LEMBAR_KOSONG"))
+            where = [(f"{self.file}#{s['nama']}", s[key], s["keterangan"]) for s in sheets]
+        return [{"kode_prov": self.kode_prov, "file": f, key: code, "keterangan": k} for f, code, k in where]
 
     def quarantine_entries(self) -> list[dict]:
         """The file quarantined, or the sheets of it that were (their rows lost to an error of the sheet)."""
-        if self.karantina:
-            return [
-                {
-                    "kode_prov": self.kode_prov,
-                    "file": self.file,
-                    "karantina": self.karantina,
-                    "keterangan": self.keterangan,
-                }
-            ]
-        return self._sheets("karantina")
+        return self._entries("karantina", self.karantina)
 
     def ignored_entries(self) -> list[dict]:
-        """The file not read, or the sheets of it that hold no usulan (an empty sheet is not named)."""
-        if self.diabaikan:
-            return [
-                {
-                    "kode_prov": self.kode_prov,
-                    "file": self.file,
-                    "alasan": self.diabaikan,
-                    "keterangan": self.keterangan,
-                }
-            ]
-        return self._sheets("alasan")
+        """The file not read, or the sheets of it that hold no usulan."""
+        return self._entries("alasan", self.diabaikan)
 
 
 @dataclass(frozen=True)
