@@ -4,11 +4,11 @@ the window is open (``periksa``), and the review queue (``tinjau``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from flows.terminal import console
+from flows.terminal import console, err_console
 
 
 def template(
@@ -21,6 +21,81 @@ def template(
     console.print(f"templat usulan: {write_template(out)}", soft_wrap=True)
 
 
+def periksa(
+    file: Annotated[Path, typer.Argument(help="the usulan file (.csv or .xlsx) to check")],
+    prov: Annotated[str, typer.Option("--prov", help="the province code the file is for (e.g. 32)")],
+    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    periode: Annotated[
+        Optional[str], typer.Option("--periode", help="YYYY-MM (default: this month in Asia/Jakarta)")
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="the receipt workbook (default: periksa_<file>.xlsx here)")
+    ] = None,
+    rules: Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")] = None,
+    matching: Annotated[
+        Optional[Path], typer.Option("--matching", help="matching-model YAML (default: rules/matching.yaml)")
+    ] = None,
+) -> None:
+    """Check one file while the upload window is open: the receipt the province would get for it
+    (validation, and identity against the current Dukcapil extract and register), written as a
+    workbook; nothing is published. Runs as the Prefect flow ``padan-periksa`` when a Prefect server
+    is configured (PREFECT_API_URL), else in this process."""
+    import os
+
+    from flows.io import check_periode
+    from flows.periksa import CheckRefused
+    from flows.references import InputContractError
+    from rules import RuleError
+
+    if periode is not None:
+        try:
+            check_periode(periode)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--periode") from exc
+    out = out or Path(f"periksa_{file.stem}.xlsx")
+    args = dict(
+        data_root=str(data_root),
+        file=str(file),
+        kode_prov=prov,
+        out=str(out),
+        periode=periode,
+        rules_path=str(rules) if rules else None,
+        matching_path=str(matching) if matching else None,
+    )
+    try:
+        if os.environ.get("PREFECT_API_URL"):
+            from flows.periksa import periksa_flow
+
+            s = periksa_flow(**args)
+        else:
+            from flows.periksa import check_file
+
+            s = check_file(**args)
+    except (CheckRefused, InputContractError, RuleError) as exc:
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True, highlight=False)
+        raise typer.Exit(code=2) from exc
+    print_checked(s)
+
+
+def print_checked(s: dict) -> None:
+    """The answer of ``padan periksa`` at a terminal, in Indonesian."""
+    say = lambda text: console.print(text, soft_wrap=True, highlight=False)  # noqa: E731
+    say(f"Periksa {s['kode_prov']}/{s['berkas']} untuk periode {s['periode']}: selesai dalam {s['detik']:.1f} detik")
+    say(
+        f"  {s['baris']:,} baris: {s['diterima']:,} diterima, {s['ditolak']:,} ditolak "
+        f"({s['perlu_verifikasi']:,} perlu verifikasi)"
+    )
+    for code, n in s["kode_alasan"].items():
+        say(f"  {code}: {n:,}")
+    for q in s["karantina"]:
+        say(f"  [yellow]karantina[/yellow] {q['file']}: {q['karantina']} ({q['keterangan']})")
+    for g in s["tidak_dibaca"]:
+        say(f"  [dim]tidak dibaca[/dim] {g['file']}: {g['alasan']}")
+    say(f"hasil periksa: [bold]{s['hasil_periksa']}[/bold] (tidak ada yang diterbitkan)")
+    say(f"catatan: {s['catatan']}")
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``padan`` application."""
     app.command("template")(template)
+    app.command("periksa")(periksa)

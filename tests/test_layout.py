@@ -61,3 +61,22 @@ def test_every_module_imports_on_its_own():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == ""
+
+
+def test_every_deployment_names_a_flow_and_only_its_parameters():
+    """prefect.yaml is read by ``prefect deploy`` on the server, not by any test run: an entrypoint
+    that moved, or a parameter the flow no longer takes, would first fail there."""
+    import importlib
+    import inspect
+
+    import yaml
+    from prefect import Flow
+
+    spec = yaml.safe_load((Path(__file__).parents[1] / "prefect.yaml").read_text(encoding="utf-8"))
+    names = [d["name"] for d in spec["deployments"]]
+    assert {"monthly", "periksa"} <= set(names)
+    for d in spec["deployments"]:
+        module, attr = d["entrypoint"].split(":")
+        found = getattr(importlib.import_module(module.removesuffix(".py").replace("/", ".")), attr)
+        assert isinstance(found, Flow), d["name"]
+        assert set(d.get("parameters", {})) <= set(inspect.signature(found.fn).parameters), d["name"]

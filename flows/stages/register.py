@@ -21,8 +21,10 @@ _RAW_COLUMNS = [*(c for c in USULAN_COLUMNS if c != "jenis_usulan"), "_row", "cm
 
 
 @task(**TASK)
-def split_register(data_root: str, periode: str, matched: str) -> Split:
-    """One streaming pass each over the period's rows and the previous register, split by partition."""
+def split_register(data_root: str, periode: str, matched: str, *, rows_partitions_only: bool = False) -> Split:
+    """One streaming pass each over the period's rows and the previous register, split by partition.
+    ``rows_partitions_only``: the previous register only in the partitions the rows fall in (a check
+    of one file, ``padan periksa``: the other partitions cannot change its rows' outcomes)."""
     root = io.Root(Path(data_root))
     base = root.work(periode) / "register"
     io.remove_tree(base)
@@ -36,12 +38,15 @@ def split_register(data_root: str, periode: str, matched: str) -> Split:
             .pipe(io.sink_partitions, base / "rows", ["_part"])
         )
     if previous_periode:
-        (
+        previous = (
             io.scan_parquet(root.snapshot(previous_periode) / "individu" / "individu.parquet")
             .select(register.INDIVIDU_COLUMNS)
             .with_columns(_part=register.partition_expr(pl.col("nik")))
-            .pipe(io.sink_partitions, base / "previous", ["_part"])
         )
+        if rows_partitions_only:
+            wanted = [d.name.split("=", 1)[1] for d in io.partition_folders(base / "rows", "_part")]
+            previous = previous.filter(pl.col("_part").is_in(wanted))
+        previous.pipe(io.sink_partitions, base / "previous", ["_part"])
     return Split(groups=task_groups(base / "rows", base / "previous"), previous_periode=previous_periode)
 
 
