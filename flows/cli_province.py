@@ -95,7 +95,73 @@ def print_checked(s: dict) -> None:
     say(f"catatan: {s['catatan']}")
 
 
+tinjau = typer.Typer(
+    no_args_is_help=True,
+    help="The review queue: rows waiting for verification (PERLU_VERIFIKASI) and the decisions on them.",
+)
+
+
+@tinjau.command("daftar")
+def tinjau_daftar(
+    prov: Annotated[str, typer.Option("--prov", help="the province code (e.g. 32)")],
+    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    kab: Annotated[Optional[str], typer.Option("--kab", help="one regency of it (4 digits, e.g. 3201)")] = None,
+    periode: Annotated[Optional[str], typer.Option("--periode", help="YYYY-MM (default: the latest published)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="default: tinjau_<prov or kab>.xlsx here")] = None,
+) -> None:
+    """Write the review workbook of a province or a regency: each waiting row with its candidates side
+    by side, per-field agreement, and the decision columns (SAMA / BEDA / TIDAK TAHU, author, reason).
+    The monthly run also puts the province's in receipts/periode=<P>/<prov>/tinjau_verifikasi.xlsx."""
+    from flows.tinjau import ReviewRefused, write_list
+
+    out = out or Path(f"tinjau_{kab or prov}.xlsx")
+    try:
+        s = write_list(str(data_root), str(out), prov, kab, periode)
+    except ReviewRefused as exc:
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True, highlight=False)
+        raise typer.Exit(code=2) from exc
+    console.print(f"antrean tinjau periode {s['periode']}: {s['baris']:,} baris -> {s['berkas']}", soft_wrap=True)
+
+
+@tinjau.command("impor")
+def tinjau_impor(
+    file: Annotated[Path, typer.Argument(help="the filled-in review workbook (.xlsx)")],
+    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    tanggal: Annotated[
+        Optional[str], typer.Option("--tanggal", help="date of the decisions, YYYY-MM-DD (default: today, WIB)")
+    ] = None,
+    periode: Annotated[
+        Optional[str], typer.Option("--periode", help="the queue it was made from (default: the latest published)")
+    ] = None,
+) -> None:
+    """Read a filled-in review workbook back: its decisions go to overrides/ and decide those rows at
+    the next run, without the province sending them again. Lines that match no waiting row, lack an
+    author or reason, or contradict each other are listed and not written (exit 1)."""
+    from flows.references import InputContractError
+    from flows.tinjau import ReviewRefused, import_decisions
+
+    if not file.is_file():
+        raise typer.BadParameter(f"{file}: berkas tidak ditemukan", param_hint="FILE")
+    try:
+        s = import_decisions(str(data_root), str(file), tanggal, periode)
+    except (ReviewRefused, InputContractError) as exc:
+        err_console.print(f"[red]{exc}[/red]", soft_wrap=True, highlight=False)
+        raise typer.Exit(code=2) from exc
+    say = lambda text: console.print(text, soft_wrap=True, highlight=False)  # noqa: E731
+    say(
+        f"keputusan antrean periode {s['periode']}: {s['sama']} SAMA, {s['beda']} BEDA "
+        f"({s['sudah_ada']} sudah ada di overrides)"
+    )
+    say(f"ditulis: {s['berkas']}" if s["berkas"] else "tidak ada keputusan baru yang ditulis")
+    for p in s["masalah"]:
+        where = f"{p['id_tinjau']}" + (f" kandidat {p['peringkat']}" if p["peringkat"] is not None else "")
+        say(f"  {p['tingkat']} {p['kode']} {where}: {p['keterangan']}")
+    if any(p["tingkat"] == "TOLAK" for p in s["masalah"]):
+        raise typer.Exit(code=1)
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``padan`` application."""
     app.command("template")(template)
     app.command("periksa")(periksa)
+    app.add_typer(tinjau, name="tinjau")

@@ -235,3 +235,39 @@ def write_receipt_workbook(rows: pl.DataFrame, quarantined: pl.DataFrame, ignore
     if ignored.height:
         sheets.append(Sheet("Berkas Tidak Dibaca", ignored.rename({"alasan": "kode"}), files))
     return io.write_bytes(workbook_bytes(sheets), path)
+
+
+REVIEW_GUIDE = [
+    ("Apa ini", "Baris usulan yang ditolak PERLU_VERIFIKASI: ada calon di Dukcapil, tetapi belum cukup yakin."),
+    ("Baris USULAN", "Data yang dikirim provinsi, lengkap (data provinsi sendiri)."),
+    (
+        "Baris KANDIDAT",
+        "Calon dari Dukcapil: NIK dan No KK hanya kode wilayahnya, nama ibu kandung hanya kesesuaiannya.",
+    ),
+    ("Keputusan", "Isi pada baris KANDIDAT: SAMA (orang yang sama), BEDA (orang lain), TIDAK TAHU (belum bisa)."),
+    ("SAMA", "Satu kandidat SAMA: baris diterima dengan NIK kandidat itu pada proses bulan berikutnya."),
+    ("BEDA", "Semua kandidat BEDA: baris ditolak sebagai tidak padan; perbaiki data dan kirim ulang."),
+    ("Penulis dan Alasan", "Wajib untuk SAMA dan BEDA (nama petugas dan dasar keputusan, mis. cek KTP/KK)."),
+    ("Jangan diubah", "Kolom ID Tinjau dan Peringkat: keduanya menunjuk baris dan kandidat yang diputuskan."),
+    ("Kirim balik", "padan tinjau impor BERKAS.xlsx --data-root ...: keputusan berlaku pada proses berikutnya."),
+]
+
+
+def write_review_workbook(queue: pl.DataFrame, path: Path) -> Path:
+    """``tinjau_verifikasi.xlsx``: the review queue's rows of one province or regency
+    (``transforms.review.review_sheet``) with the decision columns as drop-down lists, and a sheet
+    saying how to fill it in."""
+    from transforms import review
+
+    guide = pl.DataFrame(REVIEW_GUIDE, schema=["bagian", "penjelasan"], orient="row")
+    sheets = [
+        Sheet(
+            "Tinjau",
+            review.review_sheet(queue),
+            review.SHEET_COLUMNS,
+            text=review.TEXT_COLUMNS,
+            choices=(("keputusan", review.KEPUTUSAN),),
+        ),
+        Sheet("Petunjuk", guide, {"bagian": "Bagian", "penjelasan": "Penjelasan"}),
+    ]
+    return io.write_bytes(workbook_bytes(sheets), path)

@@ -119,6 +119,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     manifest["matching_model"]["estimates"] = matched.estimates  # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
     manifest["umpan_balik"] = manifests.feedback_received(refs.reference, root, periode)
+    manifest["tinjau"] = {"antrean": io.row_count(matched.antrean_tinjau), "keputusan_tidak_cocok": matched.tidak_cocok}
     tables = {
         "hasil_usulan": reg.hasil_usulan,
         "individu": reg.individu,
@@ -129,6 +130,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         "rekening": paid.rekening,
         "rekonsiliasi": paid.rekonsiliasi,
         "kandidat_padan": matched.kandidat_padan,
+        "antrean_tinjau": matched.antrean_tinjau,
     }
     lists = {"lists": paid.lists, "stops": paid.stops}
     published = publish_release(data_root, periode, tables, lists, manifest, replace)

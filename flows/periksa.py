@@ -25,7 +25,7 @@ from flows.stages.padan import match_usulan, read_references
 from flows.stages.register import reconcile_partition, split_register
 from flows.stages.results import header_rows
 from rules import check_valid_for, load_matching_model, load_ruleset
-from transforms import outcomes, wilayah
+from transforms import outcomes, review, wilayah
 from transforms.riwayat import empty_riwayat
 
 # the parts of a data root a check reads (the scratch root links them; it never writes into them)
@@ -139,7 +139,9 @@ def _outcomes(work: str, periode: str, staged: str | None, matching_path: str | 
         how="vertical_relaxed",
     )
     riwayat = pl.concat([empty_riwayat()] + [io.read_parquet(p.riwayat) for p in parts], how="vertical_relaxed")
-    return hasil.sort(lineage), riwayat.filter(pl.col("periode") == periode)
+    # the queued rows a review decision decides are the run's business, not this file's
+    own = ~pl.col("sumber_file").str.starts_with(review.CARRIED_PREFIX)
+    return hasil.filter(own).sort(lineage), riwayat.filter((pl.col("periode") == periode) & own.fill_null(True))
 
 
 def _summary(

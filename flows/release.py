@@ -33,6 +33,7 @@ SNAPSHOT_TABLES = (
     "rekening",
     "rekonsiliasi",
     "kandidat_padan",
+    "antrean_tinjau",
 )
 ANALYTICS_TABLES = ("hasil_usulan", "individu", "penerima", "pembayaran", "rekonsiliasi")
 
@@ -53,7 +54,8 @@ def write_snapshot_tables(frames: dict[str, pl.DataFrame], folder: Path, program
     io.write_parquet(frames["hasil_usulan"], folder / "hasil_usulan" / "hasil_usulan.parquet")
     io.write_parquet(frames["individu"], folder / "individu" / "individu.parquet")
     io.write_partitioned(frames["penerima"], folder / "penerima", ["program", "kode_prov"])
-    for extra in ("riwayat", "umpan_balik_tidak_dikenal", "pembayaran", "rekening", "rekonsiliasi", "kandidat_padan"):
+    extras = ("riwayat", "umpan_balik_tidak_dikenal", "pembayaran", "rekening", "rekonsiliasi", "kandidat_padan")
+    for extra in (*extras, "antrean_tinjau"):
         io.write_parquet(frames[extra], folder / extra / f"{extra}.parquet")
 
 
@@ -65,17 +67,22 @@ def write_receipts(
     *,
     riwayat: pl.DataFrame,
     header_rows: pl.DataFrame,
+    queue: pl.DataFrame,
 ) -> None:
     """Per province: every row it sent with its result and reasons, its quarantined files, and the
     files in its folder that were not read (links, hidden files, uploads still in progress), as
     Parquet and CSV, and as one workbook (``hasil_usulan.xlsx``) with the Excel row of every row and
-    what each accepted row did (``riwayat``: the period's events; ``header_rows``: each file's)."""
+    what each accepted row did (``riwayat``: the period's events; ``header_rows``: each file's); and,
+    where rows wait for verification (``queue``: the review queue), the review workbook
+    (``tinjau_verifikasi.xlsx``)."""
     receipt = outcomes.receipt(hasil_usulan)
     sheet = outcomes.receipt_sheet(receipt, hasil_usulan, riwayat, header_rows)
     s = pl.String
     q = pl.DataFrame(quarantined or None, schema={"kode_prov": s, "file": s, "karantina": s, "keterangan": s})
     g = pl.DataFrame(ignored or None, schema={"kode_prov": s, "file": s, "alasan": s, "keterangan": s})
     provinces = set(receipt["kode_prov"].to_list()) | set(q["kode_prov"].to_list()) | set(g["kode_prov"].to_list())
+    waiting = queue["kode_prov"].unique().to_list() if queue.height else []
+    provinces |= set(waiting)
     for prov in sorted(provinces):
         part = receipt.filter(pl.col("kode_prov") == prov)
         out = folder / (prov or "_tanpa_provinsi")
@@ -92,6 +99,8 @@ def write_receipts(
             mine["berkas_diabaikan.csv"],
             out / "hasil_usulan.xlsx",
         )
+        if prov in waiting:
+            excel.write_review_workbook(queue.filter(pl.col("kode_prov") == prov), out / "tinjau_verifikasi.xlsx")
 
 
 def write_bank_lists(lists: pl.DataFrame, stops: pl.DataFrame, *, folder: Path, programmes: schemas.Programmes) -> int:
@@ -192,6 +201,7 @@ def write_release(
             schema={"kode_prov": pl.String, "sumber_file": pl.String, "baris_judul": pl.Int64, "lembar": pl.String},
             orient="row",
         ),
+        queue=frames["antrean_tinjau"],
     )
     bank_rows = write_bank_lists(
         lists, stops, folder=staged / "disbursement" / f"periode={periode}", programmes=programmes

@@ -118,6 +118,12 @@ def warning_lines(manifest: dict) -> list[str]:
         out.append(f"Zona analis tidak diterbitkan: {analytics}")
     if manifest.get("karantina"):
         out.append(f"{len(manifest['karantina'])} berkas dikarantina")
+    for d in (manifest.get("tinjau") or {}).get("keputusan_tidak_cocok", []):
+        what = f"ID Tinjau {d['tinjau']}" if d.get("tinjau") else f"NIK {d['nik']}"
+        out.append(
+            f"KEPUTUSAN_TIDAK_COCOK: {d['jenis']} {what} oleh {d['penulis']} ({d['tanggal']}, {d['berkas']} baris "
+            f"{d['baris']}) tidak cocok dengan baris mana pun bulan ini atau di antrean tinjau"
+        )
     return out
 
 

@@ -12,9 +12,10 @@ from prefect import get_run_logger, task
 import schemas
 from flows import io, references
 from flows.stages.common import TASK, common_input, reference_date
+from flows.stages.register import RAW_COLUMNS
 from flows.stages.results import Matched, References
-from rules import load_matching_model, load_ruleset
-from transforms import overrides
+from rules import load_matching_model, load_ruleset, rejecting_codes
+from transforms import overrides, review
 from transforms.linkage import blocking, estimate, evidence
 from transforms.linkage import run as linkage_run
 
@@ -55,8 +56,13 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     root = io.Root(Path(data_root))
     model = load_matching_model(matching_path).model
     out_path = root.work(periode) / "matched.parquet"
-    if not staged:
+    queue_path = root.work(periode) / "antrean_tinjau.parquet"
+    previous_queue = _previous_queue(root, periode)
+    if not staged:  # no file this month: the queue waits as it is (decisions on it apply with the next files)
         io.write_parquet(pl.DataFrame(), out_path)
+        waiting = review.queue_after(
+            previous_queue, previous_queue.head(0), previous_queue.head(0), [], periode=periode
+        )
         return Matched(
             matched=str(out_path),
             kandidat_padan=str(
@@ -64,6 +70,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
             ),
             dukcapil_nik_ganda=0,
             estimates=None,
+            antrean_tinjau=str(io.write_parquet(waiting, queue_path)),
         )
     usulan = io.scan_parquet(staged).collect().sort("kode_prov", "sumber_file", "sumber_baris").with_row_index("_row")
     dk_scan = references.scan_dukcapil(root)
@@ -108,12 +115,115 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         dk = pl.concat([dk, blocking.dk_keys(manual.lazy()).collect()], how="vertical_relaxed").unique(
             "NIK", keep="first", maintain_order=True
         )
+    usulan = usulan.with_columns(review.id_expr(pl.lit(periode)))
     decided = overrides.padan_overridden(decided, usulan, active, dk)
+    decided = overrides.padan_overridden(decided, usulan, active, dk, by_row=True)  # a period run again
     identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
     out = usulan.join(decided, on="_row", how="left").join(identity, on="nik_padan", how="left").sort("_row")
-    io.write_parquet(out, out_path)
+    out, queue = _reviewed(out, usulan, previous_queue, active, dk, identity, kandidat, periode=periode)
+    io.write_parquet(out.drop("id_tinjau"), out_path)
     return Matched(
-        matched=str(out_path), kandidat_padan=str(kandidat_path), dukcapil_nik_ganda=duplicates, estimates=estimates
+        matched=str(out_path),
+        kandidat_padan=str(kandidat_path),
+        dukcapil_nik_ganda=duplicates,
+        estimates=estimates,
+        antrean_tinjau=str(io.write_parquet(queue, queue_path)),
+        tidak_cocok=_unmatched(active, usulan, previous_queue, root, periode),
+    )
+
+
+def _reviewed(
+    out: pl.DataFrame,
+    usulan: pl.DataFrame,
+    previous_queue: pl.DataFrame,
+    active: pl.DataFrame,
+    dk: pl.DataFrame,
+    identity: pl.DataFrame,
+    kandidat: pl.DataFrame,
+    *,
+    periode: str,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The review queue's part of the padan stage: (the month's decided rows plus the queued rows a
+    review decision now decides, without the province sending them again; the queue after the
+    period: the month's rows waiting and the previous queue's rows still waiting)."""
+    pending = review.pending(
+        out.drop(RAW_COLUMNS, "dk_nama", "dk_tgl_lahir", "dk_jk", strict=False),
+        kandidat,
+        dk,
+        periode=periode,
+        rejecting=rejecting_codes(),
+    )
+    keyed = active.filter(pl.col("tinjau").is_not_null())
+    taken = previous_queue.join(keyed.select(id_tinjau="tinjau"), on="id_tinjau", how="semi")
+    if taken.height:
+        base = taken.with_row_index("_row", offset=usulan.height)
+        redecided = overrides.padan_overridden(base, base, active, dk, by_row=True)
+        out = pl.concat(
+            [out, review.carried(redecided).join(identity, on="nik_padan", how="left")], how="diagonal_relaxed"
+        )
+    applied = set(taken["id_tinjau"])
+    return _decision_noted(out, keyed), review.queue_after(
+        previous_queue, pending, usulan, sorted(applied), periode=periode
+    )
+
+
+def _previous_queue(root: io.Root, periode: str) -> pl.DataFrame:
+    """The review queue the last period before ``periode`` published (empty when none did)."""
+    previous = io.latest_snapshot_before(root, periode)
+    path = root.snapshot(previous) / "antrean_tinjau" / "antrean_tinjau.parquet" if previous else None
+    if path is None or not io.is_file(path):
+        return pl.DataFrame(schema={"id_tinjau": pl.String, "periode_usulan": pl.String, "kode_prov": pl.String})
+    return io.read_parquet(path)
+
+
+def _decision_noted(out: pl.DataFrame, keyed: pl.DataFrame) -> pl.DataFrame:
+    """The rows a review decision decided carry it in their own reason, so that the register's
+    history says who decided, when and why (``review.decision_note_expr``); BARU and PERBAIKAN only
+    (a HAPUS or SANGGAH reason is a code of its own)."""
+    said = keyed.select(
+        id_tinjau="tinjau",
+        _keputusan=pl.col("jenis").replace_strict({"PADAN_MANUAL": "SAMA", "TIDAK_PADAN_MANUAL": "BEDA"}, default=None),
+        _penulis="penulis",
+        _tanggal="tanggal",
+        _alasan_keputusan="alasan",
+    )
+    noted = out.join(said, on="id_tinjau", how="left", maintain_order="left").with_columns(
+        _keputusan=pl.when(pl.col("jenis").is_in(["BARU", "PERBAIKAN"])).then("_keputusan")
+    )
+    return noted.with_columns(review.decision_note_expr()).drop(
+        "_keputusan", "_penulis", "_tanggal", "_alasan_keputusan"
+    )
+
+
+def _unmatched(
+    active: pl.DataFrame, usulan: pl.DataFrame, queue: pl.DataFrame, root: io.Root, periode: str
+) -> list[dict]:
+    """Padan decisions in force, made since the last published period, that decided no row: a review
+    decision whose row is neither among the month's rows nor waiting in the queue, a NIK decision
+    for a NIK no row was sent with (NIKs shown to their region only)."""
+    previous = io.latest_snapshot_before(root, periode)
+    since = reference_date(previous) if previous else None
+    recent = active.filter(pl.col("jenis").is_in(["PADAN_MANUAL", "TIDAK_PADAN_MANUAL"]))
+    if since is not None:
+        recent = recent.filter(pl.col("tanggal_d") > since)
+    ids = pl.concat([usulan["id_tinjau"], queue["id_tinjau"]]).implode()
+    lost = recent.filter(
+        pl.when(pl.col("tinjau").is_not_null())
+        .then(~pl.col("tinjau").is_in(ids))
+        .otherwise(~pl.col("nik").is_in(usulan["nik_usulan"].drop_nulls().implode()))
+    )
+    return (
+        lost.sort("_sumber", "_baris")
+        .select(
+            berkas="_sumber",
+            baris="_baris",
+            jenis="jenis",
+            tinjau="tinjau",
+            nik=review.mask_id_expr("nik"),
+            penulis="penulis",
+            tanggal="tanggal",
+        )
+        .to_dicts()
     )
 
 

@@ -17,7 +17,7 @@ from transforms import outcomes, register
 from transforms.riwayat import RIWAYAT_SCHEMA, empty_riwayat, riwayat_after, unverified_removed
 
 # the usulan row as read, and the matching's working columns: not carried into the register stage
-_RAW_COLUMNS = [*(c for c in USULAN_COLUMNS if c != "jenis_usulan"), "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
+RAW_COLUMNS = [*(c for c in USULAN_COLUMNS if c != "jenis_usulan"), "_row", "cmp_nama", "cmp_tgl", "cmp_jk", "bobot"]
 
 
 @task(**TASK)
@@ -32,7 +32,7 @@ def split_register(data_root: str, periode: str, matched: str, *, rows_partition
     rows = io.scan_parquet(matched)
     if rows.collect_schema().len():  # a period with no rows leaves a frame with no columns
         (
-            rows.drop(_RAW_COLUMNS, strict=False)
+            rows.drop(RAW_COLUMNS, strict=False)
             .with_columns(register.register_key_expr())
             .with_columns(_part=register.partition_expr(pl.coalesce("nik_register", "nik_usulan")))
             .pipe(io.sink_partitions, base / "rows", ["_part"])

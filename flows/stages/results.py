@@ -87,13 +87,17 @@ class References:
 
 @dataclass(frozen=True)
 class Matched:
-    """``match_usulan``: every row with its decision, the candidates that competed, the Dukcapil NIKs
-    found twice among the candidates, and the month's own m/u estimates (recorded, never applied)."""
+    """``match_usulan``: every row with its decision (and the queued rows a review decision now
+    decides), the candidates that competed, the Dukcapil NIKs found twice among the candidates, the
+    month's own m/u estimates (recorded, never applied), the review queue after the period, and the
+    human decisions in force that matched no row (for the manifest and the operators)."""
 
     matched: str
     kandidat_padan: str
     dukcapil_nik_ganda: int
     estimates: dict | None
+    antrean_tinjau: str | None = None
+    tidak_cocok: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
