@@ -22,6 +22,7 @@ from flows import excel, io, publish, settings
 from flows import manifest as manifests
 from flows.stages import results
 from transforms import analytics, outcomes, payments, report
+from transforms.review import CARRIED_PREFIX
 
 SNAPSHOT_TABLES = (
     "hasil_usulan",
@@ -173,6 +174,21 @@ def write_report(
     io.write_text(report.report_html(periode, figures, manifest), path)
 
 
+def carried_header_rows(root: io.Root, hasil_usulan: pl.DataFrame) -> list[tuple[str, str, int, str | None]]:
+    """The header rows of the files that queued rows decided this period came from (their
+    ``sumber_file`` is ``.tinjau/<periode>/<file>``), from that period's manifest: so that the receipt
+    shows their sheet and Excel row as the first receipt did."""
+    carried = hasil_usulan.filter(pl.col("sumber_file").str.starts_with(CARRIED_PREFIX))
+    out = []
+    for origin in sorted(set(carried["sumber_file"].str.split("/").list.get(1).to_list())):
+        path = root.snapshot(origin) / "_manifest.json"
+        if io.is_file(path):
+            entries = io.read_json(path)["inputs"]["usulan"]
+            prefix = f"{CARRIED_PREFIX}{origin}/"
+            out += [(p, prefix + f, row, sheet) for e in entries for p, f, row, sheet in results.header_rows(e)]
+    return out
+
+
 def write_release(
     root: io.Root,
     periode: str,
@@ -197,7 +213,8 @@ def write_release(
         staged / "receipts" / f"periode={periode}",
         riwayat=frames["riwayat"].filter(pl.col("periode") == periode),
         header_rows=pl.DataFrame(
-            [row for e in manifest["inputs"]["usulan"] for row in results.header_rows(e)],
+            [row for e in manifest["inputs"]["usulan"] for row in results.header_rows(e)]
+            + carried_header_rows(root, frames["hasil_usulan"]),
             schema={"kode_prov": pl.String, "sumber_file": pl.String, "baris_judul": pl.Int64, "lembar": pl.String},
             orient="row",
         ),

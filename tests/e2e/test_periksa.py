@@ -155,3 +155,23 @@ def test_the_flow_a_portal_calls_gives_the_same_receipt(checked, tmp_path):
     )
     assert summary["hasil_periksa"] == str(tmp_path / "p.xlsx")
     assert receipt_rows(tmp_path / "p.xlsx") == receipt_rows(out)
+
+
+def test_a_workbook_is_checked_sheet_by_sheet(checked, tmp_path):
+    """The template filled in as an operator would: the sheet and the Excel row of each record."""
+    from flows.template import template_bytes
+
+    root = checked[0]
+    path = tmp_path / "templat.xlsx"
+    path.write_bytes(template_bytes())
+    book = openpyxl.load_workbook(path)
+    for values in (
+        ["PERBAIKAN", BUDI, KK, "Budi Santoso", "Bogor", "15-05-1980", "L", "KEPALA KELUARGA", "", "", "3201011001"],
+        ["BARU", GHOST, KK, "Dewi Lestari", "Bogor", "01-01-1990", "P", "ANAK", "", "", "3201011001"],
+    ):
+        book["Usulan"].append(values)
+    book.save(path)
+    summary = check_file(str(root), str(path), "32", str(tmp_path / "hasil.xlsx"), periode=DES)
+    got = [(r["Lembar"], r["Baris Excel"], r["NIK Usulan"], r["Hasil"]) for r in receipt_rows(tmp_path / "hasil.xlsx")]
+    assert got == [("Usulan", 2, BUDI, "DITERIMA"), ("Usulan", 3, GHOST, "DITOLAK")]
+    assert [g["file"] for g in summary["tidak_dibaca"]] == ["templat.xlsx#Petunjuk"]

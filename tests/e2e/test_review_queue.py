@@ -179,6 +179,14 @@ def test_december_decides_the_rows_without_them_being_sent_again(loop):
     got = carried.select("sumber_baris", "nik_usulan", "hasil", "nik_padan", "status_padan").rows()
     assert got == [(2, SITI_TYPED, "DITERIMA", SITI, "PADAN_KOREKSI"), (4, NUR, "DITOLAK", None, "TIDAK_PADAN")]
     assert "KEPUTUSAN_PADAN_MANUAL" in carried["alasan"][0].to_list()
+    receipt = openpyxl.load_workbook(root / "receipts" / f"periode={DES}" / "32" / "hasil_usulan.xlsx")["Hasil Usulan"]
+    header = [c.value for c in receipt[1]]
+    shown = [dict(zip(header, [c.value for c in r])) for r in receipt.iter_rows(min_row=2)]
+    assert [(r["Berkas"], r["Baris Excel"], r["Hasil"], r["Yang Terjadi"]) for r in shown] == [
+        (".tinjau/2026-11/usulan_nov.csv", 3, "DITERIMA", "masuk register"),
+        (".tinjau/2026-11/usulan_nov.csv", 5, "DITOLAK", "ditolak: lihat kode alasan dan tindakannya"),
+        ("usulan_des.csv", 2, "DITERIMA", "data diperbaiki"),
+    ]
     assert "KEPUTUSAN_TIDAK_PADAN_MANUAL" in carried["alasan"][1].to_list()
     individu = pl.read_parquet(root / "snapshots" / f"periode={DES}" / "individu" / "individu.parquet")
     assert individu.filter(pl.col("nik") == SITI).select("nama", "no_kk").rows() == [("SITI AMINAH", KK)]
@@ -231,3 +239,28 @@ def test_the_regency_list_holds_only_its_rows(loop, tmp_path):
     assert {r[0] for r in rows} == {ID_AHMAD}
     other = CliRunner().invoke(app, [*args[:5], "3273", *args[6:], "--out", str(tmp_path / "bdg.xlsx")])
     assert other.exit_code == 0 and sheet_rows(tmp_path / "bdg.xlsx")[1] == []
+
+
+def test_a_file_that_is_not_a_review_workbook_is_refused_by_name(loop, tmp_path):
+    root = loop[0]
+    bad = tmp_path / "keputusan.csv"
+    bad.write_text("id_tinjau;keputusan\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["tinjau", "impor", str(bad), "--data-root", str(root)])
+    assert result.exit_code == 2 and "keputusan.csv: bukan buku kerja tinjau" in result.output
+    book = openpyxl.Workbook()
+    book.active.title = "Tinjau"
+    book.active.append(["ID Tinjau", "Keputusan"])
+    book.save(tmp_path / "tanpa_kolom.xlsx")
+    result = CliRunner().invoke(app, ["tinjau", "impor", str(tmp_path / "tanpa_kolom.xlsx"), "--data-root", str(root)])
+    assert result.exit_code == 2 and "tanpa kolom Peringkat, Penulis, Alasan" in result.output
+
+
+def test_decided_rows_keep_the_header_row_of_the_file_they_came_from(loop):
+    """A workbook's title block moves its Excel rows: the carried rows take their file's header row
+    from the manifest of the period they were sent in."""
+    from flows.io import Root
+    from flows.release import carried_header_rows
+
+    root = loop[0]
+    assert carried_header_rows(Root(root), hasil(root, DES)) == [("32", ".tinjau/2026-11/usulan_nov.csv", 1, None)]
+    assert carried_header_rows(Root(root), hasil(root, JAN)) == []
