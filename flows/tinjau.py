@@ -46,12 +46,13 @@ def write_list(data_root: str, out: str, kode_prov: str, kab: str | None = None,
     ``periode`` (default: the latest) published. Returns the rows and where it went."""
     root = io.Root(Path(data_root).resolve())
     periode = latest_periode(root, periode)
-    queue = queue_of(root, periode).filter(pl.col("kode_prov") == kode_prov)
-    if kab is not None:
-        if not (len(kab) == 4 and kab.isdigit() and kab.startswith(kode_prov)):
-            raise ReviewRefused(f"--kab {kab!r}: kode kabupaten/kota 4 angka yang diawali kode provinsi {kode_prov}")
-        regency = pl.coalesce(pl.col("kode_wilayah_usulan"), pl.col("nik_usulan")).str.slice(0, 4)
-        queue = queue.filter(regency == kab)
+    if kab is not None and not (len(kab) == 4 and kab.isdigit() and kab.startswith(kode_prov)):
+        raise ReviewRefused(f"--kab {kab!r}: kode kabupaten/kota 4 angka yang diawali kode provinsi {kode_prov}")
+    queue = queue_of(root, periode)
+    if queue.height:  # (an empty queue may be one published before the queue had all its columns)
+        queue = queue.filter(pl.col("kode_prov") == kode_prov)
+        if kab is not None:
+            queue = queue.filter(pl.coalesce("kode_wilayah_usulan", "nik_usulan").str.slice(0, 4) == kab)
     excel.write_review_workbook(queue, Path(out))
     return {"periode": periode, "baris": queue.height, "berkas": str(out)}
 
@@ -102,10 +103,14 @@ def import_decisions(data_root: str, file: str, tanggal: str | None = None, peri
     filled = read_filled(Path(file))
     decided, problems = review.decisions(filled, queue_of(root, periode))
     earlier, _ = references.read_overrides(root)
-    earlier = earlier.filter(pl.col("tinjau").is_not_null()).select(
-        id_tinjau="tinjau", _jenis="jenis", _nik_padan="nik_padan"
+    in_force = (  # per row the decision that applies now: the latest (as ``overrides.active_overrides``)
+        earlier.filter(pl.col("tinjau").is_not_null())
+        .sort("tinjau", "tanggal_d", "_sumber", "_baris")
+        .group_by("tinjau", maintain_order=True)
+        .last()
+        .select(id_tinjau="tinjau", _jenis="jenis", _nik_padan="nik_padan")
     )
-    compared = decided.join(earlier.unique(maintain_order=True), on="id_tinjau", how="left")
+    compared = decided.join(in_force, on="id_tinjau", how="left")
     same = compared.filter((pl.col("_jenis") == pl.col("jenis")) & pl.col("_nik_padan").eq_missing(pl.col("nik_padan")))
     other = compared.filter(pl.col("_jenis").is_not_null()).join(same, on="id_tinjau", how="anti")
     problems = pl.concat(
@@ -126,7 +131,10 @@ def import_decisions(data_root: str, file: str, tanggal: str | None = None, peri
             tinjau="id_tinjau",
         ).select(overrides.COLUMNS)
         body = rows.write_csv()
-        name = f"tinjau_{periode}_{hashlib.sha256(body.encode('utf-8')).hexdigest()[:12]}.csv"
+        # named by the time of the import: of two decisions on one row with the same date, the later
+        # import's file sorts last, so it is the one that applies (overrides.active_overrides)
+        stamp = _now().strftime("%Y%m%dT%H%M%S")
+        name = f"tinjau_{stamp}_{periode}_{hashlib.sha256(body.encode('utf-8')).hexdigest()[:8]}.csv"
         written = _write_atomically(body, root.overrides / name)
     catalogue = reason_codes()
     return {
@@ -142,10 +150,14 @@ def import_decisions(data_root: str, file: str, tanggal: str | None = None, peri
     }
 
 
-def _today() -> str:
+def _now() -> dt.datetime:
     from zoneinfo import ZoneInfo
 
-    return dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    return dt.datetime.now(ZoneInfo("Asia/Jakarta"))
+
+
+def _today() -> str:
+    return _now().date().isoformat()
 
 
 def _write_atomically(text: str, path: Path) -> Path:

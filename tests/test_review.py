@@ -86,10 +86,28 @@ def test_tidak_tahu_or_some_beda_leaves_the_row_waiting():
 
 
 def test_the_queue_keeps_what_still_waits_for_three_periods():
-    previous = queue().drop("kandidat")
-    month = pl.DataFrame({"kode_prov": ["32"], "nik_usulan": [TYPED_A]})  # A's NIK sent again this month
+    previous = queue()
     new = pl.DataFrame({"id_tinjau": ["2026-12|32|b.csv|1"], "periode_usulan": ["2026-12"], "kode_prov": ["32"]})
-    after = review.queue_after(previous, new, month, decided=[], periode="2026-12")
-    assert after["id_tinjau"].to_list() == [B, "2026-12|32|b.csv|1"]  # C (September) too old, A sent again
-    decided = review.queue_after(previous, new, month.head(0), decided=[A], periode="2026-11")
-    assert decided["id_tinjau"].to_list() == [C, B, "2026-12|32|b.csv|1"]
+    after = review.queue_after(previous, new, [A], periode="2026-12")
+    assert after["id_tinjau"].to_list() == [B, "2026-12|32|b.csv|1"]  # C (September) too old, A gone
+    assert review.queue_after(previous, new, [], periode="2026-11")["id_tinjau"].to_list() == [
+        C,
+        A,
+        B,
+        "2026-12|32|b.csv|1",
+    ]
+
+
+def test_a_row_sent_again_leaves_the_queue_but_another_person_on_a_candidates_nik_does_not():
+    q = queue().with_columns(nama_usulan=pl.Series(["Siti Aminah", "Nur Hasanah", "Joko"]))
+
+    def month(*rows):
+        return pl.DataFrame(rows, schema=["kode_prov", "nik_usulan", "nik_padan", "nama_usulan"], orient="row")
+
+    # A sent with its NIK corrected to candidate 2's, same name; B's NIK typed as before
+    assert review.superseded(q, month(("32", "3201014708850003", None, "SITI AMINAH"))) == [A]
+    assert review.superseded(q, month(("32", "9999999999999999", "3201014708850002", "Hj. Siti Aminah"))) == [A]
+    assert review.superseded(q, month(("32", TYPED_B, None, "Nur Hasanah"))) == [B]
+    # B's candidate (her sister) sent on her own NIK: another person, B still waits
+    assert review.superseded(q, month(("32", "3201015012120004", "3201015012120004", "Nur Halimah"))) == []
+    assert review.superseded(q, month(("33", TYPED_A, None, "Siti Aminah"))) == []  # another province

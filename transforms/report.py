@@ -120,9 +120,13 @@ def warning_lines(manifest: dict) -> list[str]:
         out.append(f"{len(manifest['karantina'])} berkas dikarantina")
     for d in (manifest.get("tinjau") or {}).get("keputusan_tidak_cocok", []):
         what = f"ID Tinjau {d['tinjau']}" if d.get("tinjau") else f"NIK {d['nik']}"
+        why = {
+            "dikirim_ulang": "barisnya sudah dikirim ulang oleh provinsi; baris yang baru yang berlaku",
+            "kandidat_tidak_ada_di_dukcapil": "NIK kandidat tidak ada lagi di ekstrak Dukcapil; baris tetap menunggu",
+        }.get(d.get("sebab"), "tidak cocok dengan baris mana pun bulan ini atau di antrean tinjau")
         out.append(
             f"KEPUTUSAN_TIDAK_COCOK: {d['jenis']} {what} oleh {d['penulis']} ({d['tanggal']}, {d['berkas']} baris "
-            f"{d['baris']}) tidak cocok dengan baris mana pun bulan ini atau di antrean tinjau"
+            f"{d['baris']}): {why}"
         )
     return out
 

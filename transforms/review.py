@@ -94,21 +94,44 @@ def candidates(kandidat: pl.DataFrame, dukcapil: pl.DataFrame) -> pl.DataFrame:
 
 
 def queue_after(
-    previous: pl.DataFrame | None, pending_rows: pl.DataFrame, month: pl.DataFrame, decided: list[str], *, periode: str
+    previous: pl.DataFrame | None, pending_rows: pl.DataFrame, gone: list[str], *, periode: str
 ) -> pl.DataFrame:
     """The queue the period publishes: its own pending rows, and the previous queue's rows that are
-    still waiting (not decided this period: ``decided`` ids; the province did not send the same NIK
-    again this month: ``month``; not older than ``QUEUE_PERIODS``)."""
+    still waiting: not ``gone`` (decided this period, or sent again: :func:`superseded`) and not
+    older than ``QUEUE_PERIODS``."""
     if previous is None or previous.height == 0:
         return pending_rows.sort("id_tinjau")
     oldest = _periode_minus(periode, QUEUE_PERIODS - 1)
-    sent_again = month.select("kode_prov", "nik_usulan").drop_nulls().unique()
-    waiting = (
-        previous.filter(~pl.col("id_tinjau").is_in(pl.Series(decided, dtype=pl.String).implode()))
-        .filter(pl.col("periode_usulan") >= oldest)
-        .join(sent_again, on=["kode_prov", "nik_usulan"], how="anti")
+    waiting = previous.filter(~pl.col("id_tinjau").is_in(pl.Series(gone, dtype=pl.String).implode())).filter(
+        pl.col("periode_usulan") >= oldest
     )
     return pl.concat([pending_rows, waiting], how="diagonal_relaxed").sort("id_tinjau")
+
+
+def superseded(queue: pl.DataFrame, month: pl.DataFrame) -> list[str]:
+    """Queued rows the province has sent again this month (``month``: its rows as decided), whose new
+    row has its own outcome, so that no decision on the old one may apply after it: a row of the same
+    province with the same NIK as typed, or with one of the queued row's candidates' NIKs (typed, or
+    found) and the same name (the usual mend of a mistyped NIK). A different name on a candidate's
+    NIK is another person's row (the sister sent on her own NIK) and leaves the queued row waiting."""
+    from transforms.names import nama_key_expr
+
+    if queue.height == 0 or month.height == 0 or "kandidat" not in queue.columns:
+        return []
+    m = month.select(
+        pl.col("kode_prov").cast(pl.String),
+        _typed=pl.col("nik_usulan").cast(pl.String),
+        _found=pl.col("nik_padan").cast(pl.String),
+        _key=nama_key_expr(pl.col("nama_usulan").cast(pl.String)),
+    )
+    q = queue.select("id_tinjau", "kode_prov", "nik_usulan", _key=nama_key_expr("nama_usulan"), _cand="kandidat")
+    same_nik = q.join(m, left_on=["kode_prov", "nik_usulan"], right_on=["kode_prov", "_typed"], how="semi")
+    cands = q.explode("_cand").with_columns(_cand=pl.col("_cand").struct.field("nik_kandidat"))
+    named = [
+        cands.join(m, left_on=["kode_prov", "_cand", "_key"], right_on=["kode_prov", side, "_key"], how="semi")
+        for side in ("_typed", "_found")
+    ]
+    return sorted(set(pl.concat([same_nik["id_tinjau"], *(f["id_tinjau"] for f in named)]).to_list()))
 
 
 def carried(queue_rows: pl.DataFrame) -> pl.DataFrame:
@@ -117,6 +140,34 @@ def carried(queue_rows: pl.DataFrame) -> pl.DataFrame:
     return queue_rows.with_columns(
         sumber_file=pl.concat_str(pl.lit(CARRIED_PREFIX), "periode_usulan", pl.lit("/"), "sumber_file")
     ).drop("periode_usulan", "kandidat")
+
+
+def preceded(carried_rows: pl.DataFrame, month: pl.DataFrame) -> pl.DataFrame:
+    """Decided queued rows whose person a row of the month also names (found or typed) are refused
+    (TINJAU_DIDAHULUI in ``alasan_padan``): the province's new row decides, and the old one neither
+    competes with it (a refused row is no conflict) nor overwrites it."""
+    named = pl.concat([month["nik_padan"], month["nik_usulan"]]).drop_nulls().unique().implode()
+    return carried_rows.with_columns(
+        alasan_padan=pl.when(pl.col("nik_padan").is_in(named).fill_null(False))
+        .then(pl.col("alasan_padan").list.concat(pl.lit(["TINJAU_DIDAHULUI"])))
+        .otherwise(pl.col("alasan_padan"))
+    )
+
+
+def carried_codes(rows: pl.DataFrame) -> pl.DataFrame:
+    """A decided queued BARU row whose person is in the register by now (``register_codes`` said
+    SUDAH_ADA_DI_REGISTER: registered meanwhile by another row) is refused (TINJAU_DIDAHULUI):
+    months-old data must not overwrite what the register holds since (see also :func:`preceded`)."""
+    stale = (
+        pl.col("sumber_file").str.starts_with(CARRIED_PREFIX)
+        & (pl.col("jenis") == "BARU")
+        & pl.col("alasan_register").list.contains("SUDAH_ADA_DI_REGISTER")
+    )
+    return rows.with_columns(
+        alasan_register=pl.when(stale)
+        .then(pl.col("alasan_register").list.concat(pl.lit(["TINJAU_DIDAHULUI"])))
+        .otherwise(pl.col("alasan_register"))
+    )
 
 
 def decision_note_expr() -> pl.Expr:
@@ -246,6 +297,14 @@ def decisions(filled: pl.DataFrame, queue: pl.DataFrame) -> tuple[pl.DataFrame, 
         .filter(pl.col("keputusan").is_not_null())
         .with_row_index("_i")
     )
+    if queue.height == 0 or "kandidat" not in queue.columns:  # nothing waits (or a queue from before candidates)
+        queue = pl.DataFrame(
+            schema={
+                "id_tinjau": pl.String,
+                "nik_usulan": pl.String,
+                "kandidat": pl.List(pl.Struct({"peringkat": pl.Int32, "nik_kandidat": pl.String})),
+            }
+        )
     offered = (
         queue.select("id_tinjau", "nik_usulan", "kandidat")
         .explode("kandidat")

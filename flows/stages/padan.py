@@ -60,9 +60,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     previous_queue = _previous_queue(root, periode)
     if not staged:  # no file this month: the queue waits as it is (decisions on it apply with the next files)
         io.write_parquet(pl.DataFrame(), out_path)
-        waiting = review.queue_after(
-            previous_queue, previous_queue.head(0), previous_queue.head(0), [], periode=periode
-        )
+        waiting = previous_queue  # unchanged, not even aged (the next month with files ages it)
         return Matched(
             matched=str(out_path),
             kandidat_padan=str(
@@ -120,7 +118,9 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
     decided = overrides.padan_overridden(decided, usulan, active, dk, by_row=True)  # a period run again
     identity = dk.select(nik_padan="NIK", dk_nama="NAMA_LGKP", dk_tgl_lahir="TGL_LHR", dk_jk="_jk")
     out = usulan.join(decided, on="_row", how="left").join(identity, on="nik_padan", how="left").sort("_row")
-    out, queue = _reviewed(out, usulan, previous_queue, active, dk, identity, kandidat, periode=periode)
+    out, queue, live, not_applied = _reviewed(
+        out, usulan, previous_queue, active, dk, identity, kandidat, periode=periode
+    )
     io.write_parquet(out.drop("id_tinjau"), out_path)
     return Matched(
         matched=str(out_path),
@@ -128,7 +128,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         dukcapil_nik_ganda=duplicates,
         estimates=estimates,
         antrean_tinjau=str(io.write_parquet(queue, queue_path)),
-        tidak_cocok=_unmatched(active, usulan, previous_queue, root, periode),
+        tidak_cocok=_unmatched(active, usulan, live, previous_queue, root, periode) + not_applied,
     )
 
 
@@ -142,10 +142,11 @@ def _reviewed(
     kandidat: pl.DataFrame,
     *,
     periode: str,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[dict]]:
     """The review queue's part of the padan stage: (the month's decided rows plus the queued rows a
     review decision now decides, without the province sending them again; the queue after the
-    period: the month's rows waiting and the previous queue's rows still waiting)."""
+    period; the previous queue less the rows sent again; the decisions that could not apply: a SAMA
+    for a candidate the extract no longer holds, whose row keeps waiting)."""
     pending = review.pending(
         out.drop(RAW_COLUMNS, "dk_nama", "dk_tgl_lahir", "dk_jk", strict=False),
         kandidat,
@@ -153,17 +154,47 @@ def _reviewed(
         periode=periode,
         rejecting=rejecting_codes(),
     )
+    gone = review.superseded(previous_queue, out)
+    live = previous_queue.filter(~pl.col("id_tinjau").is_in(pl.Series(gone, dtype=pl.String).implode()))
     keyed = active.filter(pl.col("tinjau").is_not_null())
-    taken = previous_queue.join(keyed.select(id_tinjau="tinjau"), on="id_tinjau", how="semi")
+    taken = live.join(keyed.select(id_tinjau="tinjau"), on="id_tinjau", how="semi")
+    failed = pl.DataFrame(schema={"id_tinjau": pl.String})
     if taken.height:
         base = taken.with_row_index("_row", offset=usulan.height)
         redecided = overrides.padan_overridden(base, base, active, dk, by_row=True)
-        out = pl.concat(
-            [out, review.carried(redecided).join(identity, on="nik_padan", how="left")], how="diagonal_relaxed"
+        failed = redecided.join(keyed.select(id_tinjau="tinjau", _kind="jenis"), on="id_tinjau").filter(
+            (pl.col("_kind") == "PADAN_MANUAL") & ~pl.col("status_padan").is_in(list(schemas.PADAN_ACCEPTED))
         )
-    applied = set(taken["id_tinjau"])
-    return _decision_noted(out, keyed), review.queue_after(
-        previous_queue, pending, usulan, sorted(applied), periode=periode
+        redecided = redecided.join(failed, on="id_tinjau", how="anti")
+        decided_now = review.preceded(review.carried(redecided), out)
+        out = pl.concat([out, decided_now.join(identity, on="nik_padan", how="left")], how="diagonal_relaxed")
+    applied = set(taken["id_tinjau"]) - set(failed["id_tinjau"])
+    queue = review.queue_after(previous_queue, pending, sorted(applied | set(gone)), periode=periode)
+    not_applied = (
+        keyed.join(failed.select("id_tinjau"), left_on="tinjau", right_on="id_tinjau", how="semi")
+        .sort("_sumber", "_baris")
+        .select(**_report_columns())
+        .with_columns(sebab=pl.lit("kandidat_tidak_ada_di_dukcapil"))
+        .to_dicts()
+    )
+    return (
+        _decision_noted(out, keyed.join(failed, left_on="tinjau", right_on="id_tinjau", how="anti")),
+        queue,
+        live,
+        not_applied,
+    )
+
+
+def _report_columns() -> dict[str, pl.Expr]:
+    """An override as the manifest and the warnings name it (its file and line; a NIK to its region)."""
+    return dict(
+        berkas=pl.col("_sumber"),
+        baris=pl.col("_baris"),
+        jenis=pl.col("jenis"),
+        tinjau=pl.col("tinjau"),
+        nik=review.mask_id_expr("nik"),
+        penulis=pl.col("penulis"),
+        tanggal=pl.col("tanggal"),
     )
 
 
@@ -196,41 +227,25 @@ def _decision_noted(out: pl.DataFrame, keyed: pl.DataFrame) -> pl.DataFrame:
 
 
 def _unmatched(
-    active: pl.DataFrame, usulan: pl.DataFrame, queue: pl.DataFrame, root: io.Root, periode: str
+    active: pl.DataFrame, usulan: pl.DataFrame, live: pl.DataFrame, previous: pl.DataFrame, root: io.Root, periode: str
 ) -> list[dict]:
     """Padan decisions in force, made since the last published period, that decided no row: a review
-    decision whose row is neither among the month's rows nor waiting in the queue, a NIK decision
-    for a NIK no row was sent with (NIKs shown to their region only)."""
-    previous = io.latest_snapshot_before(root, periode)
-    since = reference_date(previous) if previous else None
+    decision whose row is neither among the month's rows nor waiting in the queue (``live``; sent
+    again: in ``previous`` but not ``live``), a NIK decision for a NIK no row was sent with."""
+    last = io.latest_snapshot_before(root, periode)
     recent = active.filter(pl.col("jenis").is_in(["PADAN_MANUAL", "TIDAK_PADAN_MANUAL"]))
-    if since is not None:
-        recent = recent.filter(pl.col("tanggal_d") > since)
-    ids = pl.concat([usulan["id_tinjau"], queue["id_tinjau"]]).implode()
+    if last is not None:
+        recent = recent.filter(pl.col("tanggal_d") > reference_date(last))
+    ids = pl.concat([usulan["id_tinjau"], live["id_tinjau"]]).implode()
     lost = recent.filter(
         pl.when(pl.col("tinjau").is_not_null())
         .then(~pl.col("tinjau").is_in(ids))
         .otherwise(~pl.col("nik").is_in(usulan["nik_usulan"].drop_nulls().implode()))
     )
+    sent_again = pl.col("tinjau").is_in(previous["id_tinjau"].implode()).fill_null(False)
     return (
         lost.sort("_sumber", "_baris")
-        .select(
-            berkas="_sumber",
-            baris="_baris",
-            jenis="jenis",
-            tinjau="tinjau",
-            nik=review.mask_id_expr("nik"),
-            penulis="penulis",
-            tanggal="tanggal",
-        )
+        .select(**_report_columns())
+        .with_columns(sebab=pl.when(sent_again).then(pl.lit("dikirim_ulang")).otherwise(pl.lit("tidak_ada_baris")))
         .to_dicts()
     )
-
-
-# The register and the rules are worked per province partition (``register.partition_expr``: the
-# province code a person's NIK, or a household's no_kk, starts with). Everything keyed by a person
-# (duplicates, conflicts, the register's upsert, history) or by a household (every rule) is then
-# decided inside one partition, so the partitions are independent tasks: Prefect runs them on
-# threads here or on Dask workers, and each holds only its province's rows.
-
-# the raw CSV strings stay in the staged batches: the register needs the cleaned fields only

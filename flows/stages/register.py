@@ -13,7 +13,7 @@ from flows.stages.common import TASK, part_files, task_groups
 from flows.stages.results import Register, RegisterPart, Split
 from rules import rejecting_codes
 from schemas import USULAN_COLUMNS
-from transforms import outcomes, register
+from transforms import outcomes, register, review
 from transforms.riwayat import RIWAYAT_SCHEMA, empty_riwayat, riwayat_after, unverified_removed
 
 # the usulan row as read, and the matching's working columns: not carried into the register stage
@@ -73,6 +73,7 @@ def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> Regis
         .drop("_part")
         .pipe(register.duplicate_codes, rejecting=rejecting)
         .pipe(register.register_codes, previous, rejecting=rejecting)
+        .pipe(review.carried_codes)
         .with_columns(jenis_usulan=pl.coalesce("jenis", pl.col("jenis_usulan")), periode=pl.lit(periode))
         .sort(lineage)
     )
