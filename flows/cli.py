@@ -222,7 +222,7 @@ def demo(
         console.print(f"generating demo data root in {DEMO_ROOT} ...")
         generate_data_root(DEMO_ROOT, persons=persons, usulan=usulan, periode=periode, seed=20261129, truth_dir=truth)
         if not settings.pseudonym_key():
-            os.environ[settings.PSEUDONYM_KEY] = "demo-key-not-a-secret"
+            settings.use_demo_key()
             console.print("PADAN_PSEUDONYM_KEY is not set: using a demo key for the analysts' zone (demo data only)")
         console.print("running the monthly flow ...")
         summary = _run_flow(DEMO_ROOT, periode, replace=True, rules=None)

@@ -14,10 +14,12 @@ from schemas import HUBUNGAN_KELUARGA
 
 
 def mask_nik(nik: str | None) -> str:
-    """Show the region and the last two digits only: ``320101**********01``."""
+    """Show the region only: ``320101**********``. The rest is the birth date (with sex) and a serial
+    that is small in most families: shown with a birth date, even two digits of it rebuild the NIK
+    in a guess or two, so none is shown (and other members' birth dates show the year only)."""
     if not nik:
         return "-"
-    return nik[:6] + "*" * (len(nik) - 8) + nik[-2:] if len(nik) >= 10 else "*" * len(nik)
+    return nik[:6] + "*" * (len(nik) - 6) if len(nik) >= 10 else "*" * len(nik)
 
 
 def _reason_lines(codes: list[str]) -> list[str]:
@@ -61,10 +63,12 @@ def explain(root: Path, periode: str, *, nik: str | None = None, no_kk: str | No
         order = {h: i for i, h in enumerate(HUBUNGAN_KELUARGA)}
         ranked = members.with_columns(_o=pl.col("hubungan_keluarga").replace_strict(order, default=99))
         for m in ranked.sort("_o", "tanggal_lahir", "nik").iter_rows(named=True):
-            shown = m["nik"] if nik and m["nik"] == nik else mask_nik(m["nik"])
-            name = m["nama"] if nik and m["nik"] == nik or not nik else "(anggota lain)"
+            asked = bool(nik) and m["nik"] == nik
+            shown = m["nik"] if asked else mask_nik(m["nik"])
+            name = m["nama"] if asked or not nik else "(anggota lain)"
+            born = m["tanggal_lahir"] if asked else (m["tanggal_lahir"].year if m["tanggal_lahir"] else "-")
             lines.append(
-                f"  - {shown} {name}, {m['hubungan_keluarga'] or '-'}, lahir {m['tanggal_lahir']}, "
+                f"  - {shown} {name}, {m['hubungan_keluarga'] or '-'}, lahir {born}, "
                 f"status padan {m['status_padan']}, masuk register {m['periode_masuk']}, "
                 f"sumber {m['sumber_periode']} {m['sumber_file']} baris {m['sumber_baris']}"
                 + (f"; SANGGAH: {m['sanggah_alasan']}" if m["sanggah_alasan"] else "")

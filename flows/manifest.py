@@ -83,6 +83,16 @@ def key_fingerprint() -> str | None:
     return hmac.new(key, b"padan-key-fingerprint", hashlib.sha256).hexdigest()[:16] if key else None
 
 
+def key_changed(root: io.Root, previous_periode: str | None, fingerprint: str | None) -> bool:
+    """Whether this run's pseudonym key differs from the one the previous period was published with
+    (both set): every pseudonym changes, so the analysts' joins across the two periods break."""
+    if not previous_periode or not fingerprint:
+        return False
+    path = root.snapshot(previous_periode) / "_manifest.json"
+    before = io.read_json(path).get("analytics_key") if io.is_file(path) else None
+    return before is not None and before != fingerprint
+
+
 def input_fingerprint(manifest: dict) -> str:
     """One digest of everything a run's result depends on besides the code: every input file's
     sha256, the rule set and the matching model."""

@@ -116,6 +116,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     paid = payment_stage.settle_payments(data_root, periode, penerima, ready.ledger, rules_path)
 
     manifest["previous_periode"] = reg.previous_periode
+    manifest["analytics_key_berubah"] = manifests.key_changed(root, reg.previous_periode, manifest["analytics_key"])
     manifest["matching_model"]["estimates"] = matched.estimates  # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
     manifest["umpan_balik"] = manifests.feedback_received(refs.reference, root, periode)

@@ -5,13 +5,14 @@ fit is refused naming the variable and what to write.
 
 | variable | default | what it does |
 |---|---|---|
-| ``PADAN_PSEUDONYM_KEY`` | unset | HMAC key of the analysts' zone; unset: the zone is not written (the manifest says so) |
+| ``PADAN_PSEUDONYM_KEY`` | unset | HMAC key of the analysts' zone, at least 16 characters, never the demo key outside ``padan demo``; unset: the zone is not written (the manifest and the run's warnings say so) |
 | ``PADAN_TASK_RUNNER`` | ``thread`` | ``thread`` (threads of this process) or ``dask`` |
 | ``PADAN_THREADS`` | the CPU count | threads of the thread runner |
 | ``PADAN_DASK_ADDRESS`` | unset | a running Dask scheduler; unset: a local cluster of ``PADAN_DASK_WORKERS`` processes |
 | ``PADAN_DASK_WORKERS`` | 2 | processes of the local Dask cluster |
 | ``PADAN_PARTITION_ROWS`` | 250000 | rows per task of the partitioned stages (never changes a result) |
 | ``PADAN_LOCK_WAIT_SECONDS`` | 0 | how long a second writer waits for the data root's lock before it is refused |
+| ``PADAN_DEMO`` | unset | set by ``padan demo`` for itself: the demo key is allowed |
 | ``PADAN_FAULT_AT`` / ``PADAN_PAUSE_AT`` | unset | tests only: kill / pause the process at a named publishing step |
 """
 
@@ -27,6 +28,10 @@ DASK_WORKERS = "PADAN_DASK_WORKERS"
 PARTITION_ROWS = "PADAN_PARTITION_ROWS"
 LOCK_WAIT_SECONDS = "PADAN_LOCK_WAIT_SECONDS"
 FAULT_AT = "PADAN_FAULT_AT"
+DEMO_KEY = "demo-key-not-a-secret"
+"""The key ``padan demo`` uses on its generated data (and only there)."""
+MIN_KEY_CHARS = 16
+DEMO = "PADAN_DEMO"
 PAUSE_AT = "PADAN_PAUSE_AT"
 
 
@@ -53,8 +58,29 @@ def _number(name: str, default: float, kind: type, *, minimum: float) -> float:
 
 
 def pseudonym_key() -> bytes:
-    """The analysts' zone's HMAC key (empty: no zone)."""
-    return os.environ.get(PSEUDONYM_KEY, "").encode("utf-8")
+    """The analysts' zone's HMAC key (empty: unset, no zone). Refused: a key set but blank, shorter
+    than ``MIN_KEY_CHARS``, or the demo key outside ``padan demo``: each would publish pseudonyms
+    that anyone with the key, or a few guesses, can link back to NIKs."""
+    raw = os.environ.get(PSEUDONYM_KEY)
+    if raw is None:
+        return b""
+    if not raw.strip():
+        raise SettingError(
+            f"{PSEUDONYM_KEY} is set but blank; set the secret (from the secret store), or unset it to publish no "
+            "analysts' zone"
+        )
+    if raw == DEMO_KEY:
+        if _text(DEMO) != "1":
+            raise SettingError(f"{PSEUDONYM_KEY} is the demo key (padan demo only); set the real secret")
+    elif len(raw) < MIN_KEY_CHARS:
+        raise SettingError(f"{PSEUDONYM_KEY} is shorter than {MIN_KEY_CHARS} characters: too weak; set a longer secret")
+    return raw.encode("utf-8")
+
+
+def use_demo_key() -> None:
+    """``padan demo`` only, on its generated data: the demo key for the analysts' zone."""
+    os.environ[PSEUDONYM_KEY] = DEMO_KEY
+    os.environ[DEMO] = "1"
 
 
 def task_runner_kind() -> str:
@@ -96,6 +122,7 @@ def pause_at() -> str | None:
 
 def check() -> None:
     """Every setting read once, so that a value that does not fit stops a run before any work."""
+    pseudonym_key()
     task_runner_kind()
     threads()
     dask_workers()

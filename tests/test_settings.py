@@ -29,6 +29,22 @@ from flows import settings
         ),
         ("PADAN_THREADS", "-2", "PADAN_THREADS='-2' is not a whole number of at least 1; set it so, or unset it"),
         ("PADAN_TASK_RUNNER", "ray", "PADAN_TASK_RUNNER must be 'thread' or 'dask', not 'ray'"),
+        (
+            "PADAN_PSEUDONYM_KEY",
+            "  ",
+            "PADAN_PSEUDONYM_KEY is set but blank; set the secret (from the secret store), or unset it to publish "
+            "no analysts' zone",
+        ),
+        (
+            "PADAN_PSEUDONYM_KEY",
+            "rahasia",
+            "PADAN_PSEUDONYM_KEY is shorter than 16 characters: too weak; set a longer secret",
+        ),
+        (
+            "PADAN_PSEUDONYM_KEY",
+            "demo-key-not-a-secret",
+            "PADAN_PSEUDONYM_KEY is the demo key (padan demo only); set the real secret",
+        ),
     ],
 )
 def test_a_setting_that_does_not_fit_stops_padan_run_naming_it(tmp_path, monkeypatch, name, value, words):
@@ -54,9 +70,9 @@ def test_settings_read_their_defaults_and_values(monkeypatch):
     monkeypatch.setenv("PADAN_PARTITION_ROWS", " 1000 ")
     monkeypatch.setenv("PADAN_LOCK_WAIT_SECONDS", "2.5")
     monkeypatch.setenv("PADAN_TASK_RUNNER", "DASK")
-    monkeypatch.setenv("PADAN_PSEUDONYM_KEY", "kunci rahasia")
+    monkeypatch.setenv("PADAN_PSEUDONYM_KEY", "kunci rahasia pusdatin")
     assert (settings.partition_rows(), settings.lock_wait_seconds(), settings.task_runner_kind()) == (1000, 2.5, "dask")
-    assert settings.pseudonym_key() == "kunci rahasia".encode()
+    assert settings.pseudonym_key() == "kunci rahasia pusdatin".encode()
 
 
 def test_no_module_of_the_run_reads_the_environment_itself():

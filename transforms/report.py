@@ -116,6 +116,11 @@ def warning_lines(manifest: dict) -> list[str]:
     analytics = str(manifest.get("analytics") or "")
     if analytics and analytics != "published":
         out.append(f"Zona analis tidak diterbitkan: {analytics}")
+    if manifest.get("analytics_key_berubah"):
+        out.append(
+            "KUNCI_PSEUDONIM_BERUBAH: PADAN_PSEUDONYM_KEY berbeda dari periode sebelumnya; pseudonim zona analis "
+            "tidak dapat digabung lintas periode (terbitkan ulang periode lama dengan kunci ini bila perlu)"
+        )
     if manifest.get("karantina"):
         out.append(f"{len(manifest['karantina'])} berkas dikarantina")
     for d in (manifest.get("tinjau") or {}).get("keputusan_tidak_cocok", []):

@@ -23,7 +23,7 @@ DOCS = Path(__file__).parents[2] / "docs" / "analyst_questions.md"
 
 @pytest.fixture(scope="module")
 def two_periods(tmp_path_factory, monkeypatch_module):
-    monkeypatch_module.setenv("PADAN_PSEUDONYM_KEY", "test-secret")
+    monkeypatch_module.setenv("PADAN_PSEUDONYM_KEY", "test-secret-of-the-downstream-tests")
     base = tmp_path_factory.mktemp("down")
     root = base / "root"
     generate_data_root(root, persons=8_000, usulan=1_500, periode="2026-10", seed=3, truth_dir=base / "t1")
@@ -100,7 +100,7 @@ def test_keyed_hash_is_stable_across_periods_and_needs_the_secret(two_periods):
     assert hashlib.sha256(nik.encode()).hexdigest()[:32] not in hashed  # not a plain hash anyone can redo
     from transforms.analytics import keyed_hash
 
-    assert keyed_hash(pl.Series([nik]), b"test-secret")[0] in hashed
+    assert keyed_hash(pl.Series([nik]), b"test-secret-of-the-downstream-tests")[0] in hashed
     assert keyed_hash(pl.Series([nik]), b"another-secret")[0] not in hashed
 
 
@@ -169,3 +169,20 @@ def test_without_the_secret_no_analytics_zone_and_the_manifest_says_why(tmp_path
     assert not list((root / "analytics").rglob("*.parquet"))
     manifest = json.loads((root / "snapshots" / "periode=2026-11" / "_manifest.json").read_text())
     assert "PADAN_PSEUDONYM_KEY" in manifest["analytics"]
+
+
+def test_a_new_pseudonym_key_is_announced_as_breaking_the_joins_across_periods(tmp_path, monkeypatch):
+    import json
+
+    root = write_root(tmp_path / "root")
+    monkeypatch.setenv("PADAN_PSEUDONYM_KEY", "kunci-november-0123456789")
+    monthly_run(data_root=str(root), periode="2026-11")
+    (root / "inbox" / "2026-12").mkdir(parents=True)
+    monkeypatch.setenv("PADAN_PSEUDONYM_KEY", "kunci-desember-9876543210")
+    summary = monthly_run(data_root=str(root), periode="2026-12")
+    assert [w for w in summary["peringatan"] if w.startswith("KUNCI_PSEUDONIM_BERUBAH")]
+    before, after = (
+        json.loads((root / "snapshots" / f"periode={p}" / "_manifest.json").read_text())["analytics_key"]
+        for p in ("2026-11", "2026-12")
+    )
+    assert before != after and "kunci" not in before + after  # a fingerprint, never the key

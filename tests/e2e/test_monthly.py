@@ -301,9 +301,16 @@ def test_explain_answers_for_every_nik_and_no_kk_and_masks_others(published):
         assert nik in text and "Status per program:" in text
         others = [n for n in t["individu"]["nik"].to_list() if n != nik]
         assert not [o for o in others if o in text]
+    born = dict(t["individu"].select("nik", "tanggal_lahir").iter_rows())
+    for nik in t["individu"]["nik"].to_list():  # issue 17: nothing shown rebuilds another member's NIK
+        text = explain(root, P, nik=nik)
+        others = [n for n in born if n != nik and born[n] != born[nik]]
+        assert not [o for o in others if str(born[o]) in text]  # their birth dates: the year only
+        assert not [o for o in others if o[:6] + "*" * 8 + o[-2:] in text]  # no digit of the serial
     for kk in t["penerima"]["no_kk"].unique().to_list():
         text = explain(root, P, no_kk=kk)
         assert "Status per program:" in text and kk not in text
+        assert not [n for n in born if str(born[n]) in text]
     text = explain(root, P, no_kk="3201010101150001")
     assert "LAYAK" in text and "aturan 2026.1" in text
     assert "usulan_bogor.csv baris 1" in text

@@ -381,7 +381,7 @@ def test_explain_names_the_member_and_field_that_exclude_and_the_payments(months
 
     text = explain(months, "2026-11", no_kk=kk("police_on_the_card"))
     police = nik("police_on_the_card", "police")
-    assert f"{police[:6]}********{police[-2:]} (tidak terdaftar di register): JENIS_PKRJN KEPOLISIAN RI" in text
+    assert f"{police[:6]}********** (tidak terdaftar di register): JENIS_PKRJN KEPOLISIAN RI" in text
     assert police not in text
     text = explain(months, "2026-12", no_kk=kk("failed_then_fixed"))
     assert "2026-11 BPNT 2026-T4: UMPAN_BALIK GAGAL OMSPAN" in text

@@ -203,7 +203,7 @@ def test_the_decision_is_in_the_history_and_in_explain(loop):
     ]
     assert masuk["alasan"][0] == f"keputusan tinjau SAMA oleh {VERIFIER} (2026-12-03): cek KTP: NIK salah ketik"
     text = explain(root, DES, nik=SITI)
-    assert f"PADAN_MANUAL untuk 320101********09 oleh {VERIFIER}" in text  # the NIK as typed, masked
+    assert f"PADAN_MANUAL untuk 320101********** oleh {VERIFIER}" in text  # the NIK as typed, masked
     assert f"keputusan tinjau SAMA oleh {VERIFIER} (2026-12-03)" in text
 
 
