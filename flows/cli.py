@@ -20,6 +20,42 @@ app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Padan: the monthly reconciliation run of the DTKS/DTSEN register."
 )
 
+EXIT_NOT_FOUND = 4
+"""Exit codes: 0 done, 1 the run failed, 2 a usage or input error (refused before any work), 3 refused:
+the period is already published with other inputs (``--replace``), 4 not found (no such period, NIK or
+No KK)."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"padan {version('padan')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Padan: the monthly reconciliation run of the DTKS/DTSEN register."""
+
+
+def typed_id(value: Optional[str], option: str) -> Optional[str]:
+    """A NIK or No KK as people type or paste it: spaces, dots and dashes between the digits and a
+    leading apostrophe (Excel's text mark) or quotes are dropped; anything but 16 digits is refused."""
+    if value is None:
+        return None
+    digits = value.strip().lstrip("'\u2019\"").rstrip('"')
+    for sep in (" ", ".", "-", "\u00a0"):
+        digits = digits.replace(sep, "")
+    if not (len(digits) == 16 and digits.isdigit()):
+        raise typer.BadParameter(f"{value!r} is not 16 digits", param_hint=option)
+    return digits
+
+
 DEMO_ROOT = Path("data/demo")
 RulesOption = Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")]
 MatchingOption = Annotated[
@@ -241,21 +277,34 @@ def demo(
 
 @app.command()
 def explain(
-    data_root: Annotated[Path, typer.Option("--data-root")],
-    periode: Annotated[str, typer.Option("--periode")],
-    nik: Annotated[Optional[str], typer.Option("--nik")] = None,
-    no_kk: Annotated[Optional[str], typer.Option("--no-kk")] = None,
+    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    periode: Annotated[
+        Optional[str], typer.Option("--periode", help="YYYY-MM (default: the latest published period)")
+    ] = None,
+    nik: Annotated[
+        Optional[str], typer.Option("--nik", help="a person's NIK (spaces, dots, a leading ' allowed)")
+    ] = None,
+    no_kk: Annotated[Optional[str], typer.Option("--no-kk", help="a household's No KK (typed as --nik)")] = None,
 ) -> None:
-    """Explain the status of one person (--nik) or household (--no-kk) in a published snapshot."""
+    """Explain the status of one person (--nik) or household (--no-kk) in a published snapshot.
+    Exit 4 when the period, the NIK or the No KK is not found."""
+    from flows import io
     from flows.explain import explain as explain_text
 
     if bool(nik) == bool(no_kk):
         raise typer.BadParameter("give exactly one of --nik or --no-kk")
+    nik, no_kk = typed_id(nik, "--nik"), typed_id(no_kk, "--no-kk")
+    if periode is None:
+        pointer = io.Root(data_root).snapshots / "_current.json"
+        if not io.is_file(pointer):
+            err_console.print(f"{data_root}: no published period; give --periode or run padan run first")
+            raise typer.Exit(code=EXIT_NOT_FOUND)
+        periode = io.read_json(pointer)["periode"]
     try:
         sys.stdout.write(explain_text(data_root, periode, nik=nik, no_kk=no_kk))
     except (FileNotFoundError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(code=2) from exc
+        err_console.print(str(exc), soft_wrap=True, highlight=False)
+        raise typer.Exit(code=EXIT_NOT_FOUND) from exc
 
 
 @app.command("train-matching")

@@ -394,3 +394,25 @@ def test_hostile_inbox_through_the_flow(tmp_path):
         ("~$usulan.xlsx", "FILE_KUNCI_OFFICE"),
     ]
     assert not (root / "receipts" / f"periode={P}" / "91" / "berkas_diabaikan.csv").exists()
+
+
+def test_explain_from_the_command_line_takes_ids_as_typed_and_the_latest_period(published):
+    """Issue 17: a NIK pasted from Excel or typed in groups, the latest period by default, and a
+    NIK not found answered on stderr with its own exit code."""
+    from typer.testing import CliRunner
+
+    from flows.cli import EXIT_NOT_FOUND, app
+
+    root, _ = published
+    runner = CliRunner()
+    for typed in ("'3201011505800001", "3201 0115 0580 0001", "3201.0115.0580.0001"):
+        result = runner.invoke(app, ["explain", "--data-root", str(root), "--nik", typed])
+        assert result.exit_code == 0, result.output
+        assert "Yang ditanyakan: NIK 320101**********" in result.stdout and "BUDI SANTOSO" in result.stdout
+    lost = runner.invoke(app, ["explain", "--data-root", str(root), "--nik", "3201011505809998"])
+    assert lost.exit_code == EXIT_NOT_FOUND and lost.stdout == ""
+    assert lost.stderr.strip() == "NIK / No KK tidak ditemukan di snapshot ini"
+    bad = runner.invoke(app, ["explain", "--data-root", str(root), "--nik", "3201-0115"])
+    assert bad.exit_code == 2 and "is not 16 digits" in bad.stderr
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.stdout.strip() == "padan 0.1.0"
