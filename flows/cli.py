@@ -107,7 +107,13 @@ def _check_inputs(data_root: Path, periode: str, rules: Optional[Path]) -> None:
 
 
 def _run_flow(
-    data_root: Path, periode: str, *, replace: bool, rules: Optional[Path], matching: Optional[Path] = None
+    data_root: Path,
+    periode: str,
+    *,
+    replace: bool,
+    rules: Optional[Path],
+    matching: Optional[Path] = None,
+    cascade: bool = False,
 ) -> dict:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -147,6 +153,7 @@ def _run_flow(
                 replace=replace,
                 rules_path=str(rules) if rules else None,
                 matching_path=str(matching) if matching else None,
+                cascade=cascade,
             )
     except SnapshotExists as exc:
         err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
@@ -165,6 +172,9 @@ def run(
     replace: Annotated[bool, typer.Option("--replace", help="replace an already published periode")] = False,
     rules: RulesOption = None,
     matching: MatchingOption = None,
+    cascade: Annotated[
+        bool, typer.Option("--cascade", help="with --replace: run the later published periods again, in order")
+    ] = False,
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
     from flows.io import check_periode
@@ -180,8 +190,10 @@ def run(
     with early_server():  # Prefect's temporary server starts while the files below are checked
         _check_rule_files(periode, rules, matching)
         _check_inputs(data_root, periode, rules)
-        summary = _run_flow(data_root, periode, replace=replace, rules=rules, matching=matching)
+        summary = _run_flow(data_root, periode, replace=replace, rules=rules, matching=matching, cascade=cascade)
     print_summary(summary)
+    if summary.get("diulang"):
+        console.print(f"run again on the replaced period: {', '.join(summary['diulang'])}", soft_wrap=True)
 
 
 @app.command("load-initial")

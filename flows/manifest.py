@@ -129,6 +129,28 @@ def published_manifest(root: io.Root, periode: str) -> dict | None:
     return io.read_json(path)
 
 
+def later_periods(root: io.Root, periode: str) -> list[str]:
+    """The published periods after ``periode``, in order: each was built on the register of the one
+    before, so replacing ``periode`` leaves them built on replaced data."""
+    return sorted(
+        p.name.split("=", 1)[1]
+        for p in root.snapshots.glob("periode=*")
+        if io.is_file(p / "_manifest.json") and p.name.split("=", 1)[1] > periode
+    )
+
+
+def refuse_replacing_under_later(root: io.Root, periode: str, *, replace: bool, cascade: bool) -> list[str]:
+    """A period replaced while later periods are published is refused unless ``cascade`` (the later
+    ones are then run again, in order, on the replaced one). Returns the later periods to rerun."""
+    later = later_periods(root, periode) if replace else []
+    if later and not cascade:
+        raise SnapshotExists(
+            f"periode {periode} has later published periods ({', '.join(later)}) built on its register; "
+            "rerun with --replace --cascade to replace it and run those again in order"
+        )
+    return later
+
+
 def refuse_changed_inputs(root: io.Root, periode: str, fingerprint: str, *, replace: bool) -> None:
     """Before the expensive work: a published period whose inputs (files, rule set, matching model)
     differ from this run's is replaced only with ``--replace``."""

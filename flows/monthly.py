@@ -36,9 +36,13 @@ def monthly_run(
     replace: bool = False,
     rules_path: str | None = None,
     matching_path: str | None = None,
+    cascade: bool = False,
 ) -> dict:
     """The monthly reconciliation run for one periode (YYYY-MM; default: this month in Asia/Jakarta)
-    on one data root. Holds the data root's writer lock for the whole run."""
+    on one data root. Holds the data root's writer lock for the whole run. Replacing a period that
+    later periods were built on is refused unless ``cascade``: then those are run again after it,
+    in order, each with ``replace`` (the summary returned is the asked period's, with ``diulang``:
+    the later periods run again)."""
     if periode is None:
         from zoneinfo import ZoneInfo
 
@@ -56,7 +60,12 @@ def monthly_run(
                 stale.get("pid"),
                 stale.get("command"),
             )
-        return _month(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+        later = manifests.refuse_replacing_under_later(root, periode, replace=replace, cascade=cascade)
+        summary = _month(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+        for q in later:
+            get_run_logger().warning("periode %s runs again on the replaced periode %s", q, periode)
+            _month(root, q, replace=True, rules_path=rules_path, matching_path=matching_path)
+        return summary | ({"diulang": later} if later else {})
 
 
 def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None) -> dict:
