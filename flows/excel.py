@@ -255,18 +255,18 @@ REVIEW_GUIDE = [
 
 def write_review_workbook(queue: pl.DataFrame, path: Path) -> Path:
     """``tinjau_verifikasi.xlsx``: the review queue's rows of one province or regency
-    (``transforms.review.review_sheet``) with the decision columns as drop-down lists, and a sheet
+    (``transforms.review_book.review_sheet``) with the decision columns as drop-down lists, and a sheet
     saying how to fill it in."""
-    from transforms import review
+    from transforms import review_book
 
     guide = pl.DataFrame(REVIEW_GUIDE, schema=["bagian", "penjelasan"], orient="row")
     sheets = [
         Sheet(
             "Tinjau",
-            review.review_sheet(queue),
-            review.SHEET_COLUMNS,
-            text=review.TEXT_COLUMNS,
-            choices=(("keputusan", review.KEPUTUSAN),),
+            review_book.review_sheet(queue),
+            review_book.SHEET_COLUMNS,
+            text=review_book.TEXT_COLUMNS,
+            choices=(("keputusan", review_book.KEPUTUSAN),),
         ),
         Sheet("Petunjuk", guide, {"bagian": "Bagian", "penjelasan": "Penjelasan"}),
     ]

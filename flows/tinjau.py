@@ -13,7 +13,7 @@ import polars as pl
 
 from flows import excel, io, references
 from rules import reason_codes
-from transforms import overrides, review
+from transforms import overrides, review_book
 
 
 class ReviewRefused(ValueError):
@@ -58,7 +58,7 @@ def write_list(data_root: str, out: str, kode_prov: str, kab: str | None = None,
 
 
 SHEET = "Tinjau"
-_HEADERS = {v: k for k, v in review.SHEET_COLUMNS.items()}
+_HEADERS = {v: k for k, v in review_book.SHEET_COLUMNS.items()}
 _NEEDED = ("id_tinjau", "peringkat", "keputusan", "penulis", "alasan")
 
 
@@ -78,7 +78,7 @@ def read_filled(path: Path) -> pl.DataFrame:
     frame = sheet.to_polars()
     named = {c: _HEADERS.get(str(c).strip(), str(c)) for c in frame.columns}
     frame = frame.rename(named)
-    missing = [review.SHEET_COLUMNS[c] for c in _NEEDED if c not in frame.columns]
+    missing = [review_book.SHEET_COLUMNS[c] for c in _NEEDED if c not in frame.columns]
     if missing:
         raise ReviewRefused(
             f"{path.name}: lembar '{SHEET}' tanpa kolom {', '.join(missing)}; jangan menghapus atau mengganti "
@@ -101,7 +101,7 @@ def import_decisions(data_root: str, file: str, tanggal: str | None = None, peri
     except ValueError as exc:
         raise ReviewRefused(f"--tanggal {tanggal!r}: tanggal keputusan YYYY-MM-DD") from exc
     filled = read_filled(Path(file))
-    decided, problems = review.decisions(filled, queue_of(root, periode))
+    decided, problems = review_book.decisions(filled, queue_of(root, periode))
     earlier, _ = references.read_overrides(root)
     in_force = (  # per row the decision that applies now: the latest (as ``overrides.active_overrides``)
         earlier.filter(pl.col("tinjau").is_not_null())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms import review
+from transforms import review, review_book
 
 A, B, C = "2026-11|32|a.csv|1", "2026-11|32|a.csv|2", "2026-09|32|old.csv|5"
 TYPED_A, TYPED_B = "3201014708850009", "3.20101E+15"  # the second one Excel damaged
@@ -37,7 +37,7 @@ def lines(*rows) -> pl.DataFrame:
 
 
 def test_one_sama_decides_padan_with_that_candidate_and_all_beda_decides_not_padan():
-    got, problems = review.decisions(
+    got, problems = review_book.decisions(
         lines(
             (A, "1", "BEDA", "Rina", "lahir beda"),
             (A, "2", "sama ", "Rina", "cek KTP"),  # case and spaces as typed
@@ -53,7 +53,7 @@ def test_one_sama_decides_padan_with_that_candidate_and_all_beda_decides_not_pad
 
 
 def test_unknown_or_incomplete_or_contradictory_lines_are_named_and_decide_nothing():
-    got, problems = review.decisions(
+    got, problems = review_book.decisions(
         lines(
             (A, "1", "SAMA", "Rina", "cek"),
             (A, "2", "SAMA", "Yudi", "cek juga"),  # two SAMA for one row
@@ -76,7 +76,7 @@ def test_unknown_or_incomplete_or_contradictory_lines_are_named_and_decide_nothi
 
 
 def test_tidak_tahu_or_some_beda_leaves_the_row_waiting():
-    got, problems = review.decisions(
+    got, problems = review_book.decisions(
         lines(
             (A, "1", "BEDA", "Rina", "lahir beda"), (A, "2", "TIDAK TAHU", "Rina", ""), (B, "1", "TIDAK  TAHU", "", "")
         ),
