@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
-from flows import cli_province, settings
+from flows import cli_province, cli_read, settings
+from flows.cli_options import DataRoot, MatchingOption, RulesOption
 from flows.terminal import console, err_console, print_summary
 
 # people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
@@ -19,11 +20,6 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Padan: the monthly reconciliation run of the DTKS/DTSEN register."
 )
-
-EXIT_NOT_FOUND = 4
-"""Exit codes: 0 done, 1 the run failed, 2 a usage or input error (refused before any work), 3 refused:
-the period is already published with other inputs (``--replace``), 4 not found (no such period, NIK or
-No KK)."""
 
 
 def _version(value: bool) -> None:
@@ -43,24 +39,7 @@ def main_options(
     """Padan: the monthly reconciliation run of the DTKS/DTSEN register."""
 
 
-def typed_id(value: Optional[str], option: str) -> Optional[str]:
-    """A NIK or No KK as people type or paste it: spaces, dots and dashes between the digits and a
-    leading apostrophe (Excel's text mark) or quotes are dropped; anything but 16 digits is refused."""
-    if value is None:
-        return None
-    digits = value.strip().lstrip("'\u2019\"").rstrip('"')
-    for sep in (" ", ".", "-", "\u00a0"):
-        digits = digits.replace(sep, "")
-    if not (len(digits) == 16 and digits.isdigit()):
-        raise typer.BadParameter(f"{value!r} is not 16 digits", param_hint=option)
-    return digits
-
-
 DEMO_ROOT = Path("data/demo")
-RulesOption = Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")]
-MatchingOption = Annotated[
-    Optional[Path], typer.Option("--matching", help="matching-model YAML (default: rules/matching.yaml)")
-]
 
 
 def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Path]) -> None:
@@ -167,7 +146,7 @@ def _run_flow(
 
 @app.command()
 def run(
-    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    data_root: DataRoot,
     periode: Annotated[str, typer.Option("--periode", help="YYYY-MM")],
     replace: Annotated[bool, typer.Option("--replace", help="replace an already published periode")] = False,
     rules: RulesOption = None,
@@ -198,7 +177,7 @@ def run(
 
 @app.command("load-initial")
 def load_initial(
-    data_root: Annotated[Path, typer.Option("--data-root")],
+    data_root: DataRoot,
     periode: Annotated[str, typer.Option("--periode", help="the first periode of the register (YYYY-MM)")],
     source: Annotated[Path, typer.Option("--source", help="full DTKS extract, usulan-format CSV")],
     rules: RulesOption = None,
@@ -287,38 +266,6 @@ def demo(
     console.print(f"\nThe snapshot is in [bold]{summary['snapshot']}[/bold]", soft_wrap=True, highlight=False)
 
 
-@app.command()
-def explain(
-    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
-    periode: Annotated[
-        Optional[str], typer.Option("--periode", help="YYYY-MM (default: the latest published period)")
-    ] = None,
-    nik: Annotated[
-        Optional[str], typer.Option("--nik", help="a person's NIK (spaces, dots, a leading ' allowed)")
-    ] = None,
-    no_kk: Annotated[Optional[str], typer.Option("--no-kk", help="a household's No KK (typed as --nik)")] = None,
-) -> None:
-    """Explain the status of one person (--nik) or household (--no-kk) in a published snapshot.
-    Exit 4 when the period, the NIK or the No KK is not found."""
-    from flows import io
-    from flows.explain import explain as explain_text
-
-    if bool(nik) == bool(no_kk):
-        raise typer.BadParameter("give exactly one of --nik or --no-kk")
-    nik, no_kk = typed_id(nik, "--nik"), typed_id(no_kk, "--no-kk")
-    if periode is None:
-        pointer = io.Root(data_root).snapshots / "_current.json"
-        if not io.is_file(pointer):
-            err_console.print(f"{data_root}: no published period; give --periode or run padan run first")
-            raise typer.Exit(code=EXIT_NOT_FOUND)
-        periode = io.read_json(pointer)["periode"]
-    try:
-        sys.stdout.write(explain_text(data_root, periode, nik=nik, no_kk=no_kk))
-    except (FileNotFoundError, LookupError) as exc:
-        err_console.print(str(exc), soft_wrap=True, highlight=False)
-        raise typer.Exit(code=EXIT_NOT_FOUND) from exc
-
-
 @app.command("train-matching")
 def train_matching(
     data_root: Annotated[Path, typer.Option("--data-root", help="a generated data root")],
@@ -332,29 +279,7 @@ def train_matching(
     console.print(train(data_root, periode, truth_dir, out))
 
 
-@app.command()
-def catalog(data_root: Annotated[Path, typer.Option("--data-root")]) -> None:
-    """Write/refresh <data-root>/padan.duckdb: DuckDB views over every period of the pseudonymised zone."""
-    from flows.catalog import write_catalog
-    from flows.lock import RootLocked, writer_lock
-
-    try:
-        with writer_lock(data_root, command="catalog"):
-            out = write_catalog(data_root)
-    except (FileNotFoundError, RootLocked) as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
-        raise typer.Exit(code=2) from exc
-    console.print(f"catalog: {out['catalog']}  views: {', '.join(out['views'])}", soft_wrap=True)
-
-
-@app.command("reason-codes")
-def reason_codes_cmd() -> None:
-    """Print the reason-code catalogue (Markdown): code, severity, Indonesian and English text, action."""
-    from rules import catalogue_markdown
-
-    sys.stdout.write(catalogue_markdown())
-
-
+cli_read.register(app)
 cli_province.register(app)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from flows.cli_options import DataRoot, LatestPeriode, MatchingOption, RulesOption
 from flows.terminal import console, err_console
 
 
@@ -24,17 +25,15 @@ def template(
 def periksa(
     file: Annotated[Path, typer.Argument(help="the usulan file (.csv or .xlsx) to check")],
     prov: Annotated[str, typer.Option("--prov", help="the province code the file is for (e.g. 32)")],
-    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    data_root: DataRoot,
     periode: Annotated[
         Optional[str], typer.Option("--periode", help="YYYY-MM (default: this month in Asia/Jakarta)")
     ] = None,
     out: Annotated[
         Optional[Path], typer.Option("--out", help="the receipt workbook (default: periksa_<file>.xlsx here)")
     ] = None,
-    rules: Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")] = None,
-    matching: Annotated[
-        Optional[Path], typer.Option("--matching", help="matching-model YAML (default: rules/matching.yaml)")
-    ] = None,
+    rules: RulesOption = None,
+    matching: MatchingOption = None,
 ) -> None:
     """Check one file while the upload window is open: the receipt the province would get for it
     (validation, and identity against the current Dukcapil extract and register), written as a
@@ -104,9 +103,9 @@ tinjau = typer.Typer(
 @tinjau.command("daftar")
 def tinjau_daftar(
     prov: Annotated[str, typer.Option("--prov", help="the province code (e.g. 32)")],
-    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    data_root: DataRoot,
     kab: Annotated[Optional[str], typer.Option("--kab", help="one regency of it (4 digits, e.g. 3201)")] = None,
-    periode: Annotated[Optional[str], typer.Option("--periode", help="YYYY-MM (default: the latest published)")] = None,
+    periode: LatestPeriode = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="default: tinjau_<prov or kab>.xlsx here")] = None,
 ) -> None:
     """Write the review workbook of a province or a regency: each waiting row with its candidates side
@@ -126,7 +125,7 @@ def tinjau_daftar(
 @tinjau.command("impor")
 def tinjau_impor(
     file: Annotated[Path, typer.Argument(help="the filled-in review workbook (.xlsx)")],
-    data_root: Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")],
+    data_root: DataRoot,
     tanggal: Annotated[
         Optional[str], typer.Option("--tanggal", help="date of the decisions, YYYY-MM-DD (default: today, WIB)")
     ] = None,

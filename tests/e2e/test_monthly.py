@@ -401,7 +401,8 @@ def test_explain_from_the_command_line_takes_ids_as_typed_and_the_latest_period(
     NIK not found answered on stderr with its own exit code."""
     from typer.testing import CliRunner
 
-    from flows.cli import EXIT_NOT_FOUND, app
+    from flows.cli import app
+    from flows.cli_options import EXIT_NOT_FOUND
 
     root, _ = published
     runner = CliRunner()
