@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
-from flows import cli_province, cli_read, settings
+from flows import cli_errors, cli_prefect, cli_province, cli_read, settings
 from flows.cli_options import DataRoot, MatchingOption, RulesOption
 from flows.terminal import console, err_console, print_summary
 
@@ -18,7 +18,10 @@ from flows.terminal import console, err_console, print_summary
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Padan: the monthly reconciliation run of the DTKS/DTSEN register."
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Padan: the monthly reconciliation run of the DTKS/DTSEN register.",
 )
 
 
@@ -34,6 +37,9 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="on an error, show the Python traceback instead of the one-line message")
     ] = False,
 ) -> None:
     """Padan: the monthly reconciliation run of the DTKS/DTSEN register."""
@@ -281,11 +287,17 @@ def train_matching(
 
 cli_read.register(app)
 cli_province.register(app)
+cli_prefect.register(app)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """The ``padan`` executable: the commands, with every user error on one stderr line that says
+    what to do and exits with its documented code (``cli_options.EXIT_*``); ``--debug`` (anywhere
+    on the line) shows the traceback instead."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    sys.exit(cli_errors.run(app, [a for a in args if a != "--debug"], debug=debug))
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

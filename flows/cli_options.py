@@ -8,6 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_PUBLISHED = 3
 EXIT_NOT_FOUND = 4
 """Exit codes: 0 done, 1 the run failed, 2 a usage or input error (refused before any work), 3 refused:
 the period is already published with other inputs (``--replace``), 4 not found (no such period, NIK or

@@ -159,6 +159,14 @@ def row_count(path: Path | str) -> int:
     return pl.scan_parquet(path).select(pl.len()).collect().item()
 
 
+def count_where(path: Path | str, **equal) -> int:
+    """The rows of a parquet file whose columns equal the given values."""
+    lf = pl.scan_parquet(path)
+    for column, value in equal.items():
+        lf = lf.filter(pl.col(column) == value)
+    return int(lf.select(pl.len()).collect().item())
+
+
 def has_parquet(folder: Path) -> bool:
     """Whether a folder holds any Parquet file, at any depth (a partitioned table with rows)."""
     return folder.is_dir() and any(folder.rglob("*.parquet"))

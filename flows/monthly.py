@@ -9,7 +9,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, unmapped
 
-from flows import io, lock, progress, publish, runners, settings
+from flows import alerts, io, lock, progress, publish, runners, settings
 from flows import manifest as manifests
 from flows import summary as run_summary
 from flows.stages import payments as payment_stage
@@ -20,8 +20,13 @@ from flows.stages.register import combine_register, reconcile_partition, split_r
 from flows.stages.results import Split
 from flows.stages.rules import combine_rules, decide_partition, split_rules
 from rules import check_valid_for, load_matching_model, load_ruleset
+from transforms import report
 
 SnapshotExists = manifests.SnapshotExists
+RUN_TIMEOUT_SECONDS = 6 * 3600
+"""A month that has not published after six hours is stopped (TimedOut, which raises the run-failed
+alert); docs/scaling.md estimates a national month at well under one. Retries: Prefect's
+PREFECT_FLOWS_DEFAULT_RETRIES, set by the deployment (prefect.yaml)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -29,7 +34,12 @@ SnapshotExists = manifests.SnapshotExists
 # ---------------------------------------------------------------------------------------------
 
 
-@flow(name="padan-monthly", log_prints=False, task_runner=runners.task_runner_from_env())
+@flow(
+    name="padan-monthly",
+    log_prints=False,
+    task_runner=runners.task_runner_from_env(),
+    timeout_seconds=RUN_TIMEOUT_SECONDS,
+)
 def monthly_run(
     data_root: str,
     periode: str | None = None,
@@ -69,8 +79,21 @@ def monthly_run(
 
 
 def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None) -> dict:
+    try:
+        return _month_run(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+    except BaseException:
+        # the work folder holds the month's personal data: a failed run does not leave it behind
+        # (a killed one cannot clean up; the next run clears it before anything else)
+        io.remove_tree(root.work(periode))
+        raise
+
+
+def _month_run(
+    root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None
+) -> dict:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
+    clock = progress.Stopwatch()
     data_root = str(root.path)
     rules = load_ruleset(rules_path)
     match_model = load_matching_model(matching_path)
@@ -83,6 +106,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     logger.info("periode %s: %d inbox entries", periode, len(entries))
     futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
     batches = _gathered(futures, "baca & validasi berkas")
+    clock.lap("baca & validasi berkas", sum(b.rows for b in batches))
     staged = [b.staged for b in batches if b.staged]
     quarantined = [q for b in batches for q in b.quarantine_entries()]
     for q in quarantined:
@@ -107,6 +131,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     progress.report(stages[0], 0, 1)
     matched = match_usulan(data_root, periode, staged, matching_path)
     progress.report(stages[0], 1, 1)
+    clock.lap(stages[0], io.row_count(matched.matched))
     rsplit = split_register(data_root, periode, matched.matched)
     reg = map_partitions(
         stages[1],
@@ -117,12 +142,14 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
         periode,
         combine_with=[rsplit.previous_periode],
     )
+    clock.lap(stages[1], io.row_count(reg.individu))
     ssplit = split_rules(data_root, periode, reg.individu)
     ready = payment_stage.prepare_payments(data_root, periode, reg.previous_periode, reg.individu, rules_path)
     penerima = map_partitions(
         stages[2], ssplit, decide_partition, combine_rules, data_root, periode, work_with=[rules_path]
     )
     paid = payment_stage.settle_payments(data_root, periode, penerima, ready.ledger, rules_path)
+    clock.lap(stages[2], io.row_count(penerima))
 
     manifest["previous_periode"] = reg.previous_periode
     manifest["analytics_key_berubah"] = manifests.key_changed(root, reg.previous_periode, manifest["analytics_key"])
@@ -130,6 +157,12 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
     manifest["umpan_balik"] = manifests.feedback_received(refs.reference, root, periode)
     manifest["tinjau"] = {"antrean": io.row_count(matched.antrean_tinjau), "keputusan_tidak_cocok": matched.tidak_cocok}
+    manifest["jumlah_diterima"] = report.accepted_count(
+        io.count_where(reg.hasil_usulan, hasil="DITERIMA"),
+        manifests.published_manifest(root, reg.previous_periode) if reg.previous_periode else None,
+        settings.alert_accepted_factor(),
+    )
+    manifest["tahap"] = clock.stages()
     tables = {
         "hasil_usulan": reg.hasil_usulan,
         "individu": reg.individu,
@@ -147,6 +180,7 @@ def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None
     progress.report(stages[3], 1, 1)
     summary = run_summary.summary(root, periode, published, quarantined) | {"diabaikan": ignored}
     run_summary.artifacts(summary)
+    alerts.emit(summary)
     io.remove_tree(root.work(periode))
     return summary
 

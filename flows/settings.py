@@ -6,6 +6,8 @@ fit is refused naming the variable and what to write.
 | variable | default | what it does |
 |---|---|---|
 | ``PADAN_PSEUDONYM_KEY`` | unset | HMAC key of the analysts' zone, at least 16 characters, never the demo key outside ``padan demo``; unset: the zone is not written (the manifest and the run's warnings say so) |
+| ``PADAN_PSEUDONYM_KEY_BLOCK`` | unset | the name of a Prefect Secret block holding that key (a deployment sets this, never the key: ``padan prefect kunci`` stores it); set one of the two |
+| ``PADAN_ALERT_ACCEPTED_FACTOR`` | 2 | a month whose accepted rows are more than this many times the previous period's, or fewer than its share, raises JUMLAH_DITERIMA_MENYIMPANG |
 | ``PADAN_TASK_RUNNER`` | ``thread`` | ``thread`` (threads of this process) or ``dask`` |
 | ``PADAN_THREADS`` | the CPU count | threads of the thread runner |
 | ``PADAN_DASK_ADDRESS`` | unset | a running Dask scheduler; unset: a local cluster of ``PADAN_DASK_WORKERS`` processes |
@@ -21,6 +23,8 @@ from __future__ import annotations
 import os
 
 PSEUDONYM_KEY = "PADAN_PSEUDONYM_KEY"
+PSEUDONYM_KEY_BLOCK = "PADAN_PSEUDONYM_KEY_BLOCK"
+ALERT_ACCEPTED_FACTOR = "PADAN_ALERT_ACCEPTED_FACTOR"
 TASK_RUNNER = "PADAN_TASK_RUNNER"
 THREADS = "PADAN_THREADS"
 DASK_ADDRESS = "PADAN_DASK_ADDRESS"
@@ -62,6 +66,11 @@ def pseudonym_key() -> bytes:
     than ``MIN_KEY_CHARS``, or the demo key outside ``padan demo``: each would publish pseudonyms
     that anyone with the key, or a few guesses, can link back to NIKs."""
     raw = os.environ.get(PSEUDONYM_KEY)
+    block = _text(PSEUDONYM_KEY_BLOCK)
+    if block:
+        if raw is not None:
+            raise SettingError(f"both {PSEUDONYM_KEY} and {PSEUDONYM_KEY_BLOCK} are set; set only one of them")
+        raw = _secret_block(block)
     if raw is None:
         return b""
     if not raw.strip():
@@ -75,6 +84,24 @@ def pseudonym_key() -> bytes:
     elif len(raw) < MIN_KEY_CHARS:
         raise SettingError(f"{PSEUDONYM_KEY} is shorter than {MIN_KEY_CHARS} characters: too weak; set a longer secret")
     return raw.encode("utf-8")
+
+
+def _secret_block(name: str) -> str:
+    """The value of the Prefect Secret block ``name`` on the configured Prefect server."""
+    from prefect.blocks.system import Secret
+
+    try:
+        return str(Secret.load(name).get())
+    except ValueError as e:  # Prefect: "Unable to find block document named ..."
+        raise SettingError(
+            f"{PSEUDONYM_KEY_BLOCK}={name!r}: no such Secret block on the Prefect server ({e}); store the key with "
+            f"`padan prefect kunci --block {name}`"
+        ) from None
+    except Exception as e:  # no server, refused connection, ...: the run cannot know its key
+        raise SettingError(
+            f"{PSEUDONYM_KEY_BLOCK}={name!r}: the Prefect server could not be asked for the key "
+            f"({type(e).__name__}); check PREFECT_API_URL and that the server runs"
+        ) from None
 
 
 def use_demo_key() -> None:
@@ -112,6 +139,10 @@ def lock_wait_seconds() -> float:
     return float(_number(LOCK_WAIT_SECONDS, 0.0, float, minimum=0))
 
 
+def alert_accepted_factor() -> float:
+    return float(_number(ALERT_ACCEPTED_FACTOR, 2.0, float, minimum=1))
+
+
 def fault_at() -> str | None:
     return _text(FAULT_AT) or None
 
@@ -128,3 +159,4 @@ def check() -> None:
     dask_workers()
     partition_rows()
     lock_wait_seconds()
+    alert_accepted_factor()

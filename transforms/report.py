@@ -104,8 +104,24 @@ def report_frames(
     }
 
 
+def accepted_count(accepted: int, previous: dict | None, factor: float) -> dict:
+    """This period's accepted rows beside the previous published period's, and whether they are
+    more than ``factor`` times apart (either way). A previous period with none accepted compares
+    with nothing: a month without uploads is not a baseline."""
+    before = (previous or {}).get("jumlah_diterima", {}).get("ini")
+    far = bool(before) and (accepted * factor < before or accepted > before * factor)
+    return {
+        "ini": accepted,
+        "sebelumnya": before,
+        "periode_sebelumnya": (previous or {}).get("periode"),
+        "faktor": factor,
+        "menyimpang": far,
+    }
+
+
 def warning_lines(manifest: dict) -> list[str]:
-    """What an engineer must see first about a run (also in the CLI summary and the Prefect artifact)."""
+    """What an engineer must see first about a run, each line starting with its reason code (the
+    same lines head the CLI summary, the report and the Prefect artifact, and raise the alerts)."""
     out = []
     fb = manifest.get("umpan_balik") or {}
     for kind in fb.get("tidak_ada", []):
@@ -115,14 +131,21 @@ def warning_lines(manifest: dict) -> list[str]:
         )
     analytics = str(manifest.get("analytics") or "")
     if analytics and analytics != "published":
-        out.append(f"Zona analis tidak diterbitkan: {analytics}")
+        out.append(f"ZONA_ANALIS_DILEWATI: zona analis tidak diterbitkan ({analytics})")
     if manifest.get("analytics_key_berubah"):
         out.append(
             "KUNCI_PSEUDONIM_BERUBAH: PADAN_PSEUDONYM_KEY berbeda dari periode sebelumnya; pseudonim zona analis "
             "tidak dapat digabung lintas periode (terbitkan ulang periode lama dengan kunci ini bila perlu)"
         )
     if manifest.get("karantina"):
-        out.append(f"{len(manifest['karantina'])} berkas dikarantina")
+        files = ", ".join(f"{q['kode_prov']}/{q['file']} ({q['karantina']})" for q in manifest["karantina"])
+        out.append(f"BERKAS_DIKARANTINA: {len(manifest['karantina'])} berkas dikarantina: {files}")
+    count = manifest.get("jumlah_diterima") or {}
+    if count.get("menyimpang"):
+        out.append(
+            f"JUMLAH_DITERIMA_MENYIMPANG: {count['ini']:,} baris diterima, periode {count['periode_sebelumnya']} "
+            f"{count['sebelumnya']:,} (batas: {count['faktor']:g} kali lipat)"
+        )
     for d in (manifest.get("tinjau") or {}).get("keputusan_tidak_cocok", []):
         what = f"ID Tinjau {d['tinjau']}" if d.get("tinjau") else f"NIK {d['nik']}"
         why = {
