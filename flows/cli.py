@@ -11,8 +11,8 @@ import typer
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
 from flows import cli_errors, cli_prefect, cli_province, cli_read, settings
-from flows.cli_options import DataRoot, MatchingOption, RulesOption
-from flows.terminal import console, err_console, print_summary
+from flows.cli_options import DataRoot, MatchingOption, MonthPeriode, RulesOption, fail, periode_value, this_month
+from flows.terminal import console, print_summary
 
 # people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -63,9 +63,7 @@ def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Pa
     except RuleError as exc:
         errors.append(exc)
     if errors:
-        for exc in errors:
-            typer.echo(str(exc), err=True)
-        raise typer.Exit(code=2)
+        fail("; ".join(str(e) for e in errors), 2)
 
 
 def _check_settings() -> None:
@@ -73,8 +71,7 @@ def _check_settings() -> None:
     try:
         settings.check()
     except settings.SettingError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
 
 
 def _check_inputs(data_root: Path, periode: str, rules: Optional[Path]) -> None:
@@ -87,8 +84,7 @@ def _check_inputs(data_root: Path, periode: str, rules: Optional[Path]) -> None:
     try:
         read_all(Root(data_root.resolve()), periode, load_ruleset(rules).programme_vocabulary)
     except InputContractError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
 
 
 def _run_flow(
@@ -141,11 +137,9 @@ def _run_flow(
                 cascade=cascade,
             )
     except SnapshotExists as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
-        raise typer.Exit(code=3) from exc
+        fail(exc, 3)
     except (RootLocked, InputContractError, RuleError) as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
     finally:
         progress.clear()
 
@@ -153,7 +147,7 @@ def _run_flow(
 @app.command()
 def run(
     data_root: DataRoot,
-    periode: Annotated[str, typer.Option("--periode", help="YYYY-MM")],
+    periode: MonthPeriode = None,
     replace: Annotated[bool, typer.Option("--replace", help="replace an already published periode")] = False,
     rules: RulesOption = None,
     matching: MatchingOption = None,
@@ -162,13 +156,9 @@ def run(
     ] = False,
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
-    from flows.io import check_periode
     from flows.runners import early_server
 
-    try:
-        check_periode(periode)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--periode") from exc
+    periode = periode or this_month()
     if not data_root.is_dir():
         raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
     _check_settings()
@@ -184,18 +174,20 @@ def run(
 @app.command("load-initial")
 def load_initial(
     data_root: DataRoot,
-    periode: Annotated[str, typer.Option("--periode", help="the first periode of the register (YYYY-MM)")],
+    periode: Annotated[
+        str, typer.Option("--periode", help="the first periode of the register (YYYY-MM)", callback=periode_value)
+    ],
     source: Annotated[Path, typer.Option("--source", help="full DTKS extract, usulan-format CSV")],
     rules: RulesOption = None,
     matching: MatchingOption = None,
 ) -> None:
     """Start the register from a full DTKS extract: stage it as BARU rows in the period's inbox and run the month."""
-    from flows.io import check_periode
     from flows.load_initial import stage_initial_load
     from flows.lock import RootLocked, writer_lock
     from flows.runners import early_server
 
-    check_periode(periode)
+    if not source.is_file():
+        raise typer.BadParameter(f"{source} is not a file", param_hint="--source")
     _check_settings()
     with early_server():
         _check_rule_files(periode, rules, matching)  # before anything is staged
@@ -205,18 +197,19 @@ def load_initial(
                 console.print(f"staged {sum(counts.values()):,} rows for {len(counts)} provinces")
                 summary = _run_flow(data_root, periode, replace=False, rules=rules, matching=matching)
         except (ValueError, RootLocked) as exc:
-            err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
-            raise typer.Exit(code=2) from exc
+            fail(exc, 2)
     print_summary(summary)
 
 
 @app.command()
 def generate(
-    data_root: Annotated[Path, typer.Option("--data-root")],
-    persons: Annotated[int, typer.Option("--persons", min=10)] = 20_000,
-    usulan: Annotated[int, typer.Option("--usulan", min=1)] = 3_000,
-    periode: Annotated[str, typer.Option("--periode")] = "2026-11",
-    seed: Annotated[int, typer.Option("--seed")] = 1,
+    data_root: Annotated[Path, typer.Option("--data-root", help="where to write the data root (created)")],
+    persons: Annotated[int, typer.Option("--persons", min=10, help="persons in the Dukcapil extract")] = 20_000,
+    usulan: Annotated[int, typer.Option("--usulan", min=1, help="usulan rows of the period")] = 3_000,
+    periode: Annotated[
+        str, typer.Option("--periode", help="the period the usulan are for (YYYY-MM)", callback=periode_value)
+    ] = "2026-11",
+    seed: Annotated[int, typer.Option("--seed", help="random seed: the same seed writes the same bytes")] = 1,
     truth_dir: Annotated[Optional[Path], typer.Option("--truth-dir", help="default: <data-root>.truth/")] = None,
     mix: Annotated[
         str,
@@ -239,9 +232,11 @@ def generate(
 
 @app.command()
 def demo(
-    persons: Annotated[int, typer.Option("--persons")] = 20_000,
-    usulan: Annotated[int, typer.Option("--usulan")] = 3_000,
-    periode: Annotated[str, typer.Option("--periode")] = "2026-11",
+    persons: Annotated[int, typer.Option("--persons", min=10, help="persons in the demo's Dukcapil extract")] = 20_000,
+    usulan: Annotated[int, typer.Option("--usulan", min=1, help="usulan rows of the demo month")] = 3_000,
+    periode: Annotated[
+        str, typer.Option("--periode", help="the demo month (YYYY-MM)", callback=periode_value)
+    ] = "2026-11",
 ) -> None:
     """Generate a small demo data root under data/demo/, run the month on it, print the summary."""
     from flows import io
@@ -275,9 +270,9 @@ def demo(
 @app.command("train-matching")
 def train_matching(
     data_root: Annotated[Path, typer.Option("--data-root", help="a generated data root")],
-    periode: Annotated[str, typer.Option("--periode")],
+    periode: Annotated[str, typer.Option("--periode", help="the generated period (YYYY-MM)", callback=periode_value)],
     truth_dir: Annotated[Path, typer.Option("--truth-dir", help="its ground truth (truth.parquet)")],
-    out: Annotated[Path, typer.Option("--out")] = Path("rules/matching.yaml"),
+    out: Annotated[Path, typer.Option("--out", help="the matching-model YAML to write")] = Path("rules/matching.yaml"),
 ) -> None:
     """Estimate the matching weights (m/u per comparison level) from generated data with ground truth."""
     from flows.train import train

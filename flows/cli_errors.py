@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
+from typer._click import exceptions as cx  # typer 0.29 carries its own click: its errors are these
+
 
 from flows.cli_options import EXIT_FAILED, EXIT_PUBLISHED, EXIT_USAGE
 
@@ -50,19 +51,19 @@ def run(app: typer.Typer, args: list[str], *, debug: bool = False) -> int:
         command = typer.main.get_command(app)
         result = command.main(args=args, prog_name="padan", standalone_mode=False)
         return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         return e.exit_code
-    except click.exceptions.NoArgsIsHelpError as e:
+    except cx.NoArgsIsHelpError as e:
         print(e.ctx.get_help())
         return EXIT_USAGE
-    except click.UsageError as e:
+    except cx.UsageError as e:
         where = e.ctx.command_path if e.ctx else "padan"
         _say(f"{e.format_message()} (see `{where} --help`)")
         return EXIT_USAGE
-    except click.ClickException as e:
+    except cx.ClickException as e:
         _say(e.format_message())
         return e.exit_code
-    except (click.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         _say("interrupted; nothing half-done is published (a rerun finishes the job)")
         return 130
     except Exception as e:

@@ -4,7 +4,7 @@ exit codes, and identifiers read as people type them."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -21,9 +21,44 @@ RulesOption = Annotated[Optional[Path], typer.Option("--rules", help="rule-set Y
 MatchingOption = Annotated[
     Optional[Path], typer.Option("--matching", help="matching-model YAML (default: rules/matching.yaml)")
 ]
+
+
+def periode_value(value: Optional[str]) -> Optional[str]:
+    """A ``--periode`` as given: YYYY-MM with a month 01-12, else a usage error naming the option."""
+    from flows.io import check_periode
+
+    if value is None:
+        return None
+    try:
+        return check_periode(value.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--periode") from exc
+
+
+def this_month() -> str:
+    """The current month in Asia/Jakarta (the default periode of a run or a check)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
+
+
 LatestPeriode = Annotated[
-    Optional[str], typer.Option("--periode", help="YYYY-MM (default: the latest published period)")
+    Optional[str],
+    typer.Option("--periode", help="YYYY-MM (default: the latest published period)", callback=periode_value),
 ]
+MonthPeriode = Annotated[
+    Optional[str],
+    typer.Option("--periode", help="YYYY-MM (default: this month in Asia/Jakarta)", callback=periode_value),
+]
+
+
+def fail(message: object, code: int) -> NoReturn:
+    """End the command with a user error: one line on stderr, ``padan: <what happened; what to do>``."""
+    import sys
+
+    print("padan: " + " ".join(str(message).split()), file=sys.stderr, flush=True)
+    raise typer.Exit(code=code)
 
 
 def typed_id(value: Optional[str], option: str) -> Optional[str]:

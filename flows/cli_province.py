@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from flows.cli_options import DataRoot, LatestPeriode, MatchingOption, RulesOption
-from flows.terminal import console, err_console
+from flows.cli_options import DataRoot, LatestPeriode, MatchingOption, MonthPeriode, RulesOption, fail, periode_value
+from flows.terminal import console
 
 
 def template(
@@ -26,9 +26,7 @@ def periksa(
     file: Annotated[Path, typer.Argument(help="the usulan file (.csv or .xlsx) to check")],
     prov: Annotated[str, typer.Option("--prov", help="the province code the file is for (e.g. 32)")],
     data_root: DataRoot,
-    periode: Annotated[
-        Optional[str], typer.Option("--periode", help="YYYY-MM (default: this month in Asia/Jakarta)")
-    ] = None,
+    periode: MonthPeriode = None,
     out: Annotated[
         Optional[Path], typer.Option("--out", help="the receipt workbook (default: periksa_<file>.xlsx here)")
     ] = None,
@@ -41,16 +39,10 @@ def periksa(
     is configured (PREFECT_API_URL), else in this process."""
     import os
 
-    from flows.io import check_periode
     from flows.periksa import CheckRefused
     from flows.references import InputContractError
     from rules import RuleError
 
-    if periode is not None:
-        try:
-            check_periode(periode)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--periode") from exc
     out = out or Path(f"periksa_{file.stem}.xlsx")
     args = dict(
         data_root=str(data_root),
@@ -71,8 +63,7 @@ def periksa(
 
             s = check_file(**args)
     except (CheckRefused, InputContractError, RuleError) as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True, highlight=False)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
     print_checked(s)
 
 
@@ -117,8 +108,7 @@ def tinjau_daftar(
     try:
         s = write_list(str(data_root), str(out), prov, kab, periode)
     except ReviewRefused as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True, highlight=False)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
     console.print(f"antrean tinjau periode {s['periode']}: {s['baris']:,} baris -> {s['berkas']}", soft_wrap=True)
 
 
@@ -130,7 +120,10 @@ def tinjau_impor(
         Optional[str], typer.Option("--tanggal", help="date of the decisions, YYYY-MM-DD (default: today, WIB)")
     ] = None,
     periode: Annotated[
-        Optional[str], typer.Option("--periode", help="the queue it was made from (default: the latest published)")
+        Optional[str],
+        typer.Option(
+            "--periode", help="the queue it was made from (default: the latest published)", callback=periode_value
+        ),
     ] = None,
 ) -> None:
     """Read a filled-in review workbook back: its decisions go to overrides/ and decide those rows at
@@ -144,8 +137,7 @@ def tinjau_impor(
     try:
         s = import_decisions(str(data_root), str(file), tanggal, periode)
     except (ReviewRefused, InputContractError) as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True, highlight=False)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
     say = lambda text: console.print(text, soft_wrap=True, highlight=False)  # noqa: E731
     say(
         f"keputusan antrean periode {s['periode']}: {s['sama']} SAMA, {s['beda']} BEDA "

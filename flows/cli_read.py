@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from flows.cli_options import EXIT_NOT_FOUND, DataRoot, LatestPeriode, typed_id
-from flows.terminal import console, err_console
+from flows.cli_options import EXIT_NOT_FOUND, DataRoot, LatestPeriode, fail, typed_id
+from flows.terminal import console
 
 
 def explain(
@@ -31,14 +31,12 @@ def explain(
     if periode is None:
         pointer = io.Root(data_root).snapshots / "_current.json"
         if not io.is_file(pointer):
-            err_console.print(f"{data_root}: no published period; give --periode or run padan run first")
-            raise typer.Exit(code=EXIT_NOT_FOUND)
+            fail(f"{data_root}: no published period; give --periode or run padan run first", EXIT_NOT_FOUND)
         periode = io.read_json(pointer)["periode"]
     try:
         sys.stdout.write(explain_text(data_root, periode, nik=nik, no_kk=no_kk))
     except (FileNotFoundError, LookupError) as exc:
-        err_console.print(str(exc), soft_wrap=True, highlight=False)
-        raise typer.Exit(code=EXIT_NOT_FOUND) from exc
+        fail(exc, EXIT_NOT_FOUND)
 
 
 def catalog(data_root: DataRoot) -> None:
@@ -50,8 +48,7 @@ def catalog(data_root: DataRoot) -> None:
         with writer_lock(data_root, command="catalog"):
             out = write_catalog(data_root)
     except (FileNotFoundError, RootLocked) as exc:
-        err_console.print(f"[red]{exc}[/red]", soft_wrap=True)
-        raise typer.Exit(code=2) from exc
+        fail(exc, 2)
     console.print(f"catalog: {out['catalog']}  views: {', '.join(out['views'])}", soft_wrap=True)
 
 
@@ -62,8 +59,43 @@ def reason_codes_cmd() -> None:
     sys.stdout.write(catalogue_markdown())
 
 
+def status(data_root: DataRoot) -> None:
+    """The last runs on a data root: period, start (WIB), duration, outcome, rows, accepted rows, bank
+    rows and warning codes, from the run journal and the manifests; then the latest period's
+    warnings in full. Exit 4 when nothing was ever run or published."""
+    from flows.status import status_text
+
+    try:
+        sys.stdout.write(status_text(data_root))
+    except LookupError as exc:
+        fail(exc, EXIT_NOT_FOUND)
+
+
+def history(
+    data_root: DataRoot,
+    nik: Annotated[
+        Optional[str], typer.Option("--nik", help="a person's NIK (spaces, dots, a leading ' allowed)")
+    ] = None,
+    no_kk: Annotated[Optional[str], typer.Option("--no-kk", help="a household's No KK (typed as --nik)")] = None,
+) -> None:
+    """One person (--nik) or household (--no-kk) across every published period: in the register or
+    not, each programme's status and amount, the proposals about them and their outcome, the
+    register's events. Exit 4 when not found in any period."""
+    from flows.status import history_text
+
+    if bool(nik) == bool(no_kk):
+        raise typer.BadParameter("give exactly one of --nik or --no-kk")
+    nik, no_kk = typed_id(nik, "--nik"), typed_id(no_kk, "--no-kk")
+    try:
+        sys.stdout.write(history_text(data_root, nik=nik, no_kk=no_kk))
+    except LookupError as exc:
+        fail(exc, EXIT_NOT_FOUND)
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``padan`` application."""
+    app.command("status")(status)
+    app.command("history")(history)
     app.command("explain")(explain)
     app.command("catalog")(catalog)
     app.command("reason-codes")(reason_codes_cmd)

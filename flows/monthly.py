@@ -9,7 +9,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, unmapped
 
-from flows import alerts, io, lock, progress, publish, runners, settings
+from flows import alerts, io, journal, lock, progress, publish, runners, settings
 from flows import manifest as manifests
 from flows import summary as run_summary
 from flows.stages import payments as payment_stage
@@ -79,13 +79,17 @@ def monthly_run(
 
 
 def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None) -> dict:
+    run = journal.started(root, periode, replace=replace)
     try:
-        return _month_run(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
-    except BaseException:
+        summary = _month_run(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+    except BaseException as exc:
         # the work folder holds the month's personal data: a failed run does not leave it behind
         # (a killed one cannot clean up; the next run clears it before anything else)
         io.remove_tree(root.work(periode))
+        journal.ended(root, run, periode, "ditolak" if isinstance(exc, SnapshotExists) else "gagal", error=exc)
         raise
+    journal.ended(root, run, periode, "tidak_berubah" if summary["unchanged"] else "terbit")
+    return summary
 
 
 def _month_run(

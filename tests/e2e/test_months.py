@@ -238,3 +238,61 @@ def test_load_initial_starts_the_register_from_a_dtks_extract(tmp_path):
         app, ["load-initial", "--data-root", str(root), "--periode", "2026-09", "--source", str(extract)]
     )
     assert again.exit_code == 2 and "must come first" in again.output
+
+
+def test_status_and_history_across_the_three_months(three_months, tmp_path):
+    """``padan status`` lists the three runs and a failed rerun (its message with no NIK);
+    ``padan history`` follows Joko out of the register in December and back in January, and the
+    proposal made under Rina's NIK for someone else."""
+    import shutil
+
+    from flows.references import InputContractError
+    from flows.status import history_text, status_rows, status_text
+
+    root = tmp_path / "root"
+    shutil.copytree(three_months, root)
+    (root / "overrides").mkdir()
+    (root / "overrides" / "x.csv").write_text(
+        "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
+        "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n"
+    )
+    with pytest.raises(InputContractError):
+        monthly_run(data_root=str(root), periode="2027-01", replace=True)
+
+    rows = status_rows(io_root(root))
+    assert [(r["periode"], r["hasil"]) for r in rows] == [
+        ("2027-01", "GAGAL"),
+        ("2027-01", "terbit"),
+        ("2026-12", "terbit"),
+        ("2026-11", "terbit"),
+    ]
+    assert rows[0]["galat"].startswith("InputContractError: ") and "overrides/x.csv" in rows[0]["galat"]
+    assert (rows[1]["baris"], rows[1]["diterima"]) == (2, 1)  # Joko back, Dewi refused
+    assert (rows[2]["baris"], rows[2]["diterima"]) == (4, 4)
+    text = status_text(root)
+    assert text.startswith("Periode terbit terakhir: 2027-01\n")
+    assert "3201014708850002" not in text and "WIB" in text
+
+    joko = history_text(root, nik="3201012010700005")
+    nov, dec, jan = (
+        joko.split("\n2026-11:\n")[1].split("\n2026-12:\n")[0],
+        *joko.split("\n2026-12:\n")[1].split("\n2027-01:\n"),
+    )
+    assert "register: ya, JOKO WIDODO SUSILO" in nov
+    assert "register: tidak ada" in dec
+    assert "usulan HAPUS dari 32: DITERIMA" in dec and "peristiwa register: KELUAR" in dec
+    assert "register: ya, JOKO WIDODO SUSILO" in jan
+    assert "usulan BARU dari 32: DITERIMA" in jan and "peristiwa register: MASUK" in jan
+    assert "3201012010700005" not in joko and "320101**********" in joko
+
+    rina = history_text(root, nik="3201015111900009").split("\n2027-01:\n")[1]
+    assert "register: ya, RINA MARLINA" in rina
+    assert "usulan BARU dari 32: DITOLAK (" in rina and "NAMA_TIDAK_SESUAI" in rina
+    with pytest.raises(LookupError):
+        history_text(root, nik="3201019999999999")
+
+
+def io_root(path):
+    from flows.io import Root
+
+    return Root(path)
