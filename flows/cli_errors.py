@@ -9,7 +9,6 @@ import sys
 import typer
 from typer._click import exceptions as cx  # typer 0.29 carries its own click: its errors are these
 
-
 from flows.cli_options import EXIT_FAILED, EXIT_PUBLISHED, EXIT_USAGE
 
 
