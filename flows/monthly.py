@@ -160,7 +160,11 @@ def _month_run(
     manifest["matching_model"]["estimates"] = matched.estimates  # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
     manifest["umpan_balik"] = manifests.feedback_received(refs.reference, root, periode)
-    manifest["tinjau"] = {"antrean": io.row_count(matched.antrean_tinjau), "keputusan_tidak_cocok": matched.tidak_cocok}
+    manifest["tinjau"] = {
+        "antrean": io.row_count(matched.antrean_tinjau),
+        "keputusan_berlaku": matched.keputusan,
+        "keputusan_tidak_cocok": matched.tidak_cocok,
+    }
     manifest["jumlah_diterima"] = report.accepted_count(
         io.count_where(reg.hasil_usulan, hasil="DITERIMA"),
         manifests.published_manifest(root, reg.previous_periode) if reg.previous_periode else None,

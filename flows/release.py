@@ -167,10 +167,17 @@ def write_analytics(frames: dict[str, pl.DataFrame], *, periode: str, reference_
 
 
 def write_report(
-    frames: dict[str, pl.DataFrame], previous_penerima: pl.DataFrame | None, manifest: dict, *, periode: str, path: Path
+    frames: dict[str, pl.DataFrame],
+    previous_penerima: pl.DataFrame | None,
+    manifest: dict,
+    *,
+    lists: pl.DataFrame,
+    periode: str,
+    path: Path,
 ) -> None:
     figures = report.report_frames(frames["hasil_usulan"], frames["penerima"], previous_penerima)
     figures["rekonsiliasi"] = frames["rekonsiliasi"]
+    figures["daftar_bank"] = report.bank_totals(lists)
     io.write_text(report.report_html(periode, figures, manifest), path)
 
 
@@ -233,7 +240,12 @@ def write_release(
         ),
     }
     write_report(
-        frames, previous_penerima, manifest, periode=periode, path=staged / "reports" / f"periode={periode}.html"
+        frames,
+        previous_penerima,
+        manifest,
+        lists=lists,
+        periode=periode,
+        path=staged / "reports" / f"periode={periode}.html",
     )
     manifest["ended_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     manifest["files"] = publish.digest(staged)

@@ -29,6 +29,12 @@ def artifacts(summary: dict) -> None:
         f"* snapshot: `{summary['snapshot']}`" + (" (unchanged)" if summary["unchanged"] else ""),
     ]
     lines += [f"  * karantina {q['kode_prov']}/{q['file']}: {q['karantina']}" for q in summary["karantina"]]
+    lines += ["", "## Run", ""] + [
+        f"* {title}: {body}"
+        if isinstance(body, str)
+        else f"* {title}: " + "; ".join(", ".join(f"{k} {v}" for k, v in row.items()) for row in body.to_dicts())
+        for title, body in report.run_sections(summary["manifest"])
+    ]
     create_markdown_artifact(key=f"{key}-ringkasan", markdown="\n".join(lines), description="Padan run summary")
     create_table_artifact(
         key=f"{key}-penerima",
@@ -37,6 +43,10 @@ def artifacts(summary: dict) -> None:
     )
     if summary["karantina"]:
         create_table_artifact(key=f"{key}-karantina", table=summary["karantina"], description="quarantined files")
+    if summary["manifest"].get("tahap"):
+        create_table_artifact(
+            key=f"{key}-tahap", table=summary["manifest"]["tahap"], description="stages: seconds and rows out"
+        )
 
 
 def summary(root: io.Root, periode: str, published: Published, quarantined: list[dict]) -> dict:
@@ -77,4 +87,5 @@ def summary(root: io.Root, periode: str, published: Published, quarantined: list
         "peringatan": report.warning_lines(manifest),
         "bank_rows": manifest.get("bank_rows", 0),
         "stop_rows": manifest.get("stop_rows", 0),
+        "manifest": manifest,
     }

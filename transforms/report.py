@@ -104,6 +104,65 @@ def report_frames(
     }
 
 
+def bank_totals(lists: pl.DataFrame) -> pl.DataFrame:
+    """What the period lists for each bank, per programme: rows and money (the banks' control files
+    give the same per tahap)."""
+    return (
+        lists.group_by("bank", "program").agg(baris=pl.len(), nominal=pl.col("nominal").sum()).sort("bank", "program")
+    )
+
+
+def wib(stamp: str | None) -> str:
+    """An ISO time in Asia/Jakarta, as ``YYYY-MM-DD HH:MM:SS WIB``."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    if not stamp:
+        return "-"
+    return dt.datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m-%d %H:%M:%S WIB")
+
+
+def run_sections(manifest: dict) -> list[tuple[str, pl.DataFrame | str]]:
+    """The run's own facts, for engineers, in the report's order: its stages with their time and
+    rows, the bank and treasury feedback, the human decisions in force, the analysts' zone."""
+    stages = pl.DataFrame(
+        manifest.get("tahap") or [], schema={"tahap": pl.String, "detik": pl.Float64, "baris": pl.Int64}
+    )
+    fb = manifest.get("umpan_balik") or {}
+    feedback = pl.DataFrame(
+        [
+            {
+                "jenis": k,
+                "berkas": len(fb[k]["berkas"]),
+                "baris": fb[k]["baris"],
+                "keadaan": "TIDAK ADA" if k in fb.get("tidak_ada", []) else "diterima",
+            }
+            for k in ("burekol", "salur")
+            if k in fb
+        ],
+        schema={"jenis": pl.String, "berkas": pl.Int64, "baris": pl.Int64, "keadaan": pl.String},
+    )
+    tinjau = manifest.get("tinjau") or {}
+    in_force = tinjau.get("keputusan_berlaku") or {}
+    unmatched = tinjau.get("keputusan_tidak_cocok") or []
+    decisions = pl.DataFrame(
+        [{"jenis": k, "berlaku": v} for k, v in sorted(in_force.items())]
+        + [{"jenis": "tidak cocok dengan baris mana pun", "berlaku": len(unmatched)}],
+        schema={"jenis": pl.String, "berlaku": pl.Int64},
+    )
+    zone = str(manifest.get("analytics") or "-")
+    key = manifest.get("analytics_key")
+    zone_text = ("diterbitkan" if zone == "published" else f"TIDAK diterbitkan ({zone})") + (
+        f"; sidik kunci {key}" if key else ""
+    )
+    return [
+        ("Tahap run (detik, baris keluaran)", stages),
+        ("Umpan balik bank dan KPPN", feedback),
+        ("Keputusan petugas yang berlaku (overrides)", decisions),
+        ("Zona analis", zone_text),
+    ]
+
+
 def accepted_count(accepted: int, previous: dict | None, factor: float) -> dict:
     """This period's accepted rows beside the previous published period's, and whether they are
     more than ``factor`` times apart (either way). A previous period with none accepted compares
@@ -230,6 +289,13 @@ def report_html(periode: str, frames: dict[str, pl.DataFrame], manifest: dict) -
         else "<p>Tidak ada.</p>"
     )
     rules = manifest.get("rule_set", {})
+    run_html = "".join(
+        f"<h3>{html.escape(title)}</h3>"
+        + (_table(body) if isinstance(body, pl.DataFrame) else f"<p>{html.escape(body)}</p>")
+        for title, body in run_sections(manifest)
+    )
+    banks = f.get("daftar_bank")
+    bank_html = _table(banks) if banks is not None and banks.height else "<p>Tidak ada daftar bank periode ini.</p>"
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Padan periode {html.escape(periode)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1000px;color:#222}}
@@ -237,9 +303,11 @@ table{{border-collapse:collapse;margin:0.5em 0 1.5em}}td,th{{border:1px solid #c
 th{{background:#f0f0f0}}td:first-child,th:first-child{{text-align:left}}h3{{margin-top:1.8em}}</style></head>
 <body><h1>Laporan Padan periode {html.escape(periode)}</h1>
 <p>Aturan {html.escape(str(rules.get("version", "?")))} &middot; kode {html.escape(str(manifest.get("code_version", "?")))}
-&middot; mulai {html.escape(str(manifest.get("started_at", "?")))}</p>
+&middot; mulai {html.escape(wib(manifest.get("started_at")))}</p>
 <h2>Peringatan</h2>{w_html}
 <h2>Ringkasan</h2>{_table(f["per_provinsi"])}
+<h2>Run</h2>{run_html}
+<h2>Daftar bank per program</h2>{bank_html}
 <h2>Pembayaran per program dan tahap</h2>{pay_html}
 <h2>Berkas dikarantina</h2>{q_html}
 <h2>Berkas tidak dibaca (tautan, tersembunyi, kunci Office, unggahan belum selesai)</h2>{n_html}

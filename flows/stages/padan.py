@@ -129,6 +129,7 @@ def match_usulan(data_root: str, periode: str, staged: list[str], matching_path:
         estimates=estimates,
         antrean_tinjau=str(io.write_parquet(queue, queue_path)),
         tidak_cocok=_unmatched(active, usulan, live, previous_queue, root, periode) + not_applied,
+        keputusan=dict(sorted(active.group_by("jenis").len().iter_rows())),
     )
 
 

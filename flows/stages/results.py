@@ -98,6 +98,7 @@ class Matched:
     estimates: dict | None
     antrean_tinjau: str | None = None
     tidak_cocok: list[dict] = field(default_factory=list)
+    keputusan: dict = field(default_factory=dict)  # the human decisions in force this period, per jenis
 
 
 @dataclass(frozen=True)

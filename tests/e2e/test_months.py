@@ -269,6 +269,13 @@ def test_status_and_history_across_the_three_months(three_months, tmp_path):
     assert rows[0]["galat"].startswith("InputContractError: ") and "overrides/x.csv" in rows[0]["galat"]
     assert (rows[1]["baris"], rows[1]["diterima"]) == (2, 1)  # Joko back, Dewi refused
     assert (rows[2]["baris"], rows[2]["diterima"]) == (4, 4)
+    # one accepted after four: more than PADAN_ALERT_ACCEPTED_FACTOR (2) times fewer
+    assert "JUMLAH_DITERIMA_MENYIMPANG" in rows[1]["peringatan"]
+    jan = json.loads((root / "snapshots" / "periode=2027-01" / "_manifest.json").read_text())["jumlah_diterima"]
+    assert (jan["ini"], jan["sebelumnya"], jan["periode_sebelumnya"], jan["menyimpang"]) == (1, 4, "2026-12", True)
+    assert [
+        t["tahap"] for t in json.loads((root / "snapshots" / "periode=2027-01" / "_manifest.json").read_text())["tahap"]
+    ] == ["baca & validasi berkas", "padan Dukcapil", "register", "status & nominal"]
     text = status_text(root)
     assert text.startswith("Periode terbit terakhir: 2027-01\n")
     assert "3201014708850002" not in text and "WIB" in text
