@@ -6,7 +6,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 PY ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: setup demo test lint format bench bench-peer clean
+.PHONY: setup demo test lint format bench bench-peer alerts clean
 
 .tools/bin/uv:
 	$(PY) -m venv .tools
@@ -41,6 +41,10 @@ PEER_ARGS ?= --persons 2000000 --usulan 200000 --seed 77 --json bench-out/peer.j
 bench-peer: $(UV)
 	$(UV) sync --frozen --group bench
 	$(UV) run --frozen --group bench python tests/benchmarks/bench_peer.py $(PEER_ARGS)
+
+# the alerts of automations.yaml on the Prefect server PREFECT_API_URL names (README: Deploying)
+alerts: setup
+	$(UV) run --frozen padan prefect alerts $(ALERT_ARGS)
 
 clean:
 	rm -rf data/demo data/demo.truth .pytest_cache

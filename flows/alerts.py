@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 EVENT_PREFIX = "padan.peringatan."
 ALERTED = ("BERKAS_DIKARANTINA", "UMPAN_BALIK_TIDAK_ADA", "ZONA_ANALIS_DILEWATI", "JUMLAH_DITERIMA_MENYIMPANG")
-"""The warning codes that raise an event (others, e.g. KEPUTUSAN_TIDAK_COCOK, name a person)."""
+"""The warning codes that raise an event (KEPUTUSAN_TIDAK_COCOK names the officer and a row: report only)."""
 ALSO_EMITTED = ("KUNCI_PSEUDONIM_BERUBAH",)
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "automations.yaml"
 DEFAULT_BLOCK = "padan-alerts"

@@ -63,7 +63,7 @@ def _check_rule_files(periode: str, rules: Optional[Path], matching: Optional[Pa
     except RuleError as exc:
         errors.append(exc)
     if errors:
-        fail("; ".join(str(e) for e in errors), 2)
+        fail("\n".join(str(e) for e in errors), 2)
 
 
 def _check_settings() -> None:

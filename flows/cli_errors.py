@@ -9,7 +9,7 @@ import sys
 import typer
 from typer._click import exceptions as cx  # typer 0.29 carries its own click: its errors are these
 
-from flows.cli_options import EXIT_FAILED, EXIT_PUBLISHED, EXIT_USAGE
+from flows.cli_options import EXIT_FAILED, EXIT_PUBLISHED, EXIT_USAGE, error_lines
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -36,12 +36,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     )
 
 
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def _say(text: str) -> None:
-    print(f"padan: {one_line(text)}", file=sys.stderr, flush=True)
+    print("\n".join(error_lines(text)), file=sys.stderr, flush=True)
 
 
 def run(app: typer.Typer, args: list[str], *, debug: bool = False) -> int:

@@ -53,11 +53,17 @@ MonthPeriode = Annotated[
 ]
 
 
+def error_lines(message: object) -> list[str]:
+    """An error as it is printed: one line per problem (a rule file with three problems gives three),
+    each ``padan: <what happened; what to do>``."""
+    return ["padan: " + " ".join(line.split()) for line in str(message).splitlines() if line.strip()]
+
+
 def fail(message: object, code: int) -> NoReturn:
-    """End the command with a user error: one line on stderr, ``padan: <what happened; what to do>``."""
+    """End the command with a user error, on stderr (``error_lines``)."""
     import sys
 
-    print("padan: " + " ".join(str(message).split()), file=sys.stderr, flush=True)
+    print("\n".join(error_lines(message)), file=sys.stderr, flush=True)
     raise typer.Exit(code=code)
 
 

@@ -188,6 +188,8 @@ def _month_run(
     progress.report(stages[3], 1, 1)
     summary = run_summary.summary(root, periode, published, quarantined) | {"diabaikan": ignored}
     run_summary.artifacts(summary)
+    for line in summary["peringatan"]:  # the log says what the report and the artifact say first
+        logger.warning("periode %s: %s", periode, line)
     alerts.emit(summary)
     io.remove_tree(root.work(periode))
     return summary

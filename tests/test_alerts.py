@@ -52,7 +52,7 @@ MANIFEST = {
             {
                 "jenis": "PADAN_MANUAL",
                 "tinjau": None,
-                "nik": "3201011505800001",
+                "nik": "320101**********",
                 "penulis": "Petugas A",
                 "tanggal": "2026-11-02",
                 "berkas": "overrides/a.csv",
@@ -87,7 +87,7 @@ def test_events_are_the_alerted_warnings_and_name_no_person():
         "padan.peringatan.ZONA_ANALIS_DILEWATI",
         "padan.peringatan.BERKAS_DIKARANTINA",
         "padan.peringatan.JUMLAH_DITERIMA_MENYIMPANG",
-    ]  # KEPUTUSAN_TIDAK_COCOK names a NIK: it stays in the report
+    ]  # KEPUTUSAN_TIDAK_COCOK names the officer who decided: it stays in the report
     assert {e["resource"]["prefect.resource.id"] for e in events} == {"padan.periode.2026-11"}
     assert not any(re.search(r"\d{16}", str(e)) for e in events)
 

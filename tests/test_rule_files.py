@@ -650,7 +650,9 @@ def _stderr_lines(result) -> list[str]:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result.stderr.splitlines()
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("padan: ") for line in lines), lines  # one line per problem
+    return [line.removeprefix("padan: ") for line in lines]
 
 
 def test_cli_run_prints_every_problem_of_both_files_and_exits_2(tmp_path):

@@ -53,7 +53,7 @@ def test_a_setting_that_does_not_fit_stops_padan_run_naming_it(tmp_path, monkeyp
     monkeypatch.setenv(name, value)
     result = CliRunner().invoke(app, ["run", "--data-root", str(tmp_path), "--periode", "2026-11"])
     assert result.exit_code == 2, result.output
-    assert result.stderr.splitlines() == [words]
+    assert result.stderr.splitlines() == [f"padan: {words}"]
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []  # nothing written: not even the lock
 

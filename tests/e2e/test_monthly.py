@@ -150,12 +150,18 @@ def test_penerima_statuses(published):
 def test_rerun_with_same_inputs_changes_no_byte(published):
     root, _ = published
     snap = root / "snapshots" / f"periode={P}"
-    before = publish.digest(root, exclude=())
+    journal = ".padan/runs.jsonl"  # the run's own record that it ran again: the one file that grows
+    before = publish.digest(root, exclude=(journal,))
+    runs_before = (root / journal).read_text().splitlines()
     manifest_before = (snap / "_manifest.json").read_bytes()
     summary = monthly_run(data_root=str(root), periode=P)
     assert summary["unchanged"] is True
-    assert publish.digest(root) == before
+    assert publish.digest(root, exclude=(journal,)) == before
     assert (snap / "_manifest.json").read_bytes() == manifest_before
+    runs = (root / journal).read_text().splitlines()
+    assert runs[: len(runs_before)] == runs_before
+    added = [json.loads(line) for line in runs[len(runs_before) :]]
+    assert [(e["peristiwa"], e.get("hasil")) for e in added] == [("mulai", None), ("selesai", "tidak_berubah")]
 
 
 def test_crash_mid_publish_leaves_no_partial_period_and_rerun_completes(tmp_path, monkeypatch):
@@ -412,7 +418,7 @@ def test_explain_from_the_command_line_takes_ids_as_typed_and_the_latest_period(
         assert "Yang ditanyakan: NIK 320101**********" in result.stdout and "BUDI SANTOSO" in result.stdout
     lost = runner.invoke(app, ["explain", "--data-root", str(root), "--nik", "3201011505809998"])
     assert lost.exit_code == EXIT_NOT_FOUND and lost.stdout == ""
-    assert lost.stderr.strip() == "NIK / No KK tidak ditemukan di snapshot ini"
+    assert lost.stderr.strip() == "padan: NIK / No KK tidak ditemukan di snapshot ini"
     bad = runner.invoke(app, ["explain", "--data-root", str(root), "--nik", "3201-0115"])
     assert bad.exit_code == 2 and "is not 16 digits" in bad.stderr
     version = runner.invoke(app, ["--version"])
