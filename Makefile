@@ -18,8 +18,11 @@ setup: $(UV)
 demo: setup
 	$(UV) run --frozen padan demo
 
+# two workers (pytest-xdist), each module on one of them: much of the suite waits on Prefect
+# servers, workers and subprocesses, so two halve the time even on two cores
+PYTEST_WORKERS ?= 2
 test: setup lint
-	$(UV) run --frozen pytest -q
+	$(UV) run --frozen pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 # ruff's checks and its formatting (pyproject.toml [tool.ruff]); `make format` rewrites
 lint: setup

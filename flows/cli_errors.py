@@ -72,6 +72,10 @@ def run(app: typer.Typer, args: list[str], *, debug: bool = False) -> int:
         if isinstance(e, _user_errors()):
             _say(str(e))
             return EXIT_USAGE
+        if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)):
+            what = f"{e.filename}: {e.strerror}" if e.filename else str(e)
+            _say(f"{what}; check the path and its permissions")
+            return EXIT_USAGE
         _say(
             f"failed: {type(e).__name__}: {e}; the last published period is unchanged. "
             "Run again with --debug for the traceback, or read the Prefect log of the run"

@@ -77,6 +77,14 @@ CASES = [
     (["periksa", "{root}/nothing.csv", "--prov", "32", "--data-root", "{root}"], 2, "nothing.csv"),
     (["prefect", "alerts"], 2, "PREFECT_API_URL"),
     (["generate", "--data-root", "{root}", "--mix", "other"], 2, "--mix"),
+    (
+        ["train-matching", "--data-root", "{root}", "--periode", "2026-11", "--truth-dir", "{root}/nope"],
+        2,
+        "check the path",
+    ),
+    (["tinjau", "daftar", "--prov", "32", "--data-root", "{root}"], 2, "belum ada periode"),
+    (["catalog", "--data-root", "{root}"], 2, "no pseudonymised zone"),
+    (["demo", "--persons", "5"], 2, "--persons"),
 ]
 
 

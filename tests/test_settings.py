@@ -85,3 +85,17 @@ def test_no_module_of_the_run_reads_the_environment_itself():
             if re.search(r"os\.environ(\.get)?\(?\[?[\"']PADAN_|os\.getenv\([\"']PADAN_", line):
                 readers.append(f"{f}:{n}")
     assert readers == []
+
+
+def test_the_key_and_its_secret_block_are_never_both_set(monkeypatch):
+    monkeypatch.setenv("PADAN_PSEUDONYM_KEY", "a-long-enough-secret-key")
+    monkeypatch.setenv("PADAN_PSEUDONYM_KEY_BLOCK", "padan-pseudonym-key")
+    with pytest.raises(settings.SettingError, match="both PADAN_PSEUDONYM_KEY and PADAN_PSEUDONYM_KEY_BLOCK"):
+        settings.pseudonym_key()
+
+
+@pytest.mark.parametrize("value", ["0.5", "dua"])
+def test_the_alert_factor_is_a_number_of_at_least_one(monkeypatch, value):
+    monkeypatch.setenv("PADAN_ALERT_ACCEPTED_FACTOR", value)
+    with pytest.raises(settings.SettingError, match="PADAN_ALERT_ACCEPTED_FACTOR"):
+        settings.check()
