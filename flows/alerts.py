@@ -165,12 +165,19 @@ def apply(path: Path = DEFAULT_FILE, *, block: str = DEFAULT_BLOCK, webhook: str
 
 
 def _notification_block(name: str):
-    """A notification block of any type by its name (the engineer chooses the type)."""
+    """A notification block of any type (the engineer chooses: Slack, email, webhook) by its name,
+    looked up without reading any block's secrets."""
     from prefect.blocks.core import Block
     from prefect.client.orchestration import get_client
 
+    found, offset = [], 0
     with get_client(sync_client=True) as client:
-        docs = [d for d in client.read_block_documents() if d.name == name]
-    if not docs:
+        while True:
+            page = client.read_block_documents(include_secrets=False, offset=offset, limit=200)
+            found += [d for d in page if d.name == name and "notify" in (d.block_schema.capabilities or [])]
+            if len(page) < 200:
+                break
+            offset += 200
+    if not found:
         raise ValueError(name)
-    return Block.load(f"{docs[0].block_type.slug}/{name}")
+    return Block.load(f"{found[0].block_type.slug}/{name}")

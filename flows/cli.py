@@ -39,7 +39,10 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="on an error, show the Python traceback instead of the one-line message")
+        bool,
+        typer.Option(
+            "--debug", help="on an unexpected error, show the Python traceback instead of the one-line message"
+        ),
     ] = False,
 ) -> None:
     """Padan: the monthly reconciliation run of the DTKS/DTSEN register."""

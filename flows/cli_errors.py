@@ -12,7 +12,7 @@ from typer._click import exceptions as cx  # typer 0.29 carries its own click: i
 from flows.cli_options import EXIT_FAILED, EXIT_PUBLISHED, EXIT_USAGE, error_lines
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
+def user_errors() -> tuple[type[BaseException], ...]:
     """The errors that mean "the input, the setting or the command line is not right" (exit 2)."""
     from flows.alerts import AutomationsError
     from flows.lock import RootLocked
@@ -69,7 +69,7 @@ def run(app: typer.Typer, args: list[str], *, debug: bool = False) -> int:
         if isinstance(e, SnapshotExists):
             _say(str(e))
             return EXIT_PUBLISHED
-        if isinstance(e, _user_errors()):
+        if isinstance(e, user_errors()):
             _say(str(e))
             return EXIT_USAGE
         if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)):

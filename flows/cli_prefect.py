@@ -3,6 +3,7 @@ pseudonym key as a Secret block (``kunci``) and the alerts of ``automations.yaml
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from flows.cli_options import fail
 from flows.terminal import console
 
 prefect_app = typer.Typer(
@@ -23,13 +25,34 @@ BlockOption = Annotated[
 
 
 def _server() -> str:
-    url = os.environ.get("PREFECT_API_URL", "").strip()
+    """The Prefect server these commands write to: PREFECT_API_URL, from the environment or the
+    Prefect profile (``prefect config set``). Without one Prefect would start a temporary server and
+    everything written would vanish with it."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = (PREFECT_API_URL.value() or "").strip()
     if not url:
         raise typer.BadParameter(
             "PREFECT_API_URL is not set: export the server's API address (http://<server>:4200/api) first",
             param_hint="PREFECT_API_URL",
         )
     return url
+
+
+@contextlib.contextmanager
+def _talking_to(url: str):
+    """Errors of the server conversation as one line naming the server (exit 2), not as a failed run."""
+    import httpx
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    try:
+        yield
+    except (httpx.HTTPError, PrefectHTTPStatusError, OSError) as exc:
+        fail(
+            f"the Prefect server at {url} did not answer as expected ({type(exc).__name__}: {exc}); check that "
+            "it runs and PREFECT_API_URL",
+            2,
+        )
 
 
 @prefect_app.command("kunci")
@@ -54,7 +77,8 @@ def kunci(block: BlockOption = "padan-pseudonym-key") -> None:
             os.environ.pop(settings.PSEUDONYM_KEY, None)
         else:
             os.environ[settings.PSEUDONYM_KEY] = saved
-    Secret(value=key).save(block, overwrite=True)
+    with _talking_to(url):
+        Secret(value=key).save(block, overwrite=True)
     console.print(f"Secret block {block!r} written on {url}; key fingerprint {fingerprint}", soft_wrap=True)
 
 
@@ -77,7 +101,8 @@ def alerts(
     from flows import alerts as alerting
 
     url = _server()
-    names = alerting.apply(file or alerting.DEFAULT_FILE, block=block, webhook=webhook)
+    with _talking_to(url):
+        names = alerting.apply(file or alerting.DEFAULT_FILE, block=block, webhook=webhook)
     console.print(f"{len(names)} automations on {url}: {', '.join(names)}", soft_wrap=True)
 
 

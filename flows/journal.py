@@ -1,8 +1,8 @@
 """The run journal (``<data-root>/.padan/runs.jsonl``): one line when a month's run starts and one
 when it ends (published, unchanged, refused or failed), written by the writer holding the lock, so
 that ``padan status`` can tell the runs that never published apart from those that did. A run that
-was killed has a start and no end. No line carries personal data: a failure is its exception type
-and its message with any NIK-like digit run cut to the region."""
+was killed has a start and no end. No line carries personal data: a failure is its exception type,
+with the message only for Padan's own refusals and any NIK-like digit run cut to the region."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import re
 
 from flows import io
 
-DIGITS = re.compile(r"\d{16}")
+DIGITS = re.compile(r"\d(?:[ .\-]?\d){9,}")  # ten digits or more, spaces, dots or dashes between
 
 
 def path(root: io.Root):
@@ -25,8 +25,18 @@ def _now() -> str:
 
 
 def scrub(text: str) -> str:
-    """A message with every 16-digit run (a NIK or No KK) cut to its region, on one line."""
-    return " ".join(DIGITS.sub(lambda m: m.group(0)[:6] + "*" * 10, str(text)).split())[:500]
+    """A message with every long digit run (a NIK or No KK, also typed with spaces or dots) cut to
+    its first six characters, on one line."""
+    return " ".join(DIGITS.sub(lambda m: m.group(0)[:6] + "**********", str(text)).split())[:500]
+
+
+def _own_message(error: BaseException) -> bool:
+    """Padan's own refusals word their messages (files, fields, what to do); anything else (a
+    library's error) may quote a cell, so only its type is kept."""
+    from flows.cli_errors import user_errors
+    from flows.manifest import SnapshotExists
+
+    return isinstance(error, (*user_errors(), SnapshotExists))
 
 
 def record(root: io.Root, **entry) -> dict:
@@ -47,7 +57,9 @@ def started(root: io.Root, periode: str, *, replace: bool) -> str:
 
 
 def ended(root: io.Root, run: str, periode: str, outcome: str, *, error: BaseException | None = None) -> None:
-    extra = {"galat": type(error).__name__, "pesan": scrub(str(error))} if error is not None else {}
+    extra = {}
+    if error is not None:
+        extra = {"galat": type(error).__name__, "pesan": scrub(str(error)) if _own_message(error) else None}
     record(root, run=run, periode=periode, peristiwa="selesai", hasil=outcome, **extra)
 
 

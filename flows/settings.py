@@ -20,6 +20,8 @@ fit is refused naming the variable and what to write.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 
 PSEUDONYM_KEY = "PADAN_PSEUDONYM_KEY"
@@ -86,12 +88,17 @@ def pseudonym_key() -> bytes:
     return raw.encode("utf-8")
 
 
+@functools.lru_cache(maxsize=None)
 def _secret_block(name: str) -> str:
-    """The value of the Prefect Secret block ``name`` on the configured Prefect server."""
+    """The text of the Prefect Secret block ``name`` on the configured Prefect server, as stored
+    (``Secret.get`` would parse JSON-looking text: a quoted key would lose its quotes), read once per
+    process: a run (a flow-run process under a worker) pseudonymises and fingerprints with the one
+    key it read first, even if the block is rotated while it runs."""
     from prefect.blocks.system import Secret
 
     try:
-        return str(Secret.load(name).get())
+        value = Secret.load(name).value.get_secret_value()
+        return value if isinstance(value, str) else json.dumps(value)
     except ValueError as e:  # Prefect: "Unable to find block document named ..."
         raise SettingError(
             f"{PSEUDONYM_KEY_BLOCK}={name!r}: no such Secret block on the Prefect server ({e}); store the key with "

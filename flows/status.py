@@ -50,13 +50,12 @@ def status_rows(root: io.Root, last: int = 12) -> list[dict]:
     (older roots) from their manifests alone."""
     runs = journal.runs(root)
     known = {r["periode"] for r in runs}
+    # the published manifest is the last publishing run's: earlier runs of a replaced period show none
+    publishing = {r["periode"]: i for i, r in enumerate(runs) if r.get("hasil") in ("terbit", "tidak_berubah")}
     rows = []
-    for r in runs:
-        m = (
-            io.read_json(root.snapshot(r["periode"]) / "_manifest.json")
-            if r.get("hasil") in ("terbit", "tidak_berubah")
-            else None
-        )
+    for i, r in enumerate(runs):
+        path = root.snapshot(r["periode"]) / "_manifest.json"
+        m = io.read_json(path) if publishing.get(r["periode"]) == i and io.is_file(path) else None
         rows.append(
             _row(r["periode"], r.get("mulai"), r.get("selesai"), r.get("hasil"), m, r.get("galat"), r.get("pesan"))
         )
@@ -79,7 +78,7 @@ def _row(periode, start, end, outcome, manifest, error, message) -> dict:
         "diterima": (m.get("jumlah_diterima") or {}).get("ini"),
         "bank": m.get("bank_rows"),
         "peringatan": [w.split(":", 1)[0] for w in warning_lines(m)] if manifest else [],
-        "galat": f"{error}: {message}" if error else None,
+        "galat": (f"{error}: {message}" if message else error) if error else None,
     }
 
 

@@ -151,6 +151,8 @@ def test_deploy_trigger_publish_and_alert(server, tmp_path):
         assert KEY not in stored
         applied = sh(env, padan, "prefect", "alerts", "--webhook", f"http://127.0.0.1:{listener.server_port}/")
         assert "padan-run-gagal" in applied and "padan-berkas-dikarantina" in applied
+        again = sh(env, padan, "prefect", "alerts")  # updated by name, through the block now on the server
+        assert again.startswith("6 automations") and Hook.received == []
         sh(env, prefect, "work-pool", "create", "padan-process", "--type", "process")
         sh(env, prefect, "--no-prompt", "deploy", "--all", timeout=240)
 
@@ -224,10 +226,13 @@ def test_deploy_trigger_publish_and_alert(server, tmp_path):
         assert "nama" not in zone.columns
         assert not (root / ".padan" / "work").exists() or not any((root / ".padan" / "work").iterdir())
 
-        def three_notified():
-            return sorted(h["subject"] for h in Hook.received) if len(Hook.received) >= 3 else None
+        expected = (f"Padan {P}: berkas dikarantina", f"Padan {P}: umpan balik bank tidak ada", "Padan: run")
 
-        subjects = wait_for("three notifications", three_notified, within=90)
+        def all_notified():
+            subjects = sorted(h["subject"] for h in Hook.received)
+            return subjects if all(any(s.startswith(e) for s in subjects) for e in expected) else None
+
+        subjects = wait_for("the three kinds of notification", all_notified, within=90)
         assert any(s.startswith(f"Padan {P}: berkas dikarantina") for s in subjects), subjects
         assert any(s.startswith(f"Padan {P}: umpan balik bank tidak ada") for s in subjects), subjects
         assert any(s.startswith("Padan: run") and s.endswith("Failed") for s in subjects), subjects

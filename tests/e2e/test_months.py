@@ -303,3 +303,26 @@ def io_root(path):
     from flows.io import Root
 
     return Root(path)
+
+
+def test_a_run_that_fails_midway_leaves_no_work_folder_and_no_nik_in_the_journal(three_months, tmp_path, monkeypatch):
+    import shutil
+
+    import flows.monthly
+    from flows.references import InputContractError
+
+    root = tmp_path / "root"
+    shutil.copytree(three_months, root)
+
+    def broken(*args, **kwargs):  # after the match stage wrote the month's rows to the work folder
+        assert any((root / ".padan" / "work" / "periode=2027-02").rglob("*.parquet"))
+        raise InputContractError("baris dengan NIK 3201 0120 1070 0005 tidak dapat dibaca")
+
+    monkeypatch.setattr(flows.monthly, "split_register", broken)
+    with pytest.raises(InputContractError):
+        monthly_run(data_root=str(root), periode="2027-02")
+    assert not (root / ".padan" / "work" / "periode=2027-02").exists()
+    last = json.loads((root / ".padan" / "runs.jsonl").read_text().splitlines()[-1])
+    assert (last["peristiwa"], last["hasil"], last["galat"]) == ("selesai", "gagal", "InputContractError")
+    assert last["pesan"] == "baris dengan NIK 3201 0********** tidak dapat dibaca"
+    assert json.loads((root / "snapshots" / "_current.json").read_text())["periode"] == "2027-01"
