@@ -220,6 +220,15 @@ def generate(
             "--mix", help="noise and population mix: dev, or held_out (for a final measurement only, never for tuning)"
         ),
     ] = "dev",
+    chunk_persons: Annotated[
+        Optional[int],
+        typer.Option(
+            "--chunk-persons",
+            min=1000,
+            help="make the root in chunks of about this many persons (disjoint province groups), never holding "
+            "the whole population: for national-size roots (another data set than without it)",
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic data root (Dukcapil, DTSEN, SDM Kesos, GIS, feedback, usulan) and its ground truth."""
     from flows.generate import generate_data_root
@@ -228,7 +237,14 @@ def generate(
     if mix not in NOISE_MIXES:
         raise typer.BadParameter(f"--mix must be one of {', '.join(sorted(NOISE_MIXES))}", param_hint="--mix")
     summary = generate_data_root(
-        data_root, persons=persons, usulan=usulan, periode=periode, seed=seed, truth_dir=truth_dir, noise_mix=mix
+        data_root,
+        persons=persons,
+        usulan=usulan,
+        periode=periode,
+        seed=seed,
+        truth_dir=truth_dir,
+        noise_mix=mix,
+        chunk_persons=chunk_persons,
     )
     console.print(summary)
 

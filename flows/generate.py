@@ -50,31 +50,25 @@ Example
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 
-from flows import io
+from flows.generate_files import (
+    DUKCAPIL_PART_ROWS,
+    GENERATOR_VERSION,
+    _write_csv,
+    _write_dukcapil,
+    _write_parquet,
+    clear_inbox,
+    month_frames,
+    write_truth,
+    write_usulan_files,
+)
 from synthetic import core as S
 
-GENERATOR_VERSION = 2  # 2: twins, namesakes, common names, look-alike NIKs, call names, moves
-DUKCAPIL_PART_ROWS = 2_000_000
-
-_TRUTH_COLUMNS = (
-    "sumber_file",
-    "sumber_baris",
-    "kode_prov",
-    "jenis_usulan",
-    "true_nik",
-    "true_no_kk",
-    "noise",
-    "expect_valid",
-    "lookalike_nik",
-    "lookalike_relation",
-)
+__all__ = ["DUKCAPIL_PART_ROWS", "GENERATOR_VERSION", "default_truth_dir", "generate_data_root"]
 
 
 def default_truth_dir(data_root: Path) -> Path:
@@ -94,6 +88,7 @@ def generate_data_root(
     noise_rates: Mapping[str, float] | None = None,
     noise_mix: str = "dev",
     dukcapil_part_rows: int = DUKCAPIL_PART_ROWS,
+    chunk_persons: int | None = None,
 ) -> dict:
     """Generate a complete data root for ``periode`` and its ground truth; return a small summary.
 
@@ -115,6 +110,8 @@ def generate_data_root(
         (:data:`synthetic.core.POPULATION_MIXES`: twins, namesakes, common names). The
         held-out mix is for a final measurement only, never for tuning.
     dukcapil_part_rows : above this many persons Dukcapil is written as several part files.
+    chunk_persons : above this many persons the root is made chunk by chunk, never holding the
+        whole population (``flows.generate_national``; another data set than the unchunked one).
 
     Returns
     -------
@@ -131,16 +128,23 @@ def generate_data_root(
     if usulan > persons:
         raise ValueError("usulan rows cannot exceed the number of persons")
 
-    (r_pop, r_dtsen, r_sdm, r_gis, r_burekol, r_salur, r_usulan, r_dialect, r_write) = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)
-    )
-    pop = S.population(r_pop, persons, periode=periode, **S.POPULATION_MIXES[noise_mix])
-    dt = S.dtsen(r_dtsen, pop, periode=periode)
-    sdm = S.sdm_kesos(r_sdm, pop)
-    gis = S.gis(r_gis, pop, periode=periode)
-    bk = S.burekol(r_burekol, pop, dtsen=dt)
-    sl = S.salur(r_salur, pop, periode=periode, dtsen=dt)
-    rows = S.usulan(r_usulan, pop, usulan, periode=periode, noise_rates=noise_rates, noise_mix=noise_mix)
+    streams = np.random.SeedSequence(seed).spawn(9)
+    if chunk_persons is not None and persons > chunk_persons:
+        from flows.generate_national import generate_chunked
+
+        return generate_chunked(
+            data_root,
+            truth_dir,
+            persons=persons,
+            usulan=usulan,
+            periode=periode,
+            seed=seed,
+            noise_rates=noise_rates,
+            noise_mix=noise_mix,
+            chunk_persons=chunk_persons,
+        )
+    f = month_frames(streams, persons, usulan, periode=periode, noise_rates=noise_rates, noise_mix=noise_mix)
+    pop, dt, sdm, gis, bk, sl, rows = f.pop, f.dtsen, f.sdm, f.gis, f.burekol, f.salur, f.rows
 
     paths: dict[str, list[str] | str] = {}
     paths["dukcapil"] = _write_dukcapil(data_root, pop, dukcapil_part_rows)
@@ -149,48 +153,10 @@ def generate_data_root(
     paths["gis"] = _write_csv(data_root, "reference/gis/gis.csv", gis)
     paths["burekol"] = _write_csv(data_root, f"feedback/{periode}/burekol/burekol.csv", bk)
     paths["salur"] = _write_csv(data_root, f"feedback/{periode}/salur/salur.csv", sl)
-
-    files = (
-        rows.group_by("file_index")
-        .agg(pl.col("sumber_file", "kode_prov", "file_style").first(), pl.len())
-        .sort("file_index")
-    )
-    dialects = S.usulan_dialects(r_dialect, files["sumber_file"])
-    inbox = data_root / "inbox" / periode
-    for old in sorted(inbox.glob("*/usulan_*.csv")) if inbox.is_dir() else []:
-        old.unlink()
-    file_info = []
-    parts = rows.partition_by("file_index", as_dict=True, maintain_order=True)
-    for f, d in zip(files.iter_rows(named=True), dialects.iter_rows(named=True), strict=True):
-        rel = f"inbox/{periode}/{f['kode_prov']}/{f['sumber_file']}"
-        part = parts[(f["file_index"],)].sort("sumber_baris")
-        io.write_bytes(S.usulan_csv(part, d, r_write), data_root / rel)
-        file_info.append(
-            {
-                "path": rel,
-                "sumber_file": f["sumber_file"],
-                "kode_prov": f["kode_prov"],
-                "rows": f["len"],
-                "style": f["file_style"],
-                "delimiter": d["delimiter"],
-                "encoding": "utf-8-sig" if d["bom"] else d["encoding"],
-                "line_terminator": "CRLF" if d["line_terminator"] == "\r\n" else "LF",
-                "trailing_blank_lines": d["trailing_blank_lines"],
-                "header_case": d["header_case"],
-                "quote_all": d["quote_all"],
-                "extra_column": d["extra_column"],
-                "column_order": d["column_order"],
-            }
-        )
+    clear_inbox(data_root, periode)
+    file_info = write_usulan_files(data_root, periode, rows, f.r_dialect, f.r_write)
     paths["usulan"] = [fi["path"] for fi in file_info]
 
-    truth = (
-        rows.select(*[c for c in _TRUTH_COLUMNS if c != "jenis_usulan"], jenis_usulan="true_jenis_usulan")
-        .select(_TRUTH_COLUMNS)
-        .sort("kode_prov", "sumber_file", "sumber_baris")
-    )
-    truth_dir.mkdir(parents=True, exist_ok=True)
-    truth.write_parquet(truth_dir / "truth.parquet")
     counts = {
         "dukcapil": pop.height,
         "households": int((pop["pos"] == 0).sum()),
@@ -203,39 +169,17 @@ def generate_data_root(
         "usulan_rows": rows.height,
         "usulan_files": len(file_info),
     }
-    kinds = rows["noise"].str.split(",").explode()
-    noise_counts = {k: int((kinds == k).sum()) for k in S.DEFAULT_NOISE_RATES}
-    meta = {
-        "generator": "synthetic.core",
-        "generator_version": GENERATOR_VERSION,
-        "params": {
-            "persons": persons,
-            "usulan": usulan,
-            "periode": periode,
-            "seed": seed,
-            "noise_mix": noise_mix,
-            "noise_rates": S._resolve_rates(noise_rates, noise_mix),
-            "population": S.POPULATION_MIXES[noise_mix],
-            "dukcapil_part_rows": dukcapil_part_rows,
-        },
-        "counts": counts,
-        "rows_with_noise": int((rows["noise"] != "").sum()),
-        "expect_valid": {"true": int(rows["expect_valid"].sum()), "false": int((~rows["expect_valid"]).sum())},
-        "noise_counts": noise_counts,
-        "lookalike_counts": dict(sorted(rows["lookalike_relation"].drop_nulls().value_counts().iter_rows())),
-        "provinces": sorted(pop["NO_PROP"].unique().to_list()),
-        "files": file_info,
-        "notes": [
-            "truth.parquet has one row per usulan data row; sumber_baris counts data rows (header excluded), "
-            "so a quoted line break inside alamat does not start a new row.",
-            "jenis_usulan in the truth is the intended one; the CSV may carry an invalid value "
-            "(noise invalid_jenis_usulan).",
-            "true_nik is null for ghost rows (persons not in Dukcapil).",
-            "lookalike_nik is the real NIK of another person that the row's NIK digits spell (a twin, "
-            "namesake or family member a typo or swap lands on); matching the row to it is a wrong person.",
-        ],
+    params = {
+        "persons": persons,
+        "usulan": usulan,
+        "periode": periode,
+        "seed": seed,
+        "noise_mix": noise_mix,
+        "noise_rates": S._resolve_rates(noise_rates, noise_mix),
+        "population": S.POPULATION_MIXES[noise_mix],
+        "dukcapil_part_rows": dukcapil_part_rows,
     }
-    (truth_dir / "truth.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_truth(truth_dir, rows, counts, params, sorted(pop["NO_PROP"].unique().to_list()), file_info)
     return {
         "data_root": str(data_root),
         "truth_dir": str(truth_dir),
@@ -244,31 +188,3 @@ def generate_data_root(
         "counts": counts,
         "paths": paths | {"truth": str(truth_dir / "truth.parquet")},
     }
-
-
-def _write_parquet(root: Path, rel: str, df: pl.DataFrame) -> str:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.write_parquet(path, compression="zstd")
-    return rel
-
-
-def _write_csv(root: Path, rel: str, df: pl.DataFrame) -> str:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.write_csv(path, float_precision=6)
-    return rel
-
-
-def _write_dukcapil(root: Path, pop: pl.DataFrame, part_rows: int) -> list[str]:
-    folder = root / "reference" / "dukcapil"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in sorted(folder.glob("dukcapil*.parquet")):
-        old.unlink()
-    out = pop.select(S.DUKCAPIL_COLUMNS)
-    if out.height <= part_rows:
-        return [_write_parquet(root, "reference/dukcapil/dukcapil.parquet", out)]
-    rels = []
-    for i, start in enumerate(range(0, out.height, part_rows)):
-        rels.append(_write_parquet(root, f"reference/dukcapil/dukcapil-{i:03d}.parquet", out.slice(start, part_rows)))
-    return rels

@@ -8,6 +8,7 @@ and :mod:`synthetic.naming`; :data:`POPULATION_MIXES` names their rates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -53,6 +54,7 @@ def population(
     twin_lookalike_share: float = POPULATION_MIXES["dev"]["twin_lookalike_share"],
     namesake_rate: float = POPULATION_MIXES["dev"]["namesake_rate"],
     common_name_share: float = POPULATION_MIXES["dev"]["common_name_share"],
+    provinces: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """The civil-registry population: ``n_persons`` people in households of 1-8.
 
@@ -94,7 +96,7 @@ def population(
     # ---- households ------------------------------------------------------------------------
     sizes = _household_sizes(rng, n_persons)
     H = sizes.size
-    vill = village_sample(rng, n_persons)
+    vill = village_sample(rng, n_persons, provinces)
     hv = np.sort(rng.choice(vill.height, size=H, p=vill["weight"].to_numpy()))
     v_code = vill["kode_wilayah"]
     v_kec = vill["kode_kec"].cast(pl.Int64).to_numpy()
@@ -203,6 +205,8 @@ def population(
     # ---- registration district of the NIK; namesakes meet on one day in one district -----------
     kec_h = v_kec[hv]
     all_kec = wilayah.districts()["kode_kec"].cast(pl.Int64).to_numpy()
+    if provinces is not None:  # a chunk registers its people in its own provinces only (unique NIKs)
+        all_kec = all_kec[np.isin(all_kec // 10_000, np.array(list(provinces), dtype=np.int64))]
     reg_kec = np.where(u(n) < 0.9, kec_h[hh], all_kec[rng.integers(0, all_kec.size, n)])
     reg_kec[twin] = reg_kec[twin_root[twin]]
     in_delivery = twin | np.isin(np.arange(n), twin_root[twin])

@@ -3,6 +3,8 @@ the regency names written as birth places, and household addresses."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import polars as pl
 
@@ -11,21 +13,26 @@ from synthetic.common import choice, gather, skewed, str_ints
 from transforms import wilayah
 
 
-def village_sample(rng: np.random.Generator, n_persons: int) -> pl.DataFrame:
-    """A few dozen to a few thousand real villages in 4-16 provinces (always one in Papua 91-96)."""
+def village_sample(rng: np.random.Generator, n_persons: int, provinces: Sequence[str] | None = None) -> pl.DataFrame:
+    """A few dozen to a few thousand real villages in 4-16 provinces (always one in Papua 91-96);
+    with ``provinces``, in exactly those (a chunk of a national root, :func:`province_chunks`)."""
     v = wilayah.villages()
     counts = v.group_by("kode_prov").len().sort("kode_prov")
     codes = counts["kode_prov"].to_numpy().astype(str)
     cnt = counts["len"].to_numpy().astype(np.float64)
     papua = np.char.startswith(codes, "9")
-    k = int(np.clip(4 + 2 * np.log10(max(n_persons, 1000) / 1000), 4, 16))
-    pick_papua = rng.choice(np.flatnonzero(papua))
-    others = np.flatnonzero(~papua)
-    pick_others = rng.choice(others, size=k - 1, replace=False, p=cnt[others] / cnt[others].sum())
-    chosen = np.sort(np.r_[pick_papua, pick_others])
+    if provinces is None:
+        k = int(np.clip(4 + 2 * np.log10(max(n_persons, 1000) / 1000), 4, 16))
+        pick_papua = rng.choice(np.flatnonzero(papua))
+        others = np.flatnonzero(~papua)
+        pick_others = rng.choice(others, size=k - 1, replace=False, p=cnt[others] / cnt[others].sum())
+        chosen = np.sort(np.r_[pick_papua, pick_others])
+    else:
+        chosen = np.flatnonzero(np.isin(codes, list(provinces)))
     share = cnt[chosen].copy()
     is_papua = papua[chosen]
-    share[is_papua] = min(share[is_papua].sum(), 0.05 / 0.95 * share[~is_papua].sum())
+    if is_papua.any() and (~is_papua).any():
+        share[is_papua] = min(share[is_papua].sum(), 0.05 / 0.95 * share[~is_papua].sum())
     share /= share.sum()
     n_vill = int(np.clip(n_persons // 400, 40, 6000))
     parts = []
@@ -82,3 +89,18 @@ def household_addresses(rng: np.random.Generator, n: int) -> pl.Series:
         .add(rtrw)
         .alias("ALAMAT")
     )["ALAMAT"]
+
+
+def province_chunks(n_chunks: int) -> list[list[str]]:
+    """All provinces of the Kemendagri list in ``n_chunks`` disjoint groups of about equal village
+    counts (largest first, each to the group with fewest villages so far), each sorted: the
+    chunks of a national root, whose NIKs and family cards cannot collide because each chunk
+    registers its people only in its own provinces' districts."""
+    counts = wilayah.villages().group_by("kode_prov").len().sort("len", "kode_prov", descending=[True, False])
+    groups: list[list[str]] = [[] for _ in range(max(1, min(n_chunks, counts.height)))]
+    load = [0] * len(groups)
+    for prov, n in counts.iter_rows():
+        i = load.index(min(load))
+        groups[i].append(prov)
+        load[i] += n
+    return [sorted(g) for g in groups]
