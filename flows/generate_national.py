@@ -12,6 +12,7 @@ seed; the same arguments give the same bytes."""
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,9 +21,29 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from flows.generate_files import _write_dukcapil_parts, clear_inbox, month_frames, write_truth, write_usulan_files
+from flows.generate_files import (
+    _TRUTH_COLUMNS,
+    _write_dukcapil_parts,
+    clear_inbox,
+    month_frames,
+    write_truth,
+    write_usulan_files,
+)
 from synthetic import core as S
 from synthetic.regions import province_chunks
+
+TRUTH_INPUTS = (*(c for c in _TRUTH_COLUMNS if c != "jenis_usulan"), "true_jenis_usulan")
+"""The columns of a chunk's usulan rows that the truth keeps (everything else is let go)."""
+
+
+def _detached(df: pl.DataFrame) -> pl.DataFrame:
+    """A copy that shares no buffer with the frames it came from: polars strings are views into
+    their source's buffers, so a few thousand rows gathered from a chunk's population would keep
+    the whole population's names alive until the end (45 MB a chunk, measured)."""
+    buf = io.BytesIO()
+    df.write_ipc(buf)
+    buf.seek(0)
+    return pl.read_ipc(buf)
 
 
 def chunk_sizes(total: int, n: int) -> list[int]:
@@ -111,7 +132,7 @@ def generate_chunked(
             ):
                 out[k].add(df)
             file_info += write_usulan_files(data_root, periode, f.rows, f.r_dialect, f.r_write)
-            truth_rows.append(f.rows)
+            truth_rows.append(_detached(f.rows.select(TRUTH_INPUTS)))
             counts["dukcapil"] += f.pop.height
             counts["households"] += int((f.pop["pos"] == 0).sum())
             counts["deceased"] += int(f.pop["TGL_MATI"].is_not_null().sum())
