@@ -62,8 +62,8 @@ from flows.generate_files import (
     _write_dukcapil,
     _write_parquet,
     clear_inbox,
+    finish,
     month_frames,
-    write_truth,
     write_usulan_files,
 )
 from synthetic import core as S
@@ -128,21 +128,19 @@ def generate_data_root(
     if usulan > persons:
         raise ValueError("usulan rows cannot exceed the number of persons")
 
+    asked = {
+        "persons": persons,
+        "usulan": usulan,
+        "periode": periode,
+        "seed": seed,
+        "noise_mix": noise_mix,
+        "noise_rates": noise_rates,
+    }
     streams = np.random.SeedSequence(seed).spawn(9)
     if chunk_persons is not None and persons > chunk_persons:
         from flows.generate_national import generate_chunked
 
-        return generate_chunked(
-            data_root,
-            truth_dir,
-            persons=persons,
-            usulan=usulan,
-            periode=periode,
-            seed=seed,
-            noise_rates=noise_rates,
-            noise_mix=noise_mix,
-            chunk_persons=chunk_persons,
-        )
+        return generate_chunked(data_root, truth_dir, asked, chunk_persons=chunk_persons)
     f = month_frames(streams, persons, usulan, periode=periode, noise_rates=noise_rates, noise_mix=noise_mix)
     pop, dt, sdm, gis, bk, sl, rows = f.pop, f.dtsen, f.sdm, f.gis, f.burekol, f.salur, f.rows
 
@@ -169,22 +167,14 @@ def generate_data_root(
         "usulan_rows": rows.height,
         "usulan_files": len(file_info),
     }
-    params = {
-        "persons": persons,
-        "usulan": usulan,
-        "periode": periode,
-        "seed": seed,
-        "noise_mix": noise_mix,
-        "noise_rates": S._resolve_rates(noise_rates, noise_mix),
-        "population": S.POPULATION_MIXES[noise_mix],
-        "dukcapil_part_rows": dukcapil_part_rows,
-    }
-    write_truth(truth_dir, rows, counts, params, sorted(pop["NO_PROP"].unique().to_list()), file_info)
-    return {
-        "data_root": str(data_root),
-        "truth_dir": str(truth_dir),
-        "periode": periode,
-        "seed": seed,
-        "counts": counts,
-        "paths": paths | {"truth": str(truth_dir / "truth.parquet")},
-    }
+    return finish(
+        data_root,
+        truth_dir,
+        rows,
+        asked=asked,
+        extra={"dukcapil_part_rows": dukcapil_part_rows},
+        counts=counts,
+        provinces=sorted(pop["NO_PROP"].unique().to_list()),
+        file_info=file_info,
+        paths=paths,
+    )

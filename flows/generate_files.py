@@ -32,6 +32,38 @@ _TRUTH_COLUMNS = (
 )
 
 
+def finish(
+    data_root: Path,
+    truth_dir: Path,
+    rows: pl.DataFrame,
+    *,
+    asked: dict,
+    extra: dict,
+    counts: dict,
+    provinces: list[str],
+    file_info: list[dict],
+    paths: dict,
+) -> dict:
+    """Write the truth of a generated root and return the generator's summary. ``asked``: persons,
+    usulan, periode, seed, noise_mix and noise_rates as given; ``extra``: the writer's own params."""
+    mix = asked["noise_mix"]
+    params = {
+        **{k: asked[k] for k in ("persons", "usulan", "periode", "seed", "noise_mix")},
+        "noise_rates": S._resolve_rates(asked["noise_rates"], mix),
+        "population": S.POPULATION_MIXES[mix],
+        **extra,
+    }
+    write_truth(truth_dir, rows, counts, params, provinces, file_info)
+    return {
+        "data_root": str(data_root),
+        "truth_dir": str(truth_dir),
+        "periode": asked["periode"],
+        "seed": asked["seed"],
+        "counts": counts,
+        "paths": paths | {"truth": str(truth_dir / "truth.parquet")},
+    }
+
+
 def write_truth(
     truth_dir: Path, rows: pl.DataFrame, counts: dict, params: dict, provinces: list[str], file_info: list[dict]
 ) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +24,10 @@ from flows.generate_files import (
     _TRUTH_COLUMNS,
     _write_dukcapil_parts,
     clear_inbox,
+    finish,
     month_frames,
-    write_truth,
     write_usulan_files,
 )
-from synthetic import core as S
 from synthetic.regions import province_chunks
 
 TRUTH_INPUTS = (*(c for c in _TRUTH_COLUMNS if c != "jenis_usulan"), "true_jenis_usulan")
@@ -81,19 +79,11 @@ class _Appender:
             self._csv.close()
 
 
-def generate_chunked(
-    data_root: Path,
-    truth_dir: Path,
-    *,
-    persons: int,
-    usulan: int,
-    periode: str,
-    seed: int,
-    noise_rates: Mapping[str, float] | None,
-    noise_mix: str,
-    chunk_persons: int,
-) -> dict:
-    """The whole root in ``ceil(persons / chunk_persons)`` chunks (at most one per province)."""
+def generate_chunked(data_root: Path, truth_dir: Path, asked: dict, *, chunk_persons: int) -> dict:
+    """The whole root in ``ceil(persons / chunk_persons)`` chunks (at most one per province);
+    ``asked``: the arguments of :func:`flows.generate.generate_data_root`."""
+    persons, usulan, periode, seed = (asked[k] for k in ("persons", "usulan", "periode", "seed"))
+    noise_rates, noise_mix = asked["noise_rates"], asked["noise_mix"]
     groups = province_chunks(math.ceil(persons / chunk_persons))
     people = chunk_sizes(persons, len(groups))
     rows_per = chunk_sizes(usulan, len(groups))
@@ -143,26 +133,15 @@ def generate_chunked(
             a.close()
     rows = pl.concat(truth_rows, how="vertical_relaxed")
     counts |= {k: out[k].rows for k in refs} | {"usulan_rows": rows.height, "usulan_files": len(file_info)}
-    params = {
-        "persons": persons,
-        "usulan": usulan,
-        "periode": periode,
-        "seed": seed,
-        "noise_mix": noise_mix,
-        "noise_rates": S._resolve_rates(noise_rates, noise_mix),
-        "population": S.POPULATION_MIXES[noise_mix],
-        "chunk_persons": chunk_persons,
-        "chunks": [
-            {"provinces": g, "persons": n, "usulan": r} for g, n, r in zip(groups, people, rows_per, strict=True)
-        ],
-    }
-    write_truth(truth_dir, rows, counts, params, sorted(set(provinces)), file_info)
-    return {
-        "data_root": str(data_root),
-        "truth_dir": str(truth_dir),
-        "periode": periode,
-        "seed": seed,
-        "counts": counts,
-        "paths": {k: rel for k, rel in refs.items()}
-        | {"dukcapil": dukcapil, "usulan": [fi["path"] for fi in file_info], "truth": str(truth_dir / "truth.parquet")},
-    }
+    chunks = [{"provinces": g, "persons": n, "usulan": r} for g, n, r in zip(groups, people, rows_per, strict=True)]
+    return finish(
+        data_root,
+        truth_dir,
+        rows,
+        asked=asked,
+        extra={"chunk_persons": chunk_persons, "chunks": chunks},
+        counts=counts,
+        provinces=sorted(set(provinces)),
+        file_info=file_info,
+        paths=dict(refs) | {"dukcapil": dukcapil, "usulan": [fi["path"] for fi in file_info]},
+    )
