@@ -127,27 +127,27 @@ def apply(path: Path = DEFAULT_FILE, *, block: str = DEFAULT_BLOCK, webhook: str
     each notifying through the notification block ``block`` (with ``webhook``: that block is first
     written as a webhook that receives subject and body as JSON). Returns the names applied."""
     from prefect.automations import Automation
-    from prefect.blocks.core import Block
 
     spec = load(path)
     if webhook:
         from prefect.blocks.notifications import CustomWebhookNotificationBlock
 
-        CustomWebhookNotificationBlock(
+        notify = CustomWebhookNotificationBlock(
             name=block,
             url=webhook,
             method="POST",
             json_data={"subject": "{{subject}}", "body": "{{body}}"},
             allow_private_urls=True,
-        ).save(block, overwrite=True)
-    try:
-        notify = Block.load(f"custom-webhook/{block}") if webhook else _notification_block(block)
-    except ValueError:
-        raise AutomationsError(
-            f"no notification block named {block!r} on the Prefect server; create one (Slack, email, webhook) "
-            f"in the Prefect UI under Blocks, or pass --webhook URL"
-        ) from None
-    block_id = notify._block_document_id
+        )
+        block_id = notify.save(block, overwrite=True)
+    else:
+        try:
+            block_id = _notification_block(block)._block_document_id
+        except ValueError:
+            raise AutomationsError(
+                f"no notification block named {block!r} on the Prefect server; create one (Slack, email, "
+                "webhook) in the Prefect UI under Blocks, or pass --webhook URL"
+            ) from None
     applied = []
     for a in spec.automations:
         new = automation(a, block_id)

@@ -4,7 +4,6 @@ pseudonym key as a Secret block (``kunci``) and the alerts of ``automations.yaml
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -66,17 +65,7 @@ def kunci(block: BlockOption = "padan-pseudonym-key") -> None:
 
     url = _server()
     key = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else typer.prompt("key", hide_input=True)
-    saved = os.environ.get(settings.PSEUDONYM_KEY)
-    os.environ[settings.PSEUDONYM_KEY] = key
-    os.environ.pop(settings.PSEUDONYM_KEY_BLOCK, None)
-    try:
-        settings.pseudonym_key()  # the same refusals as a run: blank, short, the demo key
-        fingerprint = manifest.key_fingerprint()
-    finally:
-        if saved is None:
-            os.environ.pop(settings.PSEUDONYM_KEY, None)
-        else:
-            os.environ[settings.PSEUDONYM_KEY] = saved
+    fingerprint = manifest.key_fingerprint(settings.checked_key(key))  # a run's refusals: blank, short, demo
     with _talking_to(url):
         Secret(value=key).save(block, overwrite=True)
     console.print(f"Secret block {block!r} written on {url}; key fingerprint {fingerprint}", soft_wrap=True)

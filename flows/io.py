@@ -262,15 +262,17 @@ def clear_stale_staging(root: Root) -> None:
         shutil.rmtree(base, ignore_errors=True)
 
 
+def published_periods(snapshots: Path) -> list[str]:
+    """The published periods under a ``snapshots`` folder, in order (a complete snapshot has its
+    manifest: one being written or cut short by a kill has none)."""
+    if not snapshots.is_dir():
+        return []
+    return sorted(p.name.split("=", 1)[1] for p in snapshots.glob("periode=*") if (p / "_manifest.json").is_file())
+
+
 def latest_snapshot_before(root: Root, periode: str) -> str | None:
-    """The latest published period before ``periode`` (complete snapshots have a manifest)."""
-    if not root.snapshots.is_dir():
-        return None
-    found = sorted(
-        p.name.split("=", 1)[1]
-        for p in root.snapshots.glob("periode=*")
-        if (p / "_manifest.json").is_file() and p.name.split("=", 1)[1] < periode
-    )
+    """The latest published period before ``periode``."""
+    found = [p for p in published_periods(root.snapshots) if p < periode]
     return found[-1] if found else None
 
 

@@ -76,21 +76,19 @@ def feedback_received(entries: list[dict], root: io.Root, periode: str) -> dict:
     return out
 
 
-def key_fingerprint() -> str | None:
-    """A short digest that tells whether two runs used the same pseudonym key, from which the key
-    cannot be recovered (an HMAC of a constant under the key)."""
-    key = settings.pseudonym_key()
+def key_fingerprint(key: bytes | None = None) -> str | None:
+    """A short digest that tells whether two runs used the same pseudonym key (default: the run's),
+    from which the key cannot be recovered (an HMAC of a constant under the key)."""
+    key = settings.pseudonym_key() if key is None else key
     return hmac.new(key, b"padan-key-fingerprint", hashlib.sha256).hexdigest()[:16] if key else None
 
 
-def key_changed(root: io.Root, previous_periode: str | None, fingerprint: str | None) -> bool:
-    """Whether this run's pseudonym key differs from the one the previous period was published with
-    (both set): every pseudonym changes, so the analysts' joins across the two periods break."""
-    if not previous_periode or not fingerprint:
-        return False
-    path = root.snapshot(previous_periode) / "_manifest.json"
-    before = io.read_json(path).get("analytics_key") if io.is_file(path) else None
-    return before is not None and before != fingerprint
+def key_changed(previous: dict | None, fingerprint: str | None) -> bool:
+    """Whether this run's pseudonym key differs from the one the previous period's manifest was
+    published with (both set): every pseudonym changes, so the analysts' joins across the two
+    periods break."""
+    before = (previous or {}).get("analytics_key")
+    return bool(fingerprint) and before is not None and before != fingerprint
 
 
 def input_fingerprint(manifest: dict) -> str:
@@ -132,11 +130,7 @@ def published_manifest(root: io.Root, periode: str) -> dict | None:
 def later_periods(root: io.Root, periode: str) -> list[str]:
     """The published periods after ``periode``, in order: each was built on the register of the one
     before, so replacing ``periode`` leaves them built on replaced data."""
-    return sorted(
-        p.name.split("=", 1)[1]
-        for p in root.snapshots.glob("periode=*")
-        if io.is_file(p / "_manifest.json") and p.name.split("=", 1)[1] > periode
-    )
+    return [p for p in io.published_periods(root.snapshots) if p > periode]
 
 
 def refuse_replacing_under_later(root: io.Root, periode: str, *, replace: bool, cascade: bool) -> list[str]:

@@ -156,7 +156,8 @@ def _month_run(
     clock.lap(stages[2], io.row_count(penerima))
 
     manifest["previous_periode"] = reg.previous_periode
-    manifest["analytics_key_berubah"] = manifests.key_changed(root, reg.previous_periode, manifest["analytics_key"])
+    previous = manifests.published_manifest(root, reg.previous_periode) if reg.previous_periode else None
+    manifest["analytics_key_berubah"] = manifests.key_changed(previous, manifest["analytics_key"])
     manifest["matching_model"]["estimates"] = matched.estimates  # u and m of the month's own data (EM)
     manifest["dukcapil_nik_ganda"] = {"padan": matched.dukcapil_nik_ganda, "register": ssplit.dukcapil_nik_ganda}
     manifest["umpan_balik"] = manifests.feedback_received(refs.reference, root, periode)
@@ -166,9 +167,7 @@ def _month_run(
         "keputusan_tidak_cocok": matched.tidak_cocok,
     }
     manifest["jumlah_diterima"] = report.accepted_count(
-        io.count_where(reg.hasil_usulan, hasil="DITERIMA"),
-        manifests.published_manifest(root, reg.previous_periode) if reg.previous_periode else None,
-        settings.alert_accepted_factor(),
+        io.count_where(reg.hasil_usulan, hasil="DITERIMA"), previous, settings.alert_accepted_factor()
     )
     manifest["tahap"] = clock.stages()
     tables = {

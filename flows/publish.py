@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flows import settings
-from flows.io import sha256_file
+from flows.io import published_periods, sha256_file
 
 TOPS = ("snapshots", "receipts", "disbursement", "analytics", "reports")
 KEEP_GENERATIONS = 2  # the current one and the one it replaced (readers may still be in it)
@@ -154,8 +154,7 @@ def _fsync_dir(path: Path) -> None:
 
 def current_pointer(gen: Path) -> dict | None:
     """``snapshots/_current.json`` of a generation: the latest period with a manifest."""
-    snaps = gen / "snapshots"
-    periods = sorted(p.name.split("=", 1)[1] for p in snaps.glob("periode=*") if (p / "_manifest.json").is_file())
+    periods = published_periods(gen / "snapshots")
     if not periods:
         return None
     return {"periode": periods[-1], "path": f"periode={periods[-1]}"}

@@ -73,8 +73,12 @@ def pseudonym_key() -> bytes:
         if raw is not None:
             raise SettingError(f"both {PSEUDONYM_KEY} and {PSEUDONYM_KEY_BLOCK} are set; set only one of them")
         raw = _secret_block(block)
-    if raw is None:
-        return b""
+    return b"" if raw is None else checked_key(raw)
+
+
+def checked_key(raw: str) -> bytes:
+    """A pseudonym key as given (from the environment, a Secret block or ``padan prefect kunci``),
+    refused when it is blank, too short or the demo key outside ``padan demo``."""
     if not raw.strip():
         raise SettingError(
             f"{PSEUDONYM_KEY} is set but blank; set the secret (from the secret store), or unset it to publish no "

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from flows import io, journal
 from flows.explain import mask_nik
-from transforms.report import warning_lines
+from transforms.report import warning_lines, wib
 
-WIB = ZoneInfo("Asia/Jakarta")
 OUTCOME = {
     "terbit": "terbit",
     "tidak_berubah": "tidak berubah",
@@ -24,24 +22,11 @@ OUTCOME = {
 }
 
 
-def wib(stamp: str | None) -> str:
-    """An ISO time as ``YYYY-MM-DD HH:MM WIB``."""
-    if not stamp:
-        return "-"
-    return dt.datetime.fromisoformat(stamp).astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
-
-
 def duration(start: str | None, end: str | None) -> str:
     if not (start and end):
         return "-"
     seconds = int((dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds())
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def published_periods(root: io.Root) -> list[str]:
-    if not root.snapshots.is_dir():
-        return []
-    return sorted(p.name.split("=", 1)[1] for p in root.snapshots.glob("periode=*") if io.is_file(p / "_manifest.json"))
 
 
 def status_rows(root: io.Root, last: int = 12) -> list[dict]:
@@ -59,7 +44,7 @@ def status_rows(root: io.Root, last: int = 12) -> list[dict]:
         rows.append(
             _row(r["periode"], r.get("mulai"), r.get("selesai"), r.get("hasil"), m, r.get("galat"), r.get("pesan"))
         )
-    for p in published_periods(root):
+    for p in io.published_periods(root.snapshots):
         if p not in known:
             m = io.read_json(root.snapshot(p) / "_manifest.json")
             rows.append(_row(p, m.get("started_at"), m.get("ended_at"), "terbit", m, None, None))
@@ -92,16 +77,16 @@ def status_text(root: Path) -> str:
     n = lambda v: "-" if v is None else f"{v:,}"  # noqa: E731
     lines = [f"Periode terbit terakhir: {current}", ""]
     lines.append(
-        f"{'periode':<8} {'mulai':<21} {'durasi':>8}  {'hasil':<14} {'baris':>9} {'diterima':>9} {'bank':>8}  peringatan"
+        f"{'periode':<8} {'mulai':<24} {'durasi':>8}  {'hasil':<14} {'baris':>9} {'diterima':>9} {'bank':>8}  peringatan"
     )
     for x in rows:
         lines.append(
-            f"{x['periode']:<8} {wib(x['mulai']):<21} {x['durasi']:>8}  {x['hasil']:<14} {n(x['baris']):>9} "
+            f"{x['periode']:<8} {wib(x['mulai']):<24} {x['durasi']:>8}  {x['hasil']:<14} {n(x['baris']):>9} "
             f"{n(x['diterima']):>9} {n(x['bank']):>8}  {', '.join(x['peringatan']) or '-'}"
         )
         if x["galat"]:
             lines.append(f"{'':<8} {x['galat']}")
-    latest = published_periods(r)
+    latest = io.published_periods(r.snapshots)
     if latest:
         warnings = warning_lines(io.read_json(r.snapshot(latest[-1]) / "_manifest.json"))
         if warnings:
@@ -118,7 +103,7 @@ def history_text(root: Path, *, nik: str | None = None, no_kk: str | None = None
     """Per published period: in the register or not (and as whom), the programmes' status and
     amount, the proposals about them and what became of each, and the register's events."""
     r = io.Root(root)
-    periods = published_periods(r)
+    periods = io.published_periods(r.snapshots)
     if not periods:
         raise LookupError(f"{root}: no published period; run padan run first")
     key, value = ("nik", nik) if nik else ("no_kk", no_kk)

@@ -22,9 +22,7 @@ class ReviewRefused(ValueError):
 
 def latest_periode(root: io.Root, periode: str | None = None) -> str:
     """``periode`` when published, else the latest period published."""
-    published = sorted(
-        p.name.split("=", 1)[1] for p in root.snapshots.glob("periode=*") if io.is_file(p / "_manifest.json")
-    )
+    published = io.published_periods(root.snapshots)
     if not published:
         raise ReviewRefused(f"{root.path}: belum ada periode yang diterbitkan; jalankan padan run dulu")
     if periode is None:

@@ -52,7 +52,7 @@ MANIFEST = {
             {
                 "jenis": "PADAN_MANUAL",
                 "tinjau": None,
-                "nik": "320101**********",
+                "nik": "3201011505800001",  # manifests mask it; a full one must still not reach a log or an event
                 "penulis": "Petugas A",
                 "tanggal": "2026-11-02",
                 "berkas": "overrides/a.csv",
@@ -89,6 +89,8 @@ def test_events_are_the_alerted_warnings_and_name_no_person():
         "padan.peringatan.JUMLAH_DITERIMA_MENYIMPANG",
     ]  # KEPUTUSAN_TIDAK_COCOK names the officer who decided: it stays in the report
     assert {e["resource"]["prefect.resource.id"] for e in events} == {"padan.periode.2026-11"}
+    lines = " ".join(warning_lines(MANIFEST))
+    assert "NIK 320101********** oleh Petugas A" in lines and "3201011505800001" not in lines  # logged: masked
     assert not any(re.search(r"\d{16}", str(e)) for e in events)
 
 

@@ -206,7 +206,8 @@ def warning_lines(manifest: dict) -> list[str]:
             f"{count['sebelumnya']:,} (batas: {count['faktor']:g} kali lipat)"
         )
     for d in (manifest.get("tinjau") or {}).get("keputusan_tidak_cocok", []):
-        what = f"ID Tinjau {d['tinjau']}" if d.get("tinjau") else f"NIK {d['nik']}"
+        nik = str(d.get("nik") or "")
+        what = f"ID Tinjau {d['tinjau']}" if d.get("tinjau") else f"NIK {nik[:6]}{'*' * (len(nik) - 6)}"
         why = {
             "dikirim_ulang": "barisnya sudah dikirim ulang oleh provinsi; baris yang baru yang berlaku",
             "kandidat_tidak_ada_di_dukcapil": "NIK kandidat tidak ada lagi di ekstrak Dukcapil; baris tetap menunggu",

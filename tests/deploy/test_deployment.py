@@ -163,35 +163,14 @@ def test_deploy_trigger_publish_and_alert(server, tmp_path):
         empty = tmp_path / "empty-root"
         empty.mkdir()
 
-        good = triggered(
-            sh(
-                env,
-                prefect,
-                "deployment",
-                "run",
-                "padan-monthly/monthly",
-                "-p",
-                f"data_root={json.dumps(str(root))}",
-                "-p",
-                f'periode="{P}"',
-            )
-        )
+        def trigger(data_root: Path, *extra: str) -> str:
+            """``prefect deployment run`` of the monthly deployment on a data root: the flow run's id."""
+            args = ["deployment", "run", "padan-monthly/monthly", "-p", f"data_root={json.dumps(str(data_root))}"]
+            return triggered(sh(env, prefect, *args, "-p", f'periode="{P}"', *extra))
+
+        good = trigger(root)
         no_retry = {"PADAN_PSEUDONYM_KEY_BLOCK": "padan-pseudonym-key", "PREFECT_FLOWS_DEFAULT_RETRIES": "0"}
-        bad = triggered(
-            sh(
-                env,
-                prefect,
-                "deployment",
-                "run",
-                "padan-monthly/monthly",
-                "-p",
-                f"data_root={json.dumps(str(empty))}",
-                "-p",
-                f'periode="{P}"',
-                "--job-variable",
-                f"env={json.dumps(no_retry)}",
-            )
-        )
+        bad = trigger(empty, "--job-variable", f"env={json.dumps(no_retry)}")
         wlog = open(tmp_path / "worker.log", "w")
         worker = subprocess.Popen(
             [prefect, "worker", "start", "--pool", "padan-process"],

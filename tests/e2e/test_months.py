@@ -32,6 +32,17 @@ def table(root: Path, periode: str, name: str) -> pl.DataFrame:
     return pl.read_parquet(root / "snapshots" / f"periode={periode}" / name, hive_partitioning=False)
 
 
+def with_override(three_months: Path, tmp_path: Path, name: str, row: str) -> Path:
+    """A copy of the three months' root with one override file (header and ``row``)."""
+    import shutil
+
+    root = tmp_path / "root"
+    shutil.copytree(three_months, root)
+    (root / "overrides").mkdir()
+    (root / "overrides" / name).write_text("jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n" + row + "\n")
+    return root
+
+
 @pytest.fixture(scope="module")
 def three_months(tmp_path_factory):
     root = write_root(tmp_path_factory.mktemp("months") / "root")
@@ -163,16 +174,13 @@ def test_january_readmission_and_duplicate_nik(three_months):
 
 
 def test_human_decisions_survive_reruns_until_they_expire(three_months, tmp_path):
-    import shutil
-
     from flows.explain import explain
 
-    root = tmp_path / "root"
-    shutil.copytree(three_months, root)
-    (root / "overrides").mkdir()
-    (root / "overrides" / "verifikasi.csv").write_text(
-        "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
-        "SANGGAH_DITERIMA,3201014708850002,,Petugas A,Kunjungan rumah 2027-01-10: rumah permanen,2027-01-10,2027-01\n"
+    root = with_override(
+        three_months,
+        tmp_path,
+        "verifikasi.csv",
+        "SANGGAH_DITERIMA,3201014708850002,,Petugas A,Kunjungan rumah 2027-01-10: rumah permanen,2027-01-10,2027-01",
     )
     summary = monthly_run(data_root=str(root), periode="2027-01", replace=True)
     assert not summary["unchanged"]
@@ -197,16 +205,10 @@ def test_human_decisions_survive_reruns_until_they_expire(three_months, tmp_path
 
 
 def test_an_override_without_author_stops_the_run(three_months, tmp_path):
-    import shutil
-
     from flows.references import InputContractError
 
-    root = tmp_path / "root"
-    shutil.copytree(three_months, root)
-    (root / "overrides").mkdir()
-    (root / "overrides" / "x.csv").write_text(
-        "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
-        "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n"
+    root = with_override(
+        three_months, tmp_path, "x.csv", "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,"
     )
     with pytest.raises(InputContractError, match=r"overrides/x.csv baris 1"):
         monthly_run(data_root=str(root), periode="2027-01", replace=True)
@@ -244,18 +246,12 @@ def test_status_and_history_across_the_three_months(three_months, tmp_path):
     """``padan status`` lists the three runs and a failed rerun (its message with no NIK);
     ``padan history`` follows Joko out of the register in December and back in January, and the
     proposal made under Rina's NIK for someone else."""
-    import shutil
-
     from flows.references import InputContractError
     from flows.status import history_text, status_rows, status_text
 
-    root = tmp_path / "root"
-    shutil.copytree(three_months, root)
-    (root / "overrides").mkdir()
-    (root / "overrides" / "x.csv").write_text(
-        "jenis,nik,nik_padan,penulis,alasan,tanggal,berlaku_sampai\n"
-        "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,\n"
-    )
+    root = with_override(
+        three_months, tmp_path, "x.csv", "SANGGAH_DITOLAK,3201014708850002,,,tidak terbukti,2027-01-10,"
+    )  # the rerun fails on it
     with pytest.raises(InputContractError):
         monthly_run(data_root=str(root), periode="2027-01", replace=True)
 
