@@ -11,7 +11,16 @@ import typer
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before any Prefect import)
 from flows import cli_errors, cli_prefect, cli_province, cli_read, settings
-from flows.cli_options import DataRoot, MatchingOption, MonthPeriode, RulesOption, fail, periode_value, this_month
+from flows.cli_options import (
+    DataRoot,
+    MatchingOption,
+    MonthPeriode,
+    RulesOption,
+    RunDataRoot,
+    fail,
+    periode_value,
+    this_month,
+)
 from flows.terminal import console, print_summary
 
 # people at a terminal see progress bars and the summary; Prefect's own INFO lines are for the server
@@ -91,14 +100,17 @@ def _check_inputs(data_root: Path, periode: str, rules: Optional[Path]) -> None:
 
 
 def _run_flow(
-    data_root: Path,
+    data_root: Path | str,
     periode: str,
     *,
     replace: bool,
     rules: Optional[Path],
     matching: Optional[Path] = None,
     cascade: bool = False,
+    lock_at: Optional[Path] = None,
 ) -> dict:
+    """The monthly flow in this process with progress bars; ``lock_at``: the folder whose writer lock
+    is taken first (a bucket's mirror; else the data root itself)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows import progress
@@ -130,7 +142,7 @@ def _run_flow(
     try:
         # the flow takes the writer lock too (deployments do not come through here); taking it first
         # refuses a second writer before Prefect starts
-        with writer_lock(data_root, command="run", periode=periode), server_for_flow(), bars:
+        with writer_lock(lock_at or data_root, command="run", periode=periode), server_for_flow(), bars:
             return monthly_run(
                 data_root=str(data_root),
                 periode=periode,
@@ -149,7 +161,7 @@ def _run_flow(
 
 @app.command()
 def run(
-    data_root: DataRoot,
+    data_root: RunDataRoot,
     periode: MonthPeriode = None,
     replace: Annotated[bool, typer.Option("--replace", help="replace an already published periode")] = False,
     rules: RulesOption = None,
@@ -159,16 +171,37 @@ def run(
     ] = False,
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
+    from flows import remote
+    from flows.lock import RootLocked
     from flows.runners import early_server
 
     periode = periode or this_month()
-    if not data_root.is_dir():
-        raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
     _check_settings()
-    with early_server():  # Prefect's temporary server starts while the files below are checked
-        _check_rule_files(periode, rules, matching)
-        _check_inputs(data_root, periode, rules)
-        summary = _run_flow(data_root, periode, replace=replace, rules=rules, matching=matching, cascade=cascade)
+    if remote.is_remote(data_root):
+        with early_server():
+            _check_rule_files(periode, rules, matching)
+            try:  # the bucket's lock, then its mirror checked like a folder (the flow takes both again)
+                with remote.opened(data_root, command="run", periode=periode) as bucket:
+                    _check_inputs(bucket.mirror, periode, rules)
+                    summary = _run_flow(
+                        data_root,
+                        periode,
+                        replace=replace,
+                        rules=rules,
+                        matching=matching,
+                        cascade=cascade,
+                        lock_at=bucket.mirror,
+                    )
+            except (remote.RemoteError, RootLocked) as exc:
+                fail(exc, 2)
+    else:
+        folder = Path(data_root)
+        if not folder.is_dir():
+            raise typer.BadParameter(f"{data_root} is not a folder", param_hint="--data-root")
+        with early_server():  # Prefect's temporary server starts while the files below are checked
+            _check_rule_files(periode, rules, matching)
+            _check_inputs(folder, periode, rules)
+            summary = _run_flow(folder, periode, replace=replace, rules=rules, matching=matching, cascade=cascade)
     print_summary(summary)
     if summary.get("diulang"):
         console.print(f"run again on the replaced period: {', '.join(summary['diulang'])}", soft_wrap=True)

@@ -18,6 +18,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from flows.lock import RootLocked
     from flows.periksa import CheckRefused
     from flows.references import InputContractError
+    from flows.remote import RemoteError
     from flows.settings import SettingError
     from flows.tinjau import ReviewRefused
     from rules.base import Problems, RuleError
@@ -29,6 +30,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
         InputContractError,
         OverrideError,
         Problems,
+        RemoteError,
         ReviewRefused,
         RootLocked,
         RuleError,

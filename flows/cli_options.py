@@ -16,7 +16,26 @@ EXIT_NOT_FOUND = 4
 the period is already published with other inputs (``--replace``), 4 not found (no such period, NIK or
 No KK)."""
 
-DataRoot = Annotated[Path, typer.Option("--data-root", help="data root laid out per contracts.md")]
+
+def folder_root(value: Optional[Path]) -> Optional[Path]:
+    """A command that works on folders only refuses an object-store address (typer has made it a Path
+    by now: ``s3://b/x`` reads ``s3:/b/x``)."""
+    if value is not None and str(value).split(":/", 1)[0] in ("s3", "gs", "az") and ":/" in str(value):
+        raise typer.BadParameter(
+            "only `padan run` takes a data root on object storage yet; give a folder (a mirror of the bucket)"
+        )
+    return value
+
+
+DataRoot = Annotated[
+    Path, typer.Option("--data-root", help="data root laid out per contracts.md (a folder)", callback=folder_root)
+]
+RunDataRoot = Annotated[
+    str,
+    typer.Option(
+        "--data-root", help="data root laid out per contracts.md: a folder, or s3://bucket/prefix on object storage"
+    ),
+]
 RulesOption = Annotated[Optional[Path], typer.Option("--rules", help="rule-set YAML (default: rules/2026.yaml)")]
 MatchingOption = Annotated[
     Optional[Path], typer.Option("--matching", help="matching-model YAML (default: rules/matching.yaml)")

@@ -1,6 +1,6 @@
 """Paths and plain reads and writes of the data root (contracts.md lays out the root): every task,
-writer and reader goes through the functions here for its tables, JSON and files, so that a data
-root elsewhere (object storage, issue 18) changes this module, not its callers. Three mechanisms
+writer and reader goes through the functions here for its tables, JSON and files (a data root on
+object storage is worked on through a local mirror of it: ``flows.remote``). Three mechanisms
 keep their own file operations beside it, each in one module: ``inbox`` (the walk of the uploads,
 which must see links and special files), ``publish`` (the switch that makes a release visible in
 one step, and its recovery) and ``lock`` (one writer)."""

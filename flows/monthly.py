@@ -9,7 +9,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, unmapped
 
-from flows import alerts, io, journal, lock, progress, publish, runners, settings
+from flows import alerts, io, journal, lock, progress, publish, remote, runners, settings
 from flows import manifest as manifests
 from flows import summary as run_summary
 from flows.stages import payments as payment_stage
@@ -61,7 +61,29 @@ def monthly_run(
     settings.check()  # a setting that does not fit stops the run here, naming the variable
     check_valid_for(load_ruleset(rules_path), periode)  # rule files refused before the data root is touched
     load_matching_model(matching_path)
-    root = io.Root(Path(data_root).resolve())
+    if remote.is_remote(data_root):  # object storage: the run works on this machine's mirror of the bucket
+        with remote.opened(data_root, command="run", periode=periode) as bucket:
+            try:
+                summary = _on_root(bucket.mirror, periode, replace, rules_path, matching_path, cascade, url=data_root)
+            except BaseException:
+                bucket.send_journal()
+                raise
+            sent = bucket.publish([periode, *summary.get("diulang", [])])
+            get_run_logger().info("periode %s: %d objects published to %s", periode, sent["uploaded"], data_root)
+            return summary
+    return _on_root(Path(data_root).resolve(), periode, replace, rules_path, matching_path, cascade)
+
+
+def _on_root(
+    path: Path,
+    periode: str,
+    replace: bool,
+    rules_path: str | None,
+    matching_path: str | None,
+    cascade: bool,
+    url: str | None = None,
+) -> dict:
+    root = io.Root(path)
     with lock.writer_lock(root.path, command="run", periode=periode) as stale:
         if stale:
             get_run_logger().warning(
@@ -71,29 +93,45 @@ def monthly_run(
                 stale.get("command"),
             )
         later = manifests.refuse_replacing_under_later(root, periode, replace=replace, cascade=cascade)
-        summary = _month(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+        summary = _month(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path, url=url)
         for q in later:
             get_run_logger().warning("periode %s runs again on the replaced periode %s", q, periode)
-            _month(root, q, replace=True, rules_path=rules_path, matching_path=matching_path)
+            _month(root, q, replace=True, rules_path=rules_path, matching_path=matching_path, url=url)
         return summary | ({"diulang": later} if later else {})
 
 
-def _month(root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None) -> dict:
+def _month(
+    root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None, url: str | None
+) -> dict:
     run = journal.started(root, periode, replace=replace)
+    # mapped tasks on Dask workers that may share nothing with this process but the bucket
+    sync = remote.WorkSync(url, root.path, periode) if url and settings.task_runner_kind() == "dask" else None
     try:
-        summary = _month_run(root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path)
+        summary = _month_run(
+            root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path, sync=sync
+        )
     except BaseException as exc:
         # the work folder holds the month's personal data: a failed run does not leave it behind
         # (a killed one cannot clean up; the next run clears it before anything else)
         io.remove_tree(root.work(periode))
+        if sync:
+            sync.cleared()
         journal.ended(root, run, periode, "ditolak" if isinstance(exc, SnapshotExists) else "gagal", error=exc)
         raise
+    if sync:
+        sync.cleared()
     journal.ended(root, run, periode, "tidak_berubah" if summary["unchanged"] else "terbit")
     return summary
 
 
 def _month_run(
-    root: io.Root, periode: str, *, replace: bool, rules_path: str | None, matching_path: str | None
+    root: io.Root,
+    periode: str,
+    *,
+    replace: bool,
+    rules_path: str | None,
+    matching_path: str | None,
+    sync: remote.WorkSync | None = None,
 ) -> dict:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
@@ -108,8 +146,9 @@ def _month_run(
     refs = read_references(data_root, periode, rules_path)  # a reference that breaks its contract stops the run here
     entries = discover_inbox(data_root, periode)
     logger.info("periode %s: %d inbox entries", periode, len(entries))
-    futures = ingest_batch.map(data_root, periode, entries, list(range(len(entries))))
-    batches = _gathered(futures, "baca & validasi berkas")
+    tasks_root = sync.bucket.url if sync else data_root  # what the mapped tasks are given
+    futures = ingest_batch.map(tasks_root, periode, entries, list(range(len(entries))))
+    batches = _gathered(futures, "baca & validasi berkas", sync)
     clock.lap("baca & validasi berkas", sum(b.rows for b in batches))
     staged = [b.staged for b in batches if b.staged]
     quarantined = [q for b in batches for q in b.quarantine_entries()]
@@ -145,12 +184,13 @@ def _month_run(
         data_root,
         periode,
         combine_with=[rsplit.previous_periode],
+        sync=sync,
     )
     clock.lap(stages[1], io.row_count(reg.individu))
     ssplit = split_rules(data_root, periode, reg.individu)
     ready = payment_stage.prepare_payments(data_root, periode, reg.previous_periode, reg.individu, rules_path)
     penerima = map_partitions(
-        stages[2], ssplit, decide_partition, combine_rules, data_root, periode, work_with=[rules_path]
+        stages[2], ssplit, decide_partition, combine_rules, data_root, periode, work_with=[rules_path], sync=sync
     )
     paid = payment_stage.settle_payments(data_root, periode, penerima, ready.ledger, rules_path)
     clock.lap(stages[2], io.row_count(penerima))
@@ -198,19 +238,33 @@ def _month_run(
 
 
 def map_partitions(
-    stage: str, split: Split, work, combine, data_root: str, periode: str, *, work_with=(), combine_with=()
+    stage: str,
+    split: Split,
+    work,
+    combine,
+    data_root: str,
+    periode: str,
+    *,
+    work_with=(),
+    combine_with=(),
+    sync: remote.WorkSync | None = None,
 ):
     """A partitioned stage: ``work`` as one task per group of partitions of ``split`` (on the flow's
     task runner: threads here, Dask workers when configured), then ``combine`` over their results in
-    partition order. ``work_with`` / ``combine_with``: the further arguments of each."""
-    futures = work.map(data_root, periode, split.groups, *(unmapped(a) for a in work_with))
-    return combine(data_root, periode, _gathered(futures, stage), *combine_with)
+    partition order. ``work_with`` / ``combine_with``: the further arguments of each. ``sync``: the
+    tasks see only the bucket (the work files go there first, and their results come back)."""
+    if sync:
+        sync.sent()
+    target = sync.bucket.url if sync else data_root
+    futures = work.map(target, periode, split.groups, *(unmapped(a) for a in work_with))
+    return combine(data_root, periode, _gathered(futures, stage, sync), *combine_with)
 
 
-def _gathered(futures, stage: str) -> list:
-    """The mapped tasks' results in submission order, reporting progress as they finish in order."""
+def _gathered(futures, stage: str, sync: remote.WorkSync | None = None) -> list:
+    """The mapped tasks' results in submission order, reporting progress as they finish in order
+    (fetched into this process's mirror when the tasks ran on workers that see only the bucket)."""
     out = []
     for i, fut in enumerate(futures, start=1):
         out.append(fut.result())
         progress.report(stage, i, len(futures))
-    return out
+    return sync.received(out) if sync else out

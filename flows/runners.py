@@ -9,7 +9,8 @@
   (default 2) is started for the run.
 
 Tasks exchange paths under the data root, never frames, so a worker only needs to reach the data
-root (a shared file system here; object storage is the documented next step, docs/scaling.md).
+root: a shared file system, or a bucket (then each mapped task fetches what it reads and sends what it
+wrote: ``flows.remote.task_root``).
 """
 
 from __future__ import annotations

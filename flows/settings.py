@@ -14,6 +14,8 @@ fit is refused naming the variable and what to write.
 | ``PADAN_DASK_WORKERS`` | 2 | processes of the local Dask cluster |
 | ``PADAN_PARTITION_ROWS`` | 250000 | rows per task of the partitioned stages (never changes a result) |
 | ``PADAN_LOCK_WAIT_SECONDS`` | 0 | how long a second writer waits for the data root's lock before it is refused |
+| ``PADAN_LOCK_LEASE_SECONDS`` | 300 | a data root on object storage: how long its lock stays valid without its holder's heartbeat (renewed every third of it); a crashed holder on another machine blocks writers this long |
+| ``PADAN_CACHE_DIR`` | ``~/.cache/padan`` | where the mirrors of object-storage data roots are kept (personal data: a disk as protected as the bucket) |
 | ``PADAN_DEMO`` | unset | set by ``padan demo`` for itself: the demo key is allowed |
 | ``PADAN_FAULT_AT`` / ``PADAN_PAUSE_AT`` | unset | tests only: kill / pause the process at a named publishing step |
 """
@@ -33,6 +35,8 @@ DASK_ADDRESS = "PADAN_DASK_ADDRESS"
 DASK_WORKERS = "PADAN_DASK_WORKERS"
 PARTITION_ROWS = "PADAN_PARTITION_ROWS"
 LOCK_WAIT_SECONDS = "PADAN_LOCK_WAIT_SECONDS"
+LOCK_LEASE_SECONDS = "PADAN_LOCK_LEASE_SECONDS"
+CACHE_DIR = "PADAN_CACHE_DIR"
 FAULT_AT = "PADAN_FAULT_AT"
 DEMO_KEY = "demo-key-not-a-secret"
 """The key ``padan demo`` uses on its generated data (and only there)."""
@@ -150,6 +154,18 @@ def lock_wait_seconds() -> float:
     return float(_number(LOCK_WAIT_SECONDS, 0.0, float, minimum=0))
 
 
+def lock_lease_seconds() -> float:
+    return float(_number(LOCK_LEASE_SECONDS, 300.0, float, minimum=1))
+
+
+def cache_dir():
+    """The folder of the mirrors of object-storage data roots."""
+    from pathlib import Path
+
+    raw = _text(CACHE_DIR)
+    return Path(raw).expanduser() if raw else Path.home() / ".cache" / "padan"
+
+
 def alert_accepted_factor() -> float:
     return float(_number(ALERT_ACCEPTED_FACTOR, 2.0, float, minimum=1))
 
@@ -170,4 +186,5 @@ def check() -> None:
     dask_workers()
     partition_rows()
     lock_wait_seconds()
+    lock_lease_seconds()
     alert_accepted_factor()

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from prefect import task
 
-from flows import inbox, io
+from flows import inbox, io, remote
 from flows.stages.common import TASK, reference_date
 from flows.stages.results import Batch
 from transforms import cleaning, ingest, validation, wilayah, workbook
@@ -28,7 +28,13 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
     (``diabaikan``). The file is read once: those bytes are hashed and parsed; a file that changed
     while read is left for the next run (``FILE_BELUM_LENGKAP``).
     """
-    root = io.Root(Path(data_root))
+    with remote.task_root(
+        data_root, periode, keys=[entry.os_path or entry.path] if entry.action in (inbox.READ, inbox.QUARANTINE) else []
+    ) as folder:
+        return _ingest_batch(io.Root(folder), periode, entry, index)
+
+
+def _ingest_batch(root: io.Root, periode: str, entry: inbox.InboxEntry, index: int) -> Batch:
     out = Batch(kode_prov=entry.kode_prov, file=entry.file, path=entry.path, action=entry.action)
 
     def not_read(e: inbox.InboxEntry) -> Batch:

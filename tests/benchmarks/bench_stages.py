@@ -103,6 +103,9 @@ def main() -> None:
     ap.add_argument("--periode", default="2026-11")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--keep", action="store_true", help="keep the generated roots")
+    ap.add_argument(
+        "--chunk-persons", type=int, default=None, help="generate national-size roots chunk by chunk (flat memory)"
+    )
     a = ap.parse_args()
     results = []
     for size in a.sizes:
@@ -118,6 +121,7 @@ def main() -> None:
             periode=a.periode,
             seed=persons % 9973,
             truth_dir=base / "truth",
+            chunk_persons=a.chunk_persons,
         )
         print(f"# {rows:,} rows vs {persons:,} persons (generated in {time.perf_counter() - t0:.0f} s)", flush=True)
         for stage in STAGES:

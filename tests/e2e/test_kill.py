@@ -16,15 +16,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
+import padan_run
 import pytest
 import yaml
+from padan_run import finished
 from published import period_outputs
 
-from flows import lock, publish, settings
+from flows import lock, publish
 from flows.generate import generate_data_root
 
 P0, P = "2026-10", "2026-11"
@@ -32,31 +33,8 @@ PUBLISH_STEPS = ("release:staged", "publish:before-switch", "publish:after-switc
 KEY = "kill-test-key-0123456789abcdef"
 
 
-def padan(
-    root: Path, periode: str, *extra: str, fault: str | None = None, pause: str | None = None
-) -> subprocess.Popen:
-    from prefect.settings import PREFECT_API_URL
-
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", "PADAN_PSEUDONYM_KEY": KEY}
-    env.pop(settings.FAULT_AT, None)
-    env.pop(settings.PAUSE_AT, None)
-    if fault:
-        env[settings.FAULT_AT] = fault
-    if pause:
-        env[settings.PAUSE_AT] = pause
-    return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "run", "--data-root", str(root), "--periode", periode, *extra],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        text=True,
-    )
-
-
-def finished(proc: subprocess.Popen, timeout: float = 300) -> subprocess.CompletedProcess:
-    out, err = proc.communicate(timeout=timeout)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+def padan(root: Path, periode: str, *extra: str, **options) -> subprocess.Popen:
+    return padan_run.padan(root, periode, *extra, key=KEY, **options)
 
 
 def copy(src: Path, dst: Path) -> Path:
