@@ -394,12 +394,20 @@ def bucket_lock(bucket: Bucket, *, command: str, periode: str | None) -> Iterato
     entry = [token, 1, stop, False]
 
     def heartbeat():
+        valid_until = _now() + lease
         while not stop.wait(lease / 3):
-            raw = bucket.get_bytes(LOCK_KEY)
-            if not raw or json.loads(raw).get("token") != token:
-                entry[3] = True  # taken over: this writer must not publish
-                return
-            bucket.put_bytes(LOCK_KEY, json.dumps(base | {"expires_at": _now() + lease}).encode())
+            try:
+                raw = bucket.get_bytes(LOCK_KEY)
+                if not raw or json.loads(raw).get("token") != token:
+                    entry[3] = True  # taken over: this writer must not publish
+                    return
+                renewed = _now() + lease
+                bucket.put_bytes(LOCK_KEY, json.dumps(base | {"expires_at": renewed}).encode())
+                valid_until = renewed
+            except RemoteError:  # the bucket did not answer: try again, until the lease is over
+                if _now() >= valid_until:
+                    entry[3] = True
+                    return
 
     beat = threading.Thread(target=heartbeat, name="padan-lock-heartbeat", daemon=True)
     beat.start()

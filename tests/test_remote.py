@@ -160,3 +160,16 @@ def test_the_lock_refuses_a_live_holder_and_takes_over_a_stale_one(s3, root):
 def test_a_bucket_that_does_not_exist_is_refused_naming_it(s3):
     with pytest.raises(remote.RemoteError, match="s3://no-such-bucket/x: listing failed"):
         remote.Bucket("s3://no-such-bucket/x").list()
+
+
+def test_a_writer_whose_lock_was_taken_over_publishes_nothing(s3, root, monkeypatch):
+    prefix, bucket = root
+    monkeypatch.setenv(settings.LOCK_LEASE_SECONDS, "1.5")  # the heartbeat looks every half second
+    with remote.bucket_lock(bucket, command="run", periode="2026-11"):
+        remote.still_held(bucket)
+        other = {"host": "other-host", "pid": 7, "token": "theirs", "expires_at": time.time() + 600}
+        put(s3, prefix, {".padan/lock": json.dumps(other).encode()})  # another writer thought it stale
+        time.sleep(1.2)
+        with pytest.raises(remote.RemoteError, match="lost the data root's lock"):
+            remote.still_held(bucket)
+    assert json.loads(s3.keys(BUCKET, prefix)[".padan/lock"])["token"] == "theirs"  # theirs is left alone
