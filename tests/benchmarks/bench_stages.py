@@ -41,6 +41,8 @@ if stage == "ingest":   # decode + parse timed apart from clean + validate + wri
         s = time.perf_counter(); out = parse(data); parse_seconds += time.perf_counter() - s
         return out
     ingest_module.parse_usulan = timed_parse
+    from transforms import workbook
+    workbook.parse_usulan = timed_parse  # imported there by name
     m.read_references.fn(root, periode, None)
     for i, entry in enumerate(m.discover_inbox.fn(root, periode)):
         m.ingest_batch.fn(root, periode, entry, i)
@@ -65,11 +67,12 @@ elif stage == "publish":
     tables = {"hasil_usulan": reg["hasil_usulan"], "individu": reg["individu"], "riwayat": reg["riwayat"],
               "penerima": pen["penerima"], "umpan_balik_tidak_dikenal": pen["ready"]["umpan_balik_tidak_dikenal"],
               "pembayaran": paid["pembayaran"], "rekening": paid["rekening"], "rekonsiliasi": paid["rekonsiliasi"],
-              "kandidat_padan": str(w / "kandidat_padan.parquet")}
+              "kandidat_padan": str(w / "kandidat_padan.parquet"),
+              "antrean_tinjau": str(w / "antrean_tinjau.parquet")}
     from flows import manifest as manifests
     from rules import load_matching_model, load_ruleset
     rules, model = load_ruleset(), load_matching_model()
-    manifest = {"periode": periode, "run_id": "bench", "started_at": "bench", "karantina": [], "diabaikan": [],
+    manifest = {"periode": periode, "run_id": "bench", "started_at": "2026-11-26T02:00:00+07:00", "karantina": [], "diabaikan": [],
                 "rule_set": {"version": rules.version, "sha256": rules.sha256,
                              "programmes": rules.programme_vocabulary.manifest()},
                 "matching_model": {"version": model.model.version, "sha256": model.sha256},
@@ -147,11 +150,14 @@ def main() -> None:
             subprocess.run(["rm", "-rf", str(base)])
     print(f"\n{'rows':>10}{'persons':>12} {'stage':<10}{'seconds':>9}{'peak GB':>9}{'rows/s':>12}{'x floor':>9}")
     for r in results:
-        floor = next(x["seconds"] for x in results if x["rows"] == r["rows"] and x["stage"] == "floor")
+        floor = next(
+            x["seconds"] for x in results if (x["rows"], x["persons"], x["stage"]) == (r["rows"], r["persons"], "floor")
+        )
         r["x_floor"] = r["seconds"] / floor if floor else None
+        speed = f"{r['rows_per_s']:>12,.0f}" if r["rows_per_s"] else f"{'-':>12}"
+        times = f"{r['x_floor']:>9.1f}" if r["x_floor"] is not None else f"{'-':>9}"
         print(
-            f"{r['rows']:>10,}{r['persons']:>12,} {r['stage']:<10}{r['seconds']:>9.1f}{r['peak_gb']:>9.2f}"
-            f"{r['rows_per_s']:>12,.0f}{r['x_floor']:>9.1f}"
+            f"{r['rows']:>10,}{r['persons']:>12,} {r['stage']:<10}{r['seconds']:>9.1f}{r['peak_gb']:>9.2f}{speed}{times}"
         )
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
