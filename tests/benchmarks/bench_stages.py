@@ -97,7 +97,7 @@ def run_stage(root: Path, periode: str, stage: str) -> dict:
     out = subprocess.run([sys.executable, "-c", STAGE, str(root), periode, stage], capture_output=True, text=True)
     if out.returncode:
         sys.exit(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(next(line for line in reversed(out.stdout.splitlines()) if line.startswith('{"seconds"')))
 
 
 def main() -> None:
@@ -135,6 +135,7 @@ def main() -> None:
                 if stage == "ingest"
                 else [(stage, r["seconds"])]
             )
+            print(f"#   {stage}: {r['seconds']:.1f} s, {r['peak_gb']:.2f} GB", flush=True)
             for name, seconds in split:  # ingest and validate share one process, so one peak
                 results.append(
                     {
