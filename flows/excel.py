@@ -203,7 +203,10 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info._compresslevel = 1  # repetitive XML: level 1 is enough (compress_level from Python 3.13 on)
-            with z.open(info, "w", force_zip64=True) as f:
+            # no zip64: the headers zipfile writes for it differ between Python patch releases (4.5 from
+            # 3.11.4 on, 2.0 before), and the same inputs must give the same bytes on every machine; a
+            # part stays far below zip's 2 GiB (a sheet holds at most Excel's 1,048,576 rows)
+            with z.open(info, "w") as f:
                 for piece in pieces:
                     f.write(piece.encode("utf-8"))
     return out.getvalue()

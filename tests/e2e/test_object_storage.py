@@ -160,6 +160,22 @@ def test_a_second_writer_is_refused_and_a_dead_holders_lock_is_taken_over(months
     third = ok(padan(f"s3://{BUCKET}/lock", P0, cache=d / "cache-lock-2"))
     assert third.returncode == 0
     assert bucket_outputs(s3, "lock", P0, d / "read-lock") == months["P0"]
+    # a new machine (empty cache) publishes the next month on top of what the bucket holds, and
+    # sends only that month: the objects of the period before are not written again
+    for sub in (f"inbox/{P}", f"feedback/{P}"):
+        s3.upload_tree(months["inputs"] / sub, BUCKET, f"lock/{sub}")
+    written = etags(s3, "lock")
+    ok(padan(f"s3://{BUCKET}/lock", P, cache=d / "cache-lock-3"))
+    assert bucket_outputs(s3, "lock", P, d / "read-lock-p") == months["P"]
+    after = etags(s3, "lock")
+    p0_objects = {k for k in written if "periode=2026-10" in k}
+    assert p0_objects and {k: after[k] for k in p0_objects} == {k: written[k] for k in p0_objects}
+
+
+def etags(s3: s3server.S3Server, prefix: str) -> dict[str, tuple]:
+    """key -> (ETag, LastModified) of every object under ``prefix``."""
+    pages = s3.client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix + "/")
+    return {o["Key"]: (o["ETag"], o["LastModified"]) for page in pages for o in page.get("Contents", [])}
 
 
 def test_a_dask_run_whose_workers_see_only_the_bucket_equals_the_local_run(months, s3, monkeypatch):
