@@ -239,7 +239,7 @@ def pull(bucket: Bucket, mirror: Path) -> dict[str, int]:
         state[key] = {"etag": remote[key]["etag"], "stat": _stat(path)}
         fetched += 1
     removed = 0
-    for key in sorted(set(state) - set(remote)):  # deleted in the bucket
+    for key in sorted(k for k in set(state) - set(remote) if _synced(k)):  # deleted in the bucket
         (mirror / key).unlink(missing_ok=True)
         del state[key]
         removed += 1

@@ -173,3 +173,17 @@ def test_a_writer_whose_lock_was_taken_over_publishes_nothing(s3, root, monkeypa
         with pytest.raises(remote.RemoteError, match="lost the data root's lock"):
             remote.still_held(bucket)
     assert json.loads(s3.keys(BUCKET, prefix)[".padan/lock"])["token"] == "theirs"  # theirs is left alone
+
+
+def test_the_archive_of_replaced_periods_is_pushed_and_kept_by_the_next_pull(s3, root, tmp_path):
+    prefix, bucket = root
+    mirror = tmp_path / "m"
+    kept = mirror / ".padan/replaced/periode=2026-10/20261201/snapshots/periode=2026-10/_manifest.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b'{"v": 1}')
+    remote.push(bucket, mirror, ["2026-10"], "run1")
+    key = ".padan/replaced/periode=2026-10/20261201/snapshots/periode=2026-10/_manifest.json"
+    assert s3.keys(BUCKET, prefix)[key] == b'{"v": 1}'
+    remote.pull(bucket, mirror)
+    assert kept.read_bytes() == b'{"v": 1}'
+    assert remote.push(bucket, mirror, ["2026-10"], "run2") == {"uploaded": 0, "deleted": 0}
