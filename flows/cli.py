@@ -171,13 +171,14 @@ def run(
     ] = False,
 ) -> None:
     """Run the monthly flow on a data root and publish snapshots/periode=<P>/."""
+    from flows import bucket as buckets
     from flows import remote
     from flows.lock import RootLocked
     from flows.runners import early_server
 
     periode = periode or this_month()
     _check_settings()
-    if remote.is_remote(data_root):
+    if buckets.is_remote(data_root):
         with early_server():
             _check_rule_files(periode, rules, matching)
             try:  # the bucket's lock, then its mirror checked like a folder (the flow takes both again)
@@ -192,7 +193,7 @@ def run(
                         cascade=cascade,
                         lock_at=bucket.mirror,
                     )
-            except (remote.RemoteError, RootLocked) as exc:
+            except (buckets.RemoteError, RootLocked) as exc:
                 fail(exc, 2)
     else:
         folder = Path(data_root)

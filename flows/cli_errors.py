@@ -15,10 +15,10 @@ from flows.cli_options import EXIT_FAILED, EXIT_PUBLISHED, EXIT_USAGE, error_lin
 def user_errors() -> tuple[type[BaseException], ...]:
     """The errors that mean "the input, the setting or the command line is not right" (exit 2)."""
     from flows.alerts import AutomationsError
+    from flows.bucket import RemoteError
     from flows.lock import RootLocked
     from flows.periksa import CheckRefused
     from flows.references import InputContractError
-    from flows.remote import RemoteError
     from flows.settings import SettingError
     from flows.tinjau import ReviewRefused
     from rules.base import Problems, RuleError

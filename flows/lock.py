@@ -9,7 +9,7 @@ never take it: what they read is switched into place atomically (``flows.publish
 The lock is re-entrant within one process (the CLI takes it around staging and the flow, and the
 flow takes it again, so a deployment run that does not go through the CLI is covered too).
 ``flock`` works on a local file system and on NFSv4 with lock support; a data root on object storage
-has a lease object instead (``flows.remote.bucket_lock``).
+has a lease object instead (``flows.bucket.bucket_lock``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, unmapped
 
-from flows import alerts, io, journal, lock, progress, publish, remote, runners, settings
+from flows import alerts, io, journal, lock, progress, publish, remote, remote_tasks, runners, settings
+from flows import bucket as buckets
 from flows import manifest as manifests
 from flows import summary as run_summary
 from flows.stages import payments as payment_stage
@@ -61,7 +62,7 @@ def monthly_run(
     settings.check()  # a setting that does not fit stops the run here, naming the variable
     check_valid_for(load_ruleset(rules_path), periode)  # rule files refused before the data root is touched
     load_matching_model(matching_path)
-    if remote.is_remote(data_root):  # object storage: the run works on this machine's mirror of the bucket
+    if buckets.is_remote(data_root):  # object storage: the run works on this machine's mirror of the bucket
         with remote.opened(data_root, command="run", periode=periode) as bucket:
             try:
                 summary = _on_root(bucket.mirror, periode, replace, rules_path, matching_path, cascade, url=data_root)
@@ -105,7 +106,7 @@ def _month(
 ) -> dict:
     run = journal.started(root, periode, replace=replace)
     # mapped tasks on Dask workers that may share nothing with this process but the bucket
-    sync = remote.WorkSync(url, root.path, periode) if url and settings.task_runner_kind() == "dask" else None
+    sync = remote_tasks.WorkSync(url, root.path, periode) if url and settings.task_runner_kind() == "dask" else None
     try:
         summary = _month_run(
             root, periode, replace=replace, rules_path=rules_path, matching_path=matching_path, sync=sync
@@ -131,7 +132,7 @@ def _month_run(
     replace: bool,
     rules_path: str | None,
     matching_path: str | None,
-    sync: remote.WorkSync | None = None,
+    sync: remote_tasks.WorkSync | None = None,
 ) -> dict:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
@@ -247,7 +248,7 @@ def map_partitions(
     *,
     work_with=(),
     combine_with=(),
-    sync: remote.WorkSync | None = None,
+    sync: remote_tasks.WorkSync | None = None,
 ):
     """A partitioned stage: ``work`` as one task per group of partitions of ``split`` (on the flow's
     task runner: threads here, Dask workers when configured), then ``combine`` over their results in
@@ -260,7 +261,7 @@ def map_partitions(
     return combine(data_root, periode, _gathered(futures, stage, sync), *combine_with)
 
 
-def _gathered(futures, stage: str, sync: remote.WorkSync | None = None) -> list:
+def _gathered(futures, stage: str, sync: remote_tasks.WorkSync | None = None) -> list:
     """The mapped tasks' results in submission order, reporting progress as they finish in order
     (fetched into this process's mirror when the tasks ran on workers that see only the bucket)."""
     out = []

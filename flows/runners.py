@@ -10,7 +10,7 @@
 
 Tasks exchange paths under the data root, never frames, so a worker only needs to reach the data
 root: a shared file system, or a bucket (then each mapped task fetches what it reads and sends what it
-wrote: ``flows.remote.task_root``).
+wrote: ``flows.remote_tasks.task_root``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import s3server
 
+from flows import bucket as buckets
 from flows import lock, publish, remote, settings
 
 BUCKET = "padan-unit"
@@ -29,7 +30,7 @@ def s3():
 def root(s3, request, tmp_path, monkeypatch):
     monkeypatch.setenv(settings.CACHE_DIR, str(tmp_path / "cache"))
     prefix = request.node.name.replace("[", "-").replace("]", "")
-    return prefix, remote.Bucket(f"s3://{BUCKET}/{prefix}")
+    return prefix, buckets.Bucket(f"s3://{BUCKET}/{prefix}")
 
 
 def put(s3, prefix: str, files: dict[str, bytes]) -> None:
@@ -144,34 +145,34 @@ def test_the_lock_refuses_a_live_holder_and_takes_over_a_stale_one(s3, root):
     }
     put(s3, prefix, {".padan/lock": json.dumps(live).encode()})
     with pytest.raises(lock.RootLocked, match="in use by another padan process.*other-host"):
-        with remote.bucket_lock(bucket, command="run", periode="2026-11"):
+        with buckets.bucket_lock(bucket, command="run", periode="2026-11"):
             pass
     put(s3, prefix, {".padan/lock": json.dumps(live | {"expires_at": time.time() - 1}).encode()})
-    with remote.bucket_lock(bucket, command="run", periode="2026-11") as stale:
+    with buckets.bucket_lock(bucket, command="run", periode="2026-11") as stale:
         assert stale["host"] == "other-host"
         mine = json.loads(s3.keys(BUCKET, prefix)[".padan/lock"])
         assert (mine["host"], mine["pid"], mine["periode"]) == (socket.gethostname(), os.getpid(), "2026-11")
-        with remote.bucket_lock(bucket, command="run", periode="2026-11"):  # re-entrant in a process
+        with buckets.bucket_lock(bucket, command="run", periode="2026-11"):  # re-entrant in a process
             pass
         assert ".padan/lock" in s3.keys(BUCKET, prefix)
     assert ".padan/lock" not in s3.keys(BUCKET, prefix)
 
 
 def test_a_bucket_that_does_not_exist_is_refused_naming_it(s3):
-    with pytest.raises(remote.RemoteError, match="s3://no-such-bucket/x: listing failed"):
-        remote.Bucket("s3://no-such-bucket/x").list()
+    with pytest.raises(buckets.RemoteError, match="s3://no-such-bucket/x: listing failed"):
+        buckets.Bucket("s3://no-such-bucket/x").list()
 
 
 def test_a_writer_whose_lock_was_taken_over_publishes_nothing(s3, root, monkeypatch):
     prefix, bucket = root
     monkeypatch.setenv(settings.LOCK_LEASE_SECONDS, "1.5")  # the heartbeat looks every half second
-    with remote.bucket_lock(bucket, command="run", periode="2026-11"):
-        remote.still_held(bucket)
+    with buckets.bucket_lock(bucket, command="run", periode="2026-11"):
+        buckets.still_held(bucket)
         other = {"host": "other-host", "pid": 7, "token": "theirs", "expires_at": time.time() + 600}
         put(s3, prefix, {".padan/lock": json.dumps(other).encode()})  # another writer thought it stale
         time.sleep(1.2)
-        with pytest.raises(remote.RemoteError, match="lost the data root's lock"):
-            remote.still_held(bucket)
+        with pytest.raises(buckets.RemoteError, match="lost the data root's lock"):
+            buckets.still_held(bucket)
     assert json.loads(s3.keys(BUCKET, prefix)[".padan/lock"])["token"] == "theirs"  # theirs is left alone
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from prefect import task
 
-from flows import inbox, io, remote
+from flows import inbox, io, remote_tasks
 from flows.stages.common import TASK, reference_date
 from flows.stages.results import Batch
 from transforms import cleaning, ingest, validation, wilayah, workbook
@@ -28,7 +28,7 @@ def ingest_batch(data_root: str, periode: str, entry: inbox.InboxEntry, index: i
     (``diabaikan``). The file is read once: those bytes are hashed and parsed; a file that changed
     while read is left for the next run (``FILE_BELUM_LENGKAP``).
     """
-    with remote.task_root(
+    with remote_tasks.task_root(
         data_root, periode, keys=[entry.os_path or entry.path] if entry.action in (inbox.READ, inbox.QUARANTINE) else []
     ) as folder:
         return _ingest_batch(io.Root(folder), periode, entry, index)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 from prefect import task
 
-from flows import io, remote
+from flows import io, remote_tasks
 from flows.stages.common import TASK, part_files, task_groups
 from flows.stages.results import Register, RegisterPart, Split
 from rules import rejecting_codes
@@ -54,7 +54,7 @@ def split_register(data_root: str, periode: str, matched: str, *, rows_partition
 def reconcile_partition(data_root: str, periode: str, parts: list[str]) -> RegisterPart:
     """Apply some partitions' rows to their part of the previous register: every row's outcome, the
     register after and this period's history events."""
-    with remote.task_root(data_root, periode, parts=parts) as folder:
+    with remote_tasks.task_root(data_root, periode, parts=parts) as folder:
         return _reconcile_partition(io.Root(folder), periode, parts)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from prefect import task
 
-from flows import io, references, remote
+from flows import io, references, remote_tasks
 from flows.stages.common import TASK, common_input, part_files, reference_date, task_groups
 from flows.stages.results import Split
 from rules import load_ruleset
@@ -71,7 +71,7 @@ def split_rules(data_root: str, periode: str, individu_path: str) -> Split:
 @task(**TASK)
 def decide_partition(data_root: str, periode: str, parts: list[str], rules_path: str | None) -> str:
     """Eligibility, status and amounts per programme and unit, for the households of some partitions."""
-    with remote.task_root(data_root, periode, parts=parts) as folder:
+    with remote_tasks.task_root(data_root, periode, parts=parts) as folder:
         return _decide_partition(io.Root(folder), periode, parts, rules_path)
 
 
